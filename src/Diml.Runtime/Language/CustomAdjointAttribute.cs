@@ -1,0 +1,22 @@
+namespace Diml;
+
+/// <summary>
+/// Gives an opaque primitive a hand-written adjoint (like JAX's <c>custom_vjp</c>). The differentiator calls
+/// the primitive in the forward sweep and <paramref name="adjointMethod"/> in the reverse sweep.
+/// </summary>
+/// <remarks>
+/// Parameters of the primitive are classified by type: <c>float</c> and <c>ReadOnlySpan&lt;float&gt;</c> are
+/// differentiable inputs; <c>int</c>, <c>bool</c> and <c>ReadOnlySpan&lt;int&gt;</c> are constants;
+/// <c>Span&lt;float&gt;</c> are outputs the primitive overwrites completely (they must not alias an input).
+/// The adjoint takes, in order: every parameter of the primitive (outputs hold the forward results); then
+/// <c>float resultBar</c> if the primitive returns <c>float</c>; then <c>ReadOnlySpan&lt;float&gt; outputBar</c>
+/// for each output; then, for each differentiable input, <c>ref float inputBar</c> or
+/// <c>Span&lt;float&gt; inputBar</c>, into which it <b>adds</b> its contribution. The same names must exist as
+/// <c>double</c> overloads for the gradient checks.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class CustomAdjointAttribute(string adjointMethod) : Attribute
+{
+    /// <summary>Name of the adjoint method, in the same class.</summary>
+    public string AdjointMethod { get; } = adjointMethod;
+}
