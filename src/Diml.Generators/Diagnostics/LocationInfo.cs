@@ -1,0 +1,18 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Diml.Generators.Diagnostics;
+
+/// <summary>A source location as plain values, so diagnostics can flow through the incremental pipeline.</summary>
+internal sealed record LocationInfo(string FilePath, TextSpan TextSpan, LinePositionSpan LineSpan)
+{
+    public Location ToLocation() => Location.Create(FilePath, TextSpan, LineSpan);
+
+    public static LocationInfo? From(Location? location)
+    {
+        if (location is null || location.SourceTree is null) return null;
+        return new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
+    }
+
+    public static LocationInfo? From(SyntaxNode node) => From(node.GetLocation());
+}

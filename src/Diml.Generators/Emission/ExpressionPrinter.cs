@@ -1,0 +1,213 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Diml.Generators.Ir;
+using Diml.Generators.Model;
+
+namespace Diml.Generators.Emission;
+
+/// <summary>
+/// Prints IR expressions as C# in one precision, and names the adjoint of every differentiable place.
+/// Parentheses follow C# precedence but keep the IR's tree exactly (floating-point addition is not
+/// associative, so <c>a + (b + c)</c> must stay as written).
+/// </summary>
+internal sealed class ExpressionPrinter
+{
+    private const int Primary = 15, Unary = 14, Multiplicative = 13, Additive = 12, Relational = 10, Equality = 9,
+        LogicalAnd = 5, LogicalOr = 4, Conditional = 2;
+
+    private readonly Dictionary<string, string> _barNames = new();
+    private readonly Dictionary<string, ParamField> _params;
+
+    public ExpressionPrinter(Precision precision, IEnumerable<ParamField>? parameters)
+    {
+        Precision = precision;
+        _params = (parameters ?? Enumerable.Empty<ParamField>()).ToDictionary(p => p.Name);
+    }
+
+    public Precision Precision { get; }
+
+    /// <summary>Whether parameters are read from a flat <c>theta</c> vector (mechanism kernels).</summary>
+    public bool HasParameters => _params.Count > 0;
+
+    public IEnumerable<ParamField> Parameters => _params.Values;
+
+    /// <summary>Overrides the default adjoint name (<c>xBar</c>) of a local, e.g. for a working copy.</summary>
+    public void SetBarName(string local, string bar) => _barNames[local] = bar;
+
+    public string BarName(string local) => _barNames.TryGetValue(local, out var bar) ? bar : local + "Bar";
+
+    public static string OffsetName(string field) => Camel(field) + "Offset";
+    public static string ColumnsName(string field) => Camel(field) + "Columns";
+
+    private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
+
+    public string Print(Expr expr) => Print(expr, out _);
+
+    private string Wrap(Expr expr, int minimum)
+    {
+        string text = Print(expr, out int precedence);
+        return precedence < minimum ? "(" + text + ")" : text;
+    }
+
+    private string Print(Expr expr, out int precedence)
+    {
+        precedence = Primary;
+        switch (expr)
+        {
+            case Literal literal:
+                string text = literal.Kind switch
+                {
+                    ValueKind.Bool => literal.Value != 0 ? "true" : "false",
+                    ValueKind.Int => ((long)literal.Value).ToString(CultureInfo.InvariantCulture),
+                    _ => Precision.Literal(literal.Value),
+                };
+                if (text.StartsWith("-", System.StringComparison.Ordinal)) precedence = Unary;
+                return text;
+            case LocalRef local:
+                return local.Name;
+            case ConstantRef constant:
+                return constant.Text;
+            case ParamRef param when param.Rank == 0:
+                return "theta[" + OffsetName(param.Field) + "]";
+            case ParamRef param:
+                return "theta.Slice(" + OffsetName(param.Field) + ", this." + param.Field + ".Length)";
+            case ElementRef element:
+                return PrintElement(element, "theta");
+            case SliceExpr slice:
+                return Wrap(slice.Target, Primary) + ".Slice(" + Print(slice.Start) + (slice.Length is null ? "" : ", " + Print(slice.Length)) + ")";
+            case LengthExpr length:
+                string target = length.Target is ParamRef p ? "this." + p.Field : Wrap(length.Target, Primary);
+                return length.Dimension < 0 ? target + ".Length" : target + ".GetLength(" + length.Dimension.ToString(CultureInfo.InvariantCulture) + ")";
+            case UnaryExpr unary:
+            {
+                precedence = Unary;
+                string operand = Wrap(unary.Operand, Unary);
+                if (operand.StartsWith("-", System.StringComparison.Ordinal)) operand = "(" + operand + ")";
+                return unary.Op + operand;
+            }
+            case BinaryExpr binary:
+            {
+                precedence = BinaryPrecedence(binary.Op);
+                return Wrap(binary.Left, precedence) + " " + binary.Op + " " + Wrap(binary.Right, precedence + 1);
+            }
+            case ConditionalExpr conditional:
+                precedence = Conditional;
+                return Wrap(conditional.Condition, Conditional + 1) + " ? " + Wrap(conditional.WhenTrue, Conditional + 1) + " : " + Wrap(conditional.WhenFalse, Conditional);
+            case CastExpr cast:
+                precedence = Unary;
+                return "(" + TypeName(cast.Kind) + ")" + Wrap(cast.Operand, Unary);
+            case MathCall math:
+                string mathClass = math.Kind == ValueKind.Real ? Precision.Math : "global::System.Math";
+                return mathClass + "." + math.Function + "(" + string.Join(", ", math.Args.Select(a => Print(a))) + ")";
+            case CallExpr call:
+                return PrintCall(call, out precedence);
+            default:
+                throw new System.InvalidOperationException("Unknown expression " + expr.GetType().Name);
+        }
+    }
+
+    private string PrintCall(CallExpr call, out int precedence)
+    {
+        precedence = Primary;
+        var target = call.Target;
+        string name = Precision.IsDouble ? target.ForwardDouble : target.Forward;
+        var args = new List<string>();
+        for (int i = 0; i < call.Args.Count; i++)
+        {
+            string arg = Print(call.Args[i]);
+            // A constant function keeps its declared float signature in the double twin.
+            if (target.Kind == CallKind.Constant && Precision.IsDouble && call.Args[i].Kind == ValueKind.Real
+                && i < target.DeclaredTypes.Count && target.DeclaredTypes[i] == "float")
+                arg = "(float)" + Wrap(call.Args[i], Unary);
+            args.Add(arg);
+        }
+        string text = name + "(" + string.Join(", ", args) + ")";
+        if (target.Kind == CallKind.Constant && !Precision.IsDouble && target.ReturnType == "double")
+        {
+            precedence = Unary;
+            return "(float)" + text;
+        }
+        return text;
+    }
+
+    private string PrintElement(ElementRef element, string flatVector)
+    {
+        if (element.Target is ParamRef param)
+        {
+            string index = param.Rank == 2 && element.Column is not null
+                ? OffsetName(param.Field) + " + " + Wrap(element.Index, Multiplicative) + " * " + ColumnsName(param.Field) + " + " + Wrap(element.Column, Multiplicative)
+                : OffsetName(param.Field) + " + " + Wrap(element.Index, Additive + 1);
+            return flatVector + "[" + index + "]";
+        }
+        string targetText = Wrap(element.Target, Primary);
+        return element.Column is null
+            ? targetText + "[" + Print(element.Index) + "]"
+            : targetText + "[" + Print(element.Index) + ", " + Print(element.Column) + "]";
+    }
+
+    /// <summary>The adjoint of a real place (a local, an element of a span, a parameter).</summary>
+    public string Bar(Expr place)
+    {
+        switch (place)
+        {
+            case LocalRef local:
+                return BarName(local.Name);
+            case ParamRef param when param.Rank == 0:
+                return "thetaBar[" + OffsetName(param.Field) + "]";
+            case ElementRef { Target: ParamRef } element:
+                return PrintElement(element, "thetaBar");
+            case ElementRef element:
+                string span = BarSpan(element.Target) ?? throw new System.InvalidOperationException("No adjoint for " + element.Target);
+                return element.Column is null ? span + "[" + Print(element.Index) + "]" : span + "[" + Print(element.Index) + ", " + Print(element.Column) + "]";
+            default:
+                throw new System.InvalidOperationException("No adjoint place for " + place.GetType().Name);
+        }
+    }
+
+    /// <summary>The adjoint span of a span expression, or null if it has none (a constant array).</summary>
+    public string? BarSpan(Expr span) => span switch
+    {
+        LocalRef local => BarName(local.Name),
+        SliceExpr slice => BarSpan(slice.Target) is { } target
+            ? target + ".Slice(" + Print(slice.Start) + (slice.Length is null ? "" : ", " + Print(slice.Length)) + ")"
+            : null,
+        ParamRef param when param.Rank > 0 => "thetaBar.Slice(" + OffsetName(param.Field) + ", this." + param.Field + ".Length)",
+        _ => null,
+    };
+
+    public string TypeName(ValueKind kind) => kind switch
+    {
+        ValueKind.Real => Precision.Real,
+        ValueKind.Int => "int",
+        ValueKind.Bool => "bool",
+        ValueKind.RealSpan => Precision.Span,
+        ValueKind.IntSpan => "global::System.Span<int>",
+        _ => "void",
+    };
+
+    private static int BinaryPrecedence(string op) => op switch
+    {
+        "*" or "/" or "%" => Multiplicative,
+        "+" or "-" => Additive,
+        "<" or ">" or "<=" or ">=" => Relational,
+        "==" or "!=" => Equality,
+        "&&" => LogicalAnd,
+        "||" => LogicalOr,
+        _ => Primary,
+    };
+
+    /// <summary>Parenthesises <paramref name="text"/> unless it is a simple name or literal.</summary>
+    public static string Group(string text)
+    {
+        if (text.StartsWith("-", System.StringComparison.Ordinal)) return "(" + text + ")";
+        int depth = 0;
+        foreach (char c in text)
+        {
+            if (c is '(' or '[') depth++;
+            else if (c is ')' or ']') depth--;
+            else if (c == ' ' && depth == 0) return "(" + text + ")";
+        }
+        return text;
+    }
+}

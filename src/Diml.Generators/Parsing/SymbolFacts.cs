@@ -1,0 +1,77 @@
+using System.Linq;
+using Diml.Generators.Ir;
+using Microsoft.CodeAnalysis;
+
+namespace Diml.Generators.Parsing;
+
+/// <summary>Questions about Roslyn symbols the parser asks; the only other place that touches symbols.</summary>
+internal static class SymbolFacts
+{
+    public static bool HasAttribute(ISymbol symbol, string metadataName)
+        => symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == metadataName);
+
+    public static AttributeData? GetAttribute(ISymbol symbol, string metadataName)
+        => symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == metadataName);
+
+    public static bool IsReal(ITypeSymbol? type)
+        => type?.SpecialType is SpecialType.System_Single or SpecialType.System_Double;
+
+    /// <summary>Kind of a value of this type, or null when kernels do not support it.</summary>
+    public static ValueKind? Classify(ITypeSymbol? type)
+    {
+        if (type is null) return null;
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_Single:
+            case SpecialType.System_Double:
+                return ValueKind.Real;
+            case SpecialType.System_Int32:
+                return ValueKind.Int;
+            case SpecialType.System_Boolean:
+                return ValueKind.Bool;
+            case SpecialType.System_Void:
+                return ValueKind.Void;
+        }
+        if (type is IArrayTypeSymbol array)
+        {
+            if (IsReal(array.ElementType)) return ValueKind.RealSpan;
+            if (array.ElementType.SpecialType == SpecialType.System_Int32) return ValueKind.IntSpan;
+            return null;
+        }
+        if (IsSpan(type, out _, out var element))
+        {
+            if (IsReal(element)) return ValueKind.RealSpan;
+            if (element?.SpecialType == SpecialType.System_Int32) return ValueKind.IntSpan;
+        }
+        return null;
+    }
+
+    /// <summary>Whether the type is <c>Span&lt;T&gt;</c> or <c>ReadOnlySpan&lt;T&gt;</c>.</summary>
+    public static bool IsSpan(ITypeSymbol type, out bool readOnly, out ITypeSymbol? element)
+    {
+        readOnly = false;
+        element = null;
+        if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named
+            && named.ContainingNamespace?.ToDisplayString() == "System"
+            && (named.Name == "Span" || named.Name == "ReadOnlySpan"))
+        {
+            readOnly = named.Name == "ReadOnlySpan";
+            element = named.TypeArguments[0];
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>How a callee takes each argument (CustomAdjointAttribute's convention).</summary>
+    public static ArgumentRole RoleOf(IParameterSymbol parameter)
+    {
+        var type = parameter.Type;
+        if (IsReal(type)) return ArgumentRole.Input;
+        if (type is IArrayTypeSymbol array && IsReal(array.ElementType)) return ArgumentRole.InputSpan;
+        if (IsSpan(type, out bool readOnly, out var element) && IsReal(element))
+            return readOnly ? ArgumentRole.InputSpan : ArgumentRole.Output;
+        return ArgumentRole.Constant;
+    }
+
+    public static string FullName(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+}
