@@ -47,7 +47,9 @@ public static class TrajectoryCsv
         CheckShape(expectedShape);
         var file = new FileInfo(path);
         if (!file.Exists) throw new FileNotFoundException($"Cannot read trajectories: expected a file '{path}', found none.", path);
-        CheckFitsInMemory(path, file.Length, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        // Zero would mean the runtime does not know its limit; refusing every file then would be wrong.
+        if (available > 0) CheckFitsInMemory(path, file.Length, available);
 
         var options = new FileStreamOptions { Access = FileAccess.Read, Mode = FileMode.Open, Share = FileShare.Read, BufferSize = 1 << 16, Options = FileOptions.SequentialScan };
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, options);
@@ -147,6 +149,9 @@ public static class TrajectoryCsv
                 $"a header line '{Header}'", line == 0 ? "an empty file" : "only blank and comment lines");
         int headerLine = line;
         var columns = ParseHeader(text, source, headerLine, warnings, out int fieldCount);
+        // Field position -> required column (or -1), so each row needs no search.
+        var fieldColumns = new int[fieldCount];
+        for (int f = 0; f < fieldCount; f++) fieldColumns[f] = Array.IndexOf(columns, f);
 
         // Data rows: parsed and range-checked as they stream past; structure is checked once all are in.
         var rows = new TrajectoryRow[capacity];
@@ -158,7 +163,7 @@ public static class TrajectoryCsv
             line = checked(line + 1);
             var trimmed = text.AsSpan().Trim();
             if (trimmed.IsEmpty || trimmed[0] == '#') continue;
-            ParseRow(text, source, line, columns, fieldCount, expectedShape, values);
+            ParseRow(text, source, line, fieldColumns, fieldCount, expectedShape, values);
             if (count == rows.Length)
             {
                 if (count == Array.MaxLength)
@@ -235,13 +240,13 @@ public static class TrajectoryCsv
     }
 
     /// <summary>Parses the four required fields of one data row into <paramref name="values"/>, checking each.</summary>
-    private static void ParseRow(string text, string source, int line, int[] columns, int fieldCount, GameShape? shape, Span<int> values)
+    private static void ParseRow(string text, string source, int line, int[] fieldColumns, int fieldCount, GameShape? shape, Span<int> values)
     {
         int field = 0, start = 0;
         while (true)
         {
             int end = FieldEnd(text, start);
-            int which = field < fieldCount ? Array.IndexOf(columns, field) : -1;
+            int which = field < fieldCount ? fieldColumns[field] : -1;
             if (which >= 0)
             {
                 var raw = Unquote(text.AsSpan(start, end - start));
@@ -388,6 +393,12 @@ public static class TrajectoryCsv
     private static int FieldEnd(string text, int start)
     {
         int i = start;
+        // Fast path: the usual field starts with a digit and cannot be quoted.
+        if (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            int next = text.IndexOf(',', i);
+            return next < 0 ? text.Length : next;
+        }
         while (i < text.Length && (text[i] == ' ' || text[i] == '\t')) i++;
         if (i < text.Length && text[i] == '"')
         {
