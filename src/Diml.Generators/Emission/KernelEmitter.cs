@@ -1,0 +1,174 @@
+using System.Collections.Generic;
+using System.Linq;
+using Diml.Generators.Ir;
+using Diml.Generators.Model;
+
+namespace Diml.Generators.Emission;
+
+/// <summary>The calling convention of an emitted adjoint.</summary>
+internal enum AdjointStyle
+{
+    /// <summary>The CustomAdjointAttribute convention, so that other kernels can call it.</summary>
+    Helper,
+    /// <summary>IJointMechanism/IPerAgentMechanism/IAnonymousMechanism: flat theta in, thetaBar out.</summary>
+    Mechanism,
+    /// <summary>ILearningRule: outputs are not passed, adjoints of every span input are.</summary>
+    LearningRule,
+}
+
+/// <summary>Writes whole forward and adjoint methods for one kernel (signature, documentation, body).</summary>
+internal static class KernelEmitter
+{
+    public static string ParameterType(ParameterKind kind, Precision p) => kind switch
+    {
+        ParameterKind.RealScalar => p.Real,
+        ParameterKind.IntScalar => "int",
+        ParameterKind.BoolScalar => "bool",
+        ParameterKind.RealSpanInput => p.ReadOnlySpan,
+        ParameterKind.RealSpanOutput => p.Span,
+        ParameterKind.IntSpanInput => "global::System.ReadOnlySpan<int>",
+        _ => "object",
+    };
+
+    /// <summary>
+    /// A forward method: the kernel's statements in <paramref name="p"/>. With <paramref name="parameters"/>,
+    /// the method takes the flat parameter vector <c>theta</c> first and reads [Param] fields from it.
+    /// </summary>
+    public static void WriteForward(SourceWriter w, KernelMethod m, Precision p, string name, string modifiers,
+        IReadOnlyList<ParamField>? parameters, string summary)
+    {
+        var printer = new ExpressionPrinter(p, parameters);
+        var signature = new List<string>();
+        if (parameters is not null) signature.Add(p.ReadOnlySpan + " theta");
+        signature.AddRange(m.Parameters.Select(x => ParameterType(x.Kind, p) + " " + x.Name));
+        string returns = m.Returns == ValueKind.Real ? p.Real : "void";
+
+        w.WriteLine("/// <summary>" + Xml(summary) + "</summary>");
+        w.OpenBlock(modifiers + " " + returns + " " + name + "(" + string.Join(", ", signature) + ")");
+        if (parameters is not null) WriteOffsets(w, parameters);
+        new ForwardEmitter(printer).Emit(m.Body, w);
+        w.CloseBlock();
+    }
+
+    /// <summary>An adjoint method: forward sweep, then reverse sweep, accumulating into the adjoints.</summary>
+    public static void WriteAdjoint(SourceWriter w, KernelMethod m, Precision p, string name, string modifiers,
+        IReadOnlyList<ParamField>? parameters, AdjointStyle style, string resultBar, string summary)
+    {
+        var printer = new ExpressionPrinter(p, parameters);
+        var emitter = new AdjointEmitter(m, printer, resultBar);
+        var activity = emitter.Activity;
+        var signature = new List<string>();
+        var prologue = new SourceWriter();
+        var epilogue = new SourceWriter();
+
+        if (style == AdjointStyle.Mechanism) signature.Add(p.ReadOnlySpan + " theta");
+        foreach (var x in m.Parameters)
+            if (style == AdjointStyle.Helper || x.Kind != ParameterKind.RealSpanOutput)
+                signature.Add(ParameterType(x.Kind, p) + " " + x.Name);
+        if (m.Returns == ValueKind.Real) signature.Add(p.Real + " " + resultBar);
+
+        var assigned = AssignedNames(m.Body);
+        foreach (var x in m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput))
+        {
+            signature.Add(p.ReadOnlySpan + " " + x.Name + "Bar");
+            if (style != AdjointStyle.Helper)
+                prologue.WriteLine(p.Span + " " + x.Name + " = stackalloc " + p.Real + "[" + x.Name + "Bar.Length];");
+            if (activity.IsActiveName(x.Name))
+            {
+                // The reverse sweep zeroes an output's adjoint where the output is overwritten: work on a copy.
+                string work = x.Name + "BarWork";
+                prologue.WriteLine(p.Span + " " + work + " = stackalloc " + p.Real + "[" + x.Name + "Bar.Length];");
+                prologue.WriteLine(x.Name + "Bar.CopyTo(" + work + ");");
+                printer.SetBarName(x.Name, work);
+            }
+        }
+        if (style == AdjointStyle.Mechanism) signature.Add(p.Span + " thetaBar");
+        foreach (var x in m.Parameters)
+        {
+            if (x.Kind == ParameterKind.RealScalar && style != AdjointStyle.Mechanism)
+            {
+                signature.Add("ref " + p.Real + " " + x.Name + "Bar");
+                if (assigned.Contains(x.Name))
+                {
+                    // The parameter is reassigned, so its adjoint is zeroed mid-sweep: keep it apart from the caller's.
+                    printer.SetBarName(x.Name, x.Name + "BarLocal");
+                    prologue.WriteLine(p.Real + " " + x.Name + "BarLocal = " + p.Literal(0) + ";");
+                    epilogue.WriteLine(x.Name + "Bar += " + x.Name + "BarLocal;");
+                }
+            }
+            else if (x.Kind == ParameterKind.RealSpanInput && style != AdjointStyle.Mechanism)
+            {
+                signature.Add(p.Span + " " + x.Name + "Bar");
+                if (style == AdjointStyle.Helper)
+                {
+                    // An empty adjoint span means the caller does not need it; accumulate into scratch instead.
+                    string safe = x.Name + "BarOrScratch";
+                    prologue.WriteLine(p.Span + " " + safe + " = " + x.Name + "Bar.IsEmpty ? stackalloc " + p.Real + "[" + x.Name + ".Length] : " + x.Name + "Bar;");
+                    printer.SetBarName(x.Name, safe);
+                }
+            }
+        }
+
+        var body = new SourceWriter();
+        emitter.EmitBody(body);
+
+        w.WriteLine("/// <summary>" + Xml(summary) + "</summary>");
+        w.WriteLine("/// <remarks>");
+        w.WriteLine("/// Reverse mode by source transformation of <c>" + Xml(m.Signature) + "</c>. Adjoints are added to, never overwritten.");
+        if (emitter.Rules.Count > 0)
+        {
+            w.WriteLine("/// Derivative rules applied:");
+            w.WriteLine("/// <list type=\"bullet\">");
+            foreach (var rule in emitter.Rules) w.WriteLine("/// <item><description>" + Xml(rule) + "</description></item>");
+            w.WriteLine("/// </list>");
+        }
+        w.WriteLine("/// </remarks>");
+        w.OpenBlock(modifiers + " void " + name + "(" + string.Join(", ", signature) + ")");
+        if (parameters is not null) WriteOffsets(w, parameters);
+        if (!prologue.IsEmpty) w.Append(prologue);
+        w.Append(body);
+        if (!epilogue.IsEmpty) w.Append(epilogue);
+        w.CloseBlock();
+    }
+
+    /// <summary>Where each [Param] field starts in the flat vector (fields in declaration order, row-major).</summary>
+    public static void WriteOffsets(SourceWriter w, IReadOnlyList<ParamField> parameters)
+    {
+        string previous = "0";
+        foreach (var field in parameters)
+        {
+            w.WriteLine("int " + ExpressionPrinter.OffsetName(field.Name) + " = " + previous + ";");
+            if (field.Rank == 2) w.WriteLine("int " + ExpressionPrinter.ColumnsName(field.Name) + " = this." + field.Name + ".GetLength(1);");
+            previous = ExpressionPrinter.OffsetName(field.Name) + " + " + (field.Rank == 0 ? "1" : "this." + field.Name + ".Length");
+        }
+    }
+
+    private static HashSet<string> AssignedNames(Stmt statement)
+    {
+        var names = new HashSet<string>();
+        Visit(statement);
+        return names;
+
+        void Visit(Stmt s)
+        {
+            switch (s)
+            {
+                case Block block:
+                    foreach (var x in block.Statements) Visit(x);
+                    break;
+                case Assign { Target: LocalRef local }:
+                    names.Add(local.Name);
+                    break;
+                case ForLoop loop:
+                    Visit(loop.Body);
+                    break;
+                case IfStmt branch:
+                    Visit(branch.Then);
+                    if (branch.Else is not null) Visit(branch.Else);
+                    break;
+            }
+        }
+    }
+
+    public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+}
