@@ -102,6 +102,8 @@ public static partial class Nn
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckElementwise(x, y);
+        // TensorPrimitives.Sigmoid rejects empty spans; an empty sigmoid is simply nothing to do.
+        if (x.IsEmpty) return;
         // 1/(1 + e^−x) is already stable in both directions: e^−x overflows to +∞ only where σ underflows to 0.
         TensorPrimitives.Sigmoid(x, y);
     }
@@ -111,6 +113,7 @@ public static partial class Nn
     public static void Sigmoid(ReadOnlySpan<double> x, Span<double> y)
     {
         CheckElementwise(x, y);
+        if (x.IsEmpty) return;
         TensorPrimitives.Sigmoid(x, y);
     }
 
