@@ -1,0 +1,358 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Diml;
+
+// Dense (fully connected) layers: output = W·input + bias, W row-major [output.Length, input.Length].
+public static partial class Nn
+{
+    /// <summary>Rows processed together: each loaded input vector feeds this many independent accumulators.</summary>
+    private const int DenseRowBlock = 4;
+
+    // ---------------------------------------------------------------------------------------------------------
+    // With bias
+    // ---------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// <c>output = W·input + bias</c>, where <paramref name="weights"/> is W stored row-major with
+    /// <c>output.Length</c> rows of <c>input.Length</c> columns. <paramref name="output"/> must not overlap any input.
+    /// </summary>
+    [CustomAdjoint(nameof(DenseAdjoint))]
+    public static void Dense(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> input, Span<float> output)
+    {
+        CheckDense(weights, bias, input, output, hasBias: true);
+        DenseForward(weights, bias, input, output);
+    }
+
+    /// <inheritdoc cref="Dense(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+    [CustomAdjoint(nameof(DenseAdjoint))]
+    public static void Dense(ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> input, Span<double> output)
+    {
+        CheckDense(weights, bias, input, output, hasBias: true);
+        DenseForward(weights, bias, input, output);
+    }
+
+    /// <summary>
+    /// <c>output = W·input + bias</c> with W as a <c>[output.Length, input.Length]</c> array, so that a
+    /// <c>[Param] float[,]</c> field can be passed as is. The array is read in place, not copied.
+    /// </summary>
+    [CustomAdjoint(nameof(DenseAdjoint))]
+    public static void Dense(float[,] weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> input, Span<float> output)
+    {
+        CheckMatrix(weights, output.Length, input.Length);
+        Dense(Flat(weights), bias, input, output);
+    }
+
+    /// <inheritdoc cref="Dense(float[,], ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+    [CustomAdjoint(nameof(DenseAdjoint))]
+    public static void Dense(double[,] weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> input, Span<double> output)
+    {
+        CheckMatrix(weights, output.Length, input.Length);
+        Dense(Flat(weights), bias, input, output);
+    }
+
+    /// <summary>
+    /// Adjoint of <see cref="Dense(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>:
+    /// <c>weightsBar += outputBar·inputᵀ</c>, <c>biasBar += outputBar</c>, <c>inputBar += Wᵀ·outputBar</c>.
+    /// </summary>
+    public static void DenseAdjoint(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> input, ReadOnlySpan<float> output,
+        ReadOnlySpan<float> outputBar, Span<float> weightsBar, Span<float> biasBar, Span<float> inputBar)
+    {
+        CheckDenseAdjoint(weights, bias, input, output, outputBar, weightsBar, biasBar, inputBar, hasBias: true);
+        TensorPrimitives.Add(biasBar, outputBar, biasBar);
+        DenseBackward(weights, input, outputBar, weightsBar, inputBar);
+    }
+
+    /// <inheritdoc cref="DenseAdjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/>
+    public static void DenseAdjoint(ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
+        ReadOnlySpan<double> outputBar, Span<double> weightsBar, Span<double> biasBar, Span<double> inputBar)
+    {
+        CheckDenseAdjoint(weights, bias, input, output, outputBar, weightsBar, biasBar, inputBar, hasBias: true);
+        TensorPrimitives.Add(biasBar, outputBar, biasBar);
+        DenseBackward(weights, input, outputBar, weightsBar, inputBar);
+    }
+
+    /// <summary>
+    /// Adjoint of <see cref="Dense(float[,], ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>;
+    /// <paramref name="weightsBar"/> is row-major like the array (a slice of the flat gradient vector).
+    /// </summary>
+    public static void DenseAdjoint(float[,] weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> input, ReadOnlySpan<float> output,
+        ReadOnlySpan<float> outputBar, Span<float> weightsBar, Span<float> biasBar, Span<float> inputBar)
+    {
+        CheckMatrix(weights, output.Length, input.Length);
+        DenseAdjoint(Flat(weights), bias, input, output, outputBar, weightsBar, biasBar, inputBar);
+    }
+
+    /// <inheritdoc cref="DenseAdjoint(float[,], ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/>
+    public static void DenseAdjoint(double[,] weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
+        ReadOnlySpan<double> outputBar, Span<double> weightsBar, Span<double> biasBar, Span<double> inputBar)
+    {
+        CheckMatrix(weights, output.Length, input.Length);
+        DenseAdjoint(Flat(weights), bias, input, output, outputBar, weightsBar, biasBar, inputBar);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Without bias
+    // ---------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// <c>output = W·input</c> (no bias), W row-major <c>[output.Length, input.Length]</c>.
+    /// <paramref name="output"/> must not overlap any input.
+    /// </summary>
+    [CustomAdjoint(nameof(DenseNoBiasAdjoint))]
+    public static void DenseNoBias(ReadOnlySpan<float> weights, ReadOnlySpan<float> input, Span<float> output)
+    {
+        CheckDense(weights, default, input, output, hasBias: false);
+        DenseForward(weights, default, input, output);
+    }
+
+    /// <inheritdoc cref="DenseNoBias(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+    [CustomAdjoint(nameof(DenseNoBiasAdjoint))]
+    public static void DenseNoBias(ReadOnlySpan<double> weights, ReadOnlySpan<double> input, Span<double> output)
+    {
+        CheckDense(weights, default, input, output, hasBias: false);
+        DenseForward(weights, default, input, output);
+    }
+
+    /// <summary><c>output = W·input</c> with W as a <c>[output.Length, input.Length]</c> array, read in place.</summary>
+    [CustomAdjoint(nameof(DenseNoBiasAdjoint))]
+    public static void DenseNoBias(float[,] weights, ReadOnlySpan<float> input, Span<float> output)
+    {
+        CheckMatrix(weights, output.Length, input.Length);
+        DenseNoBias(Flat(weights), input, output);
+    }
+
+    /// <inheritdoc cref="DenseNoBias(float[,], ReadOnlySpan{float}, Span{float})"/>
+    [CustomAdjoint(nameof(DenseNoBiasAdjoint))]
+    public static void DenseNoBias(double[,] weights, ReadOnlySpan<double> input, Span<double> output)
+    {
+        CheckMatrix(weights, output.Length, input.Length);
+        DenseNoBias(Flat(weights), input, output);
+    }
+
+    /// <summary>
+    /// Adjoint of <see cref="DenseNoBias(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>:
+    /// <c>weightsBar += outputBar·inputᵀ</c>, <c>inputBar += Wᵀ·outputBar</c>.
+    /// </summary>
+    public static void DenseNoBiasAdjoint(ReadOnlySpan<float> weights, ReadOnlySpan<float> input, ReadOnlySpan<float> output,
+        ReadOnlySpan<float> outputBar, Span<float> weightsBar, Span<float> inputBar)
+    {
+        CheckDenseAdjoint(weights, default, input, output, outputBar, weightsBar, default, inputBar, hasBias: false);
+        DenseBackward(weights, input, outputBar, weightsBar, inputBar);
+    }
+
+    /// <inheritdoc cref="DenseNoBiasAdjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    public static void DenseNoBiasAdjoint(ReadOnlySpan<double> weights, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
+        ReadOnlySpan<double> outputBar, Span<double> weightsBar, Span<double> inputBar)
+    {
+        CheckDenseAdjoint(weights, default, input, output, outputBar, weightsBar, default, inputBar, hasBias: false);
+        DenseBackward(weights, input, outputBar, weightsBar, inputBar);
+    }
+
+    /// <summary>Adjoint of <see cref="DenseNoBias(float[,], ReadOnlySpan{float}, Span{float})"/>; <paramref name="weightsBar"/> is row-major.</summary>
+    public static void DenseNoBiasAdjoint(float[,] weights, ReadOnlySpan<float> input, ReadOnlySpan<float> output,
+        ReadOnlySpan<float> outputBar, Span<float> weightsBar, Span<float> inputBar)
+    {
+        CheckMatrix(weights, output.Length, input.Length);
+        DenseNoBiasAdjoint(Flat(weights), input, output, outputBar, weightsBar, inputBar);
+    }
+
+    /// <inheritdoc cref="DenseNoBiasAdjoint(float[,], ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    public static void DenseNoBiasAdjoint(double[,] weights, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
+        ReadOnlySpan<double> outputBar, Span<double> weightsBar, Span<double> inputBar)
+    {
+        CheckMatrix(weights, output.Length, input.Length);
+        DenseNoBiasAdjoint(Flat(weights), input, output, outputBar, weightsBar, inputBar);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Checks
+    // ---------------------------------------------------------------------------------------------------------
+
+    private static void CheckMatrix(Array weights, int rows, int cols)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        KernelGuard.Dimension(weights, 0, rows, nameof(weights), "output.Length");
+        KernelGuard.Dimension(weights, 1, cols, nameof(weights), "input.Length");
+    }
+
+    private static void CheckDense<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> input, Span<T> output, bool hasBias)
+    {
+        KernelGuard.Length(weights.Length, (long)output.Length * input.Length, nameof(weights), "output.Length × input.Length");
+        if (hasBias) KernelGuard.Length(bias.Length, output.Length, nameof(bias));
+        // Rows of the output are written while the inputs are still being read, so any overlap is wrong.
+        KernelGuard.NoOverlap(input, output, nameof(input), nameof(output));
+        KernelGuard.NoOverlap(weights, output, nameof(weights), nameof(output));
+        KernelGuard.NoOverlap(bias, output, nameof(bias), nameof(output));
+    }
+
+    private static void CheckDenseAdjoint<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> input, ReadOnlySpan<T> output,
+        ReadOnlySpan<T> outputBar, Span<T> weightsBar, Span<T> biasBar, Span<T> inputBar, bool hasBias)
+    {
+        KernelGuard.Length(weights.Length, (long)output.Length * input.Length, nameof(weights), "output.Length × input.Length");
+        KernelGuard.Length(outputBar.Length, output.Length, nameof(outputBar));
+        KernelGuard.Length(weightsBar.Length, weights.Length, nameof(weightsBar));
+        KernelGuard.Length(inputBar.Length, input.Length, nameof(inputBar));
+        if (hasBias)
+        {
+            KernelGuard.Length(bias.Length, output.Length, nameof(bias));
+            KernelGuard.Length(biasBar.Length, output.Length, nameof(biasBar));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Kernels
+    // ---------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// <c>y = W·x (+ bias)</c>. Rows go in blocks of <see cref="DenseRowBlock"/>: one load of an x vector feeds
+    /// four accumulators, which halves the loads per multiply–add and keeps four independent dependency chains
+    /// in flight. Within a row the columns run in <see cref="Vector{T}"/> steps, then a scalar tail (each row's
+    /// tail is a reduction, so no overlapping last vector). An empty <paramref name="bias"/> means no bias.
+    /// </summary>
+    private static void DenseForward<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = y.Length, cols = x.Length;
+        bool hasBias = !bias.IsEmpty;
+        ref T wRef = ref MemoryMarshal.GetReference(weights);
+        ref T xRef = ref MemoryMarshal.GetReference(x);
+        ref T yRef = ref MemoryMarshal.GetReference(y);
+        ref T bRef = ref MemoryMarshal.GetReference(bias);
+        int vectorEnd = UseVectors<T>() ? cols - cols % Vector<T>.Count : 0;
+
+        int i = 0;
+        for (; i <= rows - DenseRowBlock; i += DenseRowBlock)
+        {
+            ref T r0 = ref Unsafe.Add(ref wRef, (nint)i * cols);
+            ref T r1 = ref Unsafe.Add(ref r0, cols);
+            ref T r2 = ref Unsafe.Add(ref r1, cols);
+            ref T r3 = ref Unsafe.Add(ref r2, cols);
+            Vector<T> a0 = Vector<T>.Zero, a1 = Vector<T>.Zero, a2 = Vector<T>.Zero, a3 = Vector<T>.Zero;
+            int j = 0;
+            for (; j < vectorEnd; j += Vector<T>.Count)
+            {
+                var xv = Vector.LoadUnsafe(ref xRef, (nuint)j);
+                a0 += Vector.LoadUnsafe(ref r0, (nuint)j) * xv;
+                a1 += Vector.LoadUnsafe(ref r1, (nuint)j) * xv;
+                a2 += Vector.LoadUnsafe(ref r2, (nuint)j) * xv;
+                a3 += Vector.LoadUnsafe(ref r3, (nuint)j) * xv;
+            }
+            T s0 = Vector.Sum(a0), s1 = Vector.Sum(a1), s2 = Vector.Sum(a2), s3 = Vector.Sum(a3);
+            for (; j < cols; j++)
+            {
+                T xj = Unsafe.Add(ref xRef, j);
+                s0 += Unsafe.Add(ref r0, j) * xj;
+                s1 += Unsafe.Add(ref r1, j) * xj;
+                s2 += Unsafe.Add(ref r2, j) * xj;
+                s3 += Unsafe.Add(ref r3, j) * xj;
+            }
+            if (hasBias)
+            {
+                s0 += Unsafe.Add(ref bRef, i);
+                s1 += Unsafe.Add(ref bRef, i + 1);
+                s2 += Unsafe.Add(ref bRef, i + 2);
+                s3 += Unsafe.Add(ref bRef, i + 3);
+            }
+            Unsafe.Add(ref yRef, i) = s0;
+            Unsafe.Add(ref yRef, i + 1) = s1;
+            Unsafe.Add(ref yRef, i + 2) = s2;
+            Unsafe.Add(ref yRef, i + 3) = s3;
+        }
+
+        for (; i < rows; i++)
+        {
+            ref T r = ref Unsafe.Add(ref wRef, (nint)i * cols);
+            var a = Vector<T>.Zero;
+            int j = 0;
+            for (; j < vectorEnd; j += Vector<T>.Count)
+                a += Vector.LoadUnsafe(ref r, (nuint)j) * Vector.LoadUnsafe(ref xRef, (nuint)j);
+            T s = Vector.Sum(a);
+            for (; j < cols; j++) s += Unsafe.Add(ref r, j) * Unsafe.Add(ref xRef, j);
+            Unsafe.Add(ref yRef, i) = hasBias ? s + Unsafe.Add(ref bRef, i) : s;
+        }
+    }
+
+    /// <summary>
+    /// <c>weightsBar += yBar·xᵀ</c> and <c>inputBar += Wᵀ·yBar</c> in one pass over W. Rows go in blocks of
+    /// <see cref="DenseRowBlock"/> so that each inputBar vector is loaded and stored once per block rather than
+    /// once per row. Tails are scalar: these are accumulations, and an overlapping vector would add twice.
+    /// </summary>
+    private static void DenseBackward<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> yBar, Span<T> weightsBar, Span<T> xBar)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = yBar.Length, cols = x.Length;
+        ref T wRef = ref MemoryMarshal.GetReference(weights);
+        ref T qRef = ref MemoryMarshal.GetReference(weightsBar);
+        ref T xRef = ref MemoryMarshal.GetReference(x);
+        ref T gRef = ref MemoryMarshal.GetReference(yBar);
+        ref T pRef = ref MemoryMarshal.GetReference(xBar);
+        int vectorEnd = UseVectors<T>() ? cols - cols % Vector<T>.Count : 0;
+
+        int i = 0;
+        for (; i <= rows - DenseRowBlock; i += DenseRowBlock)
+        {
+            nint offset = (nint)i * cols;
+            ref T w0 = ref Unsafe.Add(ref wRef, offset);
+            ref T w1 = ref Unsafe.Add(ref w0, cols);
+            ref T w2 = ref Unsafe.Add(ref w1, cols);
+            ref T w3 = ref Unsafe.Add(ref w2, cols);
+            ref T q0 = ref Unsafe.Add(ref qRef, offset);
+            ref T q1 = ref Unsafe.Add(ref q0, cols);
+            ref T q2 = ref Unsafe.Add(ref q1, cols);
+            ref T q3 = ref Unsafe.Add(ref q2, cols);
+            T g0 = Unsafe.Add(ref gRef, i), g1 = Unsafe.Add(ref gRef, i + 1), g2 = Unsafe.Add(ref gRef, i + 2), g3 = Unsafe.Add(ref gRef, i + 3);
+            var gv0 = new Vector<T>(g0);
+            var gv1 = new Vector<T>(g1);
+            var gv2 = new Vector<T>(g2);
+            var gv3 = new Vector<T>(g3);
+            int j = 0;
+            for (; j < vectorEnd; j += Vector<T>.Count)
+            {
+                var xv = Vector.LoadUnsafe(ref xRef, (nuint)j);
+                (Vector.LoadUnsafe(ref q0, (nuint)j) + gv0 * xv).StoreUnsafe(ref q0, (nuint)j);
+                (Vector.LoadUnsafe(ref q1, (nuint)j) + gv1 * xv).StoreUnsafe(ref q1, (nuint)j);
+                (Vector.LoadUnsafe(ref q2, (nuint)j) + gv2 * xv).StoreUnsafe(ref q2, (nuint)j);
+                (Vector.LoadUnsafe(ref q3, (nuint)j) + gv3 * xv).StoreUnsafe(ref q3, (nuint)j);
+                var pv = Vector.LoadUnsafe(ref pRef, (nuint)j)
+                    + gv0 * Vector.LoadUnsafe(ref w0, (nuint)j)
+                    + gv1 * Vector.LoadUnsafe(ref w1, (nuint)j)
+                    + gv2 * Vector.LoadUnsafe(ref w2, (nuint)j)
+                    + gv3 * Vector.LoadUnsafe(ref w3, (nuint)j);
+                pv.StoreUnsafe(ref pRef, (nuint)j);
+            }
+            for (; j < cols; j++)
+            {
+                T xj = Unsafe.Add(ref xRef, j);
+                Unsafe.Add(ref q0, j) += g0 * xj;
+                Unsafe.Add(ref q1, j) += g1 * xj;
+                Unsafe.Add(ref q2, j) += g2 * xj;
+                Unsafe.Add(ref q3, j) += g3 * xj;
+                Unsafe.Add(ref pRef, j) = Unsafe.Add(ref pRef, j)
+                    + g0 * Unsafe.Add(ref w0, j) + g1 * Unsafe.Add(ref w1, j) + g2 * Unsafe.Add(ref w2, j) + g3 * Unsafe.Add(ref w3, j);
+            }
+        }
+
+        for (; i < rows; i++)
+        {
+            nint offset = (nint)i * cols;
+            ref T w = ref Unsafe.Add(ref wRef, offset);
+            ref T q = ref Unsafe.Add(ref qRef, offset);
+            T g = Unsafe.Add(ref gRef, i);
+            var gv = new Vector<T>(g);
+            int j = 0;
+            for (; j < vectorEnd; j += Vector<T>.Count)
+            {
+                (Vector.LoadUnsafe(ref q, (nuint)j) + gv * Vector.LoadUnsafe(ref xRef, (nuint)j)).StoreUnsafe(ref q, (nuint)j);
+                (Vector.LoadUnsafe(ref pRef, (nuint)j) + gv * Vector.LoadUnsafe(ref w, (nuint)j)).StoreUnsafe(ref pRef, (nuint)j);
+            }
+            for (; j < cols; j++)
+            {
+                Unsafe.Add(ref q, j) += g * Unsafe.Add(ref xRef, j);
+                Unsafe.Add(ref pRef, j) += g * Unsafe.Add(ref w, j);
+            }
+        }
+    }
+}
