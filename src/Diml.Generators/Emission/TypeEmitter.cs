@@ -228,7 +228,7 @@ internal static class TypeEmitter
             w.WriteLine("global::System.Span<" + r + "> output = stackalloc " + r + "[OutputLength];");
             var args = Arguments(m, inputs, outputs).ToList();
             if (scalarOut == 1) args.Add("outputBar[0]");
-            args.AddRange(Slices(m, "outputBar", inputKinds: false, skipResult: scalarOut).Values);
+            args.AddRange(Slices(m, "outputBar", inputKinds: false, skipResult: scalarOut).Select(x => x.Slice));
             foreach (var (name, slice) in Slices(m, "inputBar", inputKinds: true))
             {
                 var kind = m.Parameters.First(p => p.Name == name).Kind;
@@ -245,9 +245,9 @@ internal static class TypeEmitter
             : scalars.ToString(CultureInfo.InvariantCulture) + " + " + spans.ToString(CultureInfo.InvariantCulture) + " * _n";
 
     /// <summary>Where each input (or output) parameter lives in the flat vector: <c>input[2]</c> or <c>input.Slice(3, _n)</c>.</summary>
-    private static Dictionary<string, string> Slices(KernelMethod m, string vector, bool inputKinds, int skipResult = 0)
+    private static List<(string Name, string Slice)> Slices(KernelMethod m, string vector, bool inputKinds, int skipResult = 0)
     {
-        var result = new Dictionary<string, string>();
+        var result = new List<(string Name, string Slice)>();
         string offset = skipResult.ToString(CultureInfo.InvariantCulture);
         foreach (var p in m.Parameters)
         {
@@ -255,20 +255,20 @@ internal static class TypeEmitter
             if (isInput != inputKinds) continue;
             if (p.Kind == ParameterKind.RealScalar)
             {
-                result[p.Name] = vector + "[" + offset + "]";
+                result.Add((p.Name, vector + "[" + offset + "]"));
                 offset = offset + " + 1";
             }
             else
             {
-                result[p.Name] = vector + ".Slice(" + offset + ", _n)";
+                result.Add((p.Name, vector + ".Slice(" + offset + ", _n)"));
                 offset = offset + " + _n";
             }
         }
         return result;
     }
 
-    private static IEnumerable<string> Arguments(KernelMethod m, Dictionary<string, string> inputs, Dictionary<string, string> outputs)
-        => m.Parameters.Select(p => inputs.TryGetValue(p.Name, out var i) ? i : outputs[p.Name]);
+    private static IEnumerable<string> Arguments(KernelMethod m, List<(string Name, string Slice)> inputs, List<(string Name, string Slice)> outputs)
+        => m.Parameters.Select(p => inputs.Concat(outputs).First(x => x.Name == p.Name).Slice);
 
     // ------------------------------------------------------------ file frame
 

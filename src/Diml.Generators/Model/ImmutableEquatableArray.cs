@@ -10,7 +10,6 @@ namespace Diml.Generators.Model;
 /// pipeline (a plain array or ImmutableArray compares by reference).
 /// </summary>
 internal sealed class ImmutableEquatableArray<T> : IEquatable<ImmutableEquatableArray<T>>, IReadOnlyList<T>
-    where T : IEquatable<T>
 {
     public static ImmutableEquatableArray<T> Empty { get; } = new(Array.Empty<T>());
 
@@ -22,14 +21,20 @@ internal sealed class ImmutableEquatableArray<T> : IEquatable<ImmutableEquatable
     public int Count => _values.Length;
 
     public bool Equals(ImmutableEquatableArray<T>? other)
-        => other != null && ((ReadOnlySpan<T>)_values).SequenceEqual(other._values);
+    {
+        if (other is null || other._values.Length != _values.Length) return false;
+        var comparer = EqualityComparer<T>.Default;
+        for (int i = 0; i < _values.Length; i++)
+            if (!comparer.Equals(_values[i], other._values[i])) return false;
+        return true;
+    }
 
     public override bool Equals(object? obj) => obj is ImmutableEquatableArray<T> other && Equals(other);
 
     public override int GetHashCode()
     {
         int hash = 17;
-        foreach (T value in _values) hash = unchecked(hash * 31 + (value is null ? 0 : value.GetHashCode()));
+        foreach (T value in _values) hash = unchecked(hash * 31 + EqualityComparer<T>.Default.GetHashCode(value!));
         return hash;
     }
 
@@ -39,6 +44,6 @@ internal sealed class ImmutableEquatableArray<T> : IEquatable<ImmutableEquatable
 
 internal static class ImmutableEquatableArray
 {
-    public static ImmutableEquatableArray<T> ToEquatable<T>(this IEnumerable<T> values) where T : IEquatable<T>
+    public static ImmutableEquatableArray<T> ToEquatable<T>(this IEnumerable<T> values)
         => new(values);
 }

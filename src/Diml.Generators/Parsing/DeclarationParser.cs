@@ -1,0 +1,200 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Diml.Generators.Diagnostics;
+using Diml.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Diml.Generators.Parsing;
+
+/// <summary>
+/// The parse step of each pipeline: from an annotated declaration to an equatable spec plus diagnostics.
+/// Any exception becomes a DIML011 diagnostic; the generator never fails the build by throwing.
+/// </summary>
+internal static class DeclarationParser
+{
+    public static ParseResult<MechanismSpec> ParseMechanism(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+        => Guard<MechanismSpec>(context.TargetSymbol, context.TargetNode, diagnostics =>
+        {
+            var type = (INamedTypeSymbol)context.TargetSymbol;
+            var typeSpec = DescribeType(type, diagnostics, context.TargetNode);
+            var parameters = new Dictionary<IFieldSymbol, ParamField>(SymbolEqualityComparer.Default);
+            var fields = new List<ParamField>();
+            foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
+            {
+                var attribute = SymbolFacts.GetAttribute(field, KnownNames.Param);
+                if (attribute is null) continue;
+                int? rank = field.Type switch
+                {
+                    _ when field.Type.SpecialType == SpecialType.System_Single => 0,
+                    IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Single, Rank: 1 } => 1,
+                    IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Single, Rank: 2 } => 2,
+                    _ => null,
+                };
+                if (rank is null || field.IsStatic || field.IsConst || (rank == 0 && field.IsReadOnly))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParamField,
+                        LocationInfo.From(field.Locations.FirstOrDefault()), field.Name, field.Type.ToDisplayString()));
+                    continue;
+                }
+                string init = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Init").Value.Value is int value
+                    ? InitName(value) : "Keep";
+                var param = new ParamField(field.Name, rank.Value, init);
+                parameters[field] = param;
+                fields.Add(param);
+            }
+
+            var payoff = SingleMethod(type, KnownNames.Payoff, "Payoff", diagnostics, context.TargetNode,
+                " (joint: 'void Payoffs(ReadOnlySpan<int> joint, Span<float> payoffs)', per agent: 'float Payoff(ReadOnlySpan<int> joint, int agent)', anonymous: 'float Payoff(int ownAction, ReadOnlySpan<int> opponentCounts)')");
+            if (payoff is null) return null;
+            var form = PayoffFormOf(payoff);
+            if (form is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidPayoffSignature,
+                    LocationInfo.From(payoff.Locations.FirstOrDefault()), payoff.Name, payoff.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
+                return null;
+            }
+            var kernel = ParseKernel(payoff, parameters, true, context.SemanticModel, diagnostics, cancellation);
+            if (kernel is null || typeSpec is null || diagnostics.Count > 0) return null;
+            return new MechanismSpec(typeSpec, fields.ToEquatable(), form.Value, kernel);
+        });
+
+    public static ParseResult<LearningRuleSpec> ParseLearningRule(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+        => Guard<LearningRuleSpec>(context.TargetSymbol, context.TargetNode, diagnostics =>
+        {
+            var type = (INamedTypeSymbol)context.TargetSymbol;
+            var typeSpec = DescribeType(type, diagnostics, context.TargetNode);
+            var update = SingleMethod(type, KnownNames.Update, "Update", diagnostics, context.TargetNode, "");
+            var response = SingleMethod(type, KnownNames.Response, "Response", diagnostics, context.TargetNode, "");
+            if (update is not null && !IsRuleSignature(update, 2))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLearningRuleSignature, LocationInfo.From(update.Locations.FirstOrDefault()),
+                    "update", update.Name, "void " + update.Name + "(ReadOnlySpan<float> state, ReadOnlySpan<float> payoffs, Span<float> next)", update.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
+            if (response is not null && !IsRuleSignature(response, 1))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLearningRuleSignature, LocationInfo.From(response.Locations.FirstOrDefault()),
+                    "response", response.Name, "void " + response.Name + "(ReadOnlySpan<float> state, Span<float> logPolicy)", response.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
+            if (update is null || response is null || diagnostics.Count > 0) return null;
+            var none = new Dictionary<IFieldSymbol, ParamField>(SymbolEqualityComparer.Default);
+            var updateKernel = ParseKernel(update, none, false, context.SemanticModel, diagnostics, cancellation);
+            var responseKernel = ParseKernel(response, none, false, context.SemanticModel, diagnostics, cancellation);
+            if (updateKernel is null || responseKernel is null || typeSpec is null || diagnostics.Count > 0) return null;
+            return new LearningRuleSpec(typeSpec, updateKernel, responseKernel);
+        });
+
+    public static ParseResult<HelperSpec> ParseHelper(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+        => Guard<HelperSpec>(context.TargetSymbol, context.TargetNode, diagnostics =>
+        {
+            var method = (IMethodSymbol)context.TargetSymbol;
+            var typeSpec = DescribeType(method.ContainingType, diagnostics, context.TargetNode);
+            // Parameter fields of a mechanism are known, so a helper that reads one gets a precise error.
+            var parameters = new Dictionary<IFieldSymbol, ParamField>(SymbolEqualityComparer.Default);
+            foreach (var field in method.ContainingType.GetMembers().OfType<IFieldSymbol>())
+                if (SymbolFacts.HasAttribute(field, KnownNames.Param)) parameters[field] = new ParamField(field.Name, 0, "Keep");
+            var kernel = ParseKernel(method, parameters, false, context.SemanticModel, diagnostics, cancellation);
+            if (kernel is null || typeSpec is null || diagnostics.Count > 0) return null;
+            return new HelperSpec(typeSpec, kernel);
+        });
+
+    private static ParseResult<T> Guard<T>(ISymbol symbol, SyntaxNode node, Func<List<DiagnosticInfo>, T?> parse) where T : class
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        try
+        {
+            var model = parse(diagnostics);
+            return new ParseResult<T>(diagnostics.Count == 0 ? model : null, diagnostics.ToEquatable());
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.From(node is MethodDeclarationSyntax m ? m.Identifier.GetLocation() : symbol.Locations.FirstOrDefault()),
+                symbol.Name, exception.GetType().Name + ": " + exception.Message));
+            return new ParseResult<T>(null, diagnostics.ToEquatable());
+        }
+    }
+
+    private static KernelMethod? ParseKernel(IMethodSymbol method, IReadOnlyDictionary<IFieldSymbol, ParamField> parameters, bool parametersAllowed,
+        SemanticModel targetModel, List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
+    {
+        if (method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) is not MethodDeclarationSyntax syntax)
+            return null;
+        var model = syntax.SyntaxTree == targetModel.SyntaxTree ? targetModel : targetModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
+        return new KernelParser(model, method, parameters, parametersAllowed, diagnostics, cancellation).Parse(syntax);
+    }
+
+    private static IMethodSymbol? SingleMethod(INamedTypeSymbol type, string attribute, string attributeName, List<DiagnosticInfo> diagnostics, SyntaxNode node, string hint)
+    {
+        var methods = type.GetMembers().OfType<IMethodSymbol>().Where(m => SymbolFacts.HasAttribute(m, attribute)).ToList();
+        var location = LocationInfo.From(node is TypeDeclarationSyntax t ? t.Identifier.GetLocation() : node.GetLocation());
+        if (methods.Count == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingMethod, location, type.Name, attributeName, hint));
+            return null;
+        }
+        if (methods.Count > 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateMethod, LocationInfo.From(methods[1].Locations.FirstOrDefault()), type.Name, attributeName));
+            return null;
+        }
+        return methods[0];
+    }
+
+    private static PayoffForm? PayoffFormOf(IMethodSymbol method)
+    {
+        if (method.IsStatic || method.IsGenericMethod || method.Parameters.Length != 2 || method.Parameters.Any(p => p.RefKind != RefKind.None)) return null;
+        var first = method.Parameters[0].Type;
+        var second = method.Parameters[1].Type;
+        bool returnsFloat = method.ReturnType.SpecialType == SpecialType.System_Single;
+        if (method.ReturnsVoid && IsSpanOf(first, true, SpecialType.System_Int32) && IsSpanOf(second, false, SpecialType.System_Single))
+            return PayoffForm.Joint;
+        if (returnsFloat && IsSpanOf(first, true, SpecialType.System_Int32) && second.SpecialType == SpecialType.System_Int32)
+            return PayoffForm.PerAgent;
+        if (returnsFloat && first.SpecialType == SpecialType.System_Int32 && IsSpanOf(second, true, SpecialType.System_Int32))
+            return PayoffForm.Anonymous;
+        return null;
+    }
+
+    private static bool IsRuleSignature(IMethodSymbol method, int inputs)
+    {
+        if (method.IsStatic || !method.ReturnsVoid || method.IsGenericMethod || method.Parameters.Length != inputs + 1) return false;
+        for (int i = 0; i < inputs; i++)
+            if (method.Parameters[i].RefKind != RefKind.None || !IsSpanOf(method.Parameters[i].Type, true, SpecialType.System_Single)) return false;
+        return method.Parameters[inputs].RefKind == RefKind.None && IsSpanOf(method.Parameters[inputs].Type, false, SpecialType.System_Single);
+    }
+
+    private static bool IsSpanOf(ITypeSymbol type, bool readOnly, SpecialType element)
+        => SymbolFacts.IsSpan(type, out bool isReadOnly, out var elementType) && isReadOnly == readOnly && elementType?.SpecialType == element;
+
+    private static string InitName(int value) => value switch
+    {
+        1 => "Zeros",
+        2 => "StandardNormal",
+        3 => "FanInUniform",
+        _ => "Keep",
+    };
+
+    /// <summary>Where the generated code goes; reports a non-partial type or container.</summary>
+    private static TypeSpec? DescribeType(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, SyntaxNode node)
+    {
+        var declarations = new List<string>();
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            bool partial = current.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!partial)
+            {
+                var location = current.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is TypeDeclarationSyntax declaration
+                    ? declaration.Identifier.GetLocation() : node.GetLocation();
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, LocationInfo.From(location), current.Name));
+                return null;
+            }
+            string keyword = current.IsRecord ? (current.IsValueType ? "record struct" : "record") : current.IsValueType ? "struct" : "class";
+            declarations.Insert(0, (current.IsStatic ? "static " : "") + "partial " + keyword + " " + current.Name);
+        }
+        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
+        return new TypeSpec(ns, declarations.ToEquatable(), type.Name, SymbolFacts.FullName(type));
+    }
+}

@@ -1,0 +1,156 @@
+namespace Diml;
+
+/// <summary>
+/// The gradient self-checks generated code calls: each kernel, at a random query, seen as a flat function
+/// and handed to <see cref="GradientCheck"/>.
+/// </summary>
+public static class GradientSelfCheck
+{
+    /// <summary>Checks a mechanism's payoff adjoint with respect to all its parameters at a random query.</summary>
+    public static GradientCheckReport Mechanism(IMechanism mechanism, int agents, int actions, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(mechanism);
+        ArgumentOutOfRangeException.ThrowIfLessThan(agents, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(actions, 2);
+        var random = new Random(seed);
+        var theta = new float[mechanism.Layout.TotalLength];
+        mechanism.ReadParameters(theta);
+        var point = Array.ConvertAll(theta, v => (double)v);
+        IFlatFunction function = mechanism switch
+        {
+            IJointMechanism joint => new JointPayoffs(joint, RandomJoint(agents, actions, random)),
+            IPerAgentMechanism perAgent => new PerAgentPayoffs(perAgent, RandomJoint(agents, actions, random)),
+            IAnonymousMechanism anonymous => new AnonymousPayoffs(anonymous, RandomCounts(agents - 1, actions, random)),
+            _ => throw new ArgumentException($"{mechanism.ModelName} implements no payoff interface.", nameof(mechanism)),
+        };
+        return GradientCheck.Run(function, point, seed);
+    }
+
+    /// <summary>Checks a learning rule's update and response adjoints near its initial state.</summary>
+    public static GradientCheckReport LearningRule(ILearningRule rule, int actions, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentOutOfRangeException.ThrowIfLessThan(actions, 2);
+        var random = new Random(seed);
+        int size = rule.StateSize(actions);
+        var initial = new float[size];
+        rule.InitialState(initial);
+        // Near the initial state, so that rule-specific constraints (such as positive experience) hold.
+        var state = new double[size];
+        for (int i = 0; i < size; i++) state[i] = initial[i] + random.NextDouble() - 0.5;
+        var payoffs = new double[actions];
+        for (int k = 0; k < actions; k++) payoffs[k] = 2 * random.NextDouble() - 1;
+
+        var update = GradientCheck.Run(new RuleUpdate(rule, size, actions), [.. state, .. payoffs], seed);
+        var response = GradientCheck.Run(new RuleResponse(rule, size, actions), state, seed);
+        return GradientCheckReport.Combine(rule.RuleName, [update, response]);
+    }
+
+    /// <summary>A reproducible random point in [−1, 1]ⁿ.</summary>
+    public static double[] RandomPoint(int length, int seed)
+    {
+        var random = new Random(seed);
+        var point = new double[length];
+        for (int i = 0; i < length; i++) point[i] = 2 * random.NextDouble() - 1;
+        return point;
+    }
+
+    private static int[] RandomJoint(int agents, int actions, Random random)
+    {
+        var joint = new int[agents];
+        for (int i = 0; i < agents; i++) joint[i] = random.Next(actions);
+        return joint;
+    }
+
+    private static int[] RandomCounts(int others, int actions, Random random)
+    {
+        var counts = new int[actions];
+        for (int i = 0; i < others; i++) counts[random.Next(actions)]++;
+        return counts;
+    }
+
+    private sealed class JointPayoffs(IJointMechanism mechanism, int[] joint) : IFlatFunction
+    {
+        public string Name => mechanism.ModelName + ".Payoffs";
+        public int InputLength => mechanism.Layout.TotalLength;
+        public int OutputLength => joint.Length;
+        public void Evaluate(ReadOnlySpan<double> input, Span<double> output) => mechanism.Payoffs(input, joint, output);
+        public void Adjoint(ReadOnlySpan<double> input, ReadOnlySpan<double> outputBar, Span<double> inputBar) => mechanism.PayoffsAdjoint(input, joint, outputBar, inputBar);
+        public void Evaluate(ReadOnlySpan<float> input, Span<float> output) => mechanism.Payoffs(input, joint, output);
+        public void Adjoint(ReadOnlySpan<float> input, ReadOnlySpan<float> outputBar, Span<float> inputBar) => mechanism.PayoffsAdjoint(input, joint, outputBar, inputBar);
+    }
+
+    /// <summary>Every agent's payoff of one joint action: the outputs are the agents.</summary>
+    private sealed class PerAgentPayoffs(IPerAgentMechanism mechanism, int[] joint) : IFlatFunction
+    {
+        public string Name => mechanism.ModelName + ".Payoff";
+        public int InputLength => mechanism.Layout.TotalLength;
+        public int OutputLength => joint.Length;
+        public void Evaluate(ReadOnlySpan<double> input, Span<double> output)
+        {
+            for (int i = 0; i < joint.Length; i++) output[i] = mechanism.Payoff(input, joint, i);
+        }
+        public void Adjoint(ReadOnlySpan<double> input, ReadOnlySpan<double> outputBar, Span<double> inputBar)
+        {
+            for (int i = 0; i < joint.Length; i++) mechanism.PayoffAdjoint(input, joint, i, outputBar[i], inputBar);
+        }
+        public void Evaluate(ReadOnlySpan<float> input, Span<float> output)
+        {
+            for (int i = 0; i < joint.Length; i++) output[i] = mechanism.Payoff(input, joint, i);
+        }
+        public void Adjoint(ReadOnlySpan<float> input, ReadOnlySpan<float> outputBar, Span<float> inputBar)
+        {
+            for (int i = 0; i < joint.Length; i++) mechanism.PayoffAdjoint(input, joint, i, outputBar[i], inputBar);
+        }
+    }
+
+    /// <summary>The payoff of every own action against one opponent-count vector: the outputs are the actions.</summary>
+    private sealed class AnonymousPayoffs(IAnonymousMechanism mechanism, int[] counts) : IFlatFunction
+    {
+        public string Name => mechanism.ModelName + ".Payoff";
+        public int InputLength => mechanism.Layout.TotalLength;
+        public int OutputLength => counts.Length;
+        public void Evaluate(ReadOnlySpan<double> input, Span<double> output)
+        {
+            for (int k = 0; k < counts.Length; k++) output[k] = mechanism.Payoff(input, k, counts);
+        }
+        public void Adjoint(ReadOnlySpan<double> input, ReadOnlySpan<double> outputBar, Span<double> inputBar)
+        {
+            for (int k = 0; k < counts.Length; k++) mechanism.PayoffAdjoint(input, k, counts, outputBar[k], inputBar);
+        }
+        public void Evaluate(ReadOnlySpan<float> input, Span<float> output)
+        {
+            for (int k = 0; k < counts.Length; k++) output[k] = mechanism.Payoff(input, k, counts);
+        }
+        public void Adjoint(ReadOnlySpan<float> input, ReadOnlySpan<float> outputBar, Span<float> inputBar)
+        {
+            for (int k = 0; k < counts.Length; k++) mechanism.PayoffAdjoint(input, k, counts, outputBar[k], inputBar);
+        }
+    }
+
+    /// <summary>The update as a map from [state, payoffs] to the next state.</summary>
+    private sealed class RuleUpdate(ILearningRule rule, int stateSize, int actions) : IFlatFunction
+    {
+        public string Name => rule.RuleName + ".Update";
+        public int InputLength => stateSize + actions;
+        public int OutputLength => stateSize;
+        public void Evaluate(ReadOnlySpan<double> input, Span<double> output) => rule.Update(input[..stateSize], input[stateSize..], output);
+        public void Adjoint(ReadOnlySpan<double> input, ReadOnlySpan<double> outputBar, Span<double> inputBar)
+            => rule.UpdateAdjoint(input[..stateSize], input[stateSize..], outputBar, inputBar[..stateSize], inputBar[stateSize..]);
+        public void Evaluate(ReadOnlySpan<float> input, Span<float> output) => rule.Update(input[..stateSize], input[stateSize..], output);
+        public void Adjoint(ReadOnlySpan<float> input, ReadOnlySpan<float> outputBar, Span<float> inputBar)
+            => rule.UpdateAdjoint(input[..stateSize], input[stateSize..], outputBar, inputBar[..stateSize], inputBar[stateSize..]);
+    }
+
+    /// <summary>The response as a map from the state to the log-policy.</summary>
+    private sealed class RuleResponse(ILearningRule rule, int stateSize, int actions) : IFlatFunction
+    {
+        public string Name => rule.RuleName + ".Response";
+        public int InputLength => stateSize;
+        public int OutputLength => actions;
+        public void Evaluate(ReadOnlySpan<double> input, Span<double> output) => rule.Response(input, output);
+        public void Adjoint(ReadOnlySpan<double> input, ReadOnlySpan<double> outputBar, Span<double> inputBar) => rule.ResponseAdjoint(input, outputBar, inputBar);
+        public void Evaluate(ReadOnlySpan<float> input, Span<float> output) => rule.Response(input, output);
+        public void Adjoint(ReadOnlySpan<float> input, ReadOnlySpan<float> outputBar, Span<float> inputBar) => rule.ResponseAdjoint(input, outputBar, inputBar);
+    }
+}

@@ -1,0 +1,57 @@
+namespace Diml.Learning;
+
+/// <summary>
+/// Logit-Q learning (DESIGN §1): the state is a Q-value per own action, updated towards the counterfactual
+/// payoffs, <c>Q' = (1 − α)·Q + α·u</c>; the response is a softmax at inverse temperature β mixed with
+/// uniform exploration ε: <c>π = (1 − ε)·softmax(β·Q) + ε/A</c>.
+/// </summary>
+[LearningRule]
+public sealed partial class LogitQ
+{
+    /// <summary>Creates the rule with step size <paramref name="alpha"/>, inverse temperature <paramref name="beta"/> and exploration <paramref name="epsilon"/>.</summary>
+    public LogitQ(float alpha, float beta, float epsilon)
+    {
+        if (!(alpha > 0 && alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "The step size α must be in (0, 1].");
+        if (!(beta > 0) || float.IsInfinity(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "The inverse temperature β must be positive and finite.");
+        if (!(epsilon >= 0 && epsilon < 1)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "The exploration rate ε must be in [0, 1).");
+        Alpha = alpha;
+        Beta = beta;
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Step size α of the Q update.</summary>
+    public float Alpha { get; }
+
+    /// <summary>Inverse temperature β of the softmax (the payoff scale, DESIGN §1 gauge).</summary>
+    public float Beta { get; }
+
+    /// <summary>Uniform exploration rate ε.</summary>
+    public float Epsilon { get; }
+
+    /// <inheritdoc/>
+    public int StateSize(int actions) => actions;
+
+    /// <inheritdoc/>
+    public void InitialState(Span<float> state) => state.Clear();
+
+    /// <summary><c>next[k] = (1 − α)·q[k] + α·payoffs[k]</c>.</summary>
+    [Update]
+    public void Update(ReadOnlySpan<float> q, ReadOnlySpan<float> payoffs, Span<float> next)
+    {
+        for (int k = 0; k < q.Length; k++)
+            next[k] = (1 - Alpha) * q[k] + Alpha * payoffs[k];
+    }
+
+    /// <summary><c>logPolicy[k] = log((1 − ε)·softmax(β·q)[k] + ε/A)</c>, computed through a stable log-sum-exp.</summary>
+    [Response]
+    public void Response(ReadOnlySpan<float> q, Span<float> logPolicy)
+    {
+        int actions = q.Length;
+        Span<float> scaled = stackalloc float[actions];
+        for (int k = 0; k < actions; k++)
+            scaled[k] = Beta * q[k];
+        float logSum = Nn.LogSumExp(scaled);
+        for (int k = 0; k < actions; k++)
+            logPolicy[k] = MathF.Log((1 - Epsilon) * MathF.Exp(scaled[k] - logSum) + Epsilon / actions);
+    }
+}
