@@ -239,7 +239,7 @@ internal sealed class KernelParser
             var kind = SymbolFacts.Classify(local.Type);
             if (kind is null or ValueKind.Void)
             {
-                Report(DiagnosticDescriptors.UnsupportedType, variable, local.Name, local.Type.ToDisplayString());
+                Report(DiagnosticDescriptors.UnsupportedType, declaration.Declaration.Type, local.Name, local.Type.ToDisplayString());
                 continue;
             }
             string name = DeclareName(local);
@@ -248,7 +248,7 @@ internal sealed class KernelParser
             {
                 if (local.Type is IArrayTypeSymbol)
                 {
-                    Report(DiagnosticDescriptors.HeapAllocation, variable, variable.ToString());
+                    Report(DiagnosticDescriptors.HeapAllocation, (SyntaxNode?)init ?? variable, (init ?? (SyntaxNode)variable).ToString());
                     continue;
                 }
                 if (init is null)
@@ -487,18 +487,23 @@ internal sealed class KernelParser
     private Expr ParseCondition(ExpressionSyntax condition)
     {
         var expr = ParseExpr(condition);
-        if (expr.Kind != ValueKind.Bool)
+        if (expr.Kind != ValueKind.Bool && !IsError(expr))
             Report(DiagnosticDescriptors.UnsupportedExpression, condition, condition.ToString(), "a condition must be a bool");
         return expr;
     }
 
     // ---------------------------------------------------------------- expressions
 
+    /// <summary>Reports and returns a placeholder that later checks skip, so one mistake gives one diagnostic.</summary>
     private Expr Error(DiagnosticDescriptor descriptor, SyntaxNode node, params string[] arguments)
     {
         Report(descriptor, node, arguments);
-        return new Literal(0, ValueKind.Real);
+        return ErrorPlaceholder;
     }
+
+    private static readonly Expr ErrorPlaceholder = new Literal(0, ValueKind.Void);
+
+    private static bool IsError(Expr expr) => ReferenceEquals(expr, ErrorPlaceholder);
 
     internal Expr ParseExpr(ExpressionSyntax syntax)
     {
@@ -639,6 +644,7 @@ internal sealed class KernelParser
     private Expr ParseElement(ElementAccessExpressionSyntax element)
     {
         var target = ParseExpr(element.Expression);
+        if (IsError(target)) return target;
         if (target.Kind is not (ValueKind.RealSpan or ValueKind.IntSpan))
             return Error(DiagnosticDescriptors.UnsupportedExpression, element, element.ToString(), "only spans and arrays can be indexed");
         var arguments = element.ArgumentList.Arguments;
