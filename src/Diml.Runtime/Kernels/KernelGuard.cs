@@ -23,6 +23,16 @@ internal static class KernelGuard
         if (found != expected) ThrowLength(name, expected, found, shape);
     }
 
+    /// <summary>
+    /// Throws unless the input adjoint <paramref name="found"/> is <paramref name="expected"/> long or empty. An
+    /// empty bar is legal: it means the caller does not need that adjoint (see <see cref="CustomAdjointAttribute"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BarLength(int found, int expected, string name)
+    {
+        if (found != expected && found != 0) ThrowBarLength(name, expected, found);
+    }
+
     /// <summary>Throws unless dimension <paramref name="dimension"/> of <paramref name="array"/> has <paramref name="expected"/> entries.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Dimension(Array array, int dimension, int expected, string name, string expectedFrom)
@@ -83,6 +93,10 @@ internal static class KernelGuard
     [DoesNotReturn]
     private static void ThrowLength(string name, long expected, int found, string shape) =>
         throw new ArgumentException(FormattableString.Invariant($"{name} has length {found}; expected {expected} ({shape})."), name);
+
+    [DoesNotReturn]
+    private static void ThrowBarLength(string name, int expected, int found) =>
+        throw new ArgumentException(FormattableString.Invariant($"{name} has length {found}; expected {expected} (or 0 if the adjoint is not needed)."), name);
 
     [DoesNotReturn]
     private static void ThrowDimension(string name, int dimension, int expected, int found, string expectedFrom) =>

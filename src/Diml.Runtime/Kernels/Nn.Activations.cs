@@ -31,14 +31,14 @@ public static partial class Nn
     /// <summary>Adjoint of <see cref="Tanh(ReadOnlySpan{float}, Span{float})"/>: <c>xBarᵢ += yBarᵢ·(1 − yᵢ²)</c>.</summary>
     public static void TanhAdjoint(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> yBar, Span<float> xBar)
     {
-        CheckElementwiseAdjoint(x, y, yBar, xBar);
+        if (!CheckElementwiseAdjoint(x, y, yBar, xBar)) return;
         Accumulate(new TanhBar<float>(), x, y, yBar, xBar);
     }
 
     /// <inheritdoc cref="TanhAdjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
     public static void TanhAdjoint(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> yBar, Span<double> xBar)
     {
-        CheckElementwiseAdjoint(x, y, yBar, xBar);
+        if (!CheckElementwiseAdjoint(x, y, yBar, xBar)) return;
         Accumulate(new TanhBar<double>(), x, y, yBar, xBar);
     }
 
@@ -68,14 +68,14 @@ public static partial class Nn
     /// </summary>
     public static void ReluAdjoint(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> yBar, Span<float> xBar)
     {
-        CheckElementwiseAdjoint(x, y, yBar, xBar);
+        if (!CheckElementwiseAdjoint(x, y, yBar, xBar)) return;
         Accumulate(new ReluBar<float>(), x, y, yBar, xBar);
     }
 
     /// <inheritdoc cref="ReluAdjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
     public static void ReluAdjoint(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> yBar, Span<double> xBar)
     {
-        CheckElementwiseAdjoint(x, y, yBar, xBar);
+        if (!CheckElementwiseAdjoint(x, y, yBar, xBar)) return;
         Accumulate(new ReluBar<double>(), x, y, yBar, xBar);
     }
 
@@ -120,14 +120,14 @@ public static partial class Nn
     /// <summary>Adjoint of <see cref="Sigmoid(ReadOnlySpan{float}, Span{float})"/>: <c>xBarᵢ += yBarᵢ·yᵢ·(1 − yᵢ)</c>.</summary>
     public static void SigmoidAdjoint(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> yBar, Span<float> xBar)
     {
-        CheckElementwiseAdjoint(x, y, yBar, xBar);
+        if (!CheckElementwiseAdjoint(x, y, yBar, xBar)) return;
         Accumulate(new SigmoidBar<float>(), x, y, yBar, xBar);
     }
 
     /// <inheritdoc cref="SigmoidAdjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
     public static void SigmoidAdjoint(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> yBar, Span<double> xBar)
     {
-        CheckElementwiseAdjoint(x, y, yBar, xBar);
+        if (!CheckElementwiseAdjoint(x, y, yBar, xBar)) return;
         Accumulate(new SigmoidBar<double>(), x, y, yBar, xBar);
     }
 
@@ -177,14 +177,14 @@ public static partial class Nn
     /// <summary>Adjoint of <see cref="Softplus(ReadOnlySpan{float}, Span{float})"/>: <c>xBarᵢ += yBarᵢ·σ(xᵢ)</c>.</summary>
     public static void SoftplusAdjoint(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> yBar, Span<float> xBar)
     {
-        CheckElementwiseAdjoint(x, y, yBar, xBar);
+        if (!CheckElementwiseAdjoint(x, y, yBar, xBar)) return;
         Accumulate(new SoftplusBar<float>(), x, y, yBar, xBar);
     }
 
     /// <inheritdoc cref="SoftplusAdjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
     public static void SoftplusAdjoint(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> yBar, Span<double> xBar)
     {
-        CheckElementwiseAdjoint(x, y, yBar, xBar);
+        if (!CheckElementwiseAdjoint(x, y, yBar, xBar)) return;
         Accumulate(new SoftplusBar<double>(), x, y, yBar, xBar);
     }
 
@@ -243,11 +243,16 @@ public static partial class Nn
         KernelGuard.NoPartialOverlap(x, y, nameof(x), nameof(y));
     }
 
-    private static void CheckElementwiseAdjoint<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> yBar, Span<T> xBar)
+    /// <summary>
+    /// Validates the arguments of an elementwise adjoint and returns whether there is anything to accumulate:
+    /// <c>false</c> when <paramref name="xBar"/> is empty, i.e. the caller does not need it (or x is empty).
+    /// </summary>
+    private static bool CheckElementwiseAdjoint<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> yBar, Span<T> xBar)
     {
         KernelGuard.Length(y.Length, x.Length, nameof(y));
         KernelGuard.Length(yBar.Length, x.Length, nameof(yBar));
-        KernelGuard.Length(xBar.Length, x.Length, nameof(xBar));
+        KernelGuard.BarLength(xBar.Length, x.Length, nameof(xBar));
+        return !xBar.IsEmpty;
     }
 
     // ---------------------------------------------------------------------------------------------------------

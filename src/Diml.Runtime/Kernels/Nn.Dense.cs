@@ -56,12 +56,14 @@ public static partial class Nn
     /// <summary>
     /// Adjoint of <see cref="Dense(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>:
     /// <c>weightsBar += outputBar·inputᵀ</c>, <c>biasBar += outputBar</c>, <c>inputBar += Wᵀ·outputBar</c>.
+    /// An empty bar means that adjoint is not needed: its accumulation (and its work) is skipped.
     /// </summary>
     public static void DenseAdjoint(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> input, ReadOnlySpan<float> output,
         ReadOnlySpan<float> outputBar, Span<float> weightsBar, Span<float> biasBar, Span<float> inputBar)
     {
         CheckDenseAdjoint(weights, bias, input, output, outputBar, weightsBar, biasBar, inputBar, hasBias: true);
-        TensorPrimitives.Add(biasBar, outputBar, biasBar);
+        // An empty bar is one the caller does not need; DenseBackward skips empty bars likewise.
+        if (!biasBar.IsEmpty) TensorPrimitives.Add(biasBar, outputBar, biasBar);
         DenseBackward(weights, input, outputBar, weightsBar, inputBar);
     }
 
@@ -70,7 +72,8 @@ public static partial class Nn
         ReadOnlySpan<double> outputBar, Span<double> weightsBar, Span<double> biasBar, Span<double> inputBar)
     {
         CheckDenseAdjoint(weights, bias, input, output, outputBar, weightsBar, biasBar, inputBar, hasBias: true);
-        TensorPrimitives.Add(biasBar, outputBar, biasBar);
+        // An empty bar is one the caller does not need; DenseBackward skips empty bars likewise.
+        if (!biasBar.IsEmpty) TensorPrimitives.Add(biasBar, outputBar, biasBar);
         DenseBackward(weights, input, outputBar, weightsBar, inputBar);
     }
 
@@ -134,7 +137,7 @@ public static partial class Nn
 
     /// <summary>
     /// Adjoint of <see cref="DenseNoBias(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>:
-    /// <c>weightsBar += outputBar·inputᵀ</c>, <c>inputBar += Wᵀ·outputBar</c>.
+    /// <c>weightsBar += outputBar·inputᵀ</c>, <c>inputBar += Wᵀ·outputBar</c>. An empty bar (not needed) is skipped.
     /// </summary>
     public static void DenseNoBiasAdjoint(ReadOnlySpan<float> weights, ReadOnlySpan<float> input, ReadOnlySpan<float> output,
         ReadOnlySpan<float> outputBar, Span<float> weightsBar, Span<float> inputBar)
@@ -193,12 +196,12 @@ public static partial class Nn
     {
         KernelGuard.Length(weights.Length, (long)output.Length * input.Length, nameof(weights), "output.Length × input.Length");
         KernelGuard.Length(outputBar.Length, output.Length, nameof(outputBar));
-        KernelGuard.Length(weightsBar.Length, weights.Length, nameof(weightsBar));
-        KernelGuard.Length(inputBar.Length, input.Length, nameof(inputBar));
+        KernelGuard.BarLength(weightsBar.Length, weights.Length, nameof(weightsBar));
+        KernelGuard.BarLength(inputBar.Length, input.Length, nameof(inputBar));
         if (hasBias)
         {
             KernelGuard.Length(bias.Length, output.Length, nameof(bias));
-            KernelGuard.Length(biasBar.Length, output.Length, nameof(biasBar));
+            KernelGuard.BarLength(biasBar.Length, output.Length, nameof(biasBar));
         }
     }
 
@@ -276,11 +279,99 @@ public static partial class Nn
     }
 
     /// <summary>
+    /// <c>weightsBar += yBar·xᵀ</c> and <c>inputBar += Wᵀ·yBar</c>, skipping either one whose bar is empty (the
+    /// caller does not need it): both go through the fused kernel, one alone through a kernel that does only its work.
+    /// </summary>
+    private static void DenseBackward<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> yBar, Span<T> weightsBar, Span<T> xBar)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (xBar.IsEmpty)
+        {
+            if (!weightsBar.IsEmpty) DenseOuterAccumulate(x, yBar, weightsBar);
+        }
+        else if (weightsBar.IsEmpty)
+        {
+            DenseTransposedAccumulate(weights, yBar, xBar);
+        }
+        else
+        {
+            DenseBackwardFused(weights, x, yBar, weightsBar, xBar);
+        }
+    }
+
+    /// <summary>
+    /// <c>weightsBar += yBar·xᵀ</c> alone: row i gets <c>yBarᵢ·x</c>. Rows are independent, so there is nothing to
+    /// block; each row is one in-place multiply–add (computed as the fused kernel does, so results agree bit for bit).
+    /// </summary>
+    private static void DenseOuterAccumulate<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> yBar, Span<T> weightsBar)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int cols = x.Length;
+        for (int i = 0; i < yBar.Length; i++)
+        {
+            var row = weightsBar.Slice(i * cols, cols);
+            TensorPrimitives.MultiplyAdd(x, yBar[i], row, row);
+        }
+    }
+
+    /// <summary>
+    /// <c>inputBar += Wᵀ·yBar</c> alone, blocked like <see cref="DenseBackwardFused{T}"/> and with its exact order
+    /// of additions, so that skipping weightsBar does not change inputBar by a single bit.
+    /// </summary>
+    private static void DenseTransposedAccumulate<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> yBar, Span<T> xBar)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = yBar.Length, cols = xBar.Length;
+        ref T wRef = ref MemoryMarshal.GetReference(weights);
+        ref T gRef = ref MemoryMarshal.GetReference(yBar);
+        ref T pRef = ref MemoryMarshal.GetReference(xBar);
+        int vectorEnd = UseVectors<T>() ? cols - cols % Vector<T>.Count : 0;
+
+        int i = 0;
+        for (; i <= rows - DenseRowBlock; i += DenseRowBlock)
+        {
+            ref T w0 = ref Unsafe.Add(ref wRef, (nint)i * cols);
+            ref T w1 = ref Unsafe.Add(ref w0, cols);
+            ref T w2 = ref Unsafe.Add(ref w1, cols);
+            ref T w3 = ref Unsafe.Add(ref w2, cols);
+            T g0 = Unsafe.Add(ref gRef, i), g1 = Unsafe.Add(ref gRef, i + 1), g2 = Unsafe.Add(ref gRef, i + 2), g3 = Unsafe.Add(ref gRef, i + 3);
+            var gv0 = new Vector<T>(g0);
+            var gv1 = new Vector<T>(g1);
+            var gv2 = new Vector<T>(g2);
+            var gv3 = new Vector<T>(g3);
+            int j = 0;
+            for (; j < vectorEnd; j += Vector<T>.Count)
+            {
+                var pv = Vector.LoadUnsafe(ref pRef, (nuint)j)
+                    + gv0 * Vector.LoadUnsafe(ref w0, (nuint)j)
+                    + gv1 * Vector.LoadUnsafe(ref w1, (nuint)j)
+                    + gv2 * Vector.LoadUnsafe(ref w2, (nuint)j)
+                    + gv3 * Vector.LoadUnsafe(ref w3, (nuint)j);
+                pv.StoreUnsafe(ref pRef, (nuint)j);
+            }
+            for (; j < cols; j++)
+                Unsafe.Add(ref pRef, j) = Unsafe.Add(ref pRef, j)
+                    + g0 * Unsafe.Add(ref w0, j) + g1 * Unsafe.Add(ref w1, j) + g2 * Unsafe.Add(ref w2, j) + g3 * Unsafe.Add(ref w3, j);
+        }
+
+        for (; i < rows; i++)
+        {
+            ref T w = ref Unsafe.Add(ref wRef, (nint)i * cols);
+            T g = Unsafe.Add(ref gRef, i);
+            var gv = new Vector<T>(g);
+            int j = 0;
+            for (; j < vectorEnd; j += Vector<T>.Count)
+                (Vector.LoadUnsafe(ref pRef, (nuint)j) + gv * Vector.LoadUnsafe(ref w, (nuint)j)).StoreUnsafe(ref pRef, (nuint)j);
+            for (; j < cols; j++) Unsafe.Add(ref pRef, j) += g * Unsafe.Add(ref w, j);
+        }
+    }
+
+    /// <summary>
     /// <c>weightsBar += yBar·xᵀ</c> and <c>inputBar += Wᵀ·yBar</c> in one pass over W. Rows go in blocks of
     /// <see cref="DenseRowBlock"/> so that each inputBar vector is loaded and stored once per block rather than
     /// once per row. Tails are scalar: these are accumulations, and an overlapping vector would add twice.
     /// </summary>
-    private static void DenseBackward<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> yBar, Span<T> weightsBar, Span<T> xBar)
+    private static void DenseBackwardFused<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> yBar, Span<T> weightsBar, Span<T> xBar)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = yBar.Length, cols = x.Length;

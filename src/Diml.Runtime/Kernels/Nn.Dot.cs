@@ -24,27 +24,30 @@ public static partial class Nn
     /// <summary>
     /// Adjoint of <see cref="Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>: <c>aBar += resultBar·b</c>,
     /// <c>bBar += resultBar·a</c>. <paramref name="aBar"/> and <paramref name="bBar"/> may be the same span
-    /// (for <c>Dot(v, v)</c>): the two contributions are added one after the other.
+    /// (for <c>Dot(v, v)</c>): the two contributions are added one after the other. An empty bar is skipped
+    /// (the caller does not need that adjoint).
     /// </summary>
     public static void DotAdjoint(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float resultBar, Span<float> aBar, Span<float> bBar)
     {
         CheckDotAdjoint(a, b, aBar, bBar);
-        TensorPrimitives.MultiplyAdd(b, resultBar, aBar, aBar);
-        TensorPrimitives.MultiplyAdd(a, resultBar, bBar, bBar);
+        // An empty bar is one the caller does not need: skip that product.
+        if (!aBar.IsEmpty) TensorPrimitives.MultiplyAdd(b, resultBar, aBar, aBar);
+        if (!bBar.IsEmpty) TensorPrimitives.MultiplyAdd(a, resultBar, bBar, bBar);
     }
 
     /// <inheritdoc cref="DotAdjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float}, Span{float})"/>
     public static void DotAdjoint(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double resultBar, Span<double> aBar, Span<double> bBar)
     {
         CheckDotAdjoint(a, b, aBar, bBar);
-        TensorPrimitives.MultiplyAdd(b, resultBar, aBar, aBar);
-        TensorPrimitives.MultiplyAdd(a, resultBar, bBar, bBar);
+        // An empty bar is one the caller does not need: skip that product.
+        if (!aBar.IsEmpty) TensorPrimitives.MultiplyAdd(b, resultBar, aBar, aBar);
+        if (!bBar.IsEmpty) TensorPrimitives.MultiplyAdd(a, resultBar, bBar, bBar);
     }
 
     private static void CheckDotAdjoint<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> aBar, Span<T> bBar)
     {
         KernelGuard.Length(b.Length, a.Length, nameof(b));
-        KernelGuard.Length(aBar.Length, a.Length, nameof(aBar));
-        KernelGuard.Length(bBar.Length, a.Length, nameof(bBar));
+        KernelGuard.BarLength(aBar.Length, a.Length, nameof(aBar));
+        KernelGuard.BarLength(bBar.Length, a.Length, nameof(bBar));
     }
 }

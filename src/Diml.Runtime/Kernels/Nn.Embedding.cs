@@ -46,11 +46,13 @@ public static partial class Nn
     /// <summary>
     /// Adjoint of <see cref="Embedding(ReadOnlySpan{float}, int, Span{float})"/>: adds
     /// <paramref name="outputBar"/> into row <paramref name="index"/> of <paramref name="tableBar"/>; other rows
-    /// are untouched.
+    /// are untouched. An empty <paramref name="tableBar"/> (not needed) is skipped.
     /// </summary>
     public static void EmbeddingAdjoint(ReadOnlySpan<float> table, int index, ReadOnlySpan<float> output, ReadOnlySpan<float> outputBar, Span<float> tableBar)
     {
         CheckEmbeddingAdjoint(table, index, output, outputBar, tableBar);
+        // An empty tableBar means the caller does not need the table's adjoint.
+        if (tableBar.IsEmpty) return;
         var row = tableBar.Slice(index * output.Length, output.Length);
         TensorPrimitives.Add(row, outputBar, row);
     }
@@ -59,6 +61,8 @@ public static partial class Nn
     public static void EmbeddingAdjoint(ReadOnlySpan<double> table, int index, ReadOnlySpan<double> output, ReadOnlySpan<double> outputBar, Span<double> tableBar)
     {
         CheckEmbeddingAdjoint(table, index, output, outputBar, tableBar);
+        // An empty tableBar means the caller does not need the table's adjoint.
+        if (tableBar.IsEmpty) return;
         var row = tableBar.Slice(index * output.Length, output.Length);
         TensorPrimitives.Add(row, outputBar, row);
     }
@@ -98,6 +102,6 @@ public static partial class Nn
     {
         CheckEmbedding(table, index, output.Length);
         KernelGuard.Length(outputBar.Length, output.Length, nameof(outputBar));
-        KernelGuard.Length(tableBar.Length, table.Length, nameof(tableBar));
+        KernelGuard.BarLength(tableBar.Length, table.Length, nameof(tableBar));
     }
 }

@@ -36,16 +36,16 @@ public static partial class Nn
     /// </summary>
     public static void SoftmaxAdjoint(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> yBar, Span<float> xBar)
     {
-        CheckElementwiseAdjoint(x, y, yBar, xBar);
-        if (x.IsEmpty) return;
+        // False when xBar is empty (not needed, or x is empty): the reduction is skipped along with the pass.
+        if (!CheckElementwiseAdjoint(x, y, yBar, xBar)) return;
         Accumulate(new SoftmaxBar<float>(TensorPrimitives.Dot(yBar, y)), x, y, yBar, xBar);
     }
 
     /// <inheritdoc cref="SoftmaxAdjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
     public static void SoftmaxAdjoint(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> yBar, Span<double> xBar)
     {
-        CheckElementwiseAdjoint(x, y, yBar, xBar);
-        if (x.IsEmpty) return;
+        // False when xBar is empty (not needed, or x is empty): the reduction is skipped along with the pass.
+        if (!CheckElementwiseAdjoint(x, y, yBar, xBar)) return;
         Accumulate(new SoftmaxBar<double>(TensorPrimitives.Dot(yBar, y)), x, y, yBar, xBar);
     }
 
@@ -79,16 +79,16 @@ public static partial class Nn
     /// </summary>
     public static void LogSoftmaxAdjoint(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> yBar, Span<float> xBar)
     {
-        CheckElementwiseAdjoint(x, y, yBar, xBar);
-        if (x.IsEmpty) return;
+        // False when xBar is empty (not needed, or x is empty): the reduction is skipped along with the pass.
+        if (!CheckElementwiseAdjoint(x, y, yBar, xBar)) return;
         Accumulate(new LogSoftmaxBar<float>(TensorPrimitives.Sum(yBar)), x, y, yBar, xBar);
     }
 
     /// <inheritdoc cref="LogSoftmaxAdjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
     public static void LogSoftmaxAdjoint(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> yBar, Span<double> xBar)
     {
-        CheckElementwiseAdjoint(x, y, yBar, xBar);
-        if (x.IsEmpty) return;
+        // False when xBar is empty (not needed, or x is empty): the reduction is skipped along with the pass.
+        if (!CheckElementwiseAdjoint(x, y, yBar, xBar)) return;
         Accumulate(new LogSoftmaxBar<double>(TensorPrimitives.Sum(yBar)), x, y, yBar, xBar);
     }
 
@@ -113,16 +113,18 @@ public static partial class Nn
     /// </summary>
     public static void LogSumExpAdjoint(ReadOnlySpan<float> x, float resultBar, Span<float> xBar)
     {
-        KernelGuard.Length(xBar.Length, x.Length, nameof(xBar));
-        if (x.IsEmpty) return;
+        KernelGuard.BarLength(xBar.Length, x.Length, nameof(xBar));
+        // An empty xBar is not needed (or x is empty): skip recomputing lse(x) as well.
+        if (xBar.IsEmpty) return;
         Accumulate(new LogSumExpBar<float>(LogSumExpCore(x), resultBar), x, x, x, xBar);
     }
 
     /// <inheritdoc cref="LogSumExpAdjoint(ReadOnlySpan{float}, float, Span{float})"/>
     public static void LogSumExpAdjoint(ReadOnlySpan<double> x, double resultBar, Span<double> xBar)
     {
-        KernelGuard.Length(xBar.Length, x.Length, nameof(xBar));
-        if (x.IsEmpty) return;
+        KernelGuard.BarLength(xBar.Length, x.Length, nameof(xBar));
+        // An empty xBar is not needed (or x is empty): skip recomputing lse(x) as well.
+        if (xBar.IsEmpty) return;
         Accumulate(new LogSumExpBar<double>(LogSumExpCore(x), resultBar), x, x, x, xBar);
     }
 

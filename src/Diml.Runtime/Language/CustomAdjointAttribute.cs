@@ -11,7 +11,9 @@ namespace Diml;
 /// The adjoint takes, in order: every parameter of the primitive (outputs hold the forward results); then
 /// <c>float resultBar</c> if the primitive returns <c>float</c>; then <c>ReadOnlySpan&lt;float&gt; outputBar</c>
 /// for each output; then, for each differentiable input, <c>ref float inputBar</c> or
-/// <c>Span&lt;float&gt; inputBar</c>, into which it <b>adds</b> its contribution. The same names must exist as
+/// <c>Span&lt;float&gt; inputBar</c>, into which it <b>adds</b> its contribution. An empty span bar (length 0,
+/// e.g. <c>default</c>) means the caller does not need that input's adjoint: the adjoint must skip that
+/// accumulation and its work, not throw (<c>outputBar</c> lengths are still checked). The same names must exist as
 /// <c>double</c> overloads for the gradient checks.
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method, Inherited = false)]
