@@ -57,7 +57,9 @@ public sealed class FitSession : IDisposable
         _random = new SplitMix64(options.Seed);
     }
 
-    /// <summary>The current parameters (the last good ones after a failure).</summary>
+    /// <summary>
+    /// The current parameters; after a failure, the last ones at which the loss and gradient were finite.
+    /// </summary>
     public ReadOnlySpan<float> Parameters => _parameters;
 
     /// <summary>Epochs completed.</summary>
@@ -99,6 +101,8 @@ public sealed class FitSession : IDisposable
                 : !AllFinite(_gradient) ? "gradient" : null;
             if (problem is null)
             {
+                // These parameters gave a finite loss and gradient: they are the ones to fall back on.
+                _parameters.AsSpan().CopyTo(_lastGood);
                 GradientClipping.ClipToGlobalNorm(_gradient, _options.ClipNorm);
                 _adam.Step(_parameters, _gradient);
                 if (!AllFinite(_parameters)) problem = "parameter update";
@@ -115,7 +119,6 @@ public sealed class FitSession : IDisposable
                 Epoch = epoch;
                 return new EpochReport(epoch, _options.Epochs, double.NaN, Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
-            _parameters.AsSpan().CopyTo(_lastGood);
             lossSum += loss.Loss;
         }
         Epoch = epoch;

@@ -43,6 +43,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     private readonly WorkerPool _pool;
     private readonly bool _ownsPool;
     private readonly CounterfactualPayoffs<T> _payoffs;
+    private readonly CounterfactualPayoffs<T>? _prefixPayoffs;
     private readonly LearnerJob _learnerJob;
 
     // State of the call in progress, read by the learner job.
@@ -98,9 +99,11 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         _sampledPairs = new int[regularizerSampleCap];
         _scratch = new WorkerScratch[pool.Workers];
         for (int w = 0; w < _scratch.Length; w++) _scratch[w] = new WorkerScratch(n, a, q);
-        // Carry mode needs payoffs for every step before the window too.
-        int counterfactualSteps = mode == WindowMode.Carry ? steps - 1 : _window - 1;
-        _payoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, counterfactualSteps, _window, pool, deduplicate);
+        _payoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, _window - 1, _window, pool, deduplicate);
+        // Carry mode also needs the payoffs of every step before the window, forward only. They are planned
+        // separately so that no gradient can flow into the carried state (truncated backpropagation).
+        if (mode == WindowMode.Carry && steps > _window)
+            _prefixPayoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, steps - _window, 0, pool, deduplicate);
         _learnerJob = new LearnerJob(this);
     }
 
@@ -109,6 +112,13 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
 
     /// <summary>The deduplicated payoffs of the last call (for diagnostics: distinct queries, evaluations).</summary>
     public CounterfactualPayoffs<T> Payoffs => _payoffs;
+
+    /// <summary>
+    /// Test hook: when set, the carried prefix of <see cref="WindowMode.Carry"/> runs at these parameters
+    /// instead of θ, which makes the loss a function whose exact derivative is the truncated gradient (so it
+    /// can be checked against finite differences).
+    /// </summary>
+    internal T[]? PrefixParametersOverride { get; set; }
 
     /// <summary>
     /// The loss of the window starting at <paramref name="t0"/> of <paramref name="episodes"/> at
@@ -125,8 +135,8 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         if (!gradient.IsEmpty && gradient.Length != _parameters) ThrowHelper.Argument(nameof(gradient), $"empty or {_parameters} entries", gradient.Length);
         int length = Math.Min(_window, data.Steps);
         if (t0 < 0 || t0 + length > data.Steps) ThrowHelper.ArgumentOutOfRange(nameof(t0), $"a window start in 0..{data.Steps - length}", t0);
-        if (_mode == WindowMode.Carry && t0 + length - 1 > _payoffs.MaxSteps)
-            ThrowHelper.Argument(nameof(data), $"episodes of at most {_payoffs.MaxSteps + 1} steps", data.Steps);
+        if (_mode == WindowMode.Carry && t0 > (_prefixPayoffs?.MaxSteps ?? 0))
+            ThrowHelper.ArgumentOutOfRange(nameof(t0), $"a window start ≤ {_prefixPayoffs?.MaxSteps ?? 0} (episodes of the length the objective was built for)", t0);
 
         _data = data;
         _batch = episodes.Length;
@@ -137,8 +147,13 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         episodes.CopyTo(_episodes);
 
         // 1. Plan and evaluate the distinct mechanism queries of the whole minibatch.
-        _payoffs.Plan(data, episodes, t0 - _prefix, _prefix + length - 1, t0, length);
+        _payoffs.Plan(data, episodes, t0, length - 1, t0, length);
         _payoffs.Evaluate(theta);
+        if (_prefix > 0)
+        {
+            _prefixPayoffs!.Plan(data, episodes, 0, _prefix, 0, 0);
+            _prefixPayoffs.Evaluate(PrefixParametersOverride is { } frozen ? frozen : theta);
+        }
 
         // 2. Learner forward (and reverse) per episode, in parallel; each episode writes only its own slots.
         _pool.Run(_learnerJob, _batch);
@@ -159,7 +174,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
             for (int b = 0; b < _batch; b++)
                 for (int s = 0; s < length - 1; s++)
                     for (int i = 0; i < n; i++)
-                        _payoffs.AddSeeds(b, _prefix + s, i, _payoffsBar.AsSpan((((b * (_window - 1)) + s) * n + i) * a, a));
+                        _payoffs.AddSeeds(b, s, i, _payoffsBar.AsSpan((((b * (_window - 1)) + s) * n + i) * a, a));
             gradient.Clear();
             _payoffs.Backpropagate(gradient);
         }
@@ -234,7 +249,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
             {
                 for (int i = 0; i < n; i++)
                 {
-                    _payoffs.Gather(b, t, i, u);
+                    _prefixPayoffs!.Gather(b, t, i, u);
                     ModelCalls.Update(_rule, current.Slice(i * q, q), u, next.Slice(i * q, q));
                 }
                 next.CopyTo(current);
@@ -249,7 +264,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
             var after = states.Slice((s + 1) * n * q, n * q);
             for (int i = 0; i < n; i++)
             {
-                _payoffs.Gather(b, _prefix + s, i, u);
+                _payoffs.Gather(b, s, i, u);
                 ModelCalls.Update(_rule, before.Slice(i * q, q), u, after.Slice(i * q, q));
                 ModelCalls.Response(_rule, after.Slice(i * q, q), logPolicy);
                 nll -= double.CreateTruncating(logPolicy[data.Action(e, _t0 + s + 1, i)]);
@@ -277,7 +292,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
                 ModelCalls.ResponseAdjoint(_rule, after.Slice(i * q, q), logPolicyBar, nextBar.Slice(i * q, q));
                 var payoffsBar = _payoffsBar.AsSpan((((b * (_window - 1)) + s) * n + i) * a, a);
                 payoffsBar.Clear();
-                _payoffs.Gather(b, _prefix + s, i, u);
+                _payoffs.Gather(b, s, i, u);
                 ModelCalls.UpdateAdjoint(_rule, before.Slice(i * q, q), u, nextBar.Slice(i * q, q), currentBar.Slice(i * q, q), payoffsBar);
             }
             var swap = nextBar;
