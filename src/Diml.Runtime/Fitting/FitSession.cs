@@ -125,6 +125,12 @@ public sealed class FitSession : IDisposable
         return new EpochReport(epoch, _options.Epochs, lossSum / minibatches, Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
+    /// <summary>
+    /// Bytes allocated so far by the threads that do this session's work (the calling thread and the
+    /// workers); a test hook for the zero-allocation guarantee that other threads of the process cannot disturb.
+    /// </summary>
+    internal long WorkAllocatedBytes() => GC.GetAllocatedBytesForCurrentThread() + _objective.Pool.WorkerAllocatedBytes;
+
     private static bool AllFinite(ReadOnlySpan<float> values)
     {
         foreach (float v in values)

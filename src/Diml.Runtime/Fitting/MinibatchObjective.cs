@@ -107,6 +107,9 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         _learnerJob = new LearnerJob(this);
     }
 
+    /// <summary>The workers this objective runs on.</summary>
+    internal WorkerPool Pool => _pool;
+
     /// <summary>Window length actually used (the requested window clamped to the episode length).</summary>
     public int Window => _window;
 

@@ -18,6 +18,7 @@ internal sealed class WorkerPool : IDisposable
     private int _generation;
     private bool _disposed;
     private Exception? _failure;
+    private readonly long[] _allocatedBytes;
 
     /// <summary>A pool in which <paramref name="workers"/> threads (the caller included) share the work.</summary>
     public WorkerPool(int workers)
@@ -25,6 +26,7 @@ internal sealed class WorkerPool : IDisposable
         ThrowHelper.IfNotPositive(workers, nameof(workers));
         Workers = workers;
         _threads = new Thread[workers - 1];
+        _allocatedBytes = new long[workers];
         for (int w = 0; w < _threads.Length; w++)
         {
             int worker = w + 1;
@@ -35,6 +37,23 @@ internal sealed class WorkerPool : IDisposable
 
     /// <summary>Number of workers, the calling thread included.</summary>
     public int Workers { get; }
+
+    /// <summary>
+    /// Bytes allocated so far by the background workers, as of the end of their last run: lets tests
+    /// measure exactly what the pool's work allocates, unaffected by other threads of the process.
+    /// </summary>
+    internal long WorkerAllocatedBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                long total = 0;
+                foreach (long bytes in _allocatedBytes) total += bytes;
+                return total;
+            }
+        }
+    }
 
     /// <summary>Runs <paramref name="job"/> for every index in [0, <paramref name="count"/>) and returns when all are done.</summary>
     public void Run(IIndexedJob job, int count)
@@ -100,6 +119,7 @@ internal sealed class WorkerPool : IDisposable
             }
             lock (_gate)
             {
+                _allocatedBytes[worker] = GC.GetAllocatedBytesForCurrentThread();
                 if (--_busy == 0) Monitor.PulseAll(_gate);
             }
         }
