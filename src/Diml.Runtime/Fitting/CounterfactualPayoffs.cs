@@ -1,0 +1,412 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Diml.Data;
+
+namespace Diml.Fitting;
+
+/// <summary>
+/// The counterfactual payoffs <c>u[t,i,k] = M_θ(k, a_{-i,t})_i</c> a minibatch window needs, computed with
+/// exact query deduplication. <see cref="Plan"/> collects the distinct mechanism queries of the window —
+/// joint profiles for a joint mechanism (one evaluation gives all n payoffs), contexts <c>(a_{-i}, i)</c>
+/// for a per-agent mechanism, opponent-count vectors for an anonymous one (at most <c>min(n, A)</c> per
+/// step) — and records for every <c>(episode, step, agent, action)</c> where its payoff lives.
+/// <see cref="Evaluate"/> runs the mechanism once per distinct query; <see cref="Backpropagate"/> runs its
+/// adjoint once per distinct query on the summed seeds.
+/// </summary>
+/// <remarks>
+/// Every buffer is sized in the constructor from the largest minibatch and window, so planning, evaluating
+/// and backpropagating allocate nothing. Query numbering follows insertion order (episode, step, agent,
+/// action), and the adjoint is accumulated in a fixed number of query blocks reduced in block order, so the
+/// gradient is bit-identical whatever the number of threads.
+/// </remarks>
+/// <typeparam name="T">float for fitting, double for gradient checks.</typeparam>
+public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Number of query blocks the adjoint is split into; fixed so that the reduction order never depends on the thread count.</summary>
+    internal const int ReductionBlocks = 16;
+
+    private readonly IMechanism _mechanism;
+    private readonly PayoffForm _form;
+    private readonly int _agents, _actions, _entryWidth, _parameters;
+    private readonly bool _deduplicate;
+    private readonly QueryTable _table;
+    private readonly T[] _values, _seeds;
+    private readonly int[] _slots, _regularizerSlots;
+    private readonly int[] _profile, _counts, _actionContext, _actionStamp;
+    private readonly T[][] _blockGradients;
+    private readonly int _maxEpisodes, _maxSteps, _maxRegularizerSteps;
+    private readonly WorkerPool _pool;
+    private readonly EvaluateJob _evaluateJob;
+    private readonly AdjointJob _adjointJob;
+    private int _stamp;
+    private T[] _theta = [];
+
+    /// <summary>
+    /// Buffers for minibatches of up to <paramref name="maxEpisodes"/> episodes, each needing payoffs at up
+    /// to <paramref name="maxSteps"/> steps and the regularizer at up to <paramref name="maxRegularizerSteps"/>.
+    /// </summary>
+    internal CounterfactualPayoffs(IMechanism mechanism, GameShape shape, int maxEpisodes, int maxSteps, int maxRegularizerSteps,
+        WorkerPool pool, bool deduplicate = true)
+    {
+        ArgumentNullException.ThrowIfNull(mechanism);
+        ModelCalls.EnsureSupported<T>();
+        _mechanism = mechanism;
+        _form = mechanism.Form;
+        _agents = shape.Agents;
+        _actions = shape.Actions;
+        _parameters = mechanism.Layout.TotalLength;
+        _deduplicate = deduplicate;
+        _pool = pool;
+        _maxEpisodes = maxEpisodes;
+        _maxSteps = maxSteps;
+        _maxRegularizerSteps = maxRegularizerSteps;
+        int n = _agents, a = _actions;
+        int stepEvents = maxEpisodes * (maxSteps + maxRegularizerSteps);
+        (int keyLength, int perStep) = _form switch
+        {
+            // Joint: the profiles (k, a_{-i}) of one step; k = a_i is the same profile for every agent.
+            PayoffForm.Joint => (n, deduplicate ? n * (a - 1) + 1 : n * a),
+            // Per agent: one context (a_{-i} with slot i blanked, i) per agent.
+            PayoffForm.PerAgent => (n + 1, n),
+            // Anonymous: one opponent-count vector per distinct own action played.
+            _ => (a, deduplicate ? Math.Min(n, a) : n),
+        };
+        _entryWidth = _form == PayoffForm.Joint ? n : a;
+        _table = new QueryTable(keyLength, checked(stepEvents * perStep));
+        _values = new T[checked(_table.Capacity * _entryWidth)];
+        _seeds = new T[_values.Length];
+        _slots = new int[checked(maxEpisodes * maxSteps * n * a)];
+        _regularizerSlots = new int[checked(maxEpisodes * maxRegularizerSteps * n)];
+        _profile = new int[n + 1];
+        _counts = new int[a];
+        _actionContext = new int[a];
+        _actionStamp = new int[a];
+        _blockGradients = new T[ReductionBlocks][];
+        for (int j = 0; j < ReductionBlocks; j++) _blockGradients[j] = new T[_parameters];
+        _evaluateJob = new EvaluateJob(this);
+        _adjointJob = new AdjointJob(this);
+    }
+
+    /// <summary>Largest number of counterfactual steps per episode the buffers hold.</summary>
+    internal int MaxSteps => _maxSteps;
+
+    /// <summary>Episodes in the current plan.</summary>
+    public int Episodes { get; private set; }
+
+    /// <summary>Steps with counterfactual payoffs per episode in the current plan.</summary>
+    public int Steps { get; private set; }
+
+    /// <summary>Steps with regularized payoffs per episode in the current plan.</summary>
+    public int RegularizerSteps { get; private set; }
+
+    /// <summary>Distinct mechanism queries of the current plan (entries of the query table).</summary>
+    public int DistinctQueries => _table.Count;
+
+    /// <summary>
+    /// Mechanism evaluations one forward pass of the current plan costs: one per distinct joint profile, or
+    /// one per distinct context and own action for the per-agent and anonymous forms.
+    /// </summary>
+    public int Evaluations => _form == PayoffForm.Joint ? _table.Count : _table.Count * _actions;
+
+    /// <summary>
+    /// Collects the queries of <paramref name="episodes"/>: counterfactual payoffs at steps
+    /// <c>firstStep .. firstStep+steps-1</c>, and the payoff of the action actually played at steps
+    /// <c>regularizerFirstStep .. regularizerFirstStep+regularizerSteps-1</c> (for the payoff regularizer).
+    /// </summary>
+    public void Plan(Trajectories data, ReadOnlySpan<int> episodes, int firstStep, int steps, int regularizerFirstStep, int regularizerSteps)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Shape.Agents != _agents || data.Shape.Actions != _actions)
+            ThrowHelper.Argument(nameof(data), $"a game of {_agents} agents × {_actions} actions", $"{data.Shape.Agents} × {data.Shape.Actions}");
+        if (episodes.Length > _maxEpisodes) ThrowHelper.ArgumentOutOfRange(nameof(episodes), $"at most {_maxEpisodes} episodes", episodes.Length);
+        if ((uint)steps > (uint)_maxSteps) ThrowHelper.ArgumentOutOfRange(nameof(steps), $"0..{_maxSteps}", steps);
+        if ((uint)regularizerSteps > (uint)_maxRegularizerSteps) ThrowHelper.ArgumentOutOfRange(nameof(regularizerSteps), $"0..{_maxRegularizerSteps}", regularizerSteps);
+        if (firstStep < 0 || firstStep + steps > data.Steps) ThrowHelper.ArgumentOutOfRange(nameof(firstStep), $"a range of {steps} steps inside 0..{data.Steps - 1}", firstStep);
+        if (regularizerFirstStep < 0 || regularizerFirstStep + regularizerSteps > data.Steps)
+            ThrowHelper.ArgumentOutOfRange(nameof(regularizerFirstStep), $"a range of {regularizerSteps} steps inside 0..{data.Steps - 1}", regularizerFirstStep);
+
+        _table.Clear();
+        Episodes = episodes.Length;
+        Steps = steps;
+        RegularizerSteps = regularizerSteps;
+        int n = _agents, a = _actions;
+        for (int b = 0; b < episodes.Length; b++)
+        {
+            int e = episodes[b];
+            if ((uint)e >= (uint)data.Episodes) ThrowHelper.ArgumentOutOfRange(nameof(episodes), $"episode indices in 0..{data.Episodes - 1}", e);
+            for (int s = 0; s < steps; s++)
+                PlanStep(data.Step(e, firstStep + s), _slots.AsSpan(((b * _maxSteps) + s) * n * a, n * a));
+            for (int r = 0; r < regularizerSteps; r++)
+            {
+                int t = regularizerFirstStep + r;
+                var joint = data.Step(e, t);
+                var regularizer = _regularizerSlots.AsSpan(((b * _maxRegularizerSteps) + r) * n, n);
+                int s = t - firstStep;
+                if ((uint)s < (uint)steps)
+                {
+                    // Already planned as a counterfactual step: the played action's payoff is one of them.
+                    var slots = _slots.AsSpan(((b * _maxSteps) + s) * n * a, n * a);
+                    for (int i = 0; i < n; i++) regularizer[i] = slots[(i * a) + joint[i]];
+                }
+                else
+                {
+                    PlanPlayed(joint, regularizer);
+                }
+            }
+        }
+    }
+
+    /// <summary>Plans all counterfactual payoffs of one step: <paramref name="slots"/>[i·A + k] receives where u[i,k] lives.</summary>
+    private void PlanStep(ReadOnlySpan<int> joint, Span<int> slots)
+    {
+        int n = _agents, a = _actions;
+        switch (_form)
+        {
+            case PayoffForm.Joint:
+            {
+                var profile = _profile.AsSpan(0, n);
+                joint.CopyTo(profile);
+                for (int i = 0; i < n; i++)
+                {
+                    for (int k = 0; k < a; k++)
+                    {
+                        profile[i] = k;
+                        slots[(i * a) + k] = (_table.Add(profile, _deduplicate) * n) + i;
+                    }
+                    profile[i] = joint[i];
+                }
+                break;
+            }
+            case PayoffForm.PerAgent:
+                for (int i = 0; i < n; i++)
+                {
+                    int c = AddPerAgentContext(joint, i);
+                    for (int k = 0; k < a; k++) slots[(i * a) + k] = (c * a) + k;
+                }
+                break;
+            default:
+                BeginAnonymousStep(joint);
+                for (int i = 0; i < n; i++)
+                {
+                    int c = AnonymousContext(joint[i]);
+                    for (int k = 0; k < a; k++) slots[(i * a) + k] = (c * a) + k;
+                }
+                break;
+        }
+    }
+
+    /// <summary>Plans only the payoff each agent got for what it played (a regularizer step outside the counterfactual steps).</summary>
+    private void PlanPlayed(ReadOnlySpan<int> joint, Span<int> regularizer)
+    {
+        int n = _agents, a = _actions;
+        switch (_form)
+        {
+            case PayoffForm.Joint:
+            {
+                int q = _table.Add(joint, _deduplicate);
+                for (int i = 0; i < n; i++) regularizer[i] = (q * n) + i;
+                break;
+            }
+            case PayoffForm.PerAgent:
+                for (int i = 0; i < n; i++) regularizer[i] = (AddPerAgentContext(joint, i) * a) + joint[i];
+                break;
+            default:
+                BeginAnonymousStep(joint);
+                for (int i = 0; i < n; i++) regularizer[i] = (AnonymousContext(joint[i]) * a) + joint[i];
+                break;
+        }
+    }
+
+    private int AddPerAgentContext(ReadOnlySpan<int> joint, int agent)
+    {
+        var key = _profile.AsSpan(0, _agents + 1);
+        joint.CopyTo(key);
+        key[agent] = 0; // the own action is the counterfactual; blank it so contexts compare equal
+        key[_agents] = agent;
+        return _table.Add(key, _deduplicate);
+    }
+
+    private void BeginAnonymousStep(ReadOnlySpan<int> joint)
+    {
+        Array.Clear(_counts);
+        foreach (int action in joint) _counts[action]++;
+        if (++_stamp == int.MaxValue) { Array.Clear(_actionStamp); _stamp = 1; }
+    }
+
+    /// <summary>The context of an agent that played <paramref name="own"/>: the counts of the others' actions.</summary>
+    private int AnonymousContext(int own)
+    {
+        // Agents that played the same action see the same opponent counts: one query per distinct own action.
+        if (_deduplicate && _actionStamp[own] == _stamp) return _actionContext[own];
+        _counts[own]--;
+        int c = _table.Add(_counts, _deduplicate);
+        _counts[own]++;
+        _actionStamp[own] = _stamp;
+        _actionContext[own] = c;
+        return c;
+    }
+
+    /// <summary>Evaluates the mechanism once per distinct query of the plan at <paramref name="theta"/>.</summary>
+    public void Evaluate(ReadOnlySpan<T> theta)
+    {
+        if (theta.Length != _parameters) ThrowHelper.Argument(nameof(theta), $"{_parameters} parameters", theta.Length);
+        if (_theta.Length != _parameters) _theta = new T[_parameters];
+        theta.CopyTo(_theta);
+        _pool.Run(_evaluateJob, Math.Min(ReductionBlocks, _table.Count));
+    }
+
+    /// <summary>The counterfactual payoff u of agent <paramref name="agent"/>'s action <paramref name="action"/> at planned step <paramref name="step"/> of planned episode <paramref name="episode"/>.</summary>
+    public T Payoff(int episode, int step, int agent, int action) => _values[Slot(episode, step, agent, action)];
+
+    /// <summary>Copies agent <paramref name="agent"/>'s counterfactual payoffs (one per own action) at a planned step into <paramref name="payoffs"/>.</summary>
+    public void Gather(int episode, int step, int agent, Span<T> payoffs)
+    {
+        var slots = SlotsOf(episode, step, agent);
+        for (int k = 0; k < slots.Length; k++) payoffs[k] = _values[slots[k]];
+    }
+
+    /// <summary>The payoff agent <paramref name="agent"/> got for its played action at regularizer step <paramref name="step"/>.</summary>
+    public T PlayedPayoff(int episode, int step, int agent) => _values[_regularizerSlots[(((episode * _maxRegularizerSteps) + step) * _agents) + agent]];
+
+    /// <summary>Zeroes the payoff adjoints before a backward pass.</summary>
+    public void ClearSeeds() => Array.Clear(_seeds, 0, _table.Count * _entryWidth);
+
+    /// <summary>Adds adjoints of agent <paramref name="agent"/>'s counterfactual payoffs at a planned step; equal queries sum their seeds.</summary>
+    public void AddSeeds(int episode, int step, int agent, ReadOnlySpan<T> payoffsBar)
+    {
+        var slots = SlotsOf(episode, step, agent);
+        for (int k = 0; k < slots.Length; k++) _seeds[slots[k]] += payoffsBar[k];
+    }
+
+    /// <summary>Adds an adjoint of the payoff of a played action at a regularizer step.</summary>
+    public void AddPlayedSeed(int episode, int step, int agent, T payoffBar) =>
+        _seeds[_regularizerSlots[(((episode * _maxRegularizerSteps) + step) * _agents) + agent]] += payoffBar;
+
+    /// <summary>
+    /// Runs the mechanism adjoint once per distinct query with its summed seed and <b>adds</b> the result into
+    /// <paramref name="thetaBar"/>. Blocks of queries accumulate separately and are added in block order.
+    /// </summary>
+    public void Backpropagate(Span<T> thetaBar)
+    {
+        if (thetaBar.Length != _parameters) ThrowHelper.Argument(nameof(thetaBar), $"{_parameters} parameters", thetaBar.Length);
+        int blocks = Math.Min(ReductionBlocks, _table.Count);
+        _pool.Run(_adjointJob, blocks);
+        for (int j = 0; j < blocks; j++)
+            TensorPrimitives.Add(thetaBar, _blockGradients[j], thetaBar);
+    }
+
+    private int Slot(int episode, int step, int agent, int action) =>
+        _slots[(((((episode * _maxSteps) + step) * _agents) + agent) * _actions) + action];
+
+    private ReadOnlySpan<int> SlotsOf(int episode, int step, int agent) =>
+        _slots.AsSpan(((((episode * _maxSteps) + step) * _agents) + agent) * _actions, _actions);
+
+    private (int Start, int End) BlockRange(int block, int blocks)
+    {
+        int count = _table.Count;
+        return ((int)((long)count * block / blocks), (int)((long)count * (block + 1) / blocks));
+    }
+
+    private void EvaluateBlock(int block)
+    {
+        var (start, end) = BlockRange(block, Math.Min(ReductionBlocks, _table.Count));
+        ReadOnlySpan<T> theta = _theta;
+        int n = _agents, a = _actions;
+        switch (_mechanism)
+        {
+            case IJointMechanism joint when _form == PayoffForm.Joint:
+                for (int q = start; q < end; q++)
+                    ModelCalls.Payoffs(joint, theta, _table.Key(q), _values.AsSpan(q * n, n));
+                break;
+            case IPerAgentMechanism perAgent when _form == PayoffForm.PerAgent:
+            {
+                Span<int> profile = n <= 512 ? stackalloc int[n] : new int[n];
+                for (int c = start; c < end; c++)
+                {
+                    var key = _table.Key(c);
+                    key[..n].CopyTo(profile);
+                    int agent = key[n];
+                    for (int k = 0; k < a; k++)
+                    {
+                        profile[agent] = k;
+                        _values[(c * a) + k] = ModelCalls.Payoff(perAgent, theta, profile, agent);
+                    }
+                }
+                break;
+            }
+            case IAnonymousMechanism anonymous when _form == PayoffForm.Anonymous:
+                for (int c = start; c < end; c++)
+                {
+                    var counts = _table.Key(c);
+                    for (int k = 0; k < a; k++)
+                        _values[(c * a) + k] = ModelCalls.Payoff(anonymous, theta, k, counts);
+                }
+                break;
+            default:
+                throw new InvalidOperationException($"Mechanism {_mechanism.ModelName} declares form {_form} but does not implement its interface.");
+        }
+    }
+
+    private void AdjointBlock(int block)
+    {
+        var (start, end) = BlockRange(block, Math.Min(ReductionBlocks, _table.Count));
+        ReadOnlySpan<T> theta = _theta;
+        var gradient = _blockGradients[block].AsSpan();
+        gradient.Clear();
+        int n = _agents, a = _actions;
+        switch (_mechanism)
+        {
+            case IJointMechanism joint when _form == PayoffForm.Joint:
+                for (int q = start; q < end; q++)
+                {
+                    var seeds = _seeds.AsSpan(q * n, n);
+                    // Queries outside the scored window (the carried prefix) have no seed: skip their adjoint.
+                    if (seeds.IndexOfAnyExcept(T.Zero) < 0) continue;
+                    ModelCalls.PayoffsAdjoint(joint, theta, _table.Key(q), seeds, gradient);
+                }
+                break;
+            case IPerAgentMechanism perAgent when _form == PayoffForm.PerAgent:
+            {
+                Span<int> profile = n <= 512 ? stackalloc int[n] : new int[n];
+                for (int c = start; c < end; c++)
+                {
+                    var key = _table.Key(c);
+                    key[..n].CopyTo(profile);
+                    int agent = key[n];
+                    for (int k = 0; k < a; k++)
+                    {
+                        T seed = _seeds[(c * a) + k];
+                        if (seed == T.Zero) continue;
+                        profile[agent] = k;
+                        ModelCalls.PayoffAdjoint(perAgent, theta, profile, agent, seed, gradient);
+                    }
+                }
+                break;
+            }
+            case IAnonymousMechanism anonymous when _form == PayoffForm.Anonymous:
+                for (int c = start; c < end; c++)
+                {
+                    var counts = _table.Key(c);
+                    for (int k = 0; k < a; k++)
+                    {
+                        T seed = _seeds[(c * a) + k];
+                        if (seed == T.Zero) continue;
+                        ModelCalls.PayoffAdjoint(anonymous, theta, k, counts, seed, gradient);
+                    }
+                }
+                break;
+            default:
+                throw new InvalidOperationException($"Mechanism {_mechanism.ModelName} declares form {_form} but does not implement its interface.");
+        }
+    }
+
+    private sealed class EvaluateJob(CounterfactualPayoffs<T> owner) : IIndexedJob
+    {
+        public void Execute(int index, int worker) => owner.EvaluateBlock(index);
+    }
+
+    private sealed class AdjointJob(CounterfactualPayoffs<T> owner) : IIndexedJob
+    {
+        public void Execute(int index, int worker) => owner.AdjointBlock(index);
+    }
+}

@@ -1,0 +1,8 @@
+namespace Diml.Fitting;
+
+/// <summary>One point of the training curve, also sent to progress listeners after each epoch.</summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="Epochs">Total epochs planned.</param>
+/// <param name="MeanLoss">Mean minibatch loss over the epoch (NaN if the epoch stopped on a non-finite value).</param>
+/// <param name="Seconds">Wall-clock seconds the epoch took.</param>
+public readonly record struct EpochReport(int Epoch, int Epochs, double MeanLoss, double Seconds);

@@ -1,0 +1,333 @@
+using System.Numerics;
+using Diml.Data;
+using Diml.Simulation;
+
+namespace Diml.Fitting;
+
+/// <summary>
+/// The estimator's minibatch objective and its exact gradient with respect to the mechanism parameters:
+/// the negative log-likelihood of the actions in one window of each episode under the learner dynamics,
+/// averaged over episodes, plus the payoff regularizer (DESIGN §1, "Estimator").
+/// </summary>
+/// <remarks>
+/// <para>Window of length <c>W</c> (clamped to the episode length) starting at <c>t0</c>: the learner state
+/// <c>Q[t0]</c> is <c>Q0</c> (<see cref="WindowMode.Reference"/>) or the state carried from <c>t = 0</c>
+/// without gradient (<see cref="WindowMode.Carry"/>). For <c>t = t0 .. t0+W−2</c> it computes
+/// <c>u[t]</c> from <c>a[t]</c>, updates <c>Q[t+1]</c> and scores <c>log π[t+1](a[t+1])</c>: the window's
+/// <c>W</c> joint actions give <c>W−1</c> scored steps, and the window's first action is never scored (it
+/// is the context of the first transition), exactly as the first action of an episode is never scored.</para>
+/// <para>Regularizer: <c>λ · mean((M_θ(a)_i)²)</c> over the <c>W</c> joint actions of the window of every
+/// episode (with multiplicity) and all agents, optionally on a uniform subsample of (episode, step) pairs.
+/// <c>M_θ(a)_i</c> is the counterfactual payoff of the played action, so it costs no extra queries except at
+/// the window's last step.</para>
+/// <para>The forward pass stores <c>Q</c> at every window step; the reverse pass accumulates the adjoints of
+/// the counterfactual payoffs per episode (in parallel), then sums them per distinct query in a fixed order
+/// and runs the mechanism adjoint once per distinct query (see <see cref="CounterfactualPayoffs{T}"/>).
+/// Nothing is allocated per call.</para>
+/// </remarks>
+/// <typeparam name="T">float for fitting, double for gradient checks.</typeparam>
+public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly ILearningRule _rule;
+    private readonly int _agents, _actions, _stateSize, _maxEpisodes, _window, _parameters;
+    private readonly WindowMode _mode;
+    private readonly double _lambda;
+    private readonly int _regularizerSampleCap;
+    private readonly T[] _initialState;
+    private readonly T[] _states;           // [b, s, i, ·] for window steps s = 0..W−1
+    private readonly T[] _payoffsBar;       // [b, s, i, k] for scored transitions s = 0..W−2
+    private readonly double[] _episodeNll;
+    private readonly int[] _episodes;
+    private readonly int[] _sampledPairs;
+    private readonly WorkerScratch[] _scratch;
+    private readonly WorkerPool _pool;
+    private readonly bool _ownsPool;
+    private readonly CounterfactualPayoffs<T> _payoffs;
+    private readonly CounterfactualPayoffs<T>? _prefixPayoffs;
+    private readonly LearnerJob _learnerJob;
+
+    // State of the call in progress, read by the learner job.
+    private Trajectories? _data;
+    private int _batch, _t0, _length, _prefix;
+    private bool _wantGradient;
+
+    /// <summary>
+    /// An objective for minibatches of up to <paramref name="maxEpisodes"/> episodes of
+    /// <paramref name="steps"/> steps, windows of <paramref name="window"/> steps (clamped to
+    /// <paramref name="steps"/>), on <paramref name="threads"/> threads.
+    /// </summary>
+    public MinibatchObjective(IMechanism mechanism, ILearningRule rule, GameShape shape, int maxEpisodes, int steps, int window,
+        WindowMode mode, double lambda, int regularizerSampleCap = 0, int threads = 1)
+        : this(mechanism, rule, shape, maxEpisodes, steps, window, mode, lambda, regularizerSampleCap, CreatePool(threads), ownsPool: true)
+    {
+    }
+
+    internal MinibatchObjective(IMechanism mechanism, ILearningRule rule, GameShape shape, int maxEpisodes, int steps, int window,
+        WindowMode mode, double lambda, int regularizerSampleCap, WorkerPool pool, bool ownsPool, bool deduplicate = true)
+    {
+        ArgumentNullException.ThrowIfNull(mechanism);
+        ArgumentNullException.ThrowIfNull(rule);
+        ModelCalls.EnsureSupported<T>();
+        if (shape.Agents < 1 || shape.Actions < 2) ThrowHelper.ArgumentOutOfRange(nameof(shape), "at least 1 agent and 2 actions", shape);
+        ThrowHelper.IfNotPositive(maxEpisodes, nameof(maxEpisodes));
+        if (steps < 2) ThrowHelper.ArgumentOutOfRange(nameof(steps), "at least 2 steps (the first action is never scored)", steps);
+        if (window < 2) ThrowHelper.ArgumentOutOfRange(nameof(window), "a window of at least 2 steps", window);
+        if (!Enum.IsDefined(mode)) ThrowHelper.ArgumentOutOfRange(nameof(mode), "Reference or Carry", mode);
+        ThrowHelper.IfNegativeOrNotFinite(lambda, nameof(lambda));
+        if (regularizerSampleCap < 0) ThrowHelper.ArgumentOutOfRange(nameof(regularizerSampleCap), "0 (no subsampling) or a positive cap", regularizerSampleCap);
+
+        _rule = rule;
+        _agents = shape.Agents;
+        _actions = shape.Actions;
+        _stateSize = rule.StateSize(_actions);
+        _maxEpisodes = maxEpisodes;
+        _window = Math.Min(window, steps);
+        _mode = mode;
+        _lambda = lambda;
+        _regularizerSampleCap = regularizerSampleCap;
+        _parameters = mechanism.Layout.TotalLength;
+        _pool = pool;
+        _ownsPool = ownsPool;
+
+        int n = _agents, a = _actions, q = _stateSize;
+        _initialState = new T[q];
+        ModelCalls.InitialState(rule, _initialState.AsSpan());
+        _states = new T[checked(maxEpisodes * _window * n * q)];
+        _payoffsBar = new T[checked(maxEpisodes * (_window - 1) * n * a)];
+        _episodeNll = new double[maxEpisodes];
+        _episodes = new int[maxEpisodes];
+        _sampledPairs = new int[regularizerSampleCap];
+        _scratch = new WorkerScratch[pool.Workers];
+        for (int w = 0; w < _scratch.Length; w++) _scratch[w] = new WorkerScratch(n, a, q);
+        _payoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, _window - 1, _window, pool, deduplicate);
+        // Carry mode also needs the payoffs of every step before the window, forward only. They are planned
+        // separately so that no gradient can flow into the carried state (truncated backpropagation).
+        if (mode == WindowMode.Carry && steps > _window)
+            _prefixPayoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, steps - _window, 0, pool, deduplicate);
+        _learnerJob = new LearnerJob(this);
+    }
+
+    /// <summary>The workers this objective runs on.</summary>
+    internal WorkerPool Pool => _pool;
+
+    /// <summary>Window length actually used (the requested window clamped to the episode length).</summary>
+    public int Window => _window;
+
+    /// <summary>The deduplicated payoffs of the last call (for diagnostics: distinct queries, evaluations).</summary>
+    public CounterfactualPayoffs<T> Payoffs => _payoffs;
+
+    /// <summary>
+    /// Test hook: when set, the carried prefix of <see cref="WindowMode.Carry"/> runs at these parameters
+    /// instead of θ, which makes the loss a function whose exact derivative is the truncated gradient (so it
+    /// can be checked against finite differences).
+    /// </summary>
+    internal T[]? PrefixParametersOverride { get; set; }
+
+    /// <summary>
+    /// The loss of the window starting at <paramref name="t0"/> of <paramref name="episodes"/> at
+    /// <paramref name="theta"/>; when <paramref name="gradient"/> is not empty it is <b>overwritten</b> with the
+    /// gradient. <paramref name="sampleSeed"/> picks the regularizer subsample when one is configured.
+    /// </summary>
+    public MinibatchLoss Evaluate(Trajectories data, ReadOnlySpan<int> episodes, int t0, ReadOnlySpan<T> theta, Span<T> gradient, ulong sampleSeed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Shape.Agents != _agents || data.Shape.Actions != _actions)
+            ThrowHelper.Argument(nameof(data), $"a game of {_agents} agents × {_actions} actions", $"{data.Shape.Agents} × {data.Shape.Actions}");
+        if (episodes.Length < 1 || episodes.Length > _maxEpisodes) ThrowHelper.ArgumentOutOfRange(nameof(episodes), $"1..{_maxEpisodes} episodes", episodes.Length);
+        if (theta.Length != _parameters) ThrowHelper.Argument(nameof(theta), $"{_parameters} parameters", theta.Length);
+        if (!gradient.IsEmpty && gradient.Length != _parameters) ThrowHelper.Argument(nameof(gradient), $"empty or {_parameters} entries", gradient.Length);
+        int length = Math.Min(_window, data.Steps);
+        if (t0 < 0 || t0 + length > data.Steps) ThrowHelper.ArgumentOutOfRange(nameof(t0), $"a window start in 0..{data.Steps - length}", t0);
+        if (_mode == WindowMode.Carry && t0 > (_prefixPayoffs?.MaxSteps ?? 0))
+            ThrowHelper.ArgumentOutOfRange(nameof(t0), $"a window start ≤ {_prefixPayoffs?.MaxSteps ?? 0} (episodes of the length the objective was built for)", t0);
+
+        _data = data;
+        _batch = episodes.Length;
+        _t0 = t0;
+        _length = length;
+        _prefix = _mode == WindowMode.Carry ? t0 : 0;
+        _wantGradient = !gradient.IsEmpty;
+        episodes.CopyTo(_episodes);
+
+        // 1. Plan and evaluate the distinct mechanism queries of the whole minibatch.
+        _payoffs.Plan(data, episodes, t0, length - 1, t0, length);
+        _payoffs.Evaluate(theta);
+        if (_prefix > 0)
+        {
+            _prefixPayoffs!.Plan(data, episodes, 0, _prefix, 0, 0);
+            _prefixPayoffs.Evaluate(PrefixParametersOverride is { } frozen ? frozen : theta);
+        }
+
+        // 2. Learner forward (and reverse) per episode, in parallel; each episode writes only its own slots.
+        _pool.Run(_learnerJob, _batch);
+
+        // 3. Reductions in a fixed order: episodes 0..B−1, then the regularizer pairs in order.
+        double nll = 0;
+        for (int b = 0; b < _batch; b++) nll += _episodeNll[b];
+        double loss = nll / _batch;
+
+        if (_wantGradient) _payoffs.ClearSeeds();
+        double regularizer = _lambda > 0 ? Regularize(sampleSeed) : 0;
+        loss += regularizer;
+
+        if (_wantGradient)
+        {
+            // Sum the payoff adjoints per distinct query (fixed order), then one mechanism adjoint per query.
+            int n = _agents, a = _actions;
+            for (int b = 0; b < _batch; b++)
+                for (int s = 0; s < length - 1; s++)
+                    for (int i = 0; i < n; i++)
+                        _payoffs.AddSeeds(b, s, i, _payoffsBar.AsSpan((((b * (_window - 1)) + s) * n + i) * a, a));
+            gradient.Clear();
+            _payoffs.Backpropagate(gradient);
+        }
+        _data = null;
+        return new MinibatchLoss(loss, nll, regularizer, _batch * (length - 1) * _agents);
+    }
+
+    private double Regularize(ulong sampleSeed)
+    {
+        int pairs = _batch * _length;
+        int n = _agents;
+        double sum = 0;
+        int count;
+        if (_regularizerSampleCap > 0 && pairs > _regularizerSampleCap)
+        {
+            // Uniform subsample of (episode, step) pairs with replacement, from a stream fixed by the seed.
+            var random = new SplitMix64(sampleSeed);
+            for (int j = 0; j < _regularizerSampleCap; j++) _sampledPairs[j] = random.NextInt(pairs);
+            count = _regularizerSampleCap * n;
+            for (int j = 0; j < _regularizerSampleCap; j++)
+                for (int i = 0; i < n; i++)
+                {
+                    double u = double.CreateTruncating(_payoffs.PlayedPayoff(_sampledPairs[j] / _length, _sampledPairs[j] % _length, i));
+                    sum += u * u;
+                }
+            if (_wantGradient)
+            {
+                T scale = T.CreateTruncating(2 * _lambda / count);
+                for (int j = 0; j < _regularizerSampleCap; j++)
+                    for (int i = 0; i < n; i++)
+                    {
+                        int b = _sampledPairs[j] / _length, r = _sampledPairs[j] % _length;
+                        _payoffs.AddPlayedSeed(b, r, i, scale * _payoffs.PlayedPayoff(b, r, i));
+                    }
+            }
+        }
+        else
+        {
+            count = pairs * n;
+            T scale = T.CreateTruncating(2 * _lambda / count);
+            for (int b = 0; b < _batch; b++)
+                for (int r = 0; r < _length; r++)
+                    for (int i = 0; i < n; i++)
+                    {
+                        T u = _payoffs.PlayedPayoff(b, r, i);
+                        double ud = double.CreateTruncating(u);
+                        sum += ud * ud;
+                        if (_wantGradient) _payoffs.AddPlayedSeed(b, r, i, scale * u);
+                    }
+        }
+        return _lambda * sum / count;
+    }
+
+    /// <summary>Forward (and reverse) of the learner over one episode's window.</summary>
+    private void RunEpisode(int b, int worker)
+    {
+        var data = _data!;
+        var scratch = _scratch[worker];
+        int e = _episodes[b];
+        int n = _agents, a = _actions, q = _stateSize, length = _length;
+        var u = scratch.Payoffs.AsSpan();
+        var logPolicy = scratch.LogPolicy.AsSpan();
+        var states = _states.AsSpan(b * _window * n * q, length * n * q);
+
+        // Q at the window start: Q0, or carried from t = 0 through the prefix (no gradient flows into it).
+        var current = states[..(n * q)];
+        for (int i = 0; i < n; i++) _initialState.CopyTo(current.Slice(i * q, q));
+        if (_prefix > 0)
+        {
+            var next = scratch.CarryState.AsSpan();
+            for (int t = 0; t < _prefix; t++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    _prefixPayoffs!.Gather(b, t, i, u);
+                    ModelCalls.Update(_rule, current.Slice(i * q, q), u, next.Slice(i * q, q));
+                }
+                next.CopyTo(current);
+            }
+        }
+
+        // Forward over the window: Q[s+1] = update(Q[s], u[s]); score log π[s+1](a[t0+s+1]).
+        double nll = 0;
+        for (int s = 0; s < length - 1; s++)
+        {
+            var before = states.Slice(s * n * q, n * q);
+            var after = states.Slice((s + 1) * n * q, n * q);
+            for (int i = 0; i < n; i++)
+            {
+                _payoffs.Gather(b, s, i, u);
+                ModelCalls.Update(_rule, before.Slice(i * q, q), u, after.Slice(i * q, q));
+                ModelCalls.Response(_rule, after.Slice(i * q, q), logPolicy);
+                nll -= double.CreateTruncating(logPolicy[data.Action(e, _t0 + s + 1, i)]);
+            }
+        }
+        _episodeNll[b] = nll;
+        if (!_wantGradient) return;
+
+        // Reverse: nextBar = ∂L/∂Q[s+1]; add the response term at s+1, then push through the update at s.
+        T seed = -T.One / T.CreateTruncating(_batch);
+        var nextBar = scratch.StateBarA.AsSpan();
+        var currentBar = scratch.StateBarB.AsSpan();
+        var logPolicyBar = scratch.LogPolicyBar.AsSpan();
+        nextBar.Clear();
+        for (int s = length - 2; s >= 0; s--)
+        {
+            var before = states.Slice(s * n * q, n * q);
+            var after = states.Slice((s + 1) * n * q, n * q);
+            currentBar.Clear();
+            for (int i = 0; i < n; i++)
+            {
+                int played = data.Action(e, _t0 + s + 1, i);
+                logPolicyBar.Clear();
+                logPolicyBar[played] = seed;
+                ModelCalls.ResponseAdjoint(_rule, after.Slice(i * q, q), logPolicyBar, nextBar.Slice(i * q, q));
+                var payoffsBar = _payoffsBar.AsSpan((((b * (_window - 1)) + s) * n + i) * a, a);
+                payoffsBar.Clear();
+                _payoffs.Gather(b, s, i, u);
+                ModelCalls.UpdateAdjoint(_rule, before.Slice(i * q, q), u, nextBar.Slice(i * q, q), currentBar.Slice(i * q, q), payoffsBar);
+            }
+            var swap = nextBar;
+            nextBar = currentBar;
+            currentBar = swap;
+        }
+    }
+
+    private static WorkerPool CreatePool(int threads)
+    {
+        ThrowHelper.IfNotPositive(threads, nameof(threads));
+        return new WorkerPool(threads);
+    }
+
+    /// <summary>Stops the worker threads if this objective created them.</summary>
+    public void Dispose()
+    {
+        if (_ownsPool) _pool.Dispose();
+    }
+
+    private sealed class WorkerScratch(int agents, int actions, int stateSize)
+    {
+        public readonly T[] Payoffs = new T[actions];
+        public readonly T[] LogPolicy = new T[actions];
+        public readonly T[] LogPolicyBar = new T[actions];
+        public readonly T[] CarryState = new T[agents * stateSize];
+        public readonly T[] StateBarA = new T[agents * stateSize];
+        public readonly T[] StateBarB = new T[agents * stateSize];
+    }
+
+    private sealed class LearnerJob(MinibatchObjective<T> owner) : IIndexedJob
+    {
+        public void Execute(int index, int worker) => owner.RunEpisode(index, worker);
+    }
+}

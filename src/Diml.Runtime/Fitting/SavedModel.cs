@@ -1,0 +1,28 @@
+using Diml.Data;
+
+namespace Diml.Fitting;
+
+/// <summary>The contents of a model file (see <see cref="ModelFile"/>): a fitted mechanism and how it was obtained.</summary>
+/// <param name="MechanismType">The mechanism's <see cref="IDifferentiableModel.ModelName"/>.</param>
+/// <param name="Form">The mechanism's payoff form.</param>
+/// <param name="Shape">The game the mechanism was fitted on.</param>
+/// <param name="Layout">Where each parameter field lives in <paramref name="Parameters"/>.</param>
+/// <param name="Parameters">The flat parameter vector.</param>
+/// <param name="LearnerName">The learning rule's <see cref="ILearningRule.RuleName"/>.</param>
+/// <param name="LearnerHyperparameters">The learning rule's hyperparameters by name (e.g. alpha, beta, epsilon).</param>
+/// <param name="Training">The fit's settings, when the model was fitted.</param>
+/// <param name="DataFingerprint">A fingerprint of the training data (<see cref="Diml.Data.Trajectories.Fingerprint"/>), when known.</param>
+public sealed record SavedModel(
+    string MechanismType,
+    PayoffForm Form,
+    GameShape Shape,
+    ParameterLayout Layout,
+    float[] Parameters,
+    string LearnerName,
+    IReadOnlyDictionary<string, double> LearnerHyperparameters,
+    FitOptions? Training,
+    string? DataFingerprint)
+{
+    /// <summary>The model-file format version this build writes.</summary>
+    public const int CurrentFormatVersion = 1;
+}

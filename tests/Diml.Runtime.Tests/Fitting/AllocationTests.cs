@@ -1,0 +1,36 @@
+using Diml.Data;
+using Diml.Fitting;
+
+namespace Diml.Tests.Fitting;
+
+/// <summary>
+/// Allocation tests count every thread's allocations (the fit's workers included), so they run alone, after
+/// the parallel tests, in a collection with parallelisation disabled.
+/// </summary>
+[Collection(nameof(AllocationTests))]
+[CollectionDefinition(nameof(AllocationTests), DisableParallelization = true)]
+public sealed class AllocationTests
+{
+    [Theory]
+    [InlineData(PayoffForm.Joint, WindowMode.Reference, 2)]
+    [InlineData(PayoffForm.PerAgent, WindowMode.Carry, 2)]
+    [InlineData(PayoffForm.Anonymous, WindowMode.Reference, 1)]
+    public void SteadyStateEpoch_AllocatesZeroBytes(PayoffForm form, WindowMode mode, int threads)
+    {
+        var shape = new GameShape(4, 3);
+        var (model, data) = FitterTests.SmallProblem(form, shape);
+        var options = new FitOptions { Epochs = 10, BatchSize = 8, Window = 12, WindowMode = mode, Threads = threads, Seed = 3 };
+        using var session = new FitSession(model, TestGames.SmallGameLearner(), data, options, model.Parameters());
+        session.RunEpoch(); // first epoch: JIT, worker threads' first waits
+        session.RunEpoch();
+        long before = session.WorkAllocatedBytes();
+        long processBefore = GC.GetTotalAllocatedBytes(precise: true);
+        for (int epoch = 0; epoch < 4; epoch++) session.RunEpoch();
+        long processAllocated = GC.GetTotalAllocatedBytes(precise: true) - processBefore;
+        long allocated = session.WorkAllocatedBytes() - before;
+        Assert.Null(session.Failure);
+        // Exact, over the threads that run the fit. (The whole process is reported too, for information:
+        // the test host's own threads may allocate meanwhile.)
+        Assert.True(allocated == 0, $"4 steady-state epochs allocated {allocated} bytes on the fit's threads ({processAllocated} in the whole process).");
+    }
+}

@@ -1,0 +1,112 @@
+using Diml.Data;
+using Diml.Fitting;
+using Diml.Tests.Fitting.Models;
+
+namespace Diml.Tests.Fitting;
+
+public sealed class ModelFileTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("diml-modelfile-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static SavedModel Saved(IMechanism mechanism, GameShape shape, Trajectories data)
+    {
+        var theta = new float[mechanism.Layout.TotalLength];
+        mechanism.ReadParameters(theta);
+        var rule = TestGames.SmallGameLearner();
+        return new SavedModel(mechanism.ModelName, mechanism.Form, shape, mechanism.Layout, theta, rule.RuleName,
+            rule.Hyperparameters, new FitOptions { Epochs = 7, Seed = 12345678901234567890UL, WindowMode = WindowMode.Carry },
+            data.Fingerprint());
+    }
+
+    [Fact]
+    public void ModelFile_RoundTrip_GivesIdenticalParametersAndPredictions()
+    {
+        var shape = new GameShape(3, 4);
+        var mechanism = TestGames.Neural(shape, hidden: 8);
+        var data = TestGames.Simulate(mechanism, shape, 6, 15);
+        string path = Path.Combine(_folder, "model.json");
+        var saved = Saved(mechanism, shape, data);
+        ModelFile.Save(path, saved);
+
+        var fresh = new SmallNeuralJointMechanism(3, 4, hidden: 8);
+        var loaded = ModelFile.Load(path, fresh, shape);
+        Assert.Equal(TestGames.Bits(saved.Parameters), TestGames.Bits(fresh.Parameters()));
+        Assert.Equal(saved.Training, loaded.Training);
+        Assert.Equal(saved.DataFingerprint, loaded.DataFingerprint);
+        Assert.Equal("LogitQ", loaded.LearnerName);
+        Assert.Equal(0.25, loaded.LearnerHyperparameters["alpha"]);
+        var rule = TestGames.SmallGameLearner();
+        Assert.Equal(
+            LikelihoodEvaluator.PerAgentStepNll(mechanism, saved.Parameters, rule, data),
+            LikelihoodEvaluator.PerAgentStepNll(fresh, fresh.Parameters(), rule, data));
+        // Only the target file remains: the temporary file was renamed over it.
+        Assert.Equal(["model.json"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void ModelFile_Overwrite_ReplacesTheOldModel()
+    {
+        var shape = new GameShape(2, 3);
+        var mechanism = TestGames.Mechanism(PayoffForm.Joint, shape);
+        var data = TestGames.Simulate(mechanism, shape, 2, 5);
+        string path = Path.Combine(_folder, "m.json");
+        ModelFile.Save(path, Saved(mechanism, shape, data));
+        mechanism.WriteParameters(new float[mechanism.Layout.TotalLength]);
+        ModelFile.Save(path, Saved(mechanism, shape, data));
+        Assert.All(ModelFile.Read(path).Parameters, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void ModelFile_WrongMechanismType_FailsNamingExpectedAndFound()
+    {
+        var shape = new GameShape(3, 4);
+        var mechanism = TestGames.Mechanism(PayoffForm.PerAgent, shape);
+        string path = Path.Combine(_folder, "c.json");
+        ModelFile.Save(path, Saved(mechanism, shape, TestGames.Simulate(mechanism, shape, 2, 5)));
+        var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path, new TabularJointMechanism(3, 4), shape));
+        Assert.Contains("'Congestion'", error.Message);
+        Assert.Contains("expected 'TabularJoint'", error.Message);
+    }
+
+    [Fact]
+    public void ModelFile_WrongShape_FailsNamingExpectedAndFound()
+    {
+        var shape = new GameShape(3, 4);
+        var mechanism = TestGames.Mechanism(PayoffForm.PerAgent, shape);
+        string path = Path.Combine(_folder, "c.json");
+        ModelFile.Save(path, Saved(mechanism, shape, TestGames.Simulate(mechanism, shape, 2, 5)));
+        var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path, new CongestionMechanism(4), new GameShape(5, 4)));
+        Assert.Contains("3 agents × 4 actions", error.Message);
+        Assert.Contains("expected 5 agents × 4 actions", error.Message);
+    }
+
+    [Fact]
+    public void ModelFile_WrongLayout_FailsNamingExpectedAndFound()
+    {
+        var shape = new GameShape(3, 4);
+        var mechanism = TestGames.Mechanism(PayoffForm.PerAgent, shape);
+        string path = Path.Combine(_folder, "c.json");
+        ModelFile.Save(path, Saved(mechanism, shape, TestGames.Simulate(mechanism, shape, 2, 5)));
+        // Same type and shape, but a model with 6 actions' worth of parameters.
+        var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path, new CongestionMechanism(6), shape));
+        Assert.Contains("c1[4]", error.Message);
+        Assert.Contains("expected [c1[6]", error.Message);
+    }
+
+    [Fact]
+    public void ModelFile_IsVersionedJson()
+    {
+        var shape = new GameShape(2, 3);
+        var mechanism = TestGames.Mechanism(PayoffForm.PerAgent, shape);
+        string path = Path.Combine(_folder, "v.json");
+        ModelFile.Save(path, Saved(mechanism, shape, TestGames.Simulate(mechanism, shape, 2, 5)));
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        Assert.Equal("diml-model", document.RootElement.GetProperty("format").GetString());
+        Assert.Equal(1, document.RootElement.GetProperty("formatVersion").GetInt32());
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"formatVersion\": 1", "\"formatVersion\": 99"));
+        var error = Assert.Throws<InvalidDataException>(() => ModelFile.Read(path));
+        Assert.Contains("version 99", error.Message);
+    }
+}
