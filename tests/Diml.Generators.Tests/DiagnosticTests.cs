@@ -125,7 +125,7 @@ public class DiagnosticTests
         public partial class R
         {
             [Update]
-            public void [|Update|](ReadOnlySpan<float> q, Span<float> next) { }
+            public void [|Update|](ReadOnlySpan<float> q, ReadOnlySpan<float> u, Span<float> next) { }
             [Response]
             public void Response(ReadOnlySpan<float> q, Span<float> logPolicy) { }
             public int StateSize(int actions) => actions;

@@ -83,6 +83,13 @@ internal static class TypeEmitter
         {
             w.WriteLine("/// <inheritdoc/>");
             w.WriteLine("public string RuleName => \"" + spec.Type.Name + "\";");
+            w.WriteLine();
+            w.WriteLine("/// <inheritdoc/>");
+            w.WriteLine("public global::System.Collections.Generic.IReadOnlyDictionary<string, double> Hyperparameters => new global::System.Collections.Generic.Dictionary<string, double>");
+            w.OpenBrace();
+            foreach (var name in spec.Hyperparameters)
+                w.WriteLine("[\"" + char.ToLowerInvariant(name[0]) + name.Substring(1) + "\"] = this." + name + ",");
+            w.CloseBlock(";");
             WriteRuleMethod(w, spec, spec.Update, "Update", "state update");
             WriteRuleMethod(w, spec, spec.Response, "Response", "response");
             w.WriteLine();

@@ -69,10 +69,10 @@ internal static class DeclarationParser
             var typeSpec = DescribeType(type, diagnostics, context.TargetNode);
             var update = SingleMethod(type, KnownNames.Update, "Update", diagnostics, context.TargetNode, "");
             var response = SingleMethod(type, KnownNames.Response, "Response", diagnostics, context.TargetNode, "");
-            if (update is not null && !IsRuleSignature(update, 2))
+            if (update is not null && !IsRuleSignature(update, 2, playedAction: true))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLearningRuleSignature, LocationInfo.From(update.Locations.FirstOrDefault()),
-                    "update", update.Name, "void " + update.Name + "(ReadOnlySpan<float> state, ReadOnlySpan<float> payoffs, Span<float> next)", update.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
-            if (response is not null && !IsRuleSignature(response, 1))
+                    "update", update.Name, "void " + update.Name + "(ReadOnlySpan<float> state, ReadOnlySpan<float> payoffs, int played, Span<float> next)", update.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
+            if (response is not null && !IsRuleSignature(response, 1, playedAction: false))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLearningRuleSignature, LocationInfo.From(response.Locations.FirstOrDefault()),
                     "response", response.Name, "void " + response.Name + "(ReadOnlySpan<float> state, Span<float> logPolicy)", response.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
             if (update is null || response is null || diagnostics.Count > 0) return null;
@@ -80,7 +80,11 @@ internal static class DeclarationParser
             var updateKernel = ParseKernel(update, none, false, context.SemanticModel, diagnostics, cancellation);
             var responseKernel = ParseKernel(response, none, false, context.SemanticModel, diagnostics, cancellation);
             if (updateKernel is null || responseKernel is null || typeSpec is null || diagnostics.Count > 0) return null;
-            return new LearningRuleSpec(typeSpec, updateKernel, responseKernel);
+            var hyperparameters = type.GetMembers()
+                .Where(m => !m.IsStatic && m.DeclaredAccessibility == Accessibility.Public && !m.IsImplicitlyDeclared)
+                .Where(m => m is IPropertySymbol { Parameters.Length: 0, GetMethod: not null } p && IsNumber(p.Type) || m is IFieldSymbol f && IsNumber(f.Type))
+                .Select(m => m.Name);
+            return new LearningRuleSpec(typeSpec, updateKernel, responseKernel, hyperparameters.ToEquatable());
         });
 
     public static ParseResult<HelperSpec> ParseHelper(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
@@ -158,13 +162,20 @@ internal static class DeclarationParser
         return null;
     }
 
-    private static bool IsRuleSignature(IMethodSymbol method, int inputs)
+    /// <summary>Span inputs, then (for the update) the played action, then the output span.</summary>
+    private static bool IsRuleSignature(IMethodSymbol method, int inputs, bool playedAction)
     {
-        if (method.IsStatic || !method.ReturnsVoid || method.IsGenericMethod || method.Parameters.Length != inputs + 1) return false;
+        int count = inputs + (playedAction ? 1 : 0) + 1;
+        if (method.IsStatic || !method.ReturnsVoid || method.IsGenericMethod || method.Parameters.Length != count) return false;
+        if (method.Parameters.Any(p => p.RefKind != RefKind.None)) return false;
         for (int i = 0; i < inputs; i++)
-            if (method.Parameters[i].RefKind != RefKind.None || !IsSpanOf(method.Parameters[i].Type, true, SpecialType.System_Single)) return false;
-        return method.Parameters[inputs].RefKind == RefKind.None && IsSpanOf(method.Parameters[inputs].Type, false, SpecialType.System_Single);
+            if (!IsSpanOf(method.Parameters[i].Type, true, SpecialType.System_Single)) return false;
+        if (playedAction && method.Parameters[inputs].Type.SpecialType != SpecialType.System_Int32) return false;
+        return IsSpanOf(method.Parameters[count - 1].Type, false, SpecialType.System_Single);
     }
+
+    private static bool IsNumber(ITypeSymbol type)
+        => type.SpecialType is SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Int32;
 
     private static bool IsSpanOf(ITypeSymbol type, bool readOnly, SpecialType element)
         => SymbolFacts.IsSpan(type, out bool isReadOnly, out var elementType) && isReadOnly == readOnly && elementType?.SpecialType == element;

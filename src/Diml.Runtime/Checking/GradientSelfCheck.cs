@@ -41,7 +41,8 @@ public static class GradientSelfCheck
         var payoffs = new double[actions];
         for (int k = 0; k < actions; k++) payoffs[k] = 2 * random.NextDouble() - 1;
 
-        var update = GradientCheck.Run(new RuleUpdate(rule, size, actions), [.. state, .. payoffs], seed);
+        int played = random.Next(actions);
+        var update = GradientCheck.Run(new RuleUpdate(rule, size, actions, played), [.. state, .. payoffs], seed);
         var response = GradientCheck.Run(new RuleResponse(rule, size, actions), state, seed);
         return GradientCheckReport.Combine(rule.RuleName, [update, response]);
     }
@@ -129,17 +130,17 @@ public static class GradientSelfCheck
     }
 
     /// <summary>The update as a map from [state, payoffs] to the next state.</summary>
-    private sealed class RuleUpdate(ILearningRule rule, int stateSize, int actions) : IFlatFunction
+    private sealed class RuleUpdate(ILearningRule rule, int stateSize, int actions, int played) : IFlatFunction
     {
         public string Name => rule.RuleName + ".Update";
         public int InputLength => stateSize + actions;
         public int OutputLength => stateSize;
-        public void Evaluate(ReadOnlySpan<double> input, Span<double> output) => rule.Update(input[..stateSize], input[stateSize..], output);
+        public void Evaluate(ReadOnlySpan<double> input, Span<double> output) => rule.Update(input[..stateSize], input[stateSize..], played, output);
         public void Adjoint(ReadOnlySpan<double> input, ReadOnlySpan<double> outputBar, Span<double> inputBar)
-            => rule.UpdateAdjoint(input[..stateSize], input[stateSize..], outputBar, inputBar[..stateSize], inputBar[stateSize..]);
-        public void Evaluate(ReadOnlySpan<float> input, Span<float> output) => rule.Update(input[..stateSize], input[stateSize..], output);
+            => rule.UpdateAdjoint(input[..stateSize], input[stateSize..], played, outputBar, inputBar[..stateSize], inputBar[stateSize..]);
+        public void Evaluate(ReadOnlySpan<float> input, Span<float> output) => rule.Update(input[..stateSize], input[stateSize..], played, output);
         public void Adjoint(ReadOnlySpan<float> input, ReadOnlySpan<float> outputBar, Span<float> inputBar)
-            => rule.UpdateAdjoint(input[..stateSize], input[stateSize..], outputBar, inputBar[..stateSize], inputBar[stateSize..]);
+            => rule.UpdateAdjoint(input[..stateSize], input[stateSize..], played, outputBar, inputBar[..stateSize], inputBar[stateSize..]);
     }
 
     /// <summary>The response as a map from the state to the log-policy.</summary>

@@ -253,7 +253,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
                 for (int i = 0; i < n; i++)
                 {
                     _prefixPayoffs!.Gather(b, t, i, u);
-                    ModelCalls.Update(_rule, current.Slice(i * q, q), u, next.Slice(i * q, q));
+                    ModelCalls.Update(_rule, current.Slice(i * q, q), u, data.Action(e, t, i), next.Slice(i * q, q));
                 }
                 next.CopyTo(current);
             }
@@ -268,7 +268,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
             for (int i = 0; i < n; i++)
             {
                 _payoffs.Gather(b, s, i, u);
-                ModelCalls.Update(_rule, before.Slice(i * q, q), u, after.Slice(i * q, q));
+                ModelCalls.Update(_rule, before.Slice(i * q, q), u, data.Action(e, _t0 + s, i), after.Slice(i * q, q));
                 ModelCalls.Response(_rule, after.Slice(i * q, q), logPolicy);
                 nll -= double.CreateTruncating(logPolicy[data.Action(e, _t0 + s + 1, i)]);
             }
@@ -296,7 +296,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
                 var payoffsBar = _payoffsBar.AsSpan((((b * (_window - 1)) + s) * n + i) * a, a);
                 payoffsBar.Clear();
                 _payoffs.Gather(b, s, i, u);
-                ModelCalls.UpdateAdjoint(_rule, before.Slice(i * q, q), u, nextBar.Slice(i * q, q), currentBar.Slice(i * q, q), payoffsBar);
+                ModelCalls.UpdateAdjoint(_rule, before.Slice(i * q, q), u, data.Action(e, _t0 + s, i), nextBar.Slice(i * q, q), currentBar.Slice(i * q, q), payoffsBar);
             }
             var swap = nextBar;
             nextBar = currentBar;

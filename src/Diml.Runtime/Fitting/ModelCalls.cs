@@ -67,18 +67,18 @@ internal static class ModelCalls
         else m.PayoffAdjoint(D(theta), ownAction, opponentCounts, double.CreateTruncating(payoffBar), D(thetaBar));
     }
 
-    public static void Update<T>(ILearningRule r, ReadOnlySpan<T> state, ReadOnlySpan<T> payoffs, Span<T> next)
+    public static void Update<T>(ILearningRule r, ReadOnlySpan<T> state, ReadOnlySpan<T> payoffs, int played, Span<T> next)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) == typeof(float)) r.Update(F(state), F(payoffs), F(next));
-        else r.Update(D(state), D(payoffs), D(next));
+        if (typeof(T) == typeof(float)) r.Update(F(state), F(payoffs), played, F(next));
+        else r.Update(D(state), D(payoffs), played, D(next));
     }
 
-    public static void UpdateAdjoint<T>(ILearningRule r, ReadOnlySpan<T> state, ReadOnlySpan<T> payoffs, ReadOnlySpan<T> nextBar, Span<T> stateBar, Span<T> payoffsBar)
+    public static void UpdateAdjoint<T>(ILearningRule r, ReadOnlySpan<T> state, ReadOnlySpan<T> payoffs, int played, ReadOnlySpan<T> nextBar, Span<T> stateBar, Span<T> payoffsBar)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) == typeof(float)) r.UpdateAdjoint(F(state), F(payoffs), F(nextBar), F(stateBar), F(payoffsBar));
-        else r.UpdateAdjoint(D(state), D(payoffs), D(nextBar), D(stateBar), D(payoffsBar));
+        if (typeof(T) == typeof(float)) r.UpdateAdjoint(F(state), F(payoffs), played, F(nextBar), F(stateBar), F(payoffsBar));
+        else r.UpdateAdjoint(D(state), D(payoffs), played, D(nextBar), D(stateBar), D(payoffsBar));
     }
 
     public static void Response<T>(ILearningRule r, ReadOnlySpan<T> state, Span<T> logPolicy)

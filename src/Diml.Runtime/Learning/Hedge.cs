@@ -25,7 +25,7 @@ public sealed partial class Hedge
 
     /// <summary><c>next[k] = cumulative[k] + payoffs[k]</c>.</summary>
     [Update]
-    public void Update(ReadOnlySpan<float> cumulative, ReadOnlySpan<float> payoffs, Span<float> next)
+    public void Update(ReadOnlySpan<float> cumulative, ReadOnlySpan<float> payoffs, int played, Span<float> next)
     {
         for (int k = 0; k < cumulative.Length; k++)
             next[k] = cumulative[k] + payoffs[k];

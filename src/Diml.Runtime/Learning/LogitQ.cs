@@ -36,7 +36,7 @@ public sealed partial class LogitQ
 
     /// <summary><c>next[k] = (1 − α)·q[k] + α·payoffs[k]</c>.</summary>
     [Update]
-    public void Update(ReadOnlySpan<float> q, ReadOnlySpan<float> payoffs, Span<float> next)
+    public void Update(ReadOnlySpan<float> q, ReadOnlySpan<float> payoffs, int played, Span<float> next)
     {
         for (int k = 0; k < q.Length; k++)
             next[k] = (1 - Alpha) * q[k] + Alpha * payoffs[k];

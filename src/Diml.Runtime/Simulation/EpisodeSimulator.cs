@@ -50,7 +50,7 @@ internal sealed class EpisodeSimulator
             var joint = actions.Slice(t * n, n);
             ComputePayoffs(joint);
             for (int i = 0; i < n; i++)
-                _rule.Update(_state.AsSpan(i * q, q), _payoffs.AsSpan(i * a, a), _next.AsSpan(i * q, q));
+                _rule.Update(_state.AsSpan(i * q, q), _payoffs.AsSpan(i * a, a), joint[i], _next.AsSpan(i * q, q));
             _next.AsSpan().CopyTo(_state);
             Draw(ref random, actions.Slice((t + 1) * n, n));
         }

@@ -10,15 +10,23 @@ namespace Golden
         /// <inheritdoc/>
         public string RuleName => "LogitQ";
 
+        /// <inheritdoc/>
+        public global::System.Collections.Generic.IReadOnlyDictionary<string, double> Hyperparameters => new global::System.Collections.Generic.Dictionary<string, double>
+        {
+            ["alpha"] = this.Alpha,
+            ["beta"] = this.Beta,
+            ["epsilon"] = this.Epsilon,
+        };
+
         /// <summary>Reverse-mode adjoint of the state update LogitQ.Update.</summary>
         /// <remarks>
-        /// Reverse mode by source transformation of <c>LogitQ.Update(ReadOnlySpan&lt;float&gt;, ReadOnlySpan&lt;float&gt;, Span&lt;float&gt;)</c>. Adjoints are added to, never overwritten.
+        /// Reverse mode by source transformation of <c>LogitQ.Update(ReadOnlySpan&lt;float&gt;, ReadOnlySpan&lt;float&gt;, int, Span&lt;float&gt;)</c>. Adjoints are added to, never overwritten.
         /// Derivative rules applied:
         /// <list type="bullet">
         /// <item><description>d(a * b) = b da + a db</description></item>
         /// </list>
         /// </remarks>
-        public void UpdateAdjoint(global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> payoffs, global::System.ReadOnlySpan<float> nextBar, global::System.Span<float> qBar, global::System.Span<float> payoffsBar)
+        public void UpdateAdjoint(global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> payoffs, int played, global::System.ReadOnlySpan<float> nextBar, global::System.Span<float> qBar, global::System.Span<float> payoffsBar)
         {
             global::System.Span<float> next = stackalloc float[nextBar.Length];
             global::System.Span<float> nextBarWork = stackalloc float[nextBar.Length];
@@ -49,7 +57,7 @@ namespace Golden
         }
 
         /// <summary>Double-precision twin of the state update LogitQ.Update, used by the gradient checks.</summary>
-        public void Update(global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> payoffs, global::System.Span<double> next)
+        public void Update(global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> payoffs, int played, global::System.Span<double> next)
         {
             for (int k = 0; k < q.Length; k++)
             {
@@ -59,13 +67,13 @@ namespace Golden
 
         /// <summary>Double-precision twin of UpdateAdjoint.</summary>
         /// <remarks>
-        /// Reverse mode by source transformation of <c>LogitQ.Update(ReadOnlySpan&lt;float&gt;, ReadOnlySpan&lt;float&gt;, Span&lt;float&gt;)</c>. Adjoints are added to, never overwritten.
+        /// Reverse mode by source transformation of <c>LogitQ.Update(ReadOnlySpan&lt;float&gt;, ReadOnlySpan&lt;float&gt;, int, Span&lt;float&gt;)</c>. Adjoints are added to, never overwritten.
         /// Derivative rules applied:
         /// <list type="bullet">
         /// <item><description>d(a * b) = b da + a db</description></item>
         /// </list>
         /// </remarks>
-        public void UpdateAdjoint(global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> payoffs, global::System.ReadOnlySpan<double> nextBar, global::System.Span<double> qBar, global::System.Span<double> payoffsBar)
+        public void UpdateAdjoint(global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> payoffs, int played, global::System.ReadOnlySpan<double> nextBar, global::System.Span<double> qBar, global::System.Span<double> payoffsBar)
         {
             global::System.Span<double> next = stackalloc double[nextBar.Length];
             global::System.Span<double> nextBarWork = stackalloc double[nextBar.Length];

@@ -1,3 +1,4 @@
+using Diml.Learning;
 using System.Diagnostics;
 using Diml.Data;
 using Diml.Fitting;
@@ -48,7 +49,7 @@ public sealed class EpochTimeMeasurement(ITestOutputHelper output)
         var shape = new GameShape(300, 40);
         var mechanism = new LinearAnonymousMechanism(40, features: 8);
         mechanism.InitializeParameters(new Random(1));
-        var rule = new LogitQRule(0.2, 6, 0.02);
+        var rule = new LogitQ(0.2f, 6f, 0.02f);
         long start = Stopwatch.GetTimestamp();
         var data = Diml.Simulation.Simulator.Simulate(mechanism, mechanism.Parameters(), rule, shape, 16, 25, seed: 1, threads: 2);
         output.WriteLine($"E7-largest-shaped simulation (16 × 25, 2 threads): {Stopwatch.GetElapsedTime(start).TotalSeconds * 1000:F1} ms");

@@ -1,3 +1,4 @@
+using Diml.Learning;
 using Diml.Data;
 using Diml.Tests.Fitting.Models;
 
@@ -38,12 +39,13 @@ public sealed class HandWrittenModelTests
     [Fact]
     public void LogitQ_ResponseIsTheEpsilonMixedSoftmax()
     {
-        var rule = new LogitQRule(0.25, 3, 0.06);
+        var rule = new LogitQ(0.25f, 3f, 0.06f);
+        double epsilon = 0.06f;
         double[] q = [0.1, -0.2, 0.4];
         var logPolicy = new double[3];
         rule.Response(q, logPolicy);
         double z = Math.Exp(0.3) + Math.Exp(-0.6) + Math.Exp(1.2);
-        Assert.Equal(Math.Log((0.94 * Math.Exp(1.2) / z) + 0.02), logPolicy[2], 12);
+        Assert.Equal(Math.Log(((1 - epsilon) * Math.Exp(1.2) / z) + epsilon / 3), logPolicy[2], 12);
         Assert.Equal(1.0, logPolicy.Sum(Math.Exp), 12);
     }
 }

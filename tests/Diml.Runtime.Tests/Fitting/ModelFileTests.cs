@@ -1,3 +1,4 @@
+using Diml.Learning;
 using Diml.Data;
 using Diml.Fitting;
 using Diml.Tests.Fitting.Models;

@@ -1,3 +1,4 @@
+using Diml.Learning;
 using Diml.Data;
 using Diml.Fitting;
 using Diml.Simulation;
@@ -8,7 +9,7 @@ namespace Diml.Tests.Fitting;
 /// <summary>Small games, mechanisms and data shared by the fitting and simulation tests (fixed seeds).</summary>
 internal static class TestGames
 {
-    public static LogitQRule SmallGameLearner() => new(alpha: 0.25, beta: 3, epsilon: 0.06);
+    public static LogitQ SmallGameLearner() => new(alpha: 0.25f, beta: 3f, epsilon: 0.06f);
 
     /// <summary>A mechanism of the given form with deterministic random parameters.</summary>
     public static HandWrittenMechanism Mechanism(PayoffForm form, GameShape shape, int seed = 7)
