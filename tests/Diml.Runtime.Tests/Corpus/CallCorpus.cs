@@ -128,13 +128,14 @@ public static partial class CallCorpus
         return Nn.Dot(logP, w) + Nn.LogSumExp(w.Slice(1, 3));
     }
 
-    /// <summary>Embedding: a row chosen by an index computed from the length; the table is an input.</summary>
+    /// <summary>Embedding: a row chosen by an index computed from the length; the table is a slice of an input.</summary>
     [Differentiable]
     public static float EmbeddingLookup(ReadOnlySpan<float> table, ReadOnlySpan<float> x)
     {
         Span<float> row = stackalloc float[2];
-        int index = table.Length / 2 - 1;
-        Nn.Embedding(table, index, row);
+        int rows = table.Length / 2;
+        int index = rows - 1;
+        Nn.Embedding(table.Slice(0, 2 * rows), index, row);
         return row[0] * x[0] + MathF.Sin(row[1]) * x[1];
     }
 

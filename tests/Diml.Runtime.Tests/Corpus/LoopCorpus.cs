@@ -94,7 +94,7 @@ public static partial class LoopCorpus
     public static float StepLoop(ReadOnlySpan<float> x)
     {
         float s = 0f;
-        for (int i = 0; i + 1 < x.Length; i += 2)
+        for (int i = 0; i < x.Length - 1; i += 2)
             s += x[i] * x[i + 1];
         for (int i = 1; i < x.Length; i += 2)
             s += MathF.Exp(x[i]);
