@@ -143,6 +143,20 @@ public static class CorpusCases
         Of(nameof(InstanceCorpus.Polynomial), Instance.PolynomialCheckGradient, Instance.Polynomial, Instance.PolynomialDouble),
         Of(nameof(InstanceCorpus.WeightedNorm), Instance.WeightedNormCheckGradient, Instance.WeightedNorm, Instance.WeightedNormDouble),
         Of(nameof(InstanceCorpus.Composite), Instance.CompositeCheckGradient, Instance.Composite, Instance.CompositeDouble),
+
+        // Edge cases
+        Of(nameof(EdgeCorpus.CollidingNames), EdgeCorpus.CollidingNamesCheckGradient, EdgeCorpus.CollidingNames, EdgeCorpus.CollidingNamesDouble),
+        Of(nameof(EdgeCorpus.LocalNamedLikeAdjoint), EdgeCorpus.LocalNamedLikeAdjointCheckGradient, EdgeCorpus.LocalNamedLikeAdjoint, EdgeCorpus.LocalNamedLikeAdjointDouble),
+        Of(nameof(EdgeCorpus.WritesThroughAlias), EdgeCorpus.WritesThroughAliasCheckGradient, EdgeCorpus.WritesThroughAlias, EdgeCorpus.WritesThroughAliasDouble),
+        Of(nameof(EdgeCorpus.CallsInBranches), EdgeCorpus.CallsInBranchesCheckGradient, EdgeCorpus.CallsInBranches, EdgeCorpus.CallsInBranchesDouble),
+        Of(nameof(EdgeCorpus.DeclaredWithoutValue), EdgeCorpus.DeclaredWithoutValueCheckGradient, EdgeCorpus.DeclaredWithoutValue, EdgeCorpus.DeclaredWithoutValueDouble),
+        Of(nameof(EdgeCorpus.Increments), EdgeCorpus.IncrementsCheckGradient, EdgeCorpus.Increments, EdgeCorpus.IncrementsDouble),
+        Of(nameof(EdgeCorpus.CallsIntHelper), EdgeCorpus.CallsIntHelperCheckGradient, EdgeCorpus.CallsIntHelper, EdgeCorpus.CallsIntHelperDouble),
+        Of(nameof(EdgeCorpus.LoopShapes), EdgeCorpus.LoopShapesCheckGradient, EdgeCorpus.LoopShapes, EdgeCorpus.LoopShapesDouble),
+        Of(nameof(EdgeCorpus.ClampedRecurrence), EdgeCorpus.ClampedRecurrenceCheckGradient, EdgeCorpus.ClampedRecurrence, EdgeCorpus.ClampedRecurrenceDouble),
+        Of(nameof(EdgeCorpus.ExpressionBodiedVoid), EdgeCorpus.ExpressionBodiedVoidCheckGradient, EdgeCorpus.ExpressionBodiedVoid, EdgeCorpus.ExpressionBodiedVoidDouble),
+        Of(nameof(EdgeCorpus.PartlyConstantOutput), EdgeCorpus.PartlyConstantOutputCheckGradient, EdgeCorpus.PartlyConstantOutput, EdgeCorpus.PartlyConstantOutputDouble),
+        Of(nameof(EdgeCorpus.LogSumExpInLoop), EdgeCorpus.LogSumExpInLoopCheckGradient, EdgeCorpus.LogSumExpInLoop, EdgeCorpus.LogSumExpInLoopDouble),
     ];
 
     public static Case Get(string name) => All.Single(c => c.Name == name);
