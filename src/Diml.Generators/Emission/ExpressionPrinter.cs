@@ -66,6 +66,9 @@ internal sealed class ExpressionPrinter
                 return text;
             case LocalRef local:
                 return local.Name;
+            case ConstantRef { Kind: ValueKind.RealSpan } array when Precision.IsDouble:
+                // A whole constant array in the double twin: the callee or alias expects doubles.
+                return "global::Diml.Kernels.DoubleTwin.Widen(" + array.Text + ")";
             case ConstantRef constant:
                 return constant.Text;
             case ParamRef param when param.Rank == 0:
@@ -77,7 +80,7 @@ internal sealed class ExpressionPrinter
             case SliceExpr slice:
                 return Wrap(slice.Target, Primary) + ".Slice(" + Print(slice.Start) + (slice.Length is null ? "" : ", " + Print(slice.Length)) + ")";
             case LengthExpr length:
-                string target = length.Target is ParamRef p ? "this." + p.Field : Wrap(length.Target, Primary);
+                string target = length.Target is ParamRef p ? "this." + p.Field : ArrayText(length.Target);
                 return length.Dimension < 0 ? target + ".Length" : target + ".GetLength(" + length.Dimension.ToString(CultureInfo.InvariantCulture) + ")";
             case UnaryExpr unary:
             {
@@ -140,11 +143,14 @@ internal sealed class ExpressionPrinter
                 : OffsetName(param.Field) + " + " + Wrap(element.Index, Additive + 1);
             return flatVector + "[" + index + "]";
         }
-        string targetText = Wrap(element.Target, Primary);
+        string targetText = ArrayText(element.Target);
         return element.Column is null
             ? targetText + "[" + Print(element.Index) + "]"
             : targetText + "[" + Print(element.Index) + ", " + Print(element.Column) + "]";
     }
+
+    /// <summary>A span or array whose elements or length are read: a constant array as it is, in either precision.</summary>
+    private string ArrayText(Expr target) => target is ConstantRef constant ? constant.Text : Wrap(target, Primary);
 
     /// <summary>The adjoint of a real place (a local, an element of a span, a parameter).</summary>
     public string Bar(Expr place)

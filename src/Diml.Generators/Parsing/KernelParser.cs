@@ -292,12 +292,38 @@ internal sealed class KernelParser
 
     private string DeclareName(ISymbol symbol)
     {
-        string name = symbol.Name;
+        // A local named like the emitted code's own (an adjoint 'xBar', a temporary 'seed1') gets a '_' suffix.
+        string stem = IsEmittedName(symbol.Name) ? symbol.Name + "_" : symbol.Name;
+        string name = stem;
         int suffix = 2;
-        while (!_usedNames.Add(name)) name = symbol.Name + suffix++.ToString(CultureInfo.InvariantCulture);
+        while (!_usedNames.Add(name)) name = stem + suffix++.ToString(CultureInfo.InvariantCulture);
         _localNames[symbol] = name;
         return name;
     }
+
+    /// <summary>
+    /// Names the emitters derive (AdjointEmitter, KernelEmitter): adjoints <c>xBar</c>, <c>xBarWork</c>,
+    /// <c>xBarLocal</c>, <c>xBarOrScratch</c>; temporaries <c>seed1</c>, <c>argumentBar1</c>, <c>tanh1</c>,
+    /// <c>iteration1</c>; bookkeeping <c>loop1Start</c>, <c>loop1Count</c>, <c>branch1</c>.
+    /// </summary>
+    private static bool IsEmittedName(string name)
+    {
+        if (name.EndsWith("Bar", StringComparison.Ordinal) || name.EndsWith("BarWork", StringComparison.Ordinal)
+            || name.EndsWith("BarLocal", StringComparison.Ordinal) || name.EndsWith("BarOrScratch", StringComparison.Ordinal))
+            return true;
+        foreach (string stem in EmittedTemporaries)
+            if (name.Length > stem.Length && name.StartsWith(stem, StringComparison.Ordinal) && name.Skip(stem.Length).All(char.IsDigit))
+                return true;
+        if (name.StartsWith("loop", StringComparison.Ordinal))
+        {
+            string rest = name.EndsWith("Start", StringComparison.Ordinal) ? name.Substring(4, name.Length - 9)
+                : name.EndsWith("Count", StringComparison.Ordinal) ? name.Substring(4, name.Length - 9) : "";
+            return rest.Length > 0 && rest.All(char.IsDigit);
+        }
+        return false;
+    }
+
+    private static readonly string[] EmittedTemporaries = { "seed", "argumentBar", "tanh", "iteration", "branch" };
 
     private void ParseExpressionStatement(ExpressionSyntax expression, List<Stmt> output)
     {
