@@ -48,6 +48,15 @@ public class DiagnosticTests
         """, "DIML002", "lambdas are not supported");
 
     [Fact]
+    public void LogWithABase_IsDIML002_AtTheCall() => Single("""
+        public static partial class K
+        {
+            [Differentiable]
+            public static float F(float x) => [|MathF.Log(x, 2)|];
+        }
+        """, "DIML002", "only the 1-argument overload of Log is supported");
+
+    [Fact]
     public void UnknownCallWithActiveArgument_IsDIML003_AtTheCall() => Single("""
         public static partial class K
         {

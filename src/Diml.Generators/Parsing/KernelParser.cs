@@ -714,6 +714,12 @@ internal sealed class KernelParser
 
         if (containing is "System.Math" or "System.MathF")
         {
+            // The derivative rules cover the one-argument overloads (two for Pow, Max, Min); Log(x, base),
+            // Round(x, digits) and the like must be spelled out.
+            int expectedArity = callee.Name is "Pow" or "Max" or "Min" ? 2 : 1;
+            if ((DifferentiableMath.Contains(callee.Name) || PiecewiseConstantMath.Contains(callee.Name)) && args.Count != expectedArity)
+                return Error(DiagnosticDescriptors.UnsupportedExpression, invocation, invocation.ToString(),
+                    "only the " + expectedArity + "-argument overload of " + callee.Name + " is supported (write MathF.Log(x) / MathF.Log(b) for a logarithm in base b)");
             if (DifferentiableMath.Contains(callee.Name) || PiecewiseConstantMath.Contains(callee.Name))
             {
                 var mathKind = resultKind ?? ValueKind.Real;
