@@ -25,6 +25,25 @@ public sealed partial class Congestion
     /// <summary>τ: toll revenue returned per unit of load on each route.</summary>
     [Param] public float[] Toll;
 
+    /// <summary>
+    /// A true mechanism as the paper draws it (DESIGN §1, E2): <c>c1 ~ U(0.1, 0.4)</c>, <c>c2 ~ U(0.05, 0.15)</c>,
+    /// <c>τ ~ U(0, 0.2)</c>, independently per route, drawn in that order (all c1, then all c2, then all τ).
+    /// </summary>
+    public static Congestion RandomTruth(int actions, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var truth = new Congestion(actions);
+        Fill(truth.LinearCost, 0.1, 0.4, random);
+        Fill(truth.QuadraticCost, 0.05, 0.15, random);
+        Fill(truth.Toll, 0.0, 0.2, random);
+        return truth;
+
+        static void Fill(float[] values, double low, double high, Random random)
+        {
+            for (int k = 0; k < values.Length; k++) values[k] = (float)(low + (high - low) * random.NextDouble());
+        }
+    }
+
     /// <summary>The payoff of <paramref name="agent"/> under the joint action <paramref name="joint"/>.</summary>
     [Payoff]
     public float Payoff(ReadOnlySpan<int> joint, int agent)
