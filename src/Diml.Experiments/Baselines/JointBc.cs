@@ -29,6 +29,9 @@ public static class JointBc
     /// <summary>Minibatches are cut into this many fixed chunks, summed in order (the thread count does not matter).</summary>
     private const int Chunks = 8;
 
+    /// <summary>Above this many weights, fewer chunks, to bound the per-chunk gradient buffers (large one-hot inputs).</summary>
+    private const int LargeNetwork = 4_000_000;
+
     /// <summary>Trains a network on the transitions of <paramref name="training"/>.</summary>
     /// <param name="training">The training episodes, at least 2 steps each.</param>
     /// <param name="options">Settings; the reference's when null.</param>
@@ -56,7 +59,8 @@ public static class JointBc
                 order[j++] = e * steps + t;
 
         int batchSize = Math.Min(options.BatchSize, transitions);
-        int chunks = Math.Min(Chunks, batchSize);
+        // The chunking depends only on the problem, never on the thread count, so the sums are the same on any machine.
+        int chunks = Math.Min(parameterCount > LargeNetwork ? 2 : Chunks, batchSize);
         var chunkGradients = new float[chunks][];
         for (int c = 0; c < chunks; c++) chunkGradients[c] = new float[parameterCount];
         var gradient = new float[parameterCount];
