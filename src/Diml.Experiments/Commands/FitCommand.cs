@@ -21,12 +21,19 @@ internal static class FitCommand
         var epochs = CliOptions.Int("--epochs", "passes over the training episodes", defaults.Epochs);
         var batch = CliOptions.Int("--batch", "episodes per minibatch", defaults.BatchSize);
         var window = CliOptions.Int("--window", "steps per training window W (clamped to the episode length)", defaults.Window, minimum: 2, expected: "an integer of at least 2");
-        var windowMode = new Option<string>("--window-mode")
+        var windowMode = new Option<WindowMode>("--window-mode")
         {
             Description = "learner state at the window start: reference (reset to Q0, as the paper) or carry (run from t = 0 without gradient)",
-            DefaultValueFactory = _ => "reference",
+            DefaultValueFactory = _ => WindowMode.Reference,
+            CustomParser = result =>
+            {
+                string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (token.Equals("reference", StringComparison.OrdinalIgnoreCase)) return WindowMode.Reference;
+                if (token.Equals("carry", StringComparison.OrdinalIgnoreCase)) return WindowMode.Carry;
+                result.AddError($"--window-mode: expected reference or carry, found '{token}'.");
+                return WindowMode.Reference;
+            },
         };
-        windowMode.AcceptOnlyFromAmong("reference", "carry");
         var learningRate = CliOptions.Double("--lr", "Adam learning rate", defaults.LearningRate, v => v > 0, "a positive number");
         var regularizer = CliOptions.Double("--regularizer", "payoff regularizer weight λ", defaults.Lambda, v => v >= 0, "a non-negative number");
         var clip = CliOptions.Double("--clip", "global gradient-norm clip", defaults.ClipNorm, v => v > 0, "a positive number");
@@ -60,7 +67,7 @@ internal static class FitCommand
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batch),
                 Window = parse.GetValue(window),
-                WindowMode = parse.GetValue(windowMode) == "carry" ? WindowMode.Carry : WindowMode.Reference,
+                WindowMode = parse.GetValue(windowMode),
                 LearningRate = parse.GetValue(learningRate),
                 Lambda = parse.GetValue(regularizer),
                 ClipNorm = parse.GetValue(clip),
