@@ -56,7 +56,10 @@ public sealed class EndToEndTests : IDisposable
         var counterfactual = _cli.Run("counterfactual", "--model", model, "--beta", "5", "--episodes", "15", "--horizon", "8",
             "--seed", "4", "--out", sim, "--distribution", dist);
         Assert.True(counterfactual.ExitCode == 0, counterfactual.Error);
+        // --beta changes only β: α and ε stay the fitted learner's.
         Assert.Contains("#beta=5", File.ReadAllLines(sim));
+        Assert.Contains("#alpha=0.25", File.ReadAllLines(sim));
+        Assert.Contains("#epsilon=0.06", File.ReadAllLines(sim));
         var distribution = File.ReadAllLines(dist);
         Assert.Equal("joint_action,count,probability", distribution[0]);
         long total = 0;

@@ -24,6 +24,7 @@ internal static class FitCommand
         var windowMode = new Option<WindowMode>("--window-mode")
         {
             Description = "learner state at the window start: reference (reset to Q0, as the paper) or carry (run from t = 0 without gradient)",
+            HelpName = "reference|carry",
             DefaultValueFactory = _ => WindowMode.Reference,
             CustomParser = result =>
             {
