@@ -24,9 +24,13 @@ internal sealed class RuleOptions
                 .ToArray();
             string description = string.Join("; ", uses.Select(u => string.Create(CultureInfo.InvariantCulture,
                 $"{u.Entry.Name} {u.Parameter.Symbol}, {u.Parameter.Expected} (default {u.Parameter.Default:R})")));
-            _hyperparameters.Add((name, CliOptions.OptionalDouble("--" + name, description, _ => true, "a finite number")));
+            _hyperparameters.Add((name, CliOptions.OptionalDouble("--" + OptionName(name), description, _ => true, "a finite number")));
         }
     }
+
+    /// <summary>A hyperparameter's option name: its camel-cased name in kebab case (<c>initialExperience</c> → <c>initial-experience</c>).</summary>
+    public static string OptionName(string hyperparameter)
+        => string.Concat(hyperparameter.Select(c => char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : c.ToString()));
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

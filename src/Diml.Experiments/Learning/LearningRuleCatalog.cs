@@ -39,6 +39,23 @@ public static class LearningRuleCatalog
             ],
             h => new Hedge((float)h["eta"]),
             h => new Dictionary<string, double>(StringComparer.Ordinal) { ["eta"] = h["eta"] * 1.4 }),
+        new LearningRuleEntry(
+            "ewa", nameof(ExperienceWeightedAttraction),
+            "EWA: N' = ρN + 1, A' = (φNA + (δ + (1-δ)[played])u)/N', π ∝ exp(λA)",
+            [
+                new Hyperparameter("phi", "φ", 0.9, "an attraction decay in [0, 1]", v => v >= 0 && v <= 1),
+                new Hyperparameter("rho", "ρ", 0.9, "an experience decay in [0, 1]", v => v >= 0 && v <= 1),
+                new Hyperparameter("delta", "δ", 0.5, "a foregone-payoff weight in [0, 1]", v => v >= 0 && v <= 1),
+                new Hyperparameter("lambda", "λ", 3, "a positive finite response sensitivity", v => v > 0 && v <= float.MaxValue),
+                new Hyperparameter("initialExperience", "N(0)", 1, "a non-negative finite initial experience", v => v >= 0 && v <= float.MaxValue),
+            ],
+            h => new ExperienceWeightedAttraction((float)h["phi"], (float)h["rho"], (float)h["delta"], (float)h["lambda"], (float)h["initialExperience"]),
+            // As Logit-Q's shift: slower forgetting (φ moves 40% closer to 1, like α × 0.6) and a sharper response.
+            h => new Dictionary<string, double>(h, StringComparer.Ordinal)
+            {
+                ["phi"] = 1 - ((1 - h["phi"]) * 0.6),
+                ["lambda"] = h["lambda"] * 1.4,
+            }),
     ];
 
     /// <summary>The names, comma-separated, for messages.</summary>
