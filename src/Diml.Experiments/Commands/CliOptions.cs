@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Diml.Experiments.Commands;
+
+/// <summary>
+/// Builds options whose values are parsed in the invariant culture and checked as they are parsed, so that a bad
+/// value is reported as <c>--name: expected ..., found '...'</c> before any work starts.
+/// </summary>
+internal static class CliOptions
+{
+    /// <summary>An integer option with a default, at least <paramref name="minimum"/>.</summary>
+    public static Option<int> Int(string name, string description, int defaultValue, int minimum = 1, string? expected = null)
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result => ParseInt(result, name, minimum, expected) ?? 0,
+        };
+
+    /// <summary>An optional integer option (null when absent), at least <paramref name="minimum"/>.</summary>
+    public static Option<int?> OptionalInt(string name, string description, int minimum = 1, string? expected = null)
+        => new(name)
+        {
+            Description = description,
+            CustomParser = result => ParseInt(result, name, minimum, expected),
+        };
+
+    /// <summary>A seed: a non-negative integer up to 2^64 − 1.</summary>
+    public static Option<ulong> Seed(string name, string description, ulong defaultValue = 0)
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result => ParseSeed(result, name) ?? 0,
+        };
+
+    /// <summary>An optional seed (null when absent).</summary>
+    public static Option<ulong?> OptionalSeed(string name, string description)
+        => new(name) { Description = description, CustomParser = result => ParseSeed(result, name) };
+
+    /// <summary>A real-valued option with a default, checked by <paramref name="isValid"/>.</summary>
+    public static Option<double> Double(string name, string description, double defaultValue, Func<double, bool> isValid, string expected)
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result => ParseDouble(result, name, isValid, expected) ?? 0,
+        };
+
+    /// <summary>An optional real-valued option (null when absent), checked by <paramref name="isValid"/>.</summary>
+    public static Option<double?> OptionalDouble(string name, string description, Func<double, bool> isValid, string expected)
+        => new(name)
+        {
+            Description = description,
+            CustomParser = result => ParseDouble(result, name, isValid, expected),
+        };
+
+    /// <summary>A file path option.</summary>
+    public static Option<string> File(string name, string description, bool required)
+        => new(name) { Description = description, Required = required };
+
+    /// <summary>The worker-thread option every heavy command takes.</summary>
+    public static Option<int> Threads() =>
+        Int("--threads", "worker threads (results do not depend on it)", Math.Max(1, Environment.ProcessorCount));
+
+    private static int? ParseInt(ArgumentResult result, string name, int minimum, string? expected)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum)
+            return value;
+        result.AddError($"{name}: expected {expected ?? DescribeMinimum(minimum)}, found '{token}'.");
+        return null;
+    }
+
+    private static ulong? ParseSeed(ArgumentResult result, string name)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (ulong.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value)) return value;
+        result.AddError($"{name}: expected a non-negative integer seed, found '{token}'.");
+        return null;
+    }
+
+    private static double? ParseDouble(ArgumentResult result, string name, Func<double, bool> isValid, string expected)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) && isValid(value))
+            return value;
+        result.AddError($"{name}: expected {expected}, found '{token}'.");
+        return null;
+    }
+
+    private static string DescribeMinimum(int minimum) => minimum switch
+    {
+        0 => "a non-negative integer",
+        1 => "a positive integer",
+        _ => string.Create(CultureInfo.InvariantCulture, $"an integer of at least {minimum}"),
+    };
+}

@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Diml.Data;
+using Diml.Experiments.Evaluation;
+using Diml.Experiments.Mechanisms;
+using Diml.Fitting;
+using Spectre.Console;
+
+namespace Diml.Experiments.Commands;
+
+/// <summary>
+/// <c>diml evaluate</c>: the held-out likelihood of a model and, given the true mechanism, the recovery metrics of
+/// DESIGN §1 under the reference's column names.
+/// </summary>
+internal static class EvaluateCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var model = CliOptions.File("--model", "fitted model file", required: true);
+        var data = CliOptions.File("--data", "trajectory CSV to evaluate on (test episodes)", required: true);
+        var truth = CliOptions.File("--truth", "model file of the true mechanism (from simulate --truth): adds the recovery metrics", required: false);
+        var split = CliOptions.OptionalDouble("--split", "evaluate only the episodes after the first ⌊F·E⌋ — the held-out part of a fit with --train-fraction F",
+            v => v > 0 && v < 1, "a fraction in (0, 1)");
+        var seed = CliOptions.Seed("--seed", "seed of the metrics' samples and of the cfkl_params simulations");
+        var contexts = CliOptions.Int("--contexts", "contexts sampled for diff_mse", DiffMse.DefaultContexts);
+        var probes = CliOptions.Int("--probes", "random joint actions for mse_off when A^n > 20000", MseOff.DefaultProbes);
+        var cfEpisodes = CliOptions.Int("--cf-episodes", "episodes simulated under each mechanism for cfkl_params", CfklParams.DefaultEpisodes);
+        var threads = CliOptions.Threads();
+        var json = new Option<bool>("--json") { Description = "print the metrics as one JSON object instead of a table" };
+
+        var command = new Command("evaluate", "Score a fitted model on trajectories, and against the true mechanism when known.");
+        foreach (var option in new Option[] { model, data, truth, split, seed, contexts, probes, cfEpisodes, threads, json }) command.Options.Add(option);
+
+        command.SetAction(parse =>
+        {
+            string modelPath = parse.GetValue(model)!, dataPath = parse.GetValue(data)!;
+            string? truthPath = parse.GetValue(truth);
+            var saved = CliFiles.ReadModel(modelPath, "--model");
+            var savedTruth = truthPath is null ? null : CliFiles.ReadModel(truthPath, "--truth");
+            var episodes = CliFiles.ReadTrajectories(dataPath, "--data", console, saved.Shape.Actions);
+            if (parse.GetValue(split) is double fraction)
+            {
+                int first = (int)(fraction * episodes.Episodes);
+                if (first < 1 || first >= episodes.Episodes)
+                    throw CliException.Input(string.Create(CultureInfo.InvariantCulture,
+                        $"--split: expected a fraction leaving at least 1 episode of the {episodes.Episodes} in {dataPath} on each side, found {fraction:R}."));
+                episodes = episodes.Split(fraction).Test;
+            }
+            if (episodes.Steps < 2)
+                throw CliException.Input(string.Create(CultureInfo.InvariantCulture, $"{dataPath}: expected episodes of at least 2 steps to score, found {episodes.Steps}."));
+            var shape = episodes.Shape;
+            var (entry, estimate) = Rebuild(saved, modelPath, shape);
+            var learner = LearnerChoice.FromModel(saved, modelPath);
+            int threadCount = parse.GetValue(threads);
+            ulong metricSeed = parse.GetValue(seed);
+
+            var rows = new List<(string Column, double Value)>();
+            var estimateTheta = new float[estimate.Layout.TotalLength];
+            estimate.ReadParameters(estimateTheta);
+            rows.Add(("nll_test", ProgressDisplay.Status(console, "scoring the likelihood",
+                () => LikelihoodEvaluator.PerAgentStepNll(estimate, estimateTheta, learner.Create(), episodes, threads: threadCount))));
+
+            if (savedTruth is not null)
+            {
+                var (_, trueMechanism) = Rebuild(savedTruth, truthPath!, shape);
+                var trueLearner = LearnerChoice.FromModel(savedTruth, truthPath!);
+                var truePayoffs = MechanismPayoffs.AtCurrentParameters(trueMechanism, shape);
+                var estimatedPayoffs = MechanismPayoffs.AtCurrentParameters(estimate, shape);
+                ProgressDisplay.Status(console, "computing the recovery metrics", () =>
+                {
+                    rows.Add(("mse_on", MseOn.Compute(truePayoffs, estimatedPayoffs, episodes, metricSeed)));
+                    rows.Add(("mse_off", MseOff.Compute(truePayoffs, estimatedPayoffs, metricSeed, parse.GetValue(probes))));
+                    rows.Add(("diff_mse", DiffMse.Compute(truePayoffs, estimatedPayoffs, episodes, metricSeed, parse.GetValue(contexts))));
+                    return 0;
+                });
+                int steps = CfklParams.StepsFor(episodes.Steps);
+                int simulated = parse.GetValue(cfEpisodes);
+                rows.Add(("cfkl_params", ProgressDisplay.Status(console,
+                    string.Create(CultureInfo.InvariantCulture, $"simulating {simulated} x {steps} steps of {trueLearner.Shifted()} under both mechanisms"),
+                    () => CfklParams.Compute(trueMechanism, estimate, trueLearner.Shifted().Create(), shape, steps, metricSeed, simulated, threadCount))));
+            }
+
+            if (parse.GetValue(json)) WriteJson(console.OutWriter, modelPath, dataPath, truthPath, entry, episodes, rows);
+            else
+            {
+                var table = new Table().AddColumns("metric", "value");
+                foreach (var (column, value) in rows) table.AddRow(new Text(column), new Text(value.ToString("G6", CultureInfo.InvariantCulture)));
+                console.Out.Write(table);
+                console.OutWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{entry.Name} model {modelPath} on {episodes.Episodes} episodes x {episodes.Steps} steps of {dataPath}"));
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static (MechanismEntry Entry, IMechanism Mechanism) Rebuild(SavedModel saved, string path, GameShape shape)
+    {
+        try
+        {
+            return MechanismCatalog.Rebuild(saved, path, shape);
+        }
+        catch (InvalidDataException e)
+        {
+            throw CliException.Input(e.Message);
+        }
+    }
+
+    private static void WriteJson(TextWriter output, string modelPath, string dataPath, string? truthPath, MechanismEntry entry,
+        Trajectories episodes, List<(string Column, double Value)> rows)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("model", modelPath);
+            w.WriteString("mechanism", entry.Name);
+            w.WriteString("data", dataPath);
+            if (truthPath is not null) w.WriteString("truth", truthPath);
+            w.WriteNumber("episodes", episodes.Episodes);
+            w.WriteNumber("steps", episodes.Steps);
+            foreach (var (column, value) in rows)
+            {
+                if (double.IsFinite(value)) w.WriteNumber(column, value);
+                else w.WriteNull(column);
+            }
+            w.WriteEndObject();
+        }
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+}

@@ -1,0 +1,101 @@
+using Diml.Data;
+
+namespace Diml.Experiments.Evaluation;
+
+/// <summary>
+/// The payoffs of a generated mechanism at parameters <c>θ</c>, whatever its payoff form, through its float kernels
+/// (the precision it was fitted in); the metrics accumulate in double.
+/// </summary>
+public sealed class MechanismPayoffs : IMechanismPayoffs
+{
+    private readonly IMechanism _mechanism;
+    private readonly float[] _theta;
+    private readonly float[] _payoffs;
+    private readonly int[] _counts;
+    private readonly int[] _opponentCounts;
+    private readonly float[] _byAction;
+
+    /// <summary>The payoffs of <paramref name="mechanism"/> at <paramref name="theta"/> (copied) in a game of <paramref name="shape"/>.</summary>
+    public MechanismPayoffs(IMechanism mechanism, ReadOnlySpan<float> theta, GameShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(mechanism);
+        if (theta.Length != mechanism.Layout.TotalLength)
+            throw new ArgumentException($"{nameof(theta)}: expected {mechanism.Layout.TotalLength} parameters ({mechanism.Layout}), found {theta.Length}.", nameof(theta));
+        _mechanism = mechanism;
+        _theta = theta.ToArray();
+        Shape = shape;
+        _payoffs = new float[shape.Agents];
+        _counts = new int[shape.Actions];
+        _opponentCounts = new int[shape.Actions];
+        _byAction = new float[shape.Actions];
+    }
+
+    /// <summary>The payoffs of <paramref name="mechanism"/> at its current parameters.</summary>
+    public static MechanismPayoffs AtCurrentParameters(IMechanism mechanism, GameShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(mechanism);
+        var theta = new float[mechanism.Layout.TotalLength];
+        mechanism.ReadParameters(theta);
+        return new MechanismPayoffs(mechanism, theta, shape);
+    }
+
+    /// <inheritdoc/>
+    public GameShape Shape { get; }
+
+    /// <inheritdoc/>
+    public void Payoffs(ReadOnlySpan<int> joint, Span<double> payoffs)
+    {
+        int n = Shape.Agents;
+        switch (_mechanism)
+        {
+            case IJointMechanism jointForm:
+                jointForm.Payoffs(_theta, joint, _payoffs);
+                for (int i = 0; i < n; i++) payoffs[i] = _payoffs[i];
+                break;
+            case IPerAgentMechanism perAgent:
+                for (int i = 0; i < n; i++) payoffs[i] = perAgent.Payoff(_theta, joint, i);
+                break;
+            case IAnonymousMechanism anonymous:
+                // Agents playing the same action see the same opponent counts: one evaluation per action played.
+                CountActions(joint);
+                for (int k = 0; k < Shape.Actions; k++)
+                    if (_counts[k] > 0) _byAction[k] = AnonymousPayoff(anonymous, k);
+                for (int i = 0; i < n; i++) payoffs[i] = _byAction[joint[i]];
+                break;
+            default:
+                throw new NotSupportedException($"{_mechanism.ModelName} implements no payoff interface.");
+        }
+    }
+
+    /// <inheritdoc/>
+    public double Payoff(ReadOnlySpan<int> joint, int agent)
+    {
+        switch (_mechanism)
+        {
+            case IJointMechanism jointForm:
+                jointForm.Payoffs(_theta, joint, _payoffs);
+                return _payoffs[agent];
+            case IPerAgentMechanism perAgent:
+                return perAgent.Payoff(_theta, joint, agent);
+            case IAnonymousMechanism anonymous:
+                CountActions(joint);
+                return AnonymousPayoff(anonymous, joint[agent]);
+            default:
+                throw new NotSupportedException($"{_mechanism.ModelName} implements no payoff interface.");
+        }
+    }
+
+    private void CountActions(ReadOnlySpan<int> joint)
+    {
+        Array.Clear(_counts);
+        foreach (int action in joint) _counts[action]++;
+    }
+
+    /// <summary>The payoff of an agent playing <paramref name="ownAction"/> against everyone else counted in <c>_counts</c>.</summary>
+    private float AnonymousPayoff(IAnonymousMechanism anonymous, int ownAction)
+    {
+        _counts.CopyTo(_opponentCounts, 0);
+        _opponentCounts[ownAction]--;
+        return anonymous.Payoff(_theta, ownAction, _opponentCounts);
+    }
+}
