@@ -75,3 +75,22 @@ public sealed class MechanismPayoffModelTests
         Assert.Throws<ArgumentException>(() => model.Payoff([0, 1, 2], 0));
     }
 }
+
+public sealed class PayoffModelMetricTests
+{
+    [Fact]
+    public void RecoveryMetrics_TakeAnyPayoffModel_IncludingEoi()
+    {
+        var shape = new Diml.Data.GameShape(3, 4);
+        var truth = Congestion.RandomTruth(4, new Random(1));
+        var theta = new float[truth.Layout.TotalLength];
+        truth.ReadParameters(theta);
+        var rule = new Diml.Learning.LogitQ(0.25f, 3f, 0.06f);
+        var data = Diml.Simulation.Simulator.Simulate(truth, theta, rule, shape, episodes: 20, steps: 30, seed: 3);
+        var truthModel = new MechanismPayoffModel(truth, theta, shape);
+        Assert.Equal(0, Diml.Experiments.Evaluation.DiffMse.Compute(truthModel, truthModel, data, contexts: 500));
+        var eoi = Diml.Experiments.Baselines.Eoi.Fit(data, rule.Beta);
+        double eoiError = Diml.Experiments.Evaluation.DiffMse.Compute(truthModel, eoi, data, contexts: 500);
+        Assert.True(double.IsFinite(eoiError) && eoiError > 0, $"EOI diff_mse {eoiError}");
+    }
+}
