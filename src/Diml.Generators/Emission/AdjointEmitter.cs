@@ -30,13 +30,55 @@ internal sealed class AdjointEmitter
     private int _temp;
     private bool _usesTape;
 
-    public AdjointEmitter(KernelMethod method, ExpressionPrinter printer, string resultBar)
+    private readonly LaneEmitter? _lanes;
+
+    /// <summary>
+    /// A per-query adjoint, or with <paramref name="lanes"/> a batched one: every varying statement runs for all
+    /// queries (forwards in the forward sweep, backwards in the reverse sweep, so the tape stays last-in first-out).
+    /// </summary>
+    public AdjointEmitter(KernelMethod method, ExpressionPrinter printer, string resultBar, LaneEmitter? lanes = null)
     {
         _method = method;
         _p = printer;
         _resultBar = resultBar;
+        _lanes = lanes;
         _activity = Activity.Analyze(method);
         _needs = ValueNeeds.Analyze(method.Body, _activity);
+        FindFirstWrites(method.Body);
+    }
+
+    /// <summary>Top-level writes to a variable nothing before them touched: its old value is never read backwards.</summary>
+    private readonly HashSet<Stmt> _firstWrites = new(ReferenceComparer<Stmt>.Instance);
+
+    private void FindFirstWrites(Block body)
+    {
+        var touched = new HashSet<string>();
+        foreach (var statement in body.Statements)
+        {
+            var references = new HashSet<string>();
+            Names.Collect(statement, references);
+            var written = statement switch
+            {
+                Assign { Target: var target } => Activity.Root(target) is { } root ? new[] { root } : System.Array.Empty<string>(),
+                CallStmt call => OutputArgs(call.Call).Select(Activity.Root).Where(r => r is not null).Select(r => r!).ToArray(),
+                _ => System.Array.Empty<string>(),
+            };
+            if (written.Length > 0 && written.All(w => !touched.Contains(w)) && (statement is CallStmt || !ReadsItself((Assign)statement)))
+                _firstWrites.Add(statement);
+            touched.UnionWith(references);
+        }
+
+        static bool ReadsItself(Assign assign)
+        {
+            var read = new HashSet<string>();
+            Names.Collect(assign.Value, read);
+            if (assign.Target is ElementRef element)
+            {
+                Names.Collect(element.Index, read);
+                if (element.Column is not null) Names.Collect(element.Column, read);
+            }
+            return assign.Op != "=" || (Activity.Root(assign.Target) is { } root && read.Contains(root));
+        }
     }
 
     /// <summary>The derivative rules the emitted code applies, for the documentation.</summary>
@@ -98,6 +140,12 @@ internal sealed class AdjointEmitter
         foreach (var (name, kind) in scalars)
         {
             if (!_declaredScalars.Add(name)) continue;
+            if (Varies(name))
+            {
+                output.WriteLine(_lanes!.ScalarBuffer(name, kind));
+                if (kind == ValueKind.Real && _activity.IsActiveName(name)) output.WriteLine(_lanes.ScalarBuffer(_p.BarName(name), kind));
+                continue;
+            }
             string init = kind switch { ValueKind.Real => Zero, ValueKind.Bool => "false", _ => "0" };
             string line = _p.TypeName(kind) + " " + name + " = " + init;
             if (kind == ValueKind.Real && _activity.IsActiveName(name)) line += ", " + _p.BarName(name) + " = " + init;
@@ -130,6 +178,17 @@ internal sealed class AdjointEmitter
         }
     }
 
+    private bool Varies(string name) => _lanes is not null && _lanes.IsVaryingName(name);
+    private bool Varies(Expr expr) => _lanes is not null && _lanes.IsVarying(expr);
+    private bool VariesTarget(Expr target) => Activity.Root(target) is { } root && Varies(root);
+
+    /// <summary>Emits <paramref name="body"/> once, or for every query when <paramref name="varying"/>.</summary>
+    private void PerQuery(SourceWriter w, bool varying, bool backwards, System.Action body)
+    {
+        if (varying) _lanes!.ForEachQuery(w, backwards, body);
+        else body();
+    }
+
     private string LoopStart(ForLoop loop) => "loop" + _ids[loop].ToString(CultureInfo.InvariantCulture) + "Start";
     private string LoopCount(ForLoop loop) => "loop" + _ids[loop].ToString(CultureInfo.InvariantCulture) + "Count";
     private string BranchFlag(IfStmt branch) => "branch" + _ids[branch].ToString(CultureInfo.InvariantCulture);
@@ -139,7 +198,7 @@ internal sealed class AdjointEmitter
     private bool IsActivePlace(Expr target)
         => target.Kind == ValueKind.Real && (target is ParamRef || (Activity.Root(target) is { } root && _activity.IsActiveName(root)));
 
-    private bool PushesOnWrite(Stmt statement) => statement switch
+    private bool PushesOnWrite(Stmt statement) => !_firstWrites.Contains(statement) && statement switch
     {
         DeclareLocal declare => declare.Init is not null && declare.InLoop && _needs.IsNeeded(declare.Name),
         Assign assign => Activity.Root(assign.Target) is { } root && _needs.IsNeeded(root),
@@ -181,9 +240,18 @@ internal sealed class AdjointEmitter
                 break;
             case DeclareLocal declare:
                 if (declare.Init is null) break;
-                if (PushesOnWrite(declare)) Push(w, new LocalRef(declare.Name, declare.Kind));
-                w.WriteLine(declare.Name + " = " + _p.Print(declare.Init) + ";");
+                PerQuery(w, Varies(declare.Name), false, () =>
+                {
+                    var local = new LocalRef(declare.Name, declare.Kind);
+                    if (PushesOnWrite(declare)) Push(w, local);
+                    w.WriteLine(_p.Print(local) + " = " + _p.Print(declare.Init) + ";");
+                });
                 break;
+            case StackAlloc alloc when Varies(alloc.Name):
+                _lanes!.SpanBuffer(w, alloc, withBar: _activity.IsActiveName(alloc.Name));
+                break;
+            case SpanAlias alias when Varies(alias.Name):
+                break; // a part of each query's row of its buffer: resolved where it is used
             case StackAlloc alloc:
             {
                 string element = alloc.Kind == ValueKind.RealSpan ? Real : "int";
@@ -200,17 +268,22 @@ internal sealed class AdjointEmitter
                 EmitAlias(alias, w);
                 break;
             case Assign assign:
-                if (PushesOnWrite(assign)) Push(w, assign.Target);
-                w.WriteLine(_p.Print(assign.Target) + " " + assign.Op + " " + _p.Print(assign.Value) + ";");
+                PerQuery(w, VariesTarget(assign.Target), false, () =>
+                {
+                    if (PushesOnWrite(assign)) Push(w, assign.Target);
+                    w.WriteLine(_p.Print(assign.Target) + " " + assign.Op + " " + _p.Print(assign.Value) + ";");
+                });
+                break;
+            case CallStmt call when Varies(call.Call) && _lanes!.Classify(call.Call) != BatchedCall.PerQuery:
+                PushOutputs(call, w);
+                new ForwardEmitter(_p, _lanes).Emit(call, w);
                 break;
             case CallStmt call:
-                foreach (var output in OutputArgs(call.Call))
-                    if (Activity.Root(output) is { } root && _needs.IsNeeded(root))
-                    {
-                        _usesTape = true;
-                        w.WriteLine("tape.PushSpan(" + _p.Print(output) + ");");
-                    }
-                w.WriteLine(_p.Print(call.Call) + ";");
+                PerQuery(w, Varies(call.Call), false, () =>
+                {
+                    PushOutputs(call, w);
+                    w.WriteLine(_p.Print(call.Call) + ";");
+                });
                 break;
             case ForLoop loop:
                 EmitForwardLoop(loop, w);
@@ -318,16 +391,19 @@ internal sealed class AdjointEmitter
                 if (!topLevel)
                 {
                     // Span aliases inside loops and branches are re-created: the reverse body needs them too.
-                    foreach (var alias in block.Statements.OfType<SpanAlias>()) EmitAlias(alias, w);
+                    foreach (var alias in block.Statements.OfType<SpanAlias>())
+                        if (!Varies(alias.Name)) EmitAlias(alias, w);
                 }
                 for (int i = block.Statements.Count - 1; i >= 0; i--)
                     if (HasReverseWork(block.Statements[i])) EmitReverse(block.Statements[i], w);
                 break;
             case DeclareLocal declare:
-                EmitReverseWrite(new LocalRef(declare.Name, declare.Kind), "=", declare.Init!, PushesOnWrite(declare), w);
+                PerQuery(w, Varies(declare.Name), true, () =>
+                    EmitReverseWrite(new LocalRef(declare.Name, declare.Kind), "=", declare.Init!, PushesOnWrite(declare), w));
                 break;
             case Assign assign:
-                EmitReverseWrite(assign.Target, assign.Op, assign.Value, PushesOnWrite(assign), w);
+                PerQuery(w, VariesTarget(assign.Target), true, () =>
+                    EmitReverseWrite(assign.Target, assign.Op, assign.Value, PushesOnWrite(assign), w));
                 break;
             case CallStmt call:
                 EmitReverseCall(call, w);
@@ -339,8 +415,11 @@ internal sealed class AdjointEmitter
                 EmitReverseBranch(branch, w);
                 break;
             case ReturnStmt { Value: { } value }:
-                w.WriteLine("// return " + _p.Print(value));
-                Propagate(value, _resultBar, w);
+                PerQuery(w, _lanes is not null, true, () =>
+                {
+                    w.WriteLine("// return " + _p.Print(value));
+                    Propagate(value, _resultBar, w);
+                });
                 break;
         }
     }
@@ -426,31 +505,98 @@ internal sealed class AdjointEmitter
     private void EmitReverseCall(CallStmt statement, SourceWriter w)
     {
         var call = statement.Call;
+        if (!Varies(call))
+        {
+            EmitReverseCallOnce(statement, w);
+            return;
+        }
+        switch (_lanes!.Classify(call))
+        {
+            case BatchedCall.Dense:
+                w.WriteLine("// " + call.Target.DisplayName + " for every query at once");
+                if (CallIsActive(call)) w.WriteLine(_lanes.DenseAdjoint(call, _activity.IsActive));
+                ClearOutputBars(call, w);
+                RestoreOutputs(statement, w);
+                break;
+            case BatchedCall.Elementwise:
+            {
+                w.WriteLine("// " + call.Target.DisplayName + " over whole buffers");
+                var buffers = _lanes.WholeBuffers(call);
+                if (CallIsActive(call))
+                {
+                    var args = new List<string>(buffers);
+                    for (int i = 0; i < call.Args.Count; i++)
+                        if (Activity.RoleAt(call.Target, i) == ArgumentRole.Output) args.Add(_p.BarName(buffers[i]));
+                    for (int i = 0; i < call.Args.Count; i++)
+                        if (Activity.RoleAt(call.Target, i) == ArgumentRole.InputSpan) args.Add(_activity.IsActive(call.Args[i]) ? _p.BarName(buffers[i]) : "default");
+                    w.WriteLine(call.Target.Adjoint + "(" + string.Join(", ", args) + ");");
+                }
+                ClearOutputBars(call, w);
+                RestoreOutputs(statement, w);
+                break;
+            }
+            default:
+                _lanes.ForEachQuery(w, true, () => EmitReverseCallOnce(statement, w));
+                break;
+        }
+    }
+
+    /// <summary>Pushes the old contents of the outputs the reverse sweep reads (per query for rows of a batch).</summary>
+    private void PushOutputs(CallStmt statement, SourceWriter w)
+    {
+        if (_firstWrites.Contains(statement)) return;
+        var call = statement.Call;
+        foreach (var output in OutputArgs(call))
+        {
+            if (Activity.Root(output) is not { } root || !_needs.IsNeeded(root)) continue;
+            _usesTape = true;
+            if (IsWholeBuffer(output) && !_p.InLane) w.WriteLine("tape.PushSpan(" + root + ");");
+            else if (Varies(root) && !_p.InLane) _lanes!.ForEachQuery(w, false, () => w.WriteLine("tape.PushSpan(" + _p.Print(output) + ");"));
+            else w.WriteLine("tape.PushSpan(" + _p.Print(output) + ");");
+        }
+    }
+
+    /// <summary>A varying span argument that is a whole per-query buffer: every query's row at once.</summary>
+    private bool IsWholeBuffer(Expr span) => _lanes is not null && span is LocalRef local && _lanes.IsVaryingName(local.Name) && _lanes.Plan.Buffer(local.Name) == local.Name;
+
+    /// <summary>Outputs are overwritten by the call, so their adjoints before it are zero.</summary>
+    private void ClearOutputBars(CallExpr call, SourceWriter w)
+    {
+        foreach (var output in OutputArgs(call))
+        {
+            if (Activity.Root(output) is not { } root || !_activity.IsActiveName(root)) continue;
+            if (IsWholeBuffer(output) && !_p.InLane) w.WriteLine(_p.BarName(root) + ".Clear();");
+            else PerQuery(w, Varies(root) && !_p.InLane, true, () => w.WriteLine(_p.BarSpan(output) + ".Clear();"));
+        }
+    }
+
+    private void EmitReverseCallOnce(CallStmt statement, SourceWriter w)
+    {
+        var call = statement.Call;
         w.WriteLine("// " + _p.Print(call));
         if (CallIsActive(call))
         {
             var scalarBars = EmitAdjointCall(call, seed: null, w);
-            foreach (var output in OutputArgs(call))
-            {
-                // The call overwrote its outputs, so their adjoints before the call are zero.
-                if (_p.BarSpan(output) is { } bar && Activity.Root(output) is { } root && _activity.IsActiveName(root))
-                    w.WriteLine(bar + ".Clear();");
-            }
-            RestoreOutputs(call, w);
+            ClearOutputBars(call, w);
+            RestoreOutputs(statement, w);
             foreach (var (arg, bar) in scalarBars) Propagate(arg, bar, w);
         }
         else
         {
-            RestoreOutputs(call, w);
+            RestoreOutputs(statement, w);
         }
     }
 
-    private void RestoreOutputs(CallExpr call, SourceWriter w)
+    private void RestoreOutputs(CallStmt statement, SourceWriter w)
     {
+        var call = statement.Call;
         // Popped in reverse order of the pushes.
         foreach (var output in OutputArgs(call).Reverse())
-            if (Activity.Root(output) is { } root && _needs.IsNeeded(root))
-                w.WriteLine("tape.PopSpan(" + _p.Print(output) + ");");
+            if (Activity.Root(output) is { } root && _needs.IsNeeded(root) && !_firstWrites.Contains(statement))
+            {
+                if (IsWholeBuffer(output) && !_p.InLane) w.WriteLine("tape.PopSpan(" + root + ");");
+                else PerQuery(w, Varies(root) && !_p.InLane, true, () => w.WriteLine("tape.PopSpan(" + _p.Print(output) + ");"));
+            }
     }
 
     /// <summary>

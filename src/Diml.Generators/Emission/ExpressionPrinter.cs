@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Diml.Generators.Analysis;
 using Diml.Generators.Ir;
 using Diml.Generators.Model;
 
@@ -26,6 +27,49 @@ internal sealed class ExpressionPrinter
     }
 
     public Precision Precision { get; }
+
+    /// <summary>In a batched kernel: which values vary across queries (null in per-query kernels).</summary>
+    public BatchPlan? Batch { get; set; }
+
+    /// <summary>
+    /// Whether the code being printed runs inside the loop over queries (<c>q</c>): varying scalars are then
+    /// <c>x[q]</c> and varying spans are query <c>q</c>'s row of their buffer.
+    /// </summary>
+    public bool InLane { get; set; }
+
+    /// <summary>The per-query length of a varying buffer.</summary>
+    public static string StrideName(string buffer) => buffer + "Stride";
+
+    private bool IsVarying(Expr expr) => Batch is not null && Batch.IsVarying(expr);
+
+    private string Lane(string text)
+        => InLane ? text : throw new System.InvalidOperationException("A value that varies across queries is used outside the loop over queries: " + text);
+
+    /// <summary>Where query q's row of a varying span expression starts in its buffer, and how long it is.</summary>
+    private (string Buffer, string Offset, string Length) LaneRow(Expr span)
+    {
+        var (buffer, start, length) = Batch!.Resolve(span);
+        string stride = StrideName(buffer);
+        string offset = "q * " + stride + (start is Literal { Value: 0 } ? "" : " + " + Wrap(start, Additive + 1));
+        string lengthText = length is not null ? Print(length)
+            : start is Literal { Value: 0 } ? stride : stride + " - " + Wrap(start, Additive + 1);
+        return (buffer, offset, lengthText);
+    }
+
+    private string LaneElement(ElementRef element, bool bar)
+    {
+        var (buffer, offset, _) = LaneRow(element.Target);
+        return Lane((bar ? BarName(buffer) : buffer) + "[" + offset + " + " + Wrap(element.Index, Additive + 1) + "]");
+    }
+
+    private string LaneSlice(Expr span, bool bar)
+    {
+        var (buffer, offset, length) = LaneRow(span);
+        return Lane((bar ? BarName(buffer) : buffer) + ".Slice(" + offset + ", " + length + ")");
+    }
+
+    private bool IsVaryingSpan(Expr span) => Batch is not null && span.Kind is ValueKind.RealSpan or ValueKind.IntSpan
+        && Activity.Root(span) is { } root && Batch.IsVarying(root);
 
     /// <summary>Whether parameters are read from a flat <c>theta</c> vector (mechanism kernels).</summary>
     public bool HasParameters => _params.Count > 0;
@@ -64,6 +108,10 @@ internal sealed class ExpressionPrinter
                 };
                 if (text.StartsWith("-", System.StringComparison.Ordinal)) precedence = Unary;
                 return text;
+            case LocalRef local when local.Kind is ValueKind.RealSpan or ValueKind.IntSpan && IsVaryingSpan(local):
+                return LaneSlice(local, bar: false);
+            case LocalRef local when IsVarying(local):
+                return Lane(local.Name + "[q]");
             case LocalRef local:
                 return local.Name;
             case ConstantRef { Kind: ValueKind.RealSpan } array when Precision.IsDouble:
@@ -75,10 +123,16 @@ internal sealed class ExpressionPrinter
                 return "theta[" + OffsetName(param.Field) + "]";
             case ParamRef param:
                 return "theta.Slice(" + OffsetName(param.Field) + ", this." + param.Field + ".Length)";
+            case ElementRef element when IsVaryingSpan(element.Target):
+                return LaneElement(element, bar: false);
             case ElementRef element:
                 return PrintElement(element, "theta");
+            case SliceExpr slice when IsVaryingSpan(slice):
+                return LaneSlice(slice, bar: false);
             case SliceExpr slice:
                 return Wrap(slice.Target, Primary) + ".Slice(" + Print(slice.Start) + (slice.Length is null ? "" : ", " + Print(slice.Length)) + ")";
+            case LengthExpr { Dimension: < 0 } length when IsVaryingSpan(length.Target):
+                return LaneRow(length.Target).Length;
             case LengthExpr length:
                 string target = length.Target is ParamRef p ? "this." + p.Field : ArrayText(length.Target);
                 return length.Dimension < 0 ? target + ".Length" : target + ".GetLength(" + length.Dimension.ToString(CultureInfo.InvariantCulture) + ")";
@@ -157,8 +211,12 @@ internal sealed class ExpressionPrinter
     {
         switch (place)
         {
+            case LocalRef local when IsVarying(local):
+                return Lane(BarName(local.Name) + "[q]");
             case LocalRef local:
                 return BarName(local.Name);
+            case ElementRef element when IsVaryingSpan(element.Target):
+                return LaneElement(element, bar: true);
             case ParamRef param when param.Rank == 0:
                 return "thetaBar[" + OffsetName(param.Field) + "]";
             case ElementRef { Target: ParamRef } element:
@@ -172,7 +230,7 @@ internal sealed class ExpressionPrinter
     }
 
     /// <summary>The adjoint span of a span expression, or null if it has none (a constant array).</summary>
-    public string? BarSpan(Expr span) => span switch
+    public string? BarSpan(Expr span) => IsVaryingSpan(span) ? LaneSlice(span, bar: true) : span switch
     {
         LocalRef local => BarName(local.Name),
         SliceExpr slice => BarSpan(slice.Target) is { } target

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Diml.Generators.Analysis;
 using Diml.Generators.Ir;
 using Diml.Generators.Model;
 
@@ -129,6 +130,113 @@ internal static class KernelEmitter
         w.Append(body);
         if (!epilogue.IsEmpty) w.Append(epilogue);
         w.CloseBlock();
+    }
+
+    /// <summary>
+    /// A batched forward method: <c>count</c> queries at once, each statement one loop over the queries, each
+    /// dense layer one matrix–matrix product. Query inputs are passed back to back; a returned payoff goes to
+    /// <c>results[q]</c>.
+    /// </summary>
+    public static void WriteBatchedForward(SourceWriter w, KernelMethod m, string name, IReadOnlyList<ParamField> parameters, BatchPlan plan, string summary)
+    {
+        var p = Precision.Float;
+        var printer = new ExpressionPrinter(p, parameters) { Batch = plan };
+        var lanes = new LaneEmitter(printer, plan);
+        var signature = new List<string> { p.ReadOnlySpan + " theta" };
+        signature.AddRange(m.Parameters.Where(x => x.Kind != ParameterKind.RealSpanOutput).Select(x => "global::System.ReadOnlySpan<int> " + x.Name));
+        signature.Add("int count");
+        signature.AddRange(m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput).Select(x => p.Span + " " + x.Name));
+        if (m.Returns == ValueKind.Real) signature.Add(p.Span + " results");
+
+        w.WriteLine("/// <summary>" + Xml(summary) + "</summary>");
+        w.OpenBlock("public void " + name + "(" + string.Join(", ", signature) + ")");
+        WriteBatchPreamble(w, m, parameters, outputsFromBars: false);
+        foreach (var (local, kind) in VaryingLocals(m.Body, plan)) w.WriteLine(lanes.ScalarBuffer(local, kind));
+        new ForwardEmitter(printer, lanes).Emit(m.Body, w);
+        w.WriteLine("arena.Release(arenaMark);");
+        w.CloseBlock();
+    }
+
+    /// <summary>The adjoint of <see cref="WriteBatchedForward"/>: gradients summed over the queries into <c>thetaBar</c>.</summary>
+    public static void WriteBatchedAdjoint(SourceWriter w, KernelMethod m, string name, IReadOnlyList<ParamField> parameters, BatchPlan plan, string summary)
+    {
+        var p = Precision.Float;
+        var printer = new ExpressionPrinter(p, parameters) { Batch = plan };
+        var lanes = new LaneEmitter(printer, plan);
+        var emitter = new AdjointEmitter(m, printer, "resultsBar[q]", lanes);
+        var signature = new List<string> { p.ReadOnlySpan + " theta" };
+        signature.AddRange(m.Parameters.Where(x => x.Kind != ParameterKind.RealSpanOutput).Select(x => "global::System.ReadOnlySpan<int> " + x.Name));
+        signature.Add("int count");
+        signature.AddRange(m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput).Select(x => p.ReadOnlySpan + " " + x.Name + "Bar"));
+        if (m.Returns == ValueKind.Real) signature.Add(p.ReadOnlySpan + " resultsBar");
+        signature.Add(p.Span + " thetaBar");
+
+        var body = new SourceWriter();
+        foreach (var x in m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput && emitter.Activity.IsActiveName(x.Name)))
+            printer.SetBarName(x.Name, x.Name + "BarWork");
+        emitter.EmitBody(body);
+
+        w.WriteLine("/// <summary>" + Xml(summary) + "</summary>");
+        w.OpenBlock("public void " + name + "(" + string.Join(", ", signature) + ")");
+        WriteBatchPreamble(w, m, parameters, outputsFromBars: true);
+        foreach (var x in m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput && emitter.Activity.IsActiveName(x.Name)))
+        {
+            w.WriteLine(p.Span + " " + x.Name + "BarWork = arena.Floats(" + x.Name + "Bar.Length);");
+            w.WriteLine(x.Name + "Bar.CopyTo(" + x.Name + "BarWork);");
+        }
+        w.Append(body);
+        w.WriteLine("arena.Release(arenaMark);");
+        w.CloseBlock();
+    }
+
+    /// <summary>Offsets, the arena, and the per-query row length of every query input and output.</summary>
+    private static void WriteBatchPreamble(SourceWriter w, KernelMethod m, IReadOnlyList<ParamField> parameters, bool outputsFromBars)
+    {
+        WriteOffsets(w, parameters);
+        w.WriteLine("if (count == 0) return;");
+        w.WriteLine("var arena = global::Diml.Kernels.BatchArena.Current;");
+        w.WriteLine("var arenaMark = arena.Mark();");
+        foreach (var x in m.Parameters)
+        {
+            if (x.Kind == ParameterKind.IntSpanInput)
+                w.WriteLine("int " + ExpressionPrinter.StrideName(x.Name) + " = " + x.Name + ".Length / count;");
+            else if (x.Kind == ParameterKind.RealSpanOutput && outputsFromBars)
+            {
+                w.WriteLine("int " + ExpressionPrinter.StrideName(x.Name) + " = " + x.Name + "Bar.Length / count;");
+                w.WriteLine("global::System.Span<float> " + x.Name + " = arena.Floats(" + x.Name + "Bar.Length);");
+            }
+            else if (x.Kind == ParameterKind.RealSpanOutput)
+                w.WriteLine("int " + ExpressionPrinter.StrideName(x.Name) + " = " + x.Name + ".Length / count;");
+        }
+    }
+
+    /// <summary>Scalar locals that vary across queries, each once.</summary>
+    private static IEnumerable<(string Name, ValueKind Kind)> VaryingLocals(Stmt statement, BatchPlan plan)
+    {
+        var seen = new HashSet<string>();
+        var result = new List<(string, ValueKind)>();
+        Visit(statement);
+        return result;
+
+        void Visit(Stmt s)
+        {
+            switch (s)
+            {
+                case Block block:
+                    foreach (var x in block.Statements) Visit(x);
+                    break;
+                case DeclareLocal declare when plan.IsVarying(declare.Name) && seen.Add(declare.Name):
+                    result.Add((declare.Name, declare.Kind));
+                    break;
+                case ForLoop loop:
+                    Visit(loop.Body);
+                    break;
+                case IfStmt branch:
+                    Visit(branch.Then);
+                    if (branch.Else is not null) Visit(branch.Else);
+                    break;
+            }
+        }
     }
 
     /// <summary>Where each [Param] field starts in the flat vector (fields in declaration order, row-major).</summary>

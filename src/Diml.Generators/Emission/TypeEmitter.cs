@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Diml.Generators.Analysis;
 using Diml.Generators.Ir;
 using Diml.Generators.Model;
 
@@ -46,6 +47,9 @@ internal static class TypeEmitter
         };
         string kernel = spec.Form == PayoffForm.Joint ? "Payoffs" : "Payoff";
         var fields = spec.Params;
+        var plan = BatchPlan.Analyze(m);
+        bool batched = plan.Obstacle is null;
+        if (batched) @interface = "IBatched" + @interface.Substring(1);
         return EmitFile(spec.Type, "mechanism", Runtime + @interface, w =>
         {
             w.WriteLine("/// <inheritdoc/>");
@@ -70,6 +74,19 @@ internal static class TypeEmitter
             w.WriteLine();
             KernelEmitter.WriteAdjoint(w, m, Precision.Double, kernel + "Adjoint", "public", fields, AdjointStyle.Mechanism, "payoffBar",
                 "Double-precision twin of " + kernel + "Adjoint.");
+            w.WriteLine();
+            if (batched)
+            {
+                KernelEmitter.WriteBatchedForward(w, m, kernel + "Batch", fields, plan,
+                    display + " for many queries at once: each statement one loop over the queries, each dense layer one matrix-matrix product.");
+                w.WriteLine();
+                KernelEmitter.WriteBatchedAdjoint(w, m, kernel + "BatchAdjoint", fields, plan,
+                    "Reverse-mode adjoint of " + kernel + "Batch: the gradient summed over the queries, added into <paramref name=\"thetaBar\"/>.");
+            }
+            else
+            {
+                w.WriteLine("// No batched kernel: " + plan.Obstacle + "; the runtime evaluates one query at a time.");
+            }
             w.WriteLine();
             w.WriteLine("/// <inheritdoc/>");
             w.WriteLine("public " + Runtime + "GradientCheckReport CheckGradients(int agents, int actions, int seed = 1)");

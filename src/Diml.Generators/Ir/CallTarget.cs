@@ -34,4 +34,5 @@ internal sealed record CallTarget(
     string AdjointDouble,
     ImmutableEquatableArray<ArgumentRole> Roles,
     ImmutableEquatableArray<string> DeclaredTypes,
-    string ReturnType);
+    string ReturnType,
+    string Batch = "");

@@ -31,7 +31,7 @@ internal sealed class KernelParser
     };
 
     /// <summary>Names the emitted code uses itself; user locals with these names are renamed.</summary>
-    private static readonly string[] ReservedNames = { "theta", "thetaBar", "tape", "resultBar" };
+    internal static readonly string[] ReservedNames = { "theta", "thetaBar", "tape", "resultBar", "q", "count", "arena", "arenaMark", "results", "resultsBar" };
 
     private readonly SemanticModel _model;
     private readonly IMethodSymbol _method;
@@ -308,6 +308,9 @@ internal sealed class KernelParser
     /// </summary>
     private static bool IsEmittedName(string name)
     {
+        // Per-query buffer lengths (xStride) of batched kernels and parameter offsets (wOffset, wColumns).
+        if (name.EndsWith("Stride", StringComparison.Ordinal) || name.EndsWith("Offset", StringComparison.Ordinal) || name.EndsWith("Columns", StringComparison.Ordinal))
+            return true;
         if (name.EndsWith("Bar", StringComparison.Ordinal) || name.EndsWith("BarWork", StringComparison.Ordinal)
             || name.EndsWith("BarLocal", StringComparison.Ordinal) || name.EndsWith("BarOrScratch", StringComparison.Ordinal))
             return true;
@@ -745,8 +748,10 @@ internal sealed class KernelParser
             string adjointName = customAdjoint.ConstructorArguments.FirstOrDefault().Value as string ?? "";
             if (callee.ContainingType is null || callee.ContainingType.GetMembers(adjointName).IsEmpty)
                 return Error(DiagnosticDescriptors.InvalidCustomAdjoint, invocation, callee.Name, adjointName, callee.ContainingType?.Name ?? "");
+            string batch = customAdjoint.NamedArguments.FirstOrDefault(a => a.Key == "Batch").Value.Value is int form
+                ? form switch { 1 => "Dense", 2 => "Elementwise", _ => "" } : "";
             target = new CallTarget(CallKind.CustomAdjoint, display, prefix + callee.Name, prefix + callee.Name,
-                prefix + adjointName, prefix + adjointName, roles, declaredTypes, SymbolFacts.FullName(callee.ReturnType));
+                prefix + adjointName, prefix + adjointName, roles, declaredTypes, SymbolFacts.FullName(callee.ReturnType), batch);
         }
         else if (SymbolFacts.HasAttribute(callee, KnownNames.Differentiable))
         {

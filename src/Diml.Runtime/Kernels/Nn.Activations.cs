@@ -13,7 +13,7 @@ public static partial class Nn
     // ---------------------------------------------------------------------------------------------------------
 
     /// <summary><c>yᵢ = tanh(xᵢ)</c>. <paramref name="y"/> may be <paramref name="x"/> itself (in place).</summary>
-    [CustomAdjoint(nameof(TanhAdjoint))]
+    [CustomAdjoint(nameof(TanhAdjoint), Batch = BatchForm.Elementwise)]
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckElementwise(x, y);
@@ -21,7 +21,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="Tanh(ReadOnlySpan{float}, Span{float})"/>
-    [CustomAdjoint(nameof(TanhAdjoint))]
+    [CustomAdjoint(nameof(TanhAdjoint), Batch = BatchForm.Elementwise)]
     public static void Tanh(ReadOnlySpan<double> x, Span<double> y)
     {
         CheckElementwise(x, y);
@@ -47,7 +47,7 @@ public static partial class Nn
     // ---------------------------------------------------------------------------------------------------------
 
     /// <summary><c>yᵢ = max(xᵢ, 0)</c> (NaN propagates). <paramref name="y"/> may be <paramref name="x"/> itself.</summary>
-    [CustomAdjoint(nameof(ReluAdjoint))]
+    [CustomAdjoint(nameof(ReluAdjoint), Batch = BatchForm.Elementwise)]
     public static void Relu(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckElementwise(x, y);
@@ -55,7 +55,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="Relu(ReadOnlySpan{float}, Span{float})"/>
-    [CustomAdjoint(nameof(ReluAdjoint))]
+    [CustomAdjoint(nameof(ReluAdjoint), Batch = BatchForm.Elementwise)]
     public static void Relu(ReadOnlySpan<double> x, Span<double> y)
     {
         CheckElementwise(x, y);
@@ -98,7 +98,7 @@ public static partial class Nn
     // ---------------------------------------------------------------------------------------------------------
 
     /// <summary><c>yᵢ = σ(xᵢ) = 1/(1 + e^−xᵢ)</c>. <paramref name="y"/> may be <paramref name="x"/> itself.</summary>
-    [CustomAdjoint(nameof(SigmoidAdjoint))]
+    [CustomAdjoint(nameof(SigmoidAdjoint), Batch = BatchForm.Elementwise)]
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckElementwise(x, y);
@@ -109,7 +109,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="Sigmoid(ReadOnlySpan{float}, Span{float})"/>
-    [CustomAdjoint(nameof(SigmoidAdjoint))]
+    [CustomAdjoint(nameof(SigmoidAdjoint), Batch = BatchForm.Elementwise)]
     public static void Sigmoid(ReadOnlySpan<double> x, Span<double> y)
     {
         CheckElementwise(x, y);
@@ -159,7 +159,7 @@ public static partial class Nn
     /// <c>yᵢ = log(1 + e^xᵢ)</c>, evaluated as <c>max(x, 0) + log1p(e^−|x|)</c> so that it neither overflows for
     /// large x nor loses the tiny value e^x for very negative x. <paramref name="y"/> may be <paramref name="x"/>.
     /// </summary>
-    [CustomAdjoint(nameof(SoftplusAdjoint))]
+    [CustomAdjoint(nameof(SoftplusAdjoint), Batch = BatchForm.Elementwise)]
     public static void Softplus(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckElementwise(x, y);
@@ -167,7 +167,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="Softplus(ReadOnlySpan{float}, Span{float})"/>
-    [CustomAdjoint(nameof(SoftplusAdjoint))]
+    [CustomAdjoint(nameof(SoftplusAdjoint), Batch = BatchForm.Elementwise)]
     public static void Softplus(ReadOnlySpan<double> x, Span<double> y)
     {
         CheckElementwise(x, y);

@@ -19,7 +19,7 @@ public static partial class Nn
     /// <c>output = W·input + bias</c>, where <paramref name="weights"/> is W stored row-major with
     /// <c>output.Length</c> rows of <c>input.Length</c> columns. <paramref name="output"/> must not overlap any input.
     /// </summary>
-    [CustomAdjoint(nameof(DenseAdjoint))]
+    [CustomAdjoint(nameof(DenseAdjoint), Batch = BatchForm.Dense)]
     public static void Dense(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> input, Span<float> output)
     {
         CheckDense(weights, bias, input, output, hasBias: true);
@@ -27,7 +27,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="Dense(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
-    [CustomAdjoint(nameof(DenseAdjoint))]
+    [CustomAdjoint(nameof(DenseAdjoint), Batch = BatchForm.Dense)]
     public static void Dense(ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> input, Span<double> output)
     {
         CheckDense(weights, bias, input, output, hasBias: true);
@@ -38,7 +38,7 @@ public static partial class Nn
     /// <c>output = W·input + bias</c> with W as a <c>[output.Length, input.Length]</c> array, so that a
     /// <c>[Param] float[,]</c> field can be passed as is. The array is read in place, not copied.
     /// </summary>
-    [CustomAdjoint(nameof(DenseAdjoint))]
+    [CustomAdjoint(nameof(DenseAdjoint), Batch = BatchForm.Dense)]
     public static void Dense(float[,] weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> input, Span<float> output)
     {
         CheckMatrix(weights, output.Length, input.Length);
@@ -46,7 +46,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="Dense(float[,], ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
-    [CustomAdjoint(nameof(DenseAdjoint))]
+    [CustomAdjoint(nameof(DenseAdjoint), Batch = BatchForm.Dense)]
     public static void Dense(double[,] weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> input, Span<double> output)
     {
         CheckMatrix(weights, output.Length, input.Length);
@@ -104,7 +104,7 @@ public static partial class Nn
     /// <c>output = W·input</c> (no bias), W row-major <c>[output.Length, input.Length]</c>.
     /// <paramref name="output"/> must not overlap any input.
     /// </summary>
-    [CustomAdjoint(nameof(DenseNoBiasAdjoint))]
+    [CustomAdjoint(nameof(DenseNoBiasAdjoint), Batch = BatchForm.Dense)]
     public static void DenseNoBias(ReadOnlySpan<float> weights, ReadOnlySpan<float> input, Span<float> output)
     {
         CheckDense(weights, default, input, output, hasBias: false);
@@ -112,7 +112,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="DenseNoBias(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
-    [CustomAdjoint(nameof(DenseNoBiasAdjoint))]
+    [CustomAdjoint(nameof(DenseNoBiasAdjoint), Batch = BatchForm.Dense)]
     public static void DenseNoBias(ReadOnlySpan<double> weights, ReadOnlySpan<double> input, Span<double> output)
     {
         CheckDense(weights, default, input, output, hasBias: false);
@@ -120,7 +120,7 @@ public static partial class Nn
     }
 
     /// <summary><c>output = W·input</c> with W as a <c>[output.Length, input.Length]</c> array, read in place.</summary>
-    [CustomAdjoint(nameof(DenseNoBiasAdjoint))]
+    [CustomAdjoint(nameof(DenseNoBiasAdjoint), Batch = BatchForm.Dense)]
     public static void DenseNoBias(float[,] weights, ReadOnlySpan<float> input, Span<float> output)
     {
         CheckMatrix(weights, output.Length, input.Length);
@@ -128,7 +128,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="DenseNoBias(float[,], ReadOnlySpan{float}, Span{float})"/>
-    [CustomAdjoint(nameof(DenseNoBiasAdjoint))]
+    [CustomAdjoint(nameof(DenseNoBiasAdjoint), Batch = BatchForm.Dense)]
     public static void DenseNoBias(double[,] weights, ReadOnlySpan<double> input, Span<double> output)
     {
         CheckMatrix(weights, output.Length, input.Length);

@@ -21,4 +21,10 @@ public sealed class CustomAdjointAttribute(string adjointMethod) : Attribute
 {
     /// <summary>Name of the adjoint method, in the same class.</summary>
     public string AdjointMethod { get; } = adjointMethod;
+
+    /// <summary>
+    /// How batched kernels (one call for many queries) run this primitive; <see cref="BatchForm.None"/> runs it
+    /// once per query.
+    /// </summary>
+    public BatchForm Batch { get; set; }
 }

@@ -5,7 +5,7 @@
 
 namespace Diml.Experiments.Mechanisms
 {
-    partial class AnonymousCount : global::Diml.IAnonymousMechanism
+    partial class AnonymousCount : global::Diml.IBatchedAnonymousMechanism
     {
         /// <inheritdoc/>
         public string ModelName => "AnonymousCount";
@@ -390,6 +390,225 @@ namespace Diml.Experiments.Mechanisms
             global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size), inputBar.Slice(0, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
             inputBar.Slice(0, size).Clear();
             tape.PopSpan(input.Slice(0, size));
+        }
+
+        /// <summary>AnonymousCount.Payoff for many queries at once: each statement one loop over the queries, each dense layer one matrix-matrix product.</summary>
+        public void PayoffBatch(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<int> ownAction, global::System.ReadOnlySpan<int> opponentCounts, int count, global::System.Span<float> results)
+        {
+            int embeddingOffset = 0;
+            int embeddingColumns = this.Embedding.GetLength(1);
+            int w1Offset = embeddingOffset + this.Embedding.Length;
+            int w1Columns = this.W1.GetLength(1);
+            int b1Offset = w1Offset + this.W1.Length;
+            int w2Offset = b1Offset + this.B1.Length;
+            int w2Columns = this.W2.GetLength(1);
+            int b2Offset = w2Offset + this.W2.Length;
+            int w3Offset = b2Offset + this.B2.Length;
+            int w3Columns = this.W3.GetLength(1);
+            int b3Offset = w3Offset + this.W3.Length;
+            if (count == 0) return;
+            var arena = global::Diml.Kernels.BatchArena.Current;
+            var arenaMark = arena.Mark();
+            int opponentCountsStride = opponentCounts.Length / count;
+            global::System.Span<int> others = arena.Ints(count);
+            global::System.Span<float> share = arena.Floats(count);
+            int size = this.EmbeddingSize;
+            int actions = opponentCountsStride;
+            int inputStride = size + actions;
+            global::System.Span<float> input = arena.Floats(count * inputStride);
+            int z1Stride = this.Hidden;
+            global::System.Span<float> z1 = arena.Floats(count * z1Stride);
+            int h1Stride = this.Hidden;
+            global::System.Span<float> h1 = arena.Floats(count * h1Stride);
+            int z2Stride = this.Hidden;
+            global::System.Span<float> z2 = arena.Floats(count * z2Stride);
+            int h2Stride = this.Hidden;
+            global::System.Span<float> h2 = arena.Floats(count * h2Stride);
+            int outputStride = 1;
+            global::System.Span<float> output = arena.Floats(count * outputStride);
+            for (int q = 0; q < count; q++)
+            {
+                global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction[q], input.Slice(q * inputStride, size));
+            }
+            for (int q = 0; q < count; q++)
+            {
+                others[q] = 0;
+            }
+            for (int k = 0; k < actions; k++)
+            {
+                for (int q = 0; q < count; q++)
+                {
+                    others[q] += opponentCounts[q * opponentCountsStride + k];
+                }
+            }
+            for (int q = 0; q < count; q++)
+            {
+                share[q] = others[q] > 0 ? 1f / (float)others[q] : 0f;
+            }
+            for (int k2 = 0; k2 < actions; k2++)
+            {
+                for (int q = 0; q < count; q++)
+                {
+                    input[q * inputStride + (size + k2)] = (float)opponentCounts[q * opponentCountsStride + k2] * share[q];
+                }
+            }
+            // Nn.Dense for every query at once: a matrix-matrix product
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count);
+            // Nn.Relu maps element by element: one call covers every query's row
+            global::Diml.Nn.Relu(z1, h1);
+            // Nn.Dense for every query at once: a matrix-matrix product
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, h1Stride, 0, h1Stride, z2, z2Stride, 0, z2Stride, count);
+            // Nn.Relu maps element by element: one call covers every query's row
+            global::Diml.Nn.Relu(z2, h2);
+            // Nn.Dense for every query at once: a matrix-matrix product
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, h2Stride, 0, h2Stride, output, outputStride, 0, outputStride, count);
+            for (int q = 0; q < count; q++)
+            {
+                results[q] = output[q * outputStride + 0];
+            }
+            arena.Release(arenaMark);
+        }
+
+        /// <summary>Reverse-mode adjoint of PayoffBatch: the gradient summed over the queries, added into &lt;paramref name="thetaBar"/&gt;.</summary>
+        public void PayoffBatchAdjoint(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<int> ownAction, global::System.ReadOnlySpan<int> opponentCounts, int count, global::System.ReadOnlySpan<float> resultsBar, global::System.Span<float> thetaBar)
+        {
+            int embeddingOffset = 0;
+            int embeddingColumns = this.Embedding.GetLength(1);
+            int w1Offset = embeddingOffset + this.Embedding.Length;
+            int w1Columns = this.W1.GetLength(1);
+            int b1Offset = w1Offset + this.W1.Length;
+            int w2Offset = b1Offset + this.B1.Length;
+            int w2Columns = this.W2.GetLength(1);
+            int b2Offset = w2Offset + this.W2.Length;
+            int w3Offset = b2Offset + this.B2.Length;
+            int w3Columns = this.W3.GetLength(1);
+            int b3Offset = w3Offset + this.W3.Length;
+            if (count == 0) return;
+            var arena = global::Diml.Kernels.BatchArena.Current;
+            var arenaMark = arena.Mark();
+            int opponentCountsStride = opponentCounts.Length / count;
+            var tape = global::Diml.Kernels.AdjointTape.Current;
+            int size = 0;
+            int actions = 0;
+            global::System.Span<int> others = arena.Ints(count);
+            int k = 0;
+            global::System.Span<float> share = arena.Floats(count);
+            int k2 = 0;
+            int loop2Start = 0, loop2Count = 0;
+
+            // Forward sweep: the user's statements, saving what the reverse sweep needs.
+            size = this.EmbeddingSize;
+            actions = opponentCountsStride;
+            int inputStride = size + actions;
+            global::System.Span<float> input = arena.Floats(count * inputStride);
+            global::System.Span<float> inputBar = arena.Floats(count * inputStride);
+            int z1Stride = this.Hidden;
+            global::System.Span<float> z1 = arena.Floats(count * z1Stride);
+            global::System.Span<float> z1Bar = arena.Floats(count * z1Stride);
+            int h1Stride = this.Hidden;
+            global::System.Span<float> h1 = arena.Floats(count * h1Stride);
+            global::System.Span<float> h1Bar = arena.Floats(count * h1Stride);
+            int z2Stride = this.Hidden;
+            global::System.Span<float> z2 = arena.Floats(count * z2Stride);
+            global::System.Span<float> z2Bar = arena.Floats(count * z2Stride);
+            int h2Stride = this.Hidden;
+            global::System.Span<float> h2 = arena.Floats(count * h2Stride);
+            global::System.Span<float> h2Bar = arena.Floats(count * h2Stride);
+            int outputStride = 1;
+            global::System.Span<float> output = arena.Floats(count * outputStride);
+            global::System.Span<float> outputBar = arena.Floats(count * outputStride);
+            for (int q = 0; q < count; q++)
+            {
+                tape.PushSpan(input.Slice(q * inputStride, size));
+                global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction[q], input.Slice(q * inputStride, size));
+            }
+            for (int q = 0; q < count; q++)
+            {
+                others[q] = 0;
+            }
+            for (k = 0; k < actions; k++)
+            {
+                for (int q = 0; q < count; q++)
+                {
+                    others[q] += opponentCounts[q * opponentCountsStride + k];
+                }
+            }
+            for (int q = 0; q < count; q++)
+            {
+                share[q] = others[q] > 0 ? 1f / (float)others[q] : 0f;
+            }
+            loop2Start = 0;
+            loop2Count = 0;
+            for (k2 = loop2Start; k2 < actions; k2++)
+            {
+                for (int q = 0; q < count; q++)
+                {
+                    tape.PushReal(input[q * inputStride + (size + k2)]);
+                    input[q * inputStride + (size + k2)] = (float)opponentCounts[q * opponentCountsStride + k2] * share[q];
+                }
+                loop2Count++;
+            }
+            tape.PushSpan(z1);
+            // Nn.Dense for every query at once: a matrix-matrix product
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count);
+            tape.PushSpan(h1);
+            // Nn.Relu maps element by element: one call covers every query's row
+            global::Diml.Nn.Relu(z1, h1);
+            tape.PushSpan(z2);
+            // Nn.Dense for every query at once: a matrix-matrix product
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, h1Stride, 0, h1Stride, z2, z2Stride, 0, z2Stride, count);
+            tape.PushSpan(h2);
+            // Nn.Relu maps element by element: one call covers every query's row
+            global::Diml.Nn.Relu(z2, h2);
+            tape.PushSpan(output);
+            // Nn.Dense for every query at once: a matrix-matrix product
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, h2Stride, 0, h2Stride, output, outputStride, 0, outputStride, count);
+
+            // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
+            for (int q = count - 1; q >= 0; q--)
+            {
+                // return output[q * outputStride + 0]
+                outputBar[q * outputStride + 0] += resultsBar[q];
+            }
+            // Nn.Dense for every query at once
+            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w3Offset, this.W3.Length), h2, h2Stride, 0, h2Stride, outputBar, outputStride, 0, outputStride, count, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
+            outputBar.Clear();
+            tape.PopSpan(output);
+            // Nn.Relu over whole buffers
+            global::Diml.Nn.ReluAdjoint(z2, h2, h2Bar, z2Bar);
+            h2Bar.Clear();
+            tape.PopSpan(h2);
+            // Nn.Dense for every query at once
+            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w2Offset, this.W2.Length), h1, h1Stride, 0, h1Stride, z2Bar, z2Stride, 0, z2Stride, count, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
+            z2Bar.Clear();
+            tape.PopSpan(z2);
+            // Nn.Relu over whole buffers
+            global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
+            h1Bar.Clear();
+            tape.PopSpan(h1);
+            // Nn.Dense for every query at once
+            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), input, inputStride, 0, inputStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar);
+            z1Bar.Clear();
+            tape.PopSpan(z1);
+            // for k2, backwards
+            for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
+            {
+                k2 = loop2Start + iteration1;
+                for (int q = count - 1; q >= 0; q--)
+                {
+                    // input[q * inputStride + (size + k2)] = (float)opponentCounts[q * opponentCountsStride + k2] * share[q]
+                    inputBar[q * inputStride + (size + k2)] = 0f;
+                    input[q * inputStride + (size + k2)] = (float)tape.PopReal();
+                }
+            }
+            for (int q = count - 1; q >= 0; q--)
+            {
+                // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction[q], input.Slice(q * inputStride, size))
+                global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction[q], input.Slice(q * inputStride, size), inputBar.Slice(q * inputStride, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
+                inputBar.Slice(q * inputStride, size).Clear();
+                tape.PopSpan(input.Slice(q * inputStride, size));
+            }
+            arena.Release(arenaMark);
         }
 
         /// <inheritdoc/>

@@ -202,6 +202,8 @@ namespace Diml.Experiments.Mechanisms
             }
         }
 
+        // No batched kernel: an 'if' condition varies across queries; the runtime evaluates one query at a time.
+
         /// <inheritdoc/>
         public global::Diml.GradientCheckReport CheckGradients(int agents, int actions, int seed = 1)
             => global::Diml.GradientSelfCheck.Mechanism(this, agents, actions, seed);

@@ -5,7 +5,7 @@
 
 namespace Diml.Experiments.Mechanisms
 {
-    partial class NeuralJoint : global::Diml.IJointMechanism
+    partial class NeuralJoint : global::Diml.IBatchedJointMechanism
     {
         /// <inheritdoc/>
         public string ModelName => "NeuralJoint";
@@ -171,14 +171,12 @@ namespace Diml.Experiments.Mechanisms
             global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2);
             tape.PushSpan(h2);
             global::Diml.Nn.Tanh(z2, h2);
-            tape.PushSpan(payoffs);
             global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs);
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs, payoffsBarWork, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
             payoffsBarWork.Clear();
-            tape.PopSpan(payoffs);
             // global::Diml.Nn.Tanh(z2, h2)
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
             h2Bar.Clear();
@@ -301,14 +299,12 @@ namespace Diml.Experiments.Mechanisms
             global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2);
             tape.PushSpan(h2);
             global::Diml.Nn.Tanh(z2, h2);
-            tape.PushSpan(payoffs);
             global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs);
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs, payoffsBarWork, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
             payoffsBarWork.Clear();
-            tape.PopSpan(payoffs);
             // global::Diml.Nn.Tanh(z2, h2)
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
             h2Bar.Clear();
@@ -334,6 +330,161 @@ namespace Diml.Experiments.Mechanisms
                 featuresBar.Slice(i * size, size).Clear();
                 tape.PopSpan(features.Slice(i * size, size));
             }
+        }
+
+        /// <summary>NeuralJoint.Payoffs for many queries at once: each statement one loop over the queries, each dense layer one matrix-matrix product.</summary>
+        public void PayoffsBatch(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<int> joint, int count, global::System.Span<float> payoffs)
+        {
+            int embeddingOffset = 0;
+            int embeddingColumns = this.Embedding.GetLength(1);
+            int w1Offset = embeddingOffset + this.Embedding.Length;
+            int w1Columns = this.W1.GetLength(1);
+            int b1Offset = w1Offset + this.W1.Length;
+            int w2Offset = b1Offset + this.B1.Length;
+            int w2Columns = this.W2.GetLength(1);
+            int b2Offset = w2Offset + this.W2.Length;
+            int w3Offset = b2Offset + this.B2.Length;
+            int w3Columns = this.W3.GetLength(1);
+            int b3Offset = w3Offset + this.W3.Length;
+            if (count == 0) return;
+            var arena = global::Diml.Kernels.BatchArena.Current;
+            var arenaMark = arena.Mark();
+            int jointStride = joint.Length / count;
+            int payoffsStride = payoffs.Length / count;
+            int size = this.EmbeddingSize;
+            int featuresStride = jointStride * size;
+            global::System.Span<float> features = arena.Floats(count * featuresStride);
+            int z1Stride = this.Hidden;
+            global::System.Span<float> z1 = arena.Floats(count * z1Stride);
+            int h1Stride = this.Hidden;
+            global::System.Span<float> h1 = arena.Floats(count * h1Stride);
+            int z2Stride = this.Hidden;
+            global::System.Span<float> z2 = arena.Floats(count * z2Stride);
+            int h2Stride = this.Hidden;
+            global::System.Span<float> h2 = arena.Floats(count * h2Stride);
+            for (int i = 0; i < jointStride; i++)
+            {
+                for (int q = 0; q < count; q++)
+                {
+                    global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[q * jointStride + i], features.Slice(q * featuresStride + i * size, size));
+                }
+            }
+            // Nn.Dense for every query at once: a matrix-matrix product
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, featuresStride, 0, featuresStride, z1, z1Stride, 0, z1Stride, count);
+            // Nn.Tanh maps element by element: one call covers every query's row
+            global::Diml.Nn.Tanh(z1, h1);
+            // Nn.Dense for every query at once: a matrix-matrix product
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, h1Stride, 0, h1Stride, z2, z2Stride, 0, z2Stride, count);
+            // Nn.Tanh maps element by element: one call covers every query's row
+            global::Diml.Nn.Tanh(z2, h2);
+            // Nn.Dense for every query at once: a matrix-matrix product
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, h2Stride, 0, h2Stride, payoffs, payoffsStride, 0, payoffsStride, count);
+            arena.Release(arenaMark);
+        }
+
+        /// <summary>Reverse-mode adjoint of PayoffsBatch: the gradient summed over the queries, added into &lt;paramref name="thetaBar"/&gt;.</summary>
+        public void PayoffsBatchAdjoint(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<int> joint, int count, global::System.ReadOnlySpan<float> payoffsBar, global::System.Span<float> thetaBar)
+        {
+            int embeddingOffset = 0;
+            int embeddingColumns = this.Embedding.GetLength(1);
+            int w1Offset = embeddingOffset + this.Embedding.Length;
+            int w1Columns = this.W1.GetLength(1);
+            int b1Offset = w1Offset + this.W1.Length;
+            int w2Offset = b1Offset + this.B1.Length;
+            int w2Columns = this.W2.GetLength(1);
+            int b2Offset = w2Offset + this.W2.Length;
+            int w3Offset = b2Offset + this.B2.Length;
+            int w3Columns = this.W3.GetLength(1);
+            int b3Offset = w3Offset + this.W3.Length;
+            if (count == 0) return;
+            var arena = global::Diml.Kernels.BatchArena.Current;
+            var arenaMark = arena.Mark();
+            int jointStride = joint.Length / count;
+            int payoffsStride = payoffsBar.Length / count;
+            global::System.Span<float> payoffs = arena.Floats(payoffsBar.Length);
+            global::System.Span<float> payoffsBarWork = arena.Floats(payoffsBar.Length);
+            payoffsBar.CopyTo(payoffsBarWork);
+            var tape = global::Diml.Kernels.AdjointTape.Current;
+            int size = 0;
+            int i = 0;
+            int loop1Start = 0, loop1Count = 0;
+
+            // Forward sweep: the user's statements, saving what the reverse sweep needs.
+            size = this.EmbeddingSize;
+            int featuresStride = jointStride * size;
+            global::System.Span<float> features = arena.Floats(count * featuresStride);
+            global::System.Span<float> featuresBar = arena.Floats(count * featuresStride);
+            int z1Stride = this.Hidden;
+            global::System.Span<float> z1 = arena.Floats(count * z1Stride);
+            global::System.Span<float> z1Bar = arena.Floats(count * z1Stride);
+            int h1Stride = this.Hidden;
+            global::System.Span<float> h1 = arena.Floats(count * h1Stride);
+            global::System.Span<float> h1Bar = arena.Floats(count * h1Stride);
+            int z2Stride = this.Hidden;
+            global::System.Span<float> z2 = arena.Floats(count * z2Stride);
+            global::System.Span<float> z2Bar = arena.Floats(count * z2Stride);
+            int h2Stride = this.Hidden;
+            global::System.Span<float> h2 = arena.Floats(count * h2Stride);
+            global::System.Span<float> h2Bar = arena.Floats(count * h2Stride);
+            loop1Start = 0;
+            loop1Count = 0;
+            for (i = loop1Start; i < jointStride; i++)
+            {
+                for (int q = 0; q < count; q++)
+                {
+                    tape.PushSpan(features.Slice(q * featuresStride + i * size, size));
+                    global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[q * jointStride + i], features.Slice(q * featuresStride + i * size, size));
+                }
+                loop1Count++;
+            }
+            tape.PushSpan(z1);
+            // Nn.Dense for every query at once: a matrix-matrix product
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, featuresStride, 0, featuresStride, z1, z1Stride, 0, z1Stride, count);
+            tape.PushSpan(h1);
+            // Nn.Tanh maps element by element: one call covers every query's row
+            global::Diml.Nn.Tanh(z1, h1);
+            tape.PushSpan(z2);
+            // Nn.Dense for every query at once: a matrix-matrix product
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, h1Stride, 0, h1Stride, z2, z2Stride, 0, z2Stride, count);
+            tape.PushSpan(h2);
+            // Nn.Tanh maps element by element: one call covers every query's row
+            global::Diml.Nn.Tanh(z2, h2);
+            // Nn.Dense for every query at once: a matrix-matrix product
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, h2Stride, 0, h2Stride, payoffs, payoffsStride, 0, payoffsStride, count);
+
+            // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
+            // Nn.Dense for every query at once
+            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w3Offset, this.W3.Length), h2, h2Stride, 0, h2Stride, payoffsBarWork, payoffsStride, 0, payoffsStride, count, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
+            payoffsBarWork.Clear();
+            // Nn.Tanh over whole buffers
+            global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
+            h2Bar.Clear();
+            tape.PopSpan(h2);
+            // Nn.Dense for every query at once
+            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w2Offset, this.W2.Length), h1, h1Stride, 0, h1Stride, z2Bar, z2Stride, 0, z2Stride, count, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
+            z2Bar.Clear();
+            tape.PopSpan(z2);
+            // Nn.Tanh over whole buffers
+            global::Diml.Nn.TanhAdjoint(z1, h1, h1Bar, z1Bar);
+            h1Bar.Clear();
+            tape.PopSpan(h1);
+            // Nn.Dense for every query at once
+            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), features, featuresStride, 0, featuresStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), featuresBar);
+            z1Bar.Clear();
+            tape.PopSpan(z1);
+            // for i, backwards
+            for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
+            {
+                i = loop1Start + iteration1;
+                for (int q = count - 1; q >= 0; q--)
+                {
+                    // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[q * jointStride + i], features.Slice(q * featuresStride + i * size, size))
+                    global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[q * jointStride + i], features.Slice(q * featuresStride + i * size, size), featuresBar.Slice(q * featuresStride + i * size, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
+                    featuresBar.Slice(q * featuresStride + i * size, size).Clear();
+                    tape.PopSpan(features.Slice(q * featuresStride + i * size, size));
+                }
+            }
+            arena.Release(arenaMark);
         }
 
         /// <inheritdoc/>

@@ -1,0 +1,162 @@
+using System.Collections.Generic;
+using System.Linq;
+using Diml.Generators.Ir;
+using Diml.Generators.Model;
+
+namespace Diml.Generators.Analysis;
+
+/// <summary>
+/// Uniformity analysis for batched (SPMD) kernels: which values vary from query to query — the query inputs
+/// (joint action, agent, own action, opponent counts), the outputs, and everything computed from them — and
+/// which are the same for the whole batch (parameters, constants, loop counters, lengths). A kernel can be
+/// batched when all its control flow is uniform: every query then runs the same statements, so each
+/// statement becomes one loop over the queries, and a dense layer over varying inputs becomes one
+/// matrix–matrix product.
+/// </summary>
+internal sealed class BatchPlan
+{
+    private readonly HashSet<string> _varying = new();
+    private readonly Dictionary<string, (string Base, Expr Start, Expr? Length)> _aliases = new();
+
+    private BatchPlan() { }
+
+    /// <summary>Why the kernel cannot be batched, or null when it can.</summary>
+    public string? Obstacle { get; private set; }
+
+    /// <summary>The query inputs, the outputs and every local that depends on them.</summary>
+    public bool IsVarying(string name) => _varying.Contains(name);
+
+    /// <summary>
+    /// The part of a per-query buffer a varying span expression names: the buffer, the start within a query's
+    /// row, and the length (null: to the end of the row).
+    /// </summary>
+    public (string Buffer, Expr Start, Expr? Length) Resolve(Expr span)
+    {
+        switch (span)
+        {
+            case LocalRef local when _aliases.TryGetValue(local.Name, out var alias):
+                return alias;
+            case LocalRef local:
+                return (local.Name, new Literal(0, ValueKind.Int), null);
+            case SliceExpr slice:
+            {
+                var (buffer, start, _) = Resolve(slice.Target);
+                var begin = start is Literal { Value: 0 } ? slice.Start : new BinaryExpr("+", start, slice.Start, ValueKind.Int);
+                return (buffer, begin, slice.Length);
+            }
+            default:
+                throw new System.InvalidOperationException("Not a span over a per-query buffer: " + span.GetType().Name);
+        }
+    }
+
+    /// <summary>The buffer a varying span name stands for (itself, or what its alias names).</summary>
+    public string Buffer(string name) => _aliases.TryGetValue(name, out var alias) ? alias.Base : name;
+
+    public static BatchPlan Analyze(KernelMethod method)
+    {
+        var plan = new BatchPlan();
+        foreach (var p in method.Parameters)
+            if (System.Array.IndexOf(Parsing.KernelParser.ReservedNames, p.Name) >= 0 || p.Name.EndsWith("Stride", System.StringComparison.Ordinal))
+                plan.Obstacle = "the parameter '" + p.Name + "' has a name the batched kernel uses itself";
+            else if (p.Kind is ParameterKind.IntScalar or ParameterKind.IntSpanInput or ParameterKind.RealSpanOutput)
+                plan._varying.Add(p.Name);
+            else
+                plan.Obstacle = "the kernel has an input '" + p.Name + "' that is not a query input";
+
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            plan.Visit(method.Body, ref changed);
+        }
+        if (plan.Obstacle is null) plan.CheckControl(method.Body);
+        return plan;
+    }
+
+    private void Visit(Stmt statement, ref bool changed)
+    {
+        switch (statement)
+        {
+            case Block block:
+                foreach (var s in block.Statements) Visit(s, ref changed);
+                break;
+            case DeclareLocal { Init: { } init } declare when IsVarying(init):
+                changed |= _varying.Add(declare.Name);
+                if (declare.Kind == ValueKind.Bool) Obstacle = "the bool '" + declare.Name + "' varies across queries";
+                break;
+            case Assign assign:
+                if (Activity.Root(assign.Target) is { } target && (IsVarying(assign.Value) || (assign.Target is ElementRef e && (IsVarying(e.Index) || (e.Column is not null && IsVarying(e.Column))))))
+                    changed |= _varying.Add(target);
+                break;
+            case SpanAlias alias:
+                if (Activity.Root(alias.Value) is { } root && _varying.Contains(root) && !_aliases.ContainsKey(alias.Name))
+                {
+                    _varying.Add(alias.Name);
+                    if (alias.Value is LocalRef or SliceExpr) _aliases[alias.Name] = Resolve(alias.Value);
+                    else Obstacle = "a span alias of an unsupported form";
+                    changed = true;
+                }
+                break;
+            case CallStmt call:
+                if (call.Call.Args.Any(IsVarying))
+                    for (int i = 0; i < call.Call.Args.Count; i++)
+                        if (Activity.RoleAt(call.Call.Target, i) == ArgumentRole.Output && Activity.Root(call.Call.Args[i]) is { } output)
+                            changed |= _varying.Add(output);
+                break;
+            case ForLoop loop:
+                Visit(loop.Body, ref changed);
+                break;
+            case IfStmt branch:
+                Visit(branch.Then, ref changed);
+                if (branch.Else is not null) Visit(branch.Else, ref changed);
+                break;
+        }
+    }
+
+    /// <summary>Every loop bound, branch condition, stackalloc size and slice bound must be the same for all queries.</summary>
+    private void CheckControl(Stmt statement)
+    {
+        switch (statement)
+        {
+            case Block block:
+                foreach (var s in block.Statements) CheckControl(s);
+                break;
+            case ForLoop loop:
+                if (IsVarying(loop.Start) || IsVarying(loop.Bound)) Obstacle = "the bounds of the loop over '" + loop.Variable + "' vary across queries";
+                CheckControl(loop.Body);
+                break;
+            case IfStmt branch:
+                if (IsVarying(branch.Condition)) Obstacle = "an 'if' condition varies across queries";
+                CheckControl(branch.Then);
+                if (branch.Else is not null) CheckControl(branch.Else);
+                break;
+            case StackAlloc alloc:
+                if (IsVarying(alloc.Size)) Obstacle = "the size of '" + alloc.Name + "' varies across queries";
+                break;
+            case SpanAlias alias when IsVarying(alias.Name):
+                if (SliceBoundsVary(alias.Value)) Obstacle = "the bounds of span alias '" + alias.Name + "' vary across queries";
+                break;
+            case ReturnStmt { Value: null }:
+                break;
+        }
+    }
+
+    private bool SliceBoundsVary(Expr span) => span is SliceExpr slice
+        && (IsVarying(slice.Start) || (slice.Length is not null && IsVarying(slice.Length)) || SliceBoundsVary(slice.Target));
+
+    /// <summary>Whether the value of <paramref name="expr"/> can differ between queries (lengths never do).</summary>
+    public bool IsVarying(Expr expr) => expr switch
+    {
+        LocalRef local => _varying.Contains(local.Name),
+        ElementRef element => IsVarying(element.Target) || IsVarying(element.Index) || (element.Column is not null && IsVarying(element.Column)),
+        SliceExpr slice => IsVarying(slice.Target) || IsVarying(slice.Start) || (slice.Length is not null && IsVarying(slice.Length)),
+        LengthExpr => false,
+        UnaryExpr unary => IsVarying(unary.Operand),
+        BinaryExpr binary => IsVarying(binary.Left) || IsVarying(binary.Right),
+        ConditionalExpr conditional => IsVarying(conditional.Condition) || IsVarying(conditional.WhenTrue) || IsVarying(conditional.WhenFalse),
+        CastExpr cast => IsVarying(cast.Operand),
+        MathCall math => math.Args.Any(IsVarying),
+        CallExpr call => call.Args.Any(IsVarying),
+        _ => false,
+    };
+}

@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Diml.Generators.Analysis;
+using Diml.Generators.Ir;
+
+namespace Diml.Generators.Emission;
+
+/// <summary>
+/// What batched kernels add to the per-query emitters: the loop over queries around each varying statement,
+/// per-query buffers from the arena, and primitive calls over the whole batch — a dense layer as one
+/// matrix–matrix product, an elementwise primitive as one call over the whole buffer — falling back to one
+/// call per query for everything else.
+/// </summary>
+internal sealed class LaneEmitter
+{
+    private readonly ExpressionPrinter _p;
+
+    public LaneEmitter(ExpressionPrinter printer, BatchPlan plan)
+    {
+        _p = printer;
+        Plan = plan;
+    }
+
+    public BatchPlan Plan { get; }
+
+    public bool IsVarying(Expr expr) => Plan.IsVarying(expr);
+
+    public bool IsVaryingName(string name) => Plan.IsVarying(name);
+
+    /// <summary>Runs <paramref name="body"/> inside <c>for (q ...)</c>; backwards in the reverse sweep, so tape pops mirror the pushes.</summary>
+    public void ForEachQuery(SourceWriter w, bool backwards, Action body)
+    {
+        w.OpenBlock(backwards ? "for (int q = count - 1; q >= 0; q--)" : "for (int q = 0; q < count; q++)");
+        _p.InLane = true;
+        body();
+        _p.InLane = false;
+        w.CloseBlock();
+    }
+
+    /// <summary>A varying scalar: one slot per query from the arena.</summary>
+    public string ScalarBuffer(string name, ValueKind kind)
+        => "global::System.Span<" + (kind == ValueKind.Real ? _p.Precision.Real : "int") + "> " + name + " = arena." + (kind == ValueKind.Real ? "Floats" : "Ints") + "(count);";
+
+    /// <summary>A varying span: one row of the stackalloc's size per query, from the arena.</summary>
+    public void SpanBuffer(SourceWriter w, StackAlloc alloc, bool withBar)
+    {
+        string stride = ExpressionPrinter.StrideName(alloc.Name);
+        string element = alloc.Kind == ValueKind.RealSpan ? _p.Precision.Real : "int";
+        string take = alloc.Kind == ValueKind.RealSpan ? "Floats" : "Ints";
+        w.WriteLine("int " + stride + " = " + _p.Print(alloc.Size) + ";");
+        w.WriteLine("global::System.Span<" + element + "> " + alloc.Name + " = arena." + take + "(count * " + stride + ");");
+        if (withBar) w.WriteLine("global::System.Span<" + element + "> " + _p.BarName(alloc.Name) + " = arena." + take + "(count * " + stride + ");");
+    }
+
+    /// <summary>How a call over varying arguments runs for the whole batch.</summary>
+    public BatchedCall Classify(CallExpr call)
+    {
+        var target = call.Target;
+        var args = call.Args;
+        if (target.Batch == "Dense" && args.Count is 3 or 4)
+        {
+            bool hasBias = args.Count == 4;
+            var weights = args[0];
+            var bias = hasBias ? args[1] : null;
+            var input = args[hasBias ? 2 : 1];
+            var output = args[hasBias ? 3 : 2];
+            if (!IsVarying(weights) && (bias is null || !IsVarying(bias)) && IsVaryingSpan(input) && IsVaryingSpan(output))
+                return BatchedCall.Dense;
+        }
+        if (target.Batch == "Elementwise" && args.All(a => a is LocalRef local && IsVaryingSpan(a) && Plan.Buffer(local.Name) == local.Name))
+            return BatchedCall.Elementwise;
+        return BatchedCall.PerQuery;
+    }
+
+    private bool IsVaryingSpan(Expr span) => span.Kind is ValueKind.RealSpan && Activity.Root(span) is { } root && Plan.IsVarying(root);
+
+    /// <summary>Buffer, per-query stride, offset within a row and row length of a varying span argument.</summary>
+    public (string Buffer, string Stride, string Offset, string Length) Row(Expr span)
+    {
+        var (buffer, start, length) = Plan.Resolve(span);
+        string stride = ExpressionPrinter.StrideName(buffer);
+        string offset = _p.Print(start);
+        string lengthText = length is not null ? _p.Print(length) : start is Literal { Value: 0 } ? stride : stride + " - " + ExpressionPrinter.Group(offset);
+        return (buffer, stride, offset, lengthText);
+    }
+
+    /// <summary><c>BatchedDense.Forward(...)</c> for a dense layer over the batch.</summary>
+    public string DenseForward(CallExpr call)
+    {
+        bool hasBias = call.Args.Count == 4;
+        var (x, xStride, xOffset, cols) = Row(call.Args[hasBias ? 2 : 1]);
+        var (y, yStride, yOffset, rows) = Row(call.Args[hasBias ? 3 : 2]);
+        return "global::Diml.Kernels.BatchedDense.Forward(" + _p.Print(call.Args[0]) + ", " + (hasBias ? _p.Print(call.Args[1]) : "default")
+            + ", " + x + ", " + xStride + ", " + xOffset + ", " + cols + ", " + y + ", " + yStride + ", " + yOffset + ", " + rows + ", count);";
+    }
+
+    /// <summary><c>BatchedDense.Adjoint(...)</c>: weight and bias gradients summed over the batch, input adjoints per query.</summary>
+    public string DenseAdjoint(CallExpr call, Func<Expr, bool> isActive)
+    {
+        bool hasBias = call.Args.Count == 4;
+        var input = call.Args[hasBias ? 2 : 1];
+        var (x, xStride, xOffset, cols) = Row(input);
+        var (y, yStride, yOffset, rows) = Row(call.Args[hasBias ? 3 : 2]);
+        string weightsBar = isActive(call.Args[0]) ? _p.BarSpan(call.Args[0]) ?? "default" : "default";
+        string biasBar = hasBias && isActive(call.Args[1]) ? _p.BarSpan(call.Args[1]) ?? "default" : "default";
+        string inputBar = isActive(input) ? _p.BarName(x) : "default";
+        return "global::Diml.Kernels.BatchedDense.Adjoint(" + _p.Print(call.Args[0]) + ", " + x + ", " + xStride + ", " + xOffset + ", " + cols
+            + ", " + _p.BarName(y) + ", " + yStride + ", " + yOffset + ", " + rows + ", count, " + weightsBar + ", " + biasBar + ", " + inputBar + ");";
+    }
+
+    /// <summary>The whole-buffer names of an elementwise call's span arguments (all rows of the batch at once).</summary>
+    public IReadOnlyList<string> WholeBuffers(CallExpr call) => call.Args.Select(a => ((LocalRef)a).Name).ToList();
+}
+
+/// <summary>How a primitive call over varying arguments is batched.</summary>
+internal enum BatchedCall
+{
+    /// <summary>One call per query.</summary>
+    PerQuery,
+    /// <summary>One matrix–matrix product for the whole batch.</summary>
+    Dense,
+    /// <summary>One call over whole buffers: the primitive maps element by element.</summary>
+    Elementwise,
+}
