@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 using Diml.Data;
@@ -38,6 +39,7 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     private readonly WorkerPool _pool;
     private readonly EvaluateJob _evaluateJob;
     private readonly AdjointJob _adjointJob;
+    private readonly BatchedQueries[]? _batches;
     private int _stamp;
     private T[] _theta = [];
 
@@ -83,6 +85,12 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         _actionStamp = new int[a];
         _blockGradients = new T[ReductionBlocks][];
         for (int j = 0; j < ReductionBlocks; j++) _blockGradients[j] = new T[_parameters];
+        // Float fits of mechanisms with batched kernels run each block's queries a batch at a time.
+        if (typeof(T) == typeof(float) && BatchedQueries.Supports(mechanism))
+        {
+            _batches = new BatchedQueries[ReductionBlocks];
+            for (int j = 0; j < ReductionBlocks; j++) _batches[j] = new BatchedQueries(mechanism, n, a);
+        }
         _evaluateJob = new EvaluateJob(this);
         _adjointJob = new AdjointJob(this);
     }
@@ -310,6 +318,11 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     private void EvaluateBlock(int block)
     {
         var (start, end) = BlockRange(block, Math.Min(ReductionBlocks, _table.Count));
+        if (_batches is not null)
+        {
+            _batches[block].Evaluate(_table, start, end, MemoryMarshal.Cast<T, float>(_theta.AsSpan()), MemoryMarshal.Cast<T, float>(_values.AsSpan()));
+            return;
+        }
         ReadOnlySpan<T> theta = _theta;
         int n = _agents, a = _actions;
         switch (_mechanism)
@@ -353,6 +366,12 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         ReadOnlySpan<T> theta = _theta;
         var gradient = _blockGradients[block].AsSpan();
         gradient.Clear();
+        if (_batches is not null)
+        {
+            _batches[block].Backpropagate(_table, start, end, MemoryMarshal.Cast<T, float>(_theta.AsSpan()),
+                MemoryMarshal.Cast<T, float>(_seeds.AsSpan()), MemoryMarshal.Cast<T, float>(gradient));
+            return;
+        }
         int n = _agents, a = _actions;
         switch (_mechanism)
         {

@@ -25,6 +25,12 @@ public static class BatchedDense
         Span<float> output, int outputStride, int outputOffset, int rows, int count)
     {
         Check(weights, rows, cols, input, inputStride, inputOffset, output.Length, outputStride, outputOffset, count);
+        if (count == 0) return;
+        if (MultiplyAccumulate512.IsSupported)
+        {
+            ForwardWide(weights, bias, input, inputStride, inputOffset, cols, output, outputStride, outputOffset, rows, count);
+            return;
+        }
         ref float w = ref MemoryMarshal.GetReference(weights);
         ref float x = ref MemoryMarshal.GetReference(input);
         ref float y = ref MemoryMarshal.GetReference(output);
@@ -98,6 +104,27 @@ public static class BatchedDense
     }
 
     /// <summary>
+    /// The forward pass as <c>y_q = bias + Σ_c x[q, c]·Wᵀ[c, :]</c>: each step broadcasts one input element and
+    /// multiplies a contiguous row of Wᵀ (transposed once per weight update, see TransposeCache), so no horizontal sums.
+    /// </summary>
+    private static void ForwardWide(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> input, int inputStride, int inputOffset, int cols,
+        Span<float> output, int outputStride, int outputOffset, int rows, int count)
+    {
+        var transposed = TransposeCache.Current.Transposed(weights, rows, cols);
+        for (int q = 0; q < count; q++)
+        {
+            var row = output.Slice(q * outputStride + outputOffset, rows);
+            if (bias.IsEmpty) row.Clear();
+            else bias.CopyTo(row);
+        }
+        MultiplyAccumulate512.Run(
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(input), inputOffset), inputStride, 1,
+            ref MemoryMarshal.GetReference(transposed), rows,
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(output), outputOffset), outputStride,
+            count, cols, rows);
+    }
+
+    /// <summary>
     /// Adjoint of <see cref="Forward"/>: <c>weightsBar += Σ_q outputBar_q·input_qᵀ</c>, <c>biasBar += Σ_q outputBar_q</c>,
     /// <c>inputBar_q += Wᵀ·outputBar_q</c> (<paramref name="inputBar"/> laid out like <paramref name="input"/>).
     /// An empty bar is one the caller does not need and is skipped.
@@ -117,6 +144,19 @@ public static class BatchedDense
             for (int q = 0; q < count; q++)
                 for (int r = 0; r < rows; r++)
                     biasBar[r] += Unsafe.Add(ref g, q * outputStride + outputOffset + r);
+        if (MultiplyAccumulate512.IsSupported)
+        {
+            // weightsBar[r, :] += Σ_q g[q, r]·x_q  (A = gᵀ), inputBar_q += Σ_r g[q, r]·W[r, :]  (A = g).
+            if (!weightsBar.IsEmpty)
+                MultiplyAccumulate512.Run(ref Unsafe.Add(ref g, outputOffset), 1, outputStride,
+                    ref Unsafe.Add(ref MemoryMarshal.GetReference(input), inputOffset), inputStride,
+                    ref MemoryMarshal.GetReference(weightsBar), cols, rows, count, cols);
+            if (!inputBar.IsEmpty)
+                MultiplyAccumulate512.Run(ref Unsafe.Add(ref g, outputOffset), outputStride, 1,
+                    ref MemoryMarshal.GetReference(weights), cols,
+                    ref Unsafe.Add(ref MemoryMarshal.GetReference(inputBar), inputOffset), inputStride, count, rows, cols);
+            return;
+        }
         if (!weightsBar.IsEmpty) WeightsBar(ref g, outputStride, outputOffset, rows, ref MemoryMarshal.GetReference(input), inputStride, inputOffset, cols, count, weightsBar);
         if (!inputBar.IsEmpty) InputBar(ref g, outputStride, outputOffset, rows, ref MemoryMarshal.GetReference(weights), cols, count, ref MemoryMarshal.GetReference(inputBar), inputStride, inputOffset);
     }

@@ -15,9 +15,14 @@ internal sealed class EpisodeSimulator
     private readonly float[] _initialState, _state, _next, _payoffs, _logPolicy, _jointPayoffs, _profilePayoffs, _played;
     private readonly int[] _profile, _counts, _countsCached;
 
-    public EpisodeSimulator(IMechanism mechanism, float[] theta, ILearningRule rule, GameShape shape)
+    private readonly PayoffTable? _table;
+    private readonly int[] _contextActions, _batchOwn, _batchCounts;
+    private readonly float[] _batchPayoffs;
+
+    public EpisodeSimulator(IMechanism mechanism, float[] theta, ILearningRule rule, GameShape shape, PayoffTable? table = null)
     {
         _mechanism = mechanism;
+        _table = table;
         _rule = rule;
         _theta = theta;
         _agents = shape.Agents;
@@ -36,6 +41,12 @@ internal sealed class EpisodeSimulator
         _profile = new int[n];
         _counts = new int[a];
         _countsCached = new int[a];
+        // Batched anonymous kernels: all (k, counts_{-i}) of one step in one call.
+        int contexts = Math.Min(n, a);
+        _contextActions = new int[contexts];
+        _batchOwn = mechanism is IBatchedAnonymousMechanism ? new int[contexts * a] : [];
+        _batchCounts = mechanism is IBatchedAnonymousMechanism ? new int[contexts * a * a] : [];
+        _batchPayoffs = mechanism is IBatchedAnonymousMechanism ? new float[contexts * a] : [];
     }
 
     /// <summary>Writes episode <paramref name="episode"/>'s actions (<c>[t, i]</c>, length steps·n) into <paramref name="actions"/>.</summary>
@@ -76,13 +87,56 @@ internal sealed class EpisodeSimulator
         }
     }
 
+    /// <summary>
+    /// The anonymous case with a batched kernel: the distinct opponent-count vectors of the step (one per own
+    /// action played) times every own action, in one call.
+    /// </summary>
+    private void ComputeAnonymousBatch(IBatchedAnonymousMechanism mechanism, ReadOnlySpan<int> joint)
+    {
+        int n = _agents, a = _actions, contexts = 0;
+        Array.Clear(_counts);
+        foreach (int action in joint) _counts[action]++;
+        Array.Clear(_countsCached);
+        for (int i = 0; i < n; i++)
+        {
+            int own = joint[i];
+            if (_countsCached[own] != 0) continue;
+            _countsCached[own] = contexts + 1;
+            _contextActions[contexts] = own;
+            _counts[own]--;
+            for (int k = 0; k < a; k++)
+            {
+                int q = (contexts * a) + k;
+                _batchOwn[q] = k;
+                _counts.CopyTo(_batchCounts, q * a);
+            }
+            _counts[own]++;
+            contexts++;
+        }
+        int count = contexts * a;
+        mechanism.PayoffBatch(_theta, _batchOwn.AsSpan(0, count), _batchCounts.AsSpan(0, count * a), count, _batchPayoffs.AsSpan(0, count));
+        for (int i = 0; i < n; i++)
+        {
+            int context = _countsCached[joint[i]] - 1;
+            _batchPayoffs.AsSpan(context * a, a).CopyTo(_payoffs.AsSpan(i * a, a));
+        }
+    }
+
     /// <summary>u[i,k] = M_θ(k, a_{-i})_i for every agent and own action, with the structure of each form exploited.</summary>
     private void ComputePayoffs(ReadOnlySpan<int> joint)
     {
         int n = _agents, a = _actions;
         ReadOnlySpan<float> theta = _theta;
+        if (_table is not null)
+        {
+            _table.Counterfactual(joint, a, _payoffs);
+            return;
+        }
         switch (_mechanism)
         {
+            case IBatchedAnonymousMechanism batched when _mechanism.Form == PayoffForm.Anonymous:
+                ComputeAnonymousBatch(batched, joint);
+                break;
             case IJointMechanism mechanism when _mechanism.Form == PayoffForm.Joint:
             {
                 // The played profile serves every agent's k = a_i; the others need one profile each.

@@ -36,8 +36,10 @@ public static class Simulator
         int n = shape.Agents;
         var actions = new int[checked(episodes * steps * n)];
         var parameters = theta.ToArray();
+        // Small games: evaluate the mechanism once per joint action, then simulate by look-up.
+        var table = PayoffTable.TryBuild(mechanism, parameters, shape.Agents, shape.Actions);
         Parallel.For(0, episodes, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => new EpisodeSimulator(mechanism, parameters, rule, shape),
+            () => new EpisodeSimulator(mechanism, parameters, rule, shape, table),
             (e, _, simulator) =>
             {
                 simulator.Run(seed, (int)e, steps, actions.AsSpan((int)e * steps * n, steps * n));
