@@ -26,11 +26,11 @@ public static class ReferenceSuite
         [(40, 10, 24, 30), (80, 20, 24, 30), (120, 25, 24, 30), (200, 30, 20, 30), (300, 40, 16, 25)];
 
     /// <summary>Per-epoch settings of the small games (E1–E3): cheap enough to run every epoch.</summary>
-    public static readonly EvaluationSettings SmallCurve = new(Every: 1, DiffContexts: 2000, MseOffProbes: 8000, MseOnVisits: 200_000, CfEpisodes: 40);
+    public static readonly EvaluationSettings SmallCurve = new(Every: 1, SimulationEvery: 5, DiffContexts: 2000, MseOffProbes: 8000, MseOnVisits: 200_000, CfEpisodes: 40);
 
     /// <summary>Per-epoch settings of the large games: every 10th epoch, fewer contexts, probes and simulated episodes.</summary>
     public static EvaluationSettings LargeCurve(int agents) =>
-        new(Every: agents <= 40 ? 5 : 10, DiffContexts: 5000, MseOffProbes: 500, MseOnVisits: 200_000, CfEpisodes: 16);
+        new(Every: agents <= 40 ? 5 : 10, SimulationEvery: agents <= 40 ? 10 : 20, DiffContexts: 5000, MseOffProbes: 500, MseOnVisits: 200_000, CfEpisodes: 16);
 
     /// <summary>The reference configuration.</summary>
     public static IReadOnlyList<ExperimentDefinition> Full()
@@ -52,10 +52,10 @@ public static class ReferenceSuite
     /// </summary>
     public static IReadOnlyList<ExperimentDefinition> Quick()
     {
-        var curve = new EvaluationSettings(1, 1000, 8000, 200_000, 20);
-        var final = new EvaluationSettings(1, 5000, 8000, 200_000, 60);
-        var largeCurve = new EvaluationSettings(3, 1000, 200, 200_000, 6);
-        var largeFinal = new EvaluationSettings(1, 5000, 1000, 200_000, 20);
+        var curve = new EvaluationSettings(1, 3, 1000, 8000, 200_000, 20);
+        var final = new EvaluationSettings(1, 1, 5000, 8000, 200_000, 60);
+        var largeCurve = new EvaluationSettings(3, 3, 1000, 200, 200_000, 6);
+        var largeFinal = new EvaluationSettings(1, 1, 5000, 1000, 200_000, 20);
         return
         [
             Small("E1", "E1_UnstructuredNeural_3A", "neural-joint", new GameShape(3, 6), E1Models, 30, 40, 15, curve, final),
@@ -77,7 +77,7 @@ public static class ReferenceSuite
             Epochs = 4,
             BatchSize = 4,
             Window = 10,
-            PerEpoch = d.PerEpoch with { DiffContexts = 200, MseOffProbes = 50, CfEpisodes = 4, Every = d.Group == "E7" ? 2 : 1 },
+            PerEpoch = d.PerEpoch with { DiffContexts = 200, MseOffProbes = 50, CfEpisodes = 4, Every = d.Group == "E7" ? 2 : 1, SimulationEvery = 2 },
             Final = d.Final with { DiffContexts = 500, MseOffProbes = 100, CfEpisodes = 8 },
         }).ToArray();
 

@@ -10,8 +10,12 @@ namespace Diml.Experiments.Reproduction;
 /// </summary>
 public static class RunEvaluator
 {
-    /// <summary>Computes the metrics into a row (columns of <see cref="MetricColumns.Metrics"/>; unsupported ones NaN).</summary>
-    public static ResultRow Evaluate(ExperimentInstance instance, ModelSnapshot snapshot, EvaluationSettings settings, CounterfactualReference counterfactual)
+    /// <summary>
+    /// Computes the metrics into a row (columns of <see cref="MetricColumns.Metrics"/>; unsupported ones NaN). Without
+    /// <paramref name="simulate"/> the simulation-based metrics are left NaN.
+    /// </summary>
+    public static ResultRow Evaluate(ExperimentInstance instance, ModelSnapshot snapshot, EvaluationSettings settings, CounterfactualReference counterfactual,
+        bool simulate = true)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -27,12 +31,14 @@ public static class RunEvaluator
             row.Set(MetricColumns.MseOn, MseOn.Compute(truth, estimate, instance.Test, seed, settings.MseOnVisits));
             row.Set(MetricColumns.MseOff, MseOff.Compute(truth, estimate, seed, settings.MseOffProbes));
             row.Set(MetricColumns.DiffMse, DiffMse.Compute(truth, estimate, instance.Test, seed, settings.DiffContexts));
-
-            var underEstimate = PayoffSimulator.Simulate(payoffs, instance.ShiftedLearner, instance.Shape, counterfactual.Episodes,
-                instance.CounterfactualSteps, seed, instance.Threads);
-            row.Set(MetricColumns.CfklParams, KlDivergence.Between(counterfactual.Histogram, JointActionHistogram.ForComparison(underEstimate)));
-            row.Set(MetricColumns.CfklParamsInSupport, CfklParamsInSupport.Compute(counterfactual.UnderTruth, underEstimate, instance.Support));
-            row.Set(MetricColumns.CfPolicyKl, CfPolicyKl.Compute(instance.TruePayoffs, payoffs, instance.ShiftedLearner, counterfactual.UnderTruth, instance.Threads));
+            if (simulate)
+            {
+                var underEstimate = PayoffSimulator.Simulate(payoffs, instance.ShiftedLearner, instance.Shape, counterfactual.Episodes,
+                    instance.CounterfactualSteps, seed, instance.Threads);
+                row.Set(MetricColumns.CfklParams, KlDivergence.Between(counterfactual.Histogram, JointActionHistogram.ForComparison(underEstimate)));
+                row.Set(MetricColumns.CfklParamsInSupport, CfklParamsInSupport.Compute(counterfactual.UnderTruth, underEstimate, instance.Support));
+                row.Set(MetricColumns.CfPolicyKl, CfPolicyKl.Compute(instance.TruePayoffs, payoffs, instance.ShiftedLearner, counterfactual.UnderTruth, instance.Threads));
+            }
         }
         if (snapshot.Scorer is { } scorer)
         {

@@ -107,7 +107,8 @@ public sealed class SuiteRunner(SuiteOptions options, ISuiteProgress progress)
             if (evaluate)
             {
                 long evalStart = Stopwatch.GetTimestamp();
-                row.SetAll(RunEvaluator.Evaluate(instance, runner.Snapshot(), definition.PerEpoch, curveReference));
+                bool simulate = epoch % definition.PerEpoch.SimulationEvery == 0 || epoch == runner.Epochs || epoch == 1 || failed;
+                row.SetAll(RunEvaluator.Evaluate(instance, runner.Snapshot(), definition.PerEpoch, curveReference, simulate));
                 evalSeconds = Stopwatch.GetElapsedTime(evalStart).TotalSeconds;
                 evalTotal += evalSeconds;
             }
