@@ -5,8 +5,8 @@ namespace Diml.Experiments.Evaluation;
 /// <summary>
 /// A joint action as a 64-bit key for support tests and histograms: its exact index <c>Σ a_i·A^(n−1−i)</c> when the
 /// reference histograms exact joint actions (<see cref="JointActionHistogram.UsesExactJointActions"/>: <c>n ≤ 10</c> and
-/// <c>A^n ≤ 2·10⁶</c>), otherwise the FNV-1a 64-bit hash of its action counts (how many agents play each action) — the
-/// information an anonymous game can tell apart. One instance per thread (it keeps a count buffer).
+/// <c>A^n ≤ 2·10⁶</c>), otherwise the FNV-1a 64-bit hash of its action counts (how many agents play each action) sorted largest
+/// first, the count vectors of <see cref="JointActionHistogram"/>. One instance per thread (it keeps a count buffer).
 /// </summary>
 public sealed class ContextKey
 {
@@ -36,6 +36,8 @@ public sealed class ContextKey
         }
         Array.Clear(_counts);
         foreach (int action in joint) _counts[action]++;
+        // Sorted largest first, as JointActionHistogram's count vectors.
+        _counts.AsSpan().Sort(static (x, y) => y.CompareTo(x));
         ulong hash = FnvOffset;
         foreach (int count in _counts)
         {

@@ -44,6 +44,8 @@ public static class SuitePlots
             string stem = Path.Combine(folder, group.Key);
             var panels = new[] { Panel(title, MetricColumns.DiffMse, series), Panel(title, MetricColumns.CfklParams, series) };
             var multiplot = new Multiplot();
+            // A new multiplot holds one empty plot; the panels replace it.
+            while (multiplot.GetPlots().Length > 0) multiplot.RemovePlot(multiplot.GetPlot(0));
             foreach (var panel in panels) multiplot.AddPlot(panel);
             multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
             byte[] png = multiplot.Render(PanelWidth * panels.Length, Height).GetImageBytes(ImageFormat.Png);

@@ -122,16 +122,18 @@ public sealed class ReproductionMetricTests
     }
 
     [Fact]
-    public void ContextKey_IsTheExactIndexInSmallGames_AndOrderFreeCountsInLargeOnes()
+    public void ContextKey_IsTheExactIndexInSmallGames_AndSortedCountsInLargeOnes()
     {
         var small = new ContextKey(Small);
         Assert.True(small.Exact);
         Assert.Equal((ulong)((2 * 16) + (1 * 4) + 3), small.Of([2, 1, 3]));
         var large = new ContextKey(new GameShape(11, 3));
         Assert.False(large.Exact);
-        int[] a = [0, 1, 2, 2, 1, 0, 0, 0, 1, 2, 2], b = [2, 2, 1, 0, 0, 0, 1, 2, 2, 1, 0], c = [2, 2, 1, 0, 0, 0, 1, 2, 2, 1, 1];
+        int[] a = [0, 1, 2, 2, 1, 0, 0, 0, 1, 2, 2], b = [2, 2, 1, 0, 0, 0, 1, 2, 2, 1, 0], c = [0, 0, 0, 0, 0, 0, 1, 2, 2, 1, 1];
         Assert.Equal(large.Of(a), large.Of(b));
         Assert.NotEqual(large.Of(a), large.Of(c));
+        int[] relabelled = a.Select(x => (x + 1) % 3).ToArray();  // same crowding, other actions
+        Assert.Equal(large.Of(a), large.Of(relabelled));
     }
 
     [Fact]
