@@ -7,8 +7,8 @@ using Diml.Experiments.Commands;
 namespace Diml.Experiments;
 
 /// <summary>
-/// The <c>diml</c> commands (<c>docs/cli.md</c>): <c>simulate</c>, <c>fit</c>, <c>evaluate</c>, <c>counterfactual</c>
-/// and <c>check</c>. Every failure the user can fix is one line on standard error naming the argument or the file
+/// The <c>diml</c> commands (<c>docs/cli.md</c>): <c>simulate</c>, <c>fit</c>, <c>evaluate</c>, <c>counterfactual</c>,
+/// <c>check</c> and <c>reproduce</c>. Every failure the user can fix is one line on standard error naming the argument or the file
 /// (line, column), what was expected and what was found, with a non-zero exit code (<see cref="ExitCodes"/>).
 /// </summary>
 public static class Cli
@@ -63,10 +63,11 @@ public static class Cli
             EvaluateCommand.Create(console),
             CounterfactualCommand.Create(console),
             CheckCommand.Create(console),
+            ReproduceCommand.Create(console),
         };
         root.SetAction(_ =>
         {
-            console.Error.WriteLine("diml: error: expected a command (simulate, fit, evaluate, counterfactual, check), found none (see 'diml --help')");
+            console.Error.WriteLine("diml: error: expected a command (simulate, fit, evaluate, counterfactual, check, reproduce), found none (see 'diml --help')");
             return ExitCodes.UsageError;
         });
         return root;

@@ -7,7 +7,7 @@ namespace Diml.Experiments.Evaluation;
 /// <summary>
 /// How often each joint action occurs over every episode and step of some trajectories. Keys are the joint action
 /// written <c>a0-a1-...</c>, or — for games too large to histogram exactly (<see cref="ByCounts"/>) — the sorted count
-/// vector <c>counts:c0-c1-...</c> (how many agents play each action), which is what anonymous games can identify.
+/// vector <c>counts:c0-c1-...</c> (how many agents play each action, sorted largest first).
 /// </summary>
 public sealed class JointActionHistogram
 {
@@ -74,6 +74,9 @@ public sealed class JointActionHistogram
             {
                 Array.Clear(actionCounts);
                 foreach (int action in joint) actionCounts[action]++;
+                // Sorted (largest first), as the reference and docs/cli.md describe: which actions are crowded is dropped,
+                // how crowded they are is kept; per-action count vectors of large games are almost all distinct.
+                actionCounts.AsSpan().Sort(static (x, y) => y.CompareTo(x));
                 key = "counts:" + JointActionKey(actionCounts);
             }
             else

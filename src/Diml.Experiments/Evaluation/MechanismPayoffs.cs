@@ -6,7 +6,7 @@ namespace Diml.Experiments.Evaluation;
 /// The payoffs of a generated mechanism at parameters <c>θ</c>, whatever its payoff form, through its float kernels
 /// (the precision it was fitted in); the metrics accumulate in double.
 /// </summary>
-public sealed class MechanismPayoffs : IMechanismPayoffs
+public sealed class MechanismPayoffs : ICounterfactualPayoffs
 {
     private readonly IMechanism _mechanism;
     private readonly float[] _theta;
@@ -14,6 +14,10 @@ public sealed class MechanismPayoffs : IMechanismPayoffs
     private readonly int[] _counts;
     private readonly int[] _opponentCounts;
     private readonly float[] _byAction;
+    private int[]? _profile;
+    private float[]? _profilePayoffs;
+    private bool[]? _byActionDone;
+    private double[]? _byOwnAction;
 
     /// <summary>The payoffs of <paramref name="mechanism"/> at <paramref name="theta"/> (copied) in a game of <paramref name="shape"/>.</summary>
     public MechanismPayoffs(IMechanism mechanism, ReadOnlySpan<float> theta, GameShape shape)
@@ -82,6 +86,76 @@ public sealed class MechanismPayoffs : IMechanismPayoffs
                 return AnonymousPayoff(anonymous, joint[agent]);
             default:
                 throw new NotSupportedException($"{_mechanism.ModelName} implements no payoff interface.");
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Joint form: the played profile serves every agent's own action, the others one profile each; anonymous form:
+    /// one evaluation per distinct (own action played, k) — agents playing the same action see the same opponents.
+    /// </remarks>
+    public void CounterfactualPayoffs(ReadOnlySpan<int> joint, Span<double> payoffs)
+    {
+        int n = Shape.Agents, a = Shape.Actions;
+        if (joint.Length != n) throw new ArgumentException($"{nameof(joint)}: expected {n} actions, found {joint.Length}.", nameof(joint));
+        if (payoffs.Length < n * a) throw new ArgumentException($"{nameof(payoffs)}: expected at least {n * a} entries, found {payoffs.Length}.", nameof(payoffs));
+        switch (_mechanism)
+        {
+            case IAnonymousMechanism anonymous:
+            {
+                CountActions(joint);
+                _counts.CopyTo(_opponentCounts, 0);
+                var done = _byActionDone ??= new bool[a];
+                var rows = _byOwnAction ??= new double[a * a];
+                Array.Clear(done);
+                for (int i = 0; i < n; i++)
+                {
+                    int own = joint[i];
+                    if (!done[own])
+                    {
+                        _opponentCounts[own]--;
+                        for (int k = 0; k < a; k++) rows[(own * a) + k] = anonymous.Payoff(_theta, k, _opponentCounts);
+                        _opponentCounts[own]++;
+                        done[own] = true;
+                    }
+                    rows.AsSpan(own * a, a).CopyTo(payoffs.Slice(i * a, a));
+                }
+                break;
+            }
+            case IJointMechanism jointForm:
+            {
+                var profile = _profile ??= new int[n];
+                var profilePayoffs = _profilePayoffs ??= new float[n];
+                jointForm.Payoffs(_theta, joint, _payoffs);
+                joint.CopyTo(profile);
+                for (int i = 0; i < n; i++)
+                {
+                    for (int k = 0; k < a; k++)
+                    {
+                        if (k == joint[i]) { payoffs[(i * a) + k] = _payoffs[i]; continue; }
+                        profile[i] = k;
+                        jointForm.Payoffs(_theta, profile, profilePayoffs);
+                        payoffs[(i * a) + k] = profilePayoffs[i];
+                    }
+                    profile[i] = joint[i];
+                }
+                break;
+            }
+            default:
+            {
+                var profile = _profile ??= new int[n];
+                joint.CopyTo(profile);
+                for (int i = 0; i < n; i++)
+                {
+                    for (int k = 0; k < a; k++)
+                    {
+                        profile[i] = k;
+                        payoffs[(i * a) + k] = Payoff(profile, i);
+                    }
+                    profile[i] = joint[i];
+                }
+                break;
+            }
         }
     }
 

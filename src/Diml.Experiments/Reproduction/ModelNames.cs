@@ -1,0 +1,13 @@
+namespace Diml.Experiments.Reproduction;
+
+/// <summary>The model names of the reference's tags (<c>E1_UnstructuredNeural_3A/DIML</c>).</summary>
+public static class ModelNames
+{
+    public const string Diml = "DIML";
+    public const string DimlWrong = "DIML_Wrong";
+    public const string DimlLarge = "DIML_Large";
+    public const string TabularMle = "TabularMLE";
+    public const string StructMle = "StructMLE";
+    public const string JointBc = "JointBC";
+    public const string Eoi = "EOI";
+}
