@@ -31,12 +31,18 @@ public sealed partial class Congestion
     /// </summary>
     public static Congestion RandomTruth(int actions, Random random)
     {
-        ArgumentNullException.ThrowIfNull(random);
         var truth = new Congestion(actions);
-        Fill(truth.LinearCost, 0.1, 0.4, random);
-        Fill(truth.QuadraticCost, 0.05, 0.15, random);
-        Fill(truth.Toll, 0.0, 0.2, random);
+        truth.DrawTruth(random);
         return truth;
+    }
+
+    /// <summary>Draws the parameters as the reference draws E2's truth: c1 ~ U(0.1, 0.4), c2 ~ U(0.05, 0.15), τ ~ U(0, 0.2).</summary>
+    public void DrawTruth(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        Fill(LinearCost, 0.1, 0.4, random);
+        Fill(QuadraticCost, 0.05, 0.15, random);
+        Fill(Toll, 0.0, 0.2, random);
 
         static void Fill(float[] values, double low, double high, Random random)
         {

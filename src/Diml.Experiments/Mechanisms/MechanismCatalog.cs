@@ -19,7 +19,7 @@ public static class MechanismCatalog
             "congestion with tolls: payoff_i = -(c1[a_i]·load + c2[a_i]·load²) + τ[a_i]·load (per-agent form)",
             DefaultHidden: 0,
             (shape, _) => new Congestion(shape.Actions),
-            (mechanism, random) => DrawCongestionTruth((Congestion)mechanism, random),
+            (mechanism, random) => ((Congestion)mechanism).DrawTruth(random),
             _ => new MechanismSettings(0),
             AgentsFixedByParameters: false),
         new MechanismEntry(
@@ -38,6 +38,22 @@ public static class MechanismCatalog
             (mechanism, random) => mechanism.InitializeParameters(random),
             layout => new MechanismSettings(layout[nameof(AnonymousCount.B1)].Rows),
             AgentsFixedByParameters: false),
+        new MechanismEntry(
+            "public-goods", nameof(PublicGoods),
+            "public goods with a learned subsidy: s(1 - e^(-kΣℓ)) - cℓ_i² + sub(Σℓ, ℓ_i), sub an MLP 2→64 tanh→1 (per-agent form)",
+            DefaultHidden: PublicGoods.DefaultHidden,
+            (shape, settings) => new PublicGoods(shape.Actions, settings.Hidden),
+            (mechanism, random) => mechanism.InitializeParameters(random),
+            layout => new MechanismSettings(layout[nameof(PublicGoods.B1)].Rows),
+            AgentsFixedByParameters: false),
+        new MechanismEntry(
+            "tabular", nameof(Tabular),
+            "tabular: one parameter per joint action and agent, A^n ≤ 20,000 (joint form)",
+            DefaultHidden: 0,
+            (shape, _) => new Tabular(shape.Agents, shape.Actions),
+            (mechanism, random) => mechanism.InitializeParameters(random),
+            _ => new MechanismSettings(0),
+            AgentsFixedByParameters: true),
     ];
 
     /// <summary>The names, comma-separated, for messages.</summary>
@@ -87,18 +103,5 @@ public static class MechanismCatalog
             throw new InvalidDataException($"{path}: the model's parameter layout is [{model.Layout}]; expected [{expected}] for {entry.Name}.");
         mechanism.WriteParameters(model.Parameters);
         return (entry, mechanism);
-    }
-
-    /// <summary>The reference's draw of a true congestion game: c1 ~ U(0.1, 0.4), c2 ~ U(0.05, 0.15), τ ~ U(0, 0.2), per route.</summary>
-    private static void DrawCongestionTruth(Congestion congestion, Random random)
-    {
-        Fill(congestion.LinearCost, 0.1, 0.4, random);
-        Fill(congestion.QuadraticCost, 0.05, 0.15, random);
-        Fill(congestion.Toll, 0.0, 0.2, random);
-
-        static void Fill(float[] values, double low, double high, Random random)
-        {
-            for (int k = 0; k < values.Length; k++) values[k] = (float)(low + (high - low) * random.NextDouble());
-        }
     }
 }

@@ -5,9 +5,11 @@ using Diml.Fitting;
 namespace Diml.Experiments.Reproduction;
 
 /// <summary>
-/// DIML as the reference runs it: the experiment's model family (neural joint, or the anonymous count MLP for E7),
-/// fitted by <see cref="FitSession"/> with the reference estimator under the agents' learner — or, for
-/// <c>DIML_Wrong</c>, under a misspecified learner whose β is scaled by <see cref="WrongBetaFactor"/> (0.6).
+/// The likelihood estimators of the suite, each a mechanism fitted by <see cref="FitSession"/> with the reference
+/// estimator: DIML (the experiment's model family: neural joint, or the anonymous count MLP for E7, under the agents'
+/// learner), <c>DIML_Wrong</c> (the same under a learner whose β is scaled by <see cref="WrongBetaFactor"/>, 0.6),
+/// <c>TabularMLE</c> (one parameter per joint action and agent, from zero) and <c>StructMLE</c> (the truth's own
+/// family: congestion from zero costs and tolls, public goods from the paper's k, s, c with a random subsidy network).
 /// </summary>
 public sealed class DimlRunner : IModelRunner
 {
@@ -17,17 +19,25 @@ public sealed class DimlRunner : IModelRunner
     private readonly FitSession _session;
     private readonly int _epochs;
 
-    /// <summary>Prepares the fit of model <paramref name="name"/> in <paramref name="instance"/>.</summary>
+    /// <summary>Prepares the fit of model <paramref name="name"/> in <paramref name="instance"/> with the experiment's model family.</summary>
     public DimlRunner(string name, ExperimentInstance instance, double betaFactor = 1)
+        : this(name, instance, ModelFamily(instance), initialize: true, betaFactor)
+    {
+    }
+
+    /// <summary>
+    /// Prepares the fit of <paramref name="model"/>, from its current parameters or, with <paramref name="initialize"/>,
+    /// from <see cref="IDifferentiableModel.InitializeParameters"/> with the model's own seed.
+    /// </summary>
+    public DimlRunner(string name, ExperimentInstance instance, IMechanism model, bool initialize, double betaFactor = 1)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(model);
         Name = name;
         _instance = instance;
         var definition = instance.Definition;
-        var entry = MechanismCatalog.Find(definition.ModelMechanism)
-            ?? throw new InvalidOperationException($"{definition.Id}: the model family '{definition.ModelMechanism}' is not in the mechanism catalog.");
-        _model = entry.Create(instance.Shape, new MechanismSettings(definition.ModelHidden > 0 ? definition.ModelHidden : entry.DefaultHidden));
-        _model.InitializeParameters(new Random(instance.InitSeedFor(name)));
+        _model = model;
+        if (initialize) _model.InitializeParameters(new Random(instance.InitSeedFor(name)));
         var initial = new float[_model.Layout.TotalLength];
         _model.ReadParameters(initial);
         var hyperparameters = new Dictionary<string, double>(instance.LearnerHyperparameters, StringComparer.Ordinal);
@@ -35,6 +45,29 @@ public sealed class DimlRunner : IModelRunner
         _assumedLearner = instance.LearnerEntry.Create(hyperparameters);
         _epochs = definition.Epochs;
         _session = new FitSession(_model, _assumedLearner, instance.Train, definition.FitOptions(instance.FitSeedFor(name), instance.Threads), initial);
+    }
+
+    private static IMechanism ModelFamily(ExperimentInstance instance)
+    {
+        var definition = instance.Definition;
+        var entry = MechanismCatalog.Find(definition.ModelMechanism)
+            ?? throw new InvalidOperationException($"{definition.Id}: the model family '{definition.ModelMechanism}' is not in the mechanism catalog.");
+        return entry.Create(instance.Shape, new MechanismSettings(definition.ModelHidden > 0 ? definition.ModelHidden : entry.DefaultHidden));
+    }
+
+    /// <summary>TabularMLE: one parameter per joint action and agent, starting at zero (all payoffs equal).</summary>
+    public static IModelRunner CreateTabular(string name, ExperimentInstance instance)
+        => new DimlRunner(name, instance, new Tabular(instance.Shape.Agents, instance.Shape.Actions), initialize: false);
+
+    /// <summary>
+    /// StructMLE: the correctly specified family of the truth. Congestion starts with every cost and toll at zero;
+    /// public goods at the paper's k = 2, s = 1, c = 0.8 with its subsidy network drawn as PyTorch initialises it.
+    /// </summary>
+    public static IModelRunner CreateStructural(string name, ExperimentInstance instance)
+    {
+        var model = instance.TruthEntry.Create(instance.Shape, new MechanismSettings(instance.TruthEntry.DefaultHidden));
+        bool initialize = model is not Congestion;
+        return new DimlRunner(name, instance, model, initialize);
     }
 
     /// <summary>DIML with the agents' true learner.</summary>

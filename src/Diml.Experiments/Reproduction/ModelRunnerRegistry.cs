@@ -13,19 +13,10 @@ public static class ModelRunnerRegistry
         [ModelNames.Diml] = DimlRunner.Create,
         [ModelNames.DimlLarge] = DimlRunner.Create,
         [ModelNames.DimlWrong] = DimlRunner.CreateWrong,
-
-        // ── REGISTRATION POINTS (lead, after merging src/Diml.Experiments/Baselines/) ─────────────────────────────
-        // Each baseline becomes one line here. A Fitter-configured baseline adapts to IModelRunner as DimlRunner does
-        // (FitSession.RunEpoch per epoch; Snapshot gives MechanismPayoffs over its parameters and a LearnerStepScorer).
-        //
-        // [ModelNames.TabularMle] = (name, x) => ...,  // TabularMle: one parameter per joint action and agent; only when
-        //                                               // x.Shape.HasAtMostJointActions(20_000) (E1, E2) — return a runner.
-        // [ModelNames.StructMle] = (name, x) => ...,   // StructMle: the correctly specified family of x.TruthEntry
-        //                                               // (congestion for E2, public goods for E3), fitted like DIML.
-        // [ModelNames.JointBc] = (name, x) => ...,     // JointBc: ModelSnapshot(Payoffs: null, Scorer: its IStepScorer,
-        //                                               // Extra: { ["jointbc_acc"] = next-action accuracy on x.Test }).
-        // [ModelNames.Eoi] = (name, x) => ...,         // Eoi: Epochs = 1 (one-shot inversion); Payoffs: its estimated
-        //                                               // IMechanismPayoffs; Scorer: LearnerStepScorer(payoffs, x.Learner).
+        [ModelNames.TabularMle] = DimlRunner.CreateTabular,
+        [ModelNames.StructMle] = DimlRunner.CreateStructural,
+        [ModelNames.JointBc] = JointBcRunner.Create,
+        [ModelNames.Eoi] = EoiRunner.Create,
     };
 
     /// <summary>Registers (or replaces) the runner factory of <paramref name="model"/>.</summary>

@@ -83,13 +83,13 @@ public sealed class ReproduceCommandTests
         string folder = cli.PathOf("results");
         var first = cli.Run("reproduce", "--tiny", "--only", "E1,E7_n40", "--threads", "1", "--out", folder, "--no-plots");
         Assert.True(first.ExitCode == 0, first.Error);
-        Assert.Contains("3 runs done, 0 already complete", first.Output, StringComparison.Ordinal);
+        Assert.Contains("6 runs done, 0 already complete", first.Output, StringComparison.Ordinal);
         string curves = File.ReadAllText(Path.Combine(folder, "training_curves.csv"));
         string results = File.ReadAllText(Path.Combine(folder, "evaluation_results.csv"));
 
         var second = cli.Run("reproduce", "--tiny", "--only", "E1,E7_n40", "--threads", "2", "--out", folder, "--no-plots");
         Assert.True(second.ExitCode == 0, second.Error);
-        Assert.Contains("0 runs done, 3 already complete", second.Output, StringComparison.Ordinal);
+        Assert.Contains("0 runs done, 6 already complete", second.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("fitting", second.Error, StringComparison.Ordinal);
         Assert.Equal(curves, File.ReadAllText(Path.Combine(folder, "training_curves.csv")));
         Assert.Equal(results, File.ReadAllText(Path.Combine(folder, "evaluation_results.csv")));
@@ -98,9 +98,9 @@ public sealed class ReproduceCommandTests
         File.Delete(Path.Combine(folder, "runs", "E1", "DIML_Wrong", "seed0", "final.csv"));
         var third = cli.Run("reproduce", "--tiny", "--only", "E1,E7_n40", "--threads", "2", "--out", folder, "--no-plots");
         Assert.True(third.ExitCode == 0, third.Error);
-        Assert.Contains("1 runs done, 2 already complete", third.Output, StringComparison.Ordinal);
+        Assert.Contains("1 runs done, 5 already complete", third.Output, StringComparison.Ordinal);
         var before = ReadCsv(Path.Combine(folder, "evaluation_results.csv"), out _);
-        Assert.Equal(3, before.Count);
+        Assert.Equal(6, before.Count);
         string Metrics(string text) => string.Join('\n', text.Split('\n').Select(l => string.Join(',', l.Split(',').Take(15))));
         Assert.Equal(Metrics(results), Metrics(File.ReadAllText(Path.Combine(folder, "evaluation_results.csv"))));
     }
