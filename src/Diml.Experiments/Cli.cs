@@ -64,6 +64,7 @@ public static class Cli
             CounterfactualCommand.Create(console),
             CheckCommand.Create(console),
             ReproduceCommand.Create(console),
+            BenchCommand.Create(console),
         };
         root.SetAction(_ =>
         {

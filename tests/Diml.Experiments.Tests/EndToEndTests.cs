@@ -130,6 +130,8 @@ public sealed class EndToEndTests : IDisposable
     [InlineData("evaluate")]
     [InlineData("counterfactual")]
     [InlineData("check")]
+    [InlineData("reproduce")]
+    [InlineData("bench")]
     public void Help_IsPrinted_ForEveryCommand(string command)
     {
         var run = _cli.Run(command, "--help");

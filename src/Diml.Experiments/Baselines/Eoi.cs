@@ -1,6 +1,6 @@
+using Diml.Experiments.Evaluation;
 using System.Globalization;
 using Diml.Data;
-using Diml.Experiments.Models;
 
 namespace Diml.Experiments.Baselines;
 
@@ -33,7 +33,7 @@ namespace Diml.Experiments.Baselines;
 /// mean-zero gauge makes <c>mse_on</c>/<c>mse_off</c> compare against the truth's own gauge, as for every model.</para>
 /// <para>Instances are not thread-safe (queries reuse a counting buffer).</para>
 /// </remarks>
-public sealed class Eoi : IPayoffModel
+public sealed class Eoi : IMechanismPayoffs
 {
     /// <summary>The model name in reports.</summary>
     public const string Name = "EOI";

@@ -1,5 +1,5 @@
+using Diml.Experiments.Evaluation;
 using Diml.Data;
-using Diml.Experiments.Models;
 using Diml.Fitting;
 
 namespace Diml.Experiments.Baselines;
@@ -62,11 +62,11 @@ public sealed class MechanismEstimator
     }
 
     /// <summary>The mechanism at <paramref name="parameters"/> as a payoff function for the recovery metrics.</summary>
-    public IPayoffModel PayoffModel(ReadOnlySpan<float> parameters, GameShape shape) =>
-        new MechanismPayoffModel(Mechanism, parameters, shape);
+    public IMechanismPayoffs PayoffModel(ReadOnlySpan<float> parameters, GameShape shape) =>
+        new MechanismPayoffs(Mechanism, parameters, shape);
 
     /// <summary>The mechanism at its current parameters (after <see cref="Fit"/>, the fitted ones) as a payoff function.</summary>
-    public IPayoffModel PayoffModel(GameShape shape) => MechanismPayoffModel.AtCurrentParameters(Mechanism, shape);
+    public IMechanismPayoffs PayoffModel(GameShape shape) => MechanismPayoffs.AtCurrentParameters(Mechanism, shape);
 
     /// <summary><c>nll_test</c> of the mechanism at <paramref name="parameters"/> under the estimator's learning rule.</summary>
     public double TestNll(ReadOnlySpan<float> parameters, Trajectories test) =>

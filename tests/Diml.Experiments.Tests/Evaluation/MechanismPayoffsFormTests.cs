@@ -1,10 +1,11 @@
 using Diml.Data;
 using Diml.Experiments.Mechanisms;
-using Diml.Experiments.Models;
+using Diml.Experiments.Evaluation;
 
-namespace Diml.Experiments.Tests.Models;
+namespace Diml.Experiments.Tests.Evaluation;
 
-public sealed class MechanismPayoffModelTests
+/// <summary>The metrics' payoff adapter over every payoff form.</summary>
+public sealed class MechanismPayoffsFormTests
 {
     private static float[] Parameters(IMechanism mechanism, int seed)
     {
@@ -20,7 +21,7 @@ public sealed class MechanismPayoffModelTests
         var shape = new GameShape(3, 4);
         var mechanism = new NeuralJoint(3, 4, hidden: 8);
         var theta = Parameters(mechanism, 1);
-        var model = new MechanismPayoffModel(mechanism, theta, shape);
+        var model = new MechanismPayoffs(mechanism, theta, shape);
         int[] joint = [3, 0, 2];
         var expected = new float[3];
         mechanism.Payoffs(theta, joint, expected);
@@ -38,7 +39,7 @@ public sealed class MechanismPayoffModelTests
     {
         var shape = new GameShape(4, 5);
         var mechanism = Congestion.RandomTruth(5, new Random(2));
-        var model = MechanismPayoffModel.AtCurrentParameters(mechanism, shape);
+        var model = MechanismPayoffs.AtCurrentParameters(mechanism, shape);
         int[] joint = [1, 1, 4, 1];
         var all = new double[4];
         model.Payoffs(joint, all);
@@ -55,7 +56,7 @@ public sealed class MechanismPayoffModelTests
         var shape = new GameShape(5, 3);
         var mechanism = new AnonymousCount(3, hidden: 8);
         var theta = Parameters(mechanism, 3);
-        var model = new MechanismPayoffModel(mechanism, theta, shape);
+        var model = new MechanismPayoffs(mechanism, theta, shape);
         int[] joint = [2, 0, 2, 1, 2];
         var all = new double[5];
         model.Payoffs(joint, all);
@@ -69,8 +70,8 @@ public sealed class MechanismPayoffModelTests
     public void RejectsParametersOfTheWrongLength_AndActionsOutOfRange()
     {
         var mechanism = new Congestion(3);
-        Assert.Throws<ArgumentException>(() => new MechanismPayoffModel(mechanism, new float[8], new GameShape(2, 3)));
-        var model = new MechanismPayoffModel(mechanism, new float[9], new GameShape(2, 3));
+        Assert.Throws<ArgumentException>(() => new MechanismPayoffs(mechanism, new float[8], new GameShape(2, 3)));
+        var model = new MechanismPayoffs(mechanism, new float[9], new GameShape(2, 3));
         Assert.Throws<ArgumentOutOfRangeException>(() => model.Payoff([0, 3], 0));
         Assert.Throws<ArgumentException>(() => model.Payoff([0, 1, 2], 0));
     }
@@ -87,7 +88,7 @@ public sealed class PayoffModelMetricTests
         truth.ReadParameters(theta);
         var rule = new Diml.Learning.LogitQ(0.25f, 3f, 0.06f);
         var data = Diml.Simulation.Simulator.Simulate(truth, theta, rule, shape, episodes: 20, steps: 30, seed: 3);
-        var truthModel = new MechanismPayoffModel(truth, theta, shape);
+        var truthModel = new MechanismPayoffs(truth, theta, shape);
         Assert.Equal(0, Diml.Experiments.Evaluation.DiffMse.Compute(truthModel, truthModel, data, contexts: 500));
         var eoi = Diml.Experiments.Baselines.Eoi.Fit(data, rule.Beta);
         double eoiError = Diml.Experiments.Evaluation.DiffMse.Compute(truthModel, eoi, data, contexts: 500);
