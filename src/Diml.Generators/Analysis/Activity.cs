@@ -27,51 +27,48 @@ internal sealed class Activity
     {
         var active = new HashSet<string>(parameters.Where(p => p.Value is ParameterKind.RealScalar or ParameterKind.RealSpanInput).Select(p => p.Key));
         var activity = new Activity(active);
-        // Output spans become active when an active value is written into them.
+        var statements = Statements.All(body).ToList();
+        // A fixpoint, as a value can become active through a statement that comes later in a loop.
         bool changed = true;
         while (changed)
         {
             changed = false;
-            Visit(body);
+            foreach (var statement in statements) changed |= activity.Propagate(statement);
         }
         return activity;
+    }
 
-        void Visit(Stmt statement)
+    /// <summary>Marks what <paramref name="statement"/> makes active; returns whether anything new was marked.</summary>
+    private bool Propagate(Stmt statement)
+    {
+        switch (statement)
         {
-            switch (statement)
+            case DeclareLocal { Init: { } init } declare when declare.Kind == ValueKind.Real && IsActive(init):
+                return _active.Add(declare.Name);
+            case SpanAlias alias:
             {
-                case Block block:
-                    foreach (var s in block.Statements) Visit(s);
-                    break;
-                case DeclareLocal { Init: { } init } declare when declare.Kind == ValueKind.Real && activity.IsActive(init):
-                    changed |= active.Add(declare.Name);
-                    break;
-                case SpanAlias alias:
-                    if (activity.IsActive(alias.Value)) changed |= active.Add(alias.Name);
-                    // Writing through an alias makes the span it names active too.
-                    if (Root(alias.Value) is { } root && active.Contains(alias.Name)) changed |= active.Add(root);
-                    break;
-                case Assign assign when assign.Target.Kind == ValueKind.Real && activity.IsActive(assign.Value):
-                    if (Root(assign.Target) is { } target) changed |= active.Add(target);
-                    break;
-                case ForLoop loop:
-                    Visit(loop.Body);
-                    break;
-                case IfStmt branch:
-                    Visit(branch.Then);
-                    if (branch.Else is not null) Visit(branch.Else);
-                    break;
-                case CallStmt call when call.Call.Target.Kind != CallKind.Constant:
-                    bool anyActive = false;
-                    for (int i = 0; i < call.Call.Args.Count; i++)
-                        if (RoleAt(call.Call.Target, i) is ArgumentRole.Input or ArgumentRole.InputSpan && activity.IsActive(call.Call.Args[i]))
-                            anyActive = true;
-                    if (!anyActive) break;
-                    for (int i = 0; i < call.Call.Args.Count; i++)
-                        if (RoleAt(call.Call.Target, i) == ArgumentRole.Output && Root(call.Call.Args[i]) is { } output)
-                            changed |= active.Add(output);
-                    break;
+                bool changed = IsActive(alias.Value) && _active.Add(alias.Name);
+                // Writing through an alias makes the span it names active too.
+                if (Root(alias.Value) is { } root && _active.Contains(alias.Name)) changed |= _active.Add(root);
+                return changed;
             }
+            case Assign assign when assign.Target.Kind == ValueKind.Real && IsActive(assign.Value):
+                return Root(assign.Target) is { } target && _active.Add(target);
+            case CallStmt call when call.Call.Target.Kind != CallKind.Constant:
+            {
+                bool anyActive = false;
+                for (int i = 0; i < call.Call.Args.Count; i++)
+                    if (RoleAt(call.Call.Target, i) is ArgumentRole.Input or ArgumentRole.InputSpan && IsActive(call.Call.Args[i]))
+                        anyActive = true;
+                if (!anyActive) return false;
+                bool changed = false;
+                for (int i = 0; i < call.Call.Args.Count; i++)
+                    if (RoleAt(call.Call.Target, i) == ArgumentRole.Output && Root(call.Call.Args[i]) is { } output)
+                        changed |= _active.Add(output);
+                return changed;
+            }
+            default:
+                return false;
         }
     }
 

@@ -63,23 +63,22 @@ internal sealed class BatchPlan
             else
                 plan.Obstacle = "the kernel has an input '" + p.Name + "' that is not a query input";
 
+        var statements = Statements.All(method.Body).ToList();
         bool changed = true;
         while (changed)
         {
             changed = false;
-            plan.Visit(method.Body, ref changed);
+            foreach (var statement in statements) plan.Visit(statement, ref changed);
         }
         if (plan.Obstacle is null) plan.CheckControl(method.Body);
         return plan;
     }
 
+    /// <summary>Marks what one statement makes varying (loop and branch bodies are visited on their own).</summary>
     private void Visit(Stmt statement, ref bool changed)
     {
         switch (statement)
         {
-            case Block block:
-                foreach (var s in block.Statements) Visit(s, ref changed);
-                break;
             case DeclareLocal { Init: { } init } declare when IsVarying(init):
                 changed |= _varying.Add(declare.Name);
                 if (declare.Kind == ValueKind.Bool) Obstacle = "the bool '" + declare.Name + "' varies across queries";
@@ -102,13 +101,6 @@ internal sealed class BatchPlan
                     for (int i = 0; i < call.Call.Args.Count; i++)
                         if (Activity.RoleAt(call.Call.Target, i) == ArgumentRole.Output && Activity.Root(call.Call.Args[i]) is { } output)
                             changed |= _varying.Add(output);
-                break;
-            case ForLoop loop:
-                Visit(loop.Body, ref changed);
-                break;
-            case IfStmt branch:
-                Visit(branch.Then, ref changed);
-                if (branch.Else is not null) Visit(branch.Else, ref changed);
                 break;
         }
     }

@@ -22,17 +22,15 @@ internal sealed class ValueNeeds
     public static ValueNeeds Analyze(Block body, Activity activity)
     {
         var needs = new ValueNeeds(activity);
-        needs.Visit(body);
+        foreach (var statement in Statements.All(body)) needs.Visit(statement);
         return needs;
     }
 
+    /// <summary>Marks what the reverse sweep of one statement reads (loop and branch bodies are visited on their own).</summary>
     private void Visit(Stmt statement)
     {
         switch (statement)
         {
-            case Block block:
-                foreach (var s in block.Statements) Visit(s);
-                break;
             case DeclareLocal { Init: { } init } declare:
                 if (_activity.IsActiveName(declare.Name)) VisitValue(init, false);
                 break;
@@ -44,13 +42,6 @@ internal sealed class ValueNeeds
             case SpanAlias alias:
                 // Aliases are re-created in the reverse sweep from the same slice bounds.
                 ForceBounds(alias.Value);
-                break;
-            case ForLoop loop:
-                Visit(loop.Body);
-                break;
-            case IfStmt branch:
-                Visit(branch.Then);
-                if (branch.Else is not null) Visit(branch.Else);
                 break;
             case CallStmt call:
                 if (call.Call.Target.Kind != CallKind.Constant) ForceAll(call.Call);

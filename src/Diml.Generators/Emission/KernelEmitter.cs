@@ -212,32 +212,8 @@ internal static class KernelEmitter
 
     /// <summary>Scalar locals that vary across queries, each once.</summary>
     private static IEnumerable<(string Name, ValueKind Kind)> VaryingLocals(Stmt statement, BatchPlan plan)
-    {
-        var seen = new HashSet<string>();
-        var result = new List<(string, ValueKind)>();
-        Visit(statement);
-        return result;
-
-        void Visit(Stmt s)
-        {
-            switch (s)
-            {
-                case Block block:
-                    foreach (var x in block.Statements) Visit(x);
-                    break;
-                case DeclareLocal declare when plan.IsVarying(declare.Name) && seen.Add(declare.Name):
-                    result.Add((declare.Name, declare.Kind));
-                    break;
-                case ForLoop loop:
-                    Visit(loop.Body);
-                    break;
-                case IfStmt branch:
-                    Visit(branch.Then);
-                    if (branch.Else is not null) Visit(branch.Else);
-                    break;
-            }
-        }
-    }
+        => Statements.All(statement).OfType<DeclareLocal>().Where(d => plan.IsVarying(d.Name))
+            .GroupBy(d => d.Name).Select(g => (g.Key, g.First().Kind));
 
     /// <summary>Where each [Param] field starts in the flat vector (fields in declaration order, row-major).</summary>
     public static void WriteOffsets(SourceWriter w, IReadOnlyList<ParamField> parameters)
@@ -252,31 +228,7 @@ internal static class KernelEmitter
     }
 
     private static HashSet<string> AssignedNames(Stmt statement)
-    {
-        var names = new HashSet<string>();
-        Visit(statement);
-        return names;
-
-        void Visit(Stmt s)
-        {
-            switch (s)
-            {
-                case Block block:
-                    foreach (var x in block.Statements) Visit(x);
-                    break;
-                case Assign { Target: LocalRef local }:
-                    names.Add(local.Name);
-                    break;
-                case ForLoop loop:
-                    Visit(loop.Body);
-                    break;
-                case IfStmt branch:
-                    Visit(branch.Then);
-                    if (branch.Else is not null) Visit(branch.Else);
-                    break;
-            }
-        }
-    }
+        => new(Statements.All(statement).OfType<Assign>().Select(a => a.Target).OfType<LocalRef>().Select(l => l.Name));
 
     public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }
