@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Diml.Data;
 using Diml.Experiments.Performance;
+using Diml.Fitting;
 
 namespace Diml.Benchmarks;
 
@@ -26,14 +28,14 @@ public class EpochBenchmarks
     }
 
     [Benchmark(Description = "E1 epoch (3×6, 48×60, batch 32, window 50)")]
-    public object E1Epoch() => _e1.Session.RunEpoch();
+    public EpochReport E1Epoch() => _e1.Session.RunEpoch();
 
     [Benchmark(Description = "E7 epoch n=40 A=10")]
-    public object E7SmallEpoch() => _e7Small.Session.RunEpoch();
+    public EpochReport E7SmallEpoch() => _e7Small.Session.RunEpoch();
 
     [Benchmark(Description = "E7 epoch n=300 A=40")]
-    public object E7LargeEpoch() => _e7Large.Session.RunEpoch();
+    public EpochReport E7LargeEpoch() => _e7Large.Session.RunEpoch();
 
     [Benchmark(Description = "E7 simulation n=300 A=40, 16×25")]
-    public object E7LargeSimulation() => _e7Large.Simulate();
+    public Trajectories E7LargeSimulation() => _e7Large.Simulate();
 }

@@ -18,6 +18,10 @@ public class KernelBenchmarks
     private readonly int[] _counts = new int[40];
     private readonly float[] _payoffs = new float[3], _payoffsBar = [1f, -0.5f, 0.25f];
     private readonly float[] _q = new float[40], _u = new float[40], _next = new float[40], _logPolicy = new float[40];
+    private const int BatchSize = 128;
+    private readonly int[] _batchOwn = new int[BatchSize];
+    private readonly int[] _batchCounts = new int[BatchSize * 40];
+    private readonly float[] _batchPayoffs = new float[BatchSize], _batchSeeds = new float[BatchSize];
     private readonly float[] _nextBar = new float[40], _qBar = new float[40], _uBar = new float[40], _logPolicyBar = new float[40];
 
     [GlobalSetup]
@@ -30,6 +34,12 @@ public class KernelBenchmarks
         for (int i = 0; i < 299; i++) _counts[random.Next(40)]++;
         for (int k = 0; k < 40; k++) { _q[k] = (float)random.NextDouble(); _u[k] = (float)random.NextDouble(); }
         _logPolicyBar[7] = -1f;
+        for (int q = 0; q < BatchSize; q++)
+        {
+            _batchOwn[q] = q % 40;
+            _counts.CopyTo(_batchCounts, q * 40);
+            _batchSeeds[q] = 1f / (q + 1);
+        }
         _nextBar.AsSpan().Fill(0.1f);
     }
 
@@ -47,6 +57,13 @@ public class KernelBenchmarks
     [Benchmark] public void CongestionAdjoint() => _congestion.PayoffAdjoint(_congestionTheta, _joint4, 2, 1f, _congestionBar);
     [Benchmark] public float AnonymousCountForward() => _anonymous.Payoff(_anonymousTheta, 7, _counts);
     [Benchmark] public void AnonymousCountAdjoint() => _anonymous.PayoffAdjoint(_anonymousTheta, 7, _counts, 1f, _anonymousBar);
+
+    /// <summary>128 anonymous queries through the batched kernel: compare with 128 × the per-query figures above.</summary>
+    [Benchmark(Description = "AnonymousCount batch of 128: forward")]
+    public void AnonymousCountBatchForward() => _anonymous.PayoffBatch(_anonymousTheta, _batchOwn, _batchCounts, BatchSize, _batchPayoffs);
+
+    [Benchmark(Description = "AnonymousCount batch of 128: adjoint")]
+    public void AnonymousCountBatchAdjoint() => _anonymous.PayoffBatchAdjoint(_anonymousTheta, _batchOwn, _batchCounts, BatchSize, _batchSeeds, _anonymousBar);
 
     [Benchmark(Description = "Logit-Q step, A=40: update, response and both adjoints")]
     public void LogitQStep()

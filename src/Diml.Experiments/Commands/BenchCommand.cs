@@ -16,7 +16,7 @@ internal static class BenchCommand
     {
         var json = new Option<bool>("--json") { Description = "print one JSON object per case instead of a table" };
         var threads = CliOptions.Int("--threads", "threads the work runs on", Environment.ProcessorCount, expected: "a positive integer");
-        var repetitions = CliOptions.Int("--repetitions", "measured repetitions per case (the median is reported), after two warm-up ones", 5, expected: "a positive integer");
+        var repetitions = CliOptions.Int("--repetitions", "measured repetitions per case (the median is reported), after a warm-up of at least a second", 5, expected: "a positive integer");
         var command = new Command("bench", "Time a training epoch of E1, E7 n=40 and E7 n=300, and the E7 n=300 simulation.");
         command.Options.Add(json);
         command.Options.Add(threads);
