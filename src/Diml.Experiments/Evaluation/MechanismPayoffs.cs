@@ -50,6 +50,7 @@ public sealed class MechanismPayoffs : ICounterfactualPayoffs
     public void Payoffs(ReadOnlySpan<int> joint, Span<double> payoffs)
     {
         int n = Shape.Agents;
+        CheckJoint(joint);
         switch (_mechanism)
         {
             case IJointMechanism jointForm:
@@ -74,6 +75,7 @@ public sealed class MechanismPayoffs : ICounterfactualPayoffs
     /// <inheritdoc/>
     public double Payoff(ReadOnlySpan<int> joint, int agent)
     {
+        CheckJoint(joint);
         switch (_mechanism)
         {
             case IJointMechanism jointForm:
@@ -87,6 +89,19 @@ public sealed class MechanismPayoffs : ICounterfactualPayoffs
             default:
                 throw new NotSupportedException($"{_mechanism.ModelName} implements no payoff interface.");
         }
+    }
+
+    /// <summary>
+    /// A joint action of the wrong length, or with an action out of range, would make a kernel read another
+    /// parameter's values instead of failing: refuse it.
+    /// </summary>
+    private void CheckJoint(ReadOnlySpan<int> joint)
+    {
+        if (joint.Length != Shape.Agents)
+            throw new ArgumentException($"{nameof(joint)}: expected {Shape.Agents} actions, found {joint.Length}.", nameof(joint));
+        foreach (int action in joint)
+            if ((uint)action >= (uint)Shape.Actions)
+                throw new ArgumentOutOfRangeException(nameof(joint), action, $"{nameof(joint)}: expected actions in 0..{Shape.Actions - 1}, found {action}.");
     }
 
     /// <inheritdoc/>

@@ -40,12 +40,14 @@ public sealed class MechanismPayoffsFormTests
         var shape = new GameShape(4, 5);
         var mechanism = Congestion.RandomTruth(5, new Random(2));
         var model = MechanismPayoffs.AtCurrentParameters(mechanism, shape);
+        var theta = new float[mechanism.Layout.TotalLength];
+        mechanism.ReadParameters(theta);
         int[] joint = [1, 1, 4, 1];
         var all = new double[4];
         model.Payoffs(joint, all);
         for (int i = 0; i < 4; i++)
         {
-            Assert.Equal(mechanism.Payoff(model.Parameters, joint, i), model.Payoff(joint, i));
+            Assert.Equal(mechanism.Payoff(theta, joint, i), model.Payoff(joint, i));
             Assert.Equal(model.Payoff(joint, i), all[i]);
         }
     }
