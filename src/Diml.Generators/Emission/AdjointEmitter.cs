@@ -56,7 +56,9 @@ internal sealed class AdjointEmitter
         foreach (var statement in body.Statements)
         {
             var references = new HashSet<string>();
-            Names.Collect(statement, references);
+            // Allocating a fresh buffer reads nothing of it.
+            if (statement is StackAlloc alloc) Names.Collect(alloc.Size, references);
+            else Names.Collect(statement, references);
             var written = statement switch
             {
                 Assign { Target: var target } => Activity.Root(target) is { } root ? new[] { root } : System.Array.Empty<string>(),
@@ -65,7 +67,27 @@ internal sealed class AdjointEmitter
             };
             if (written.Length > 0 && written.All(w => !touched.Contains(w)) && (statement is CallStmt || !ReadsItself((Assign)statement)))
                 _firstWrites.Add(statement);
+            if (statement is ForLoop loop) FindLoopFirstWrites(loop, touched);
             touched.UnionWith(references);
+        }
+
+        // A top-level loop filling a fresh span element by element, span[i] = ..., with i the loop variable and the
+        // span mentioned nowhere else in the loop: every iteration writes an element nothing has read.
+        void FindLoopFirstWrites(ForLoop loop, HashSet<string> touchedBefore)
+        {
+            foreach (var statement in loop.Body.Statements)
+            {
+                if (statement is not Assign { Op: "=", Target: ElementRef { Target: LocalRef span, Index: LocalRef index, Column: null } } fill
+                    || index.Name != loop.Variable || touchedBefore.Contains(span.Name) || ReadsItself(fill))
+                    continue;
+                bool mentionedElsewhere = loop.Body.Statements.Where(other => !ReferenceEquals(other, fill)).Any(other =>
+                {
+                    var names = new HashSet<string>();
+                    Names.Collect(other, names);
+                    return names.Contains(span.Name);
+                });
+                if (!mentionedElsewhere) _firstWrites.Add(fill);
+            }
         }
 
         static bool ReadsItself(Assign assign)

@@ -170,7 +170,6 @@ namespace Diml.Experiments.Mechanisms
             global::System.Span<float> output = stackalloc float[1];
             global::System.Span<float> outputBar = stackalloc float[1];
             outputBar.Clear();
-            tape.PushSpan(input.Slice(0, size));
             global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size));
             others = 0;
             for (k = 0; k < actions; k++)
@@ -186,15 +185,10 @@ namespace Diml.Experiments.Mechanisms
                 input[size + k2] = (float)opponentCounts[k2] * share;
                 loop2Count++;
             }
-            tape.PushSpan(z1);
             global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1);
-            tape.PushSpan(h1);
             global::Diml.Nn.Relu(z1, h1);
-            tape.PushSpan(z2);
             global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2);
-            tape.PushSpan(h2);
             global::Diml.Nn.Relu(z2, h2);
-            tape.PushSpan(output);
             global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output);
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
@@ -203,23 +197,18 @@ namespace Diml.Experiments.Mechanisms
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output, outputBar, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
             outputBar.Clear();
-            tape.PopSpan(output);
             // global::Diml.Nn.Relu(z2, h2)
             global::Diml.Nn.ReluAdjoint(z2, h2, h2Bar, z2Bar);
             h2Bar.Clear();
-            tape.PopSpan(h2);
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2, z2Bar, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
             z2Bar.Clear();
-            tape.PopSpan(z2);
             // global::Diml.Nn.Relu(z1, h1)
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
             h1Bar.Clear();
-            tape.PopSpan(h1);
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar);
             z1Bar.Clear();
-            tape.PopSpan(z1);
             // for k2, backwards
             for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
             {
@@ -231,7 +220,6 @@ namespace Diml.Experiments.Mechanisms
             // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size))
             global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size), inputBar.Slice(0, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
             inputBar.Slice(0, size).Clear();
-            tape.PopSpan(input.Slice(0, size));
         }
 
         /// <summary>Double-precision twin of Payoff, used by the gradient checks.</summary>
@@ -328,7 +316,6 @@ namespace Diml.Experiments.Mechanisms
             global::System.Span<double> output = stackalloc double[1];
             global::System.Span<double> outputBar = stackalloc double[1];
             outputBar.Clear();
-            tape.PushSpan(input.Slice(0, size));
             global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size));
             others = 0;
             for (k = 0; k < actions; k++)
@@ -344,15 +331,10 @@ namespace Diml.Experiments.Mechanisms
                 input[size + k2] = (double)opponentCounts[k2] * share;
                 loop2Count++;
             }
-            tape.PushSpan(z1);
             global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1);
-            tape.PushSpan(h1);
             global::Diml.Nn.Relu(z1, h1);
-            tape.PushSpan(z2);
             global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2);
-            tape.PushSpan(h2);
             global::Diml.Nn.Relu(z2, h2);
-            tape.PushSpan(output);
             global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output);
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
@@ -361,23 +343,18 @@ namespace Diml.Experiments.Mechanisms
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output, outputBar, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
             outputBar.Clear();
-            tape.PopSpan(output);
             // global::Diml.Nn.Relu(z2, h2)
             global::Diml.Nn.ReluAdjoint(z2, h2, h2Bar, z2Bar);
             h2Bar.Clear();
-            tape.PopSpan(h2);
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2, z2Bar, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
             z2Bar.Clear();
-            tape.PopSpan(z2);
             // global::Diml.Nn.Relu(z1, h1)
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
             h1Bar.Clear();
-            tape.PopSpan(h1);
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar);
             z1Bar.Clear();
-            tape.PopSpan(z1);
             // for k2, backwards
             for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
             {
@@ -389,7 +366,6 @@ namespace Diml.Experiments.Mechanisms
             // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size))
             global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size), inputBar.Slice(0, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
             inputBar.Slice(0, size).Clear();
-            tape.PopSpan(input.Slice(0, size));
         }
 
         /// <summary>AnonymousCount.Payoff for many queries at once: each statement one loop over the queries, each dense layer one matrix-matrix product.</summary>
@@ -519,7 +495,6 @@ namespace Diml.Experiments.Mechanisms
             global::System.Span<float> outputBar = arena.Floats(count * outputStride);
             for (int q = 0; q < count; q++)
             {
-                tape.PushSpan(input.Slice(q * inputStride, size));
                 global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction[q], input.Slice(q * inputStride, size));
             }
             for (int q = 0; q < count; q++)
@@ -548,19 +523,14 @@ namespace Diml.Experiments.Mechanisms
                 }
                 loop2Count++;
             }
-            tape.PushSpan(z1);
             // Nn.Dense for every query at once: a matrix-matrix product
             global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count);
-            tape.PushSpan(h1);
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z1, h1);
-            tape.PushSpan(z2);
             // Nn.Dense for every query at once: a matrix-matrix product
             global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, h1Stride, 0, h1Stride, z2, z2Stride, 0, z2Stride, count);
-            tape.PushSpan(h2);
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z2, h2);
-            tape.PushSpan(output);
             // Nn.Dense for every query at once: a matrix-matrix product
             global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, h2Stride, 0, h2Stride, output, outputStride, 0, outputStride, count);
 
@@ -573,23 +543,18 @@ namespace Diml.Experiments.Mechanisms
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w3Offset, this.W3.Length), h2, h2Stride, 0, h2Stride, outputBar, outputStride, 0, outputStride, count, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
             outputBar.Clear();
-            tape.PopSpan(output);
             // Nn.Relu over whole buffers
             global::Diml.Nn.ReluAdjoint(z2, h2, h2Bar, z2Bar);
             h2Bar.Clear();
-            tape.PopSpan(h2);
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w2Offset, this.W2.Length), h1, h1Stride, 0, h1Stride, z2Bar, z2Stride, 0, z2Stride, count, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
             z2Bar.Clear();
-            tape.PopSpan(z2);
             // Nn.Relu over whole buffers
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
             h1Bar.Clear();
-            tape.PopSpan(h1);
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), input, inputStride, 0, inputStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar);
             z1Bar.Clear();
-            tape.PopSpan(z1);
             // for k2, backwards
             for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
             {
@@ -606,7 +571,6 @@ namespace Diml.Experiments.Mechanisms
                 // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction[q], input.Slice(q * inputStride, size))
                 global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction[q], input.Slice(q * inputStride, size), inputBar.Slice(q * inputStride, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
                 inputBar.Slice(q * inputStride, size).Clear();
-                tape.PopSpan(input.Slice(q * inputStride, size));
             }
             arena.Release(arenaMark);
         }

@@ -119,7 +119,6 @@ namespace Golden
             global::System.Span<float> logPolicy = stackalloc float[logPolicyBar.Length];
             global::System.Span<float> logPolicyBarWork = stackalloc float[logPolicyBar.Length];
             logPolicyBar.CopyTo(logPolicyBarWork);
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int actions = 0;
             int k = 0;
             float logSum = 0f, logSumBar = 0f;
@@ -136,7 +135,6 @@ namespace Golden
             loop1Count = 0;
             for (k = loop1Start; k < actions; k++)
             {
-                tape.PushReal(scaled[k]);
                 scaled[k] = this.Beta * q[k];
                 loop1Count++;
             }
@@ -174,7 +172,6 @@ namespace Golden
                 // scaled[k] = this.Beta * q[k]
                 float seed6 = scaledBar[k];
                 scaledBar[k] = 0f;
-                scaled[k] = (float)tape.PopReal();
                 qBar[k] += seed6 * this.Beta;
             }
         }
@@ -211,7 +208,6 @@ namespace Golden
             global::System.Span<double> logPolicy = stackalloc double[logPolicyBar.Length];
             global::System.Span<double> logPolicyBarWork = stackalloc double[logPolicyBar.Length];
             logPolicyBar.CopyTo(logPolicyBarWork);
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int actions = 0;
             int k = 0;
             double logSum = 0.0, logSumBar = 0.0;
@@ -228,7 +224,6 @@ namespace Golden
             loop1Count = 0;
             for (k = loop1Start; k < actions; k++)
             {
-                tape.PushReal(scaled[k]);
                 scaled[k] = this.Beta * q[k];
                 loop1Count++;
             }
@@ -266,7 +261,6 @@ namespace Golden
                 // scaled[k] = this.Beta * q[k]
                 double seed6 = scaledBar[k];
                 scaledBar[k] = 0.0;
-                scaled[k] = tape.PopReal();
                 qBar[k] += seed6 * this.Beta;
             }
         }

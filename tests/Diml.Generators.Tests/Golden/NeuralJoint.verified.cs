@@ -163,13 +163,9 @@ namespace Diml.Experiments.Mechanisms
                 global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size));
                 loop1Count++;
             }
-            tape.PushSpan(z1);
             global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1);
-            tape.PushSpan(h1);
             global::Diml.Nn.Tanh(z1, h1);
-            tape.PushSpan(z2);
             global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2);
-            tape.PushSpan(h2);
             global::Diml.Nn.Tanh(z2, h2);
             global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs);
 
@@ -180,19 +176,15 @@ namespace Diml.Experiments.Mechanisms
             // global::Diml.Nn.Tanh(z2, h2)
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
             h2Bar.Clear();
-            tape.PopSpan(h2);
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2, z2Bar, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
             z2Bar.Clear();
-            tape.PopSpan(z2);
             // global::Diml.Nn.Tanh(z1, h1)
             global::Diml.Nn.TanhAdjoint(z1, h1, h1Bar, z1Bar);
             h1Bar.Clear();
-            tape.PopSpan(h1);
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), featuresBar);
             z1Bar.Clear();
-            tape.PopSpan(z1);
             // for i, backwards
             for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
             {
@@ -291,13 +283,9 @@ namespace Diml.Experiments.Mechanisms
                 global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size));
                 loop1Count++;
             }
-            tape.PushSpan(z1);
             global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1);
-            tape.PushSpan(h1);
             global::Diml.Nn.Tanh(z1, h1);
-            tape.PushSpan(z2);
             global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2);
-            tape.PushSpan(h2);
             global::Diml.Nn.Tanh(z2, h2);
             global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs);
 
@@ -308,19 +296,15 @@ namespace Diml.Experiments.Mechanisms
             // global::Diml.Nn.Tanh(z2, h2)
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
             h2Bar.Clear();
-            tape.PopSpan(h2);
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2, z2Bar, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
             z2Bar.Clear();
-            tape.PopSpan(z2);
             // global::Diml.Nn.Tanh(z1, h1)
             global::Diml.Nn.TanhAdjoint(z1, h1, h1Bar, z1Bar);
             h1Bar.Clear();
-            tape.PopSpan(h1);
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), featuresBar);
             z1Bar.Clear();
-            tape.PopSpan(z1);
             // for i, backwards
             for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
             {
@@ -437,16 +421,12 @@ namespace Diml.Experiments.Mechanisms
                 }
                 loop1Count++;
             }
-            tape.PushSpan(z1);
             // Nn.Dense for every query at once: a matrix-matrix product
             global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, featuresStride, 0, featuresStride, z1, z1Stride, 0, z1Stride, count);
-            tape.PushSpan(h1);
             // Nn.Tanh maps element by element: one call covers every query's row
             global::Diml.Nn.Tanh(z1, h1);
-            tape.PushSpan(z2);
             // Nn.Dense for every query at once: a matrix-matrix product
             global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, h1Stride, 0, h1Stride, z2, z2Stride, 0, z2Stride, count);
-            tape.PushSpan(h2);
             // Nn.Tanh maps element by element: one call covers every query's row
             global::Diml.Nn.Tanh(z2, h2);
             // Nn.Dense for every query at once: a matrix-matrix product
@@ -459,19 +439,15 @@ namespace Diml.Experiments.Mechanisms
             // Nn.Tanh over whole buffers
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
             h2Bar.Clear();
-            tape.PopSpan(h2);
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w2Offset, this.W2.Length), h1, h1Stride, 0, h1Stride, z2Bar, z2Stride, 0, z2Stride, count, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
             z2Bar.Clear();
-            tape.PopSpan(z2);
             // Nn.Tanh over whole buffers
             global::Diml.Nn.TanhAdjoint(z1, h1, h1Bar, z1Bar);
             h1Bar.Clear();
-            tape.PopSpan(h1);
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), features, featuresStride, 0, featuresStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), featuresBar);
             z1Bar.Clear();
-            tape.PopSpan(z1);
             // for i, backwards
             for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
             {
