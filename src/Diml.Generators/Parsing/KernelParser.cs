@@ -336,10 +336,10 @@ internal sealed class KernelParser
                 ParseAssignment(assignment, output);
                 return;
             case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } postfix:
-                ParseIncrement(postfix.Operand, postfix.IsKind(SyntaxKind.PostIncrementExpression), output, expression);
+                ParseIncrement(postfix.Operand, postfix.IsKind(SyntaxKind.PostIncrementExpression), output);
                 return;
             case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix:
-                ParseIncrement(prefix.Operand, prefix.IsKind(SyntaxKind.PreIncrementExpression), output, expression);
+                ParseIncrement(prefix.Operand, prefix.IsKind(SyntaxKind.PreIncrementExpression), output);
                 return;
             case InvocationExpressionSyntax invocation:
                 var call = ParseExpr(invocation);
@@ -356,7 +356,7 @@ internal sealed class KernelParser
         }
     }
 
-    private void ParseIncrement(ExpressionSyntax operand, bool increment, List<Stmt> output, SyntaxNode node)
+    private void ParseIncrement(ExpressionSyntax operand, bool increment, List<Stmt> output)
     {
         var target = ParseTarget(operand);
         if (target is null) return;
