@@ -8,6 +8,8 @@ namespace Diml.Data;
 /// far as the problem has a place), what was expected and what was found, so the user can fix the file
 /// without reading our code. The message reads like
 /// <c>runs/e1.csv, line 9, column 4 'action': expected an integer in 0..5, found '7'.</c>
+/// Control characters from the file are escaped in the message (<see cref="Diml.IO.MessageText"/>), so printing it
+/// cannot move a terminal's cursor or hide text; the properties keep the raw text.
 /// </summary>
 public sealed class DataFormatException : FormatException
 {
@@ -22,7 +24,7 @@ public sealed class DataFormatException : FormatException
     /// <param name="relatedLine">A second line involved, such as the first of two duplicate rows.</param>
     public DataFormatException(string? filePath, int? line, string? column, int? columnNumber, string? problem,
         string expected, string found, int? relatedLine = null)
-        : base(Compose(filePath, line, column, columnNumber, problem, expected, found))
+        : base(Diml.IO.MessageText.Escape(Compose(filePath, line, column, columnNumber, problem, expected, found)))
     {
         FilePath = filePath;
         Line = line;

@@ -10,13 +10,27 @@ namespace Diml.Data;
 /// <remarks><c>default(GameShape)</c> has zero agents and actions and is not a valid shape; use the constructor.</remarks>
 public readonly record struct GameShape
 {
-    /// <summary>Creates a shape, checking that <paramref name="agents"/> ≥ 1 and <paramref name="actions"/> ≥ 2.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A count is below its minimum.</exception>
+    /// <summary>
+    /// The most agents a game may have. Work per step grows with <c>n·A</c> and some buffers with <c>n·A²</c>; the
+    /// limits keep every buffer sized from a shape far inside the array and memory limits (E7 has 300 agents).
+    /// </summary>
+    public const int MaxAgents = 10_000;
+
+    /// <summary>The most actions per agent (E7 has 40). Learners keep per-action scratch on the stack.</summary>
+    public const int MaxActions = 256;
+
+    /// <summary>
+    /// Creates a shape, checking that 1 ≤ <paramref name="agents"/> ≤ <see cref="MaxAgents"/> and
+    /// 2 ≤ <paramref name="actions"/> ≤ <see cref="MaxActions"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A count is out of range.</exception>
     public GameShape(int agents, int actions)
     {
         if (agents < 1) ThrowHelper.ThrowArgumentOutOfRange(nameof(agents), "at least 1 agent", agents);
+        if (agents > MaxAgents) ThrowHelper.ThrowArgumentOutOfRange(nameof(agents), $"at most {MaxAgents} agents (GameShape.MaxAgents)", agents);
         // One action would be no choice at all: every likelihood would be 1 and nothing could be learned.
         if (actions < 2) ThrowHelper.ThrowArgumentOutOfRange(nameof(actions), "at least 2 actions", actions);
+        if (actions > MaxActions) ThrowHelper.ThrowArgumentOutOfRange(nameof(actions), $"at most {MaxActions} actions (GameShape.MaxActions)", actions);
         Agents = agents;
         Actions = actions;
     }
@@ -67,8 +81,8 @@ public readonly record struct GameShape
         return product <= limit;
     }
 
-    /// <summary>A readable shape such as <c>3 agents x 6 actions</c>.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Agents} agents x {Actions} actions");
+    /// <summary>A readable shape such as <c>3 agents x 6 actions</c> (<c>1 agent x 2 actions</c>).</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Agents} {(Agents == 1 ? "agent" : "agents")} x {Actions} actions");
 
     /// <summary>Deconstructs into <c>(agents, actions)</c>.</summary>
     public void Deconstruct(out int agents, out int actions)

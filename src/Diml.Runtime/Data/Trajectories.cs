@@ -184,7 +184,7 @@ public sealed class Trajectories
         && _actions.AsSpan().SequenceEqual(other._actions);
 
     /// <summary>A readable summary such as <c>16 episodes x 25 steps, 300 agents x 40 actions</c>.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Episodes} episodes x {Steps} steps, {Shape}");
+    public override string ToString() => $"{Diml.IO.MessageText.Count(Episodes, "episode")} x {Diml.IO.MessageText.Count(Steps, "step")}, {Shape}";
 
     private static void AppendLittleEndian(IncrementalHash hash, ReadOnlySpan<int> values)
     {

@@ -52,7 +52,10 @@ public static class TrajectoryCsv
         if (available > 0) CheckFitsInMemory(path, file.Length, available);
 
         var options = new FileStreamOptions { Access = FileAccess.Read, Mode = FileMode.Open, Share = FileShare.Read, BufferSize = 1 << 16, Options = FileOptions.SequentialScan };
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, options);
+        using var stream = new FileStream(path, options);
+        CheckUtf8(stream, path);
+        // Encoding.UTF8 skips a UTF-8 byte-order mark; other marks were refused above, and nothing else is guessed.
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
         // Pre-size for typical rows (~12 bytes) so that a large file does not regrow the row buffer many times.
         int capacity = (int)Math.Clamp(file.Length / 12, 1024, Array.MaxLength);
         return ReadCore(reader, path, expectedShape, capacity);
@@ -116,6 +119,25 @@ public static class TrajectoryCsv
             $"Split the file by episode, or load it on a machine with more memory."));
     }
 
+    /// <summary>Refuses a UTF-16 or UTF-32 byte-order mark (the format is UTF-8), then rewinds.</summary>
+    private static void CheckUtf8(Stream stream, string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        head = head[..read];
+        string? found = head switch
+        {
+            [0xFF, 0xFE, 0, 0] => "a UTF-32 LE byte-order mark",
+            [0, 0, 0xFE, 0xFF] => "a UTF-32 BE byte-order mark",
+            [0xFF, 0xFE, ..] => "a UTF-16 LE byte-order mark",
+            [0xFE, 0xFF, ..] => "a UTF-16 BE byte-order mark",
+            _ => null,
+        };
+        if (found is not null)
+            throw new DataFormatException(path, 1, null, null, "the file is not UTF-8", "UTF-8 text (save it as UTF-8)", found);
+    }
+
     private static string FormatBytes(double bytes) => bytes switch
     {
         >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1L << 30):0.0} GiB"),
@@ -134,11 +156,12 @@ public static class TrajectoryCsv
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
 
         // Header: the first line that is neither blank nor a comment. Comments before it may carry metadata.
+        var lines = new CsvLineReader(reader, source);
         string? text;
         int line = 0;
-        while ((text = reader.ReadLine()) is not null)
+        while ((text = lines.ReadLine()) is not null)
         {
-            line = checked(line + 1);
+            line = lines.Line;
             var trimmed = text.AsSpan().Trim();
             if (trimmed.IsEmpty) continue;
             if (trimmed[0] != '#') break;
@@ -158,9 +181,9 @@ public static class TrajectoryCsv
         int count = 0;
         int maxAgent = -1, maxAction = -1, maxEpisode = -1;
         Span<int> values = stackalloc int[4];
-        while ((text = reader.ReadLine()) is not null)
+        while ((text = lines.ReadLine()) is not null)
         {
-            line = checked(line + 1);
+            line = lines.Line;
             var trimmed = text.AsSpan().Trim();
             if (trimmed.IsEmpty || trimmed[0] == '#') continue;
             ParseRow(text, source, line, fieldColumns, fieldCount, expectedShape, values);
@@ -234,8 +257,8 @@ public static class TrajectoryCsv
 
         for (int f = 0; f < names.Count; f++)
             if (Array.IndexOf(columns, f) < 0)
-                warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{source}, line {line}: column {f + 1} '{names[f]}' is not one of {Header} and was ignored."));
+                warnings.Add(Diml.IO.MessageText.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"{source}, line {line}: column {f + 1} '{names[f]}' is not one of {Header} and was ignored.")));
         return columns;
     }
 
@@ -252,12 +275,20 @@ public static class TrajectoryCsv
                 var raw = Unquote(text.AsSpan(start, end - start));
                 // NumberStyles.None: digits only, so signs, spaces, separators and decimals are all rejected here.
                 if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out int value))
-                    throw new DataFormatException(source, line, ColumnNames[which], field + 1, null,
-                        ExpectedValue(which, shape), $"'{Shorten(raw)}'");
+                {
+                    // All digits but no int: too large, which the limit (or int's range) says better than "not an integer".
+                    bool tooLarge = !raw.IsEmpty && !raw.ContainsAnyExceptInRange('0', '9');
+                    string expected = tooLarge && which is EpisodeColumn or TColumn
+                        ? string.Create(CultureInfo.InvariantCulture, $"a non-negative integer of at most {int.MaxValue}")
+                        : tooLarge || shape is not null ? ExpectedValue(which, shape) : "a non-negative integer";
+                    throw new DataFormatException(source, line, ColumnNames[which], field + 1, null, expected, $"'{Shorten(raw)}'");
+                }
+                // Without an expected shape the documented limits apply, so that one huge value is reported
+                // here, at its line, before anything is sized by it.
                 int limit = which switch
                 {
-                    AgentColumn => shape?.Agents ?? int.MaxValue,
-                    ActionColumn => shape?.Actions ?? int.MaxValue,
+                    AgentColumn => shape?.Agents ?? GameShape.MaxAgents,
+                    ActionColumn => shape?.Actions ?? GameShape.MaxActions,
                     _ => int.MaxValue,
                 };
                 if (value >= limit)
@@ -278,6 +309,8 @@ public static class TrajectoryCsv
     {
         (AgentColumn, GameShape s) => string.Create(CultureInfo.InvariantCulture, $"an agent in 0..{s.Agents - 1} (the expected shape has {s.Agents} agents)"),
         (ActionColumn, GameShape s) => string.Create(CultureInfo.InvariantCulture, $"an action in 0..{s.Actions - 1} (the expected shape has {s.Actions} actions)"),
+        (AgentColumn, null) => string.Create(CultureInfo.InvariantCulture, $"an agent in 0..{GameShape.MaxAgents - 1} (games have at most {GameShape.MaxAgents} agents)"),
+        (ActionColumn, null) => string.Create(CultureInfo.InvariantCulture, $"an action in 0..{GameShape.MaxActions - 1} (games have at most {GameShape.MaxActions} actions)"),
         _ => "a non-negative integer",
     };
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Diml.Data;
+using Diml.IO;
 
 namespace Diml.Fitting;
 
@@ -14,48 +15,54 @@ public static class ModelFile
     /// <summary>The value of the <c>format</c> member that marks a Diml model file.</summary>
     public const string FormatName = "diml-model";
 
-    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> atomically.</summary>
+    /// <summary>
+    /// Writes <paramref name="model"/> to <paramref name="path"/> atomically (creating missing folders). Refuses a
+    /// model whose parameters are not all finite: such a file could only mislead.
+    /// </summary>
     public static void Save(string path, SavedModel model)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        CheckWritable(model);
+        AtomicFile.Write(path, stream => WriteTo(stream, model), createDirectory: true);
+    }
+
+    /// <summary>Writes <paramref name="model"/> as JSON to <paramref name="stream"/> (for standard output); the stream is left open.</summary>
+    public static void Write(Stream stream, SavedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        CheckWritable(model);
+        WriteTo(stream, model);
+    }
+
+    private static void CheckWritable(SavedModel model)
+    {
         ArgumentNullException.ThrowIfNull(model);
         if (model.Parameters.Length != model.Layout.TotalLength)
             ThrowHelper.Argument(nameof(model), $"{model.Layout.TotalLength} parameter values for layout {model.Layout}", model.Parameters.Length);
-
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-                    Write(writer, model);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        for (int j = 0; j < model.Parameters.Length; j++)
+            if (!float.IsFinite(model.Parameters[j]))
+                ThrowHelper.Argument(nameof(model), "finite parameter values", string.Create(CultureInfo.InvariantCulture, $"{model.Parameters[j]} at index {j}"));
     }
 
-    /// <summary>Reads the model file at <paramref name="path"/> without checking it against a mechanism.</summary>
+    private static void WriteTo(Stream stream, SavedModel model)
+    {
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        Write(writer, model);
+    }
+
+    /// <summary>
+    /// Reads the model file at <paramref name="path"/> without checking it against a mechanism. Every member is
+    /// checked (types, ranges, finite values, the count against the values, no duplicate or unknown members); a
+    /// problem is a <see cref="ModelFileException"/> naming the JSON path, what was expected and what was found.
+    /// </summary>
+    /// <exception cref="ModelFileException">The file is not a valid model file.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
     public static SavedModel Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.OpenRead(path);
-        using var document = JsonDocument.Parse(stream);
-        try
-        {
-            return Parse(document.RootElement, path);
-        }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw new InvalidDataException($"{path}: not a valid Diml model file ({e.Message}).", e);
-        }
+        var fields = new JsonFields(path);
+        using var document = fields.Parse();
+        return Parse(fields, document.RootElement);
     }
 
     /// <summary>
@@ -68,20 +75,27 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(mechanism);
         var model = Read(path);
         if (model.MechanismType != mechanism.ModelName)
-            throw new InvalidDataException($"{path}: the model is of mechanism type '{model.MechanismType}'; expected '{mechanism.ModelName}'.");
+            throw new ModelFileException(path, "$.mechanism.type", $"mechanism type '{mechanism.ModelName}'", $"'{model.MechanismType}'");
         if (model.Form != mechanism.Form)
-            throw new InvalidDataException($"{path}: the model has payoff form {model.Form}; expected {mechanism.Form}.");
+            throw new ModelFileException(path, "$.mechanism.form", $"payoff form {mechanism.Form}", model.Form.ToString());
         if (model.Shape != shape)
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"{path}: the model is for a game of {model.Shape.Agents} agents × {model.Shape.Actions} actions; expected {shape.Agents} agents × {shape.Actions} actions."));
-        var expected = mechanism.Layout;
-        bool sameLayout = expected.Blocks.Count == model.Layout.Blocks.Count;
-        for (int j = 0; sameLayout && j < expected.Blocks.Count; j++)
-            sameLayout = expected.Blocks[j] == model.Layout.Blocks[j];
-        if (!sameLayout)
-            throw new InvalidDataException($"{path}: the model's parameter layout is [{model.Layout}]; expected [{expected}].");
+            throw new ModelFileException(path, "$.game", string.Create(CultureInfo.InvariantCulture, $"a game of {shape.Agents} agents × {shape.Actions} actions"),
+                string.Create(CultureInfo.InvariantCulture, $"a model for a game of {model.Shape.Agents} agents × {model.Shape.Actions} actions"));
+        if (!SameLayout(mechanism.Layout, model.Layout))
+            throw new ModelFileException(path, "$.parameters.layout", $"[{mechanism.Layout}]", $"[{model.Layout}]");
         mechanism.WriteParameters(model.Parameters);
         return model;
+    }
+
+    /// <summary>Whether two layouts have the same blocks in the same order.</summary>
+    public static bool SameLayout(ParameterLayout a, ParameterLayout b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Blocks.Count != b.Blocks.Count) return false;
+        for (int j = 0; j < a.Blocks.Count; j++)
+            if (a.Blocks[j] != b.Blocks[j]) return false;
+        return true;
     }
 
     private static void Write(Utf8JsonWriter w, SavedModel model)
@@ -122,87 +136,158 @@ public static class ModelFile
         foreach (var (name, value) in model.LearnerHyperparameters.OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteNumber(name, value);
         w.WriteEndObject();
         w.WriteEndObject();
-        if (model.Training is { } t)
-        {
-            w.WriteStartObject("training");
-            w.WriteNumber("epochs", t.Epochs);
-            w.WriteNumber("batchSize", t.BatchSize);
-            w.WriteNumber("window", t.Window);
-            w.WriteString("windowMode", t.WindowMode.ToString());
-            w.WriteNumber("learningRate", t.LearningRate);
-            w.WriteNumber("beta1", t.Beta1);
-            w.WriteNumber("beta2", t.Beta2);
-            w.WriteNumber("epsilon", t.Epsilon);
-            w.WriteNumber("weightDecay", t.WeightDecay);
-            w.WriteNumber("clipNorm", t.ClipNorm);
-            w.WriteNumber("lambda", t.Lambda);
-            w.WriteNumber("regularizerSampleCap", t.RegularizerSampleCap);
-            w.WriteNumber("seed", t.Seed);
-            w.WriteNumber("threads", t.Threads);
-            w.WriteEndObject();
-        }
+        if (model.Training is { } t) WriteTraining(w, "training", t);
         if (model.DataFingerprint is { } fingerprint) w.WriteString("dataFingerprint", fingerprint);
         w.WriteEndObject();
     }
 
-    private static SavedModel Parse(JsonElement root, string path)
+    private static SavedModel Parse(JsonFields f, JsonElement rootElement)
     {
-        string format = root.GetProperty("format").GetString() ?? "";
-        if (format != FormatName)
-            throw new InvalidDataException($"{path}: the format is '{format}'; expected '{FormatName}'.");
-        int version = root.GetProperty("formatVersion").GetInt32();
-        if (version != SavedModel.CurrentFormatVersion)
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"{path}: format version {version} is not supported; expected {SavedModel.CurrentFormatVersion}."));
+        const string root = "$";
+        var top = f.Object(rootElement, root, "format", "formatVersion", "mechanism", "game", "parameters", "learner", "training", "dataFingerprint");
+        string format = f.String(f.Required(top, root, "format"), "$.format", allowEmpty: true);
+        if (format != FormatName) throw f.Error("$.format", $"'{FormatName}'", $"'{format}'");
+        var versionElement = f.Required(top, root, "formatVersion");
+        if (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out int version) || version != SavedModel.CurrentFormatVersion)
+            throw f.Error("$.formatVersion", string.Create(CultureInfo.InvariantCulture, $"format version {SavedModel.CurrentFormatVersion} (this build reads no other)"),
+                JsonFields.Describe(versionElement));
 
-        var mechanism = root.GetProperty("mechanism");
-        string type = mechanism.GetProperty("type").GetString() ?? "";
-        var form = Enum.Parse<PayoffForm>(mechanism.GetProperty("form").GetString() ?? "", ignoreCase: false);
-        var game = root.GetProperty("game");
-        var shape = new GameShape(game.GetProperty("agents").GetInt32(), game.GetProperty("actions").GetInt32());
+        var mechanism = f.Object(f.Required(top, root, "mechanism"), "$.mechanism", "type", "form");
+        string type = f.String(f.Required(mechanism, "$.mechanism", "type"), "$.mechanism.type");
+        var form = f.Enum<PayoffForm>(f.Required(mechanism, "$.mechanism", "form"), "$.mechanism.form");
+        var game = f.Object(f.Required(top, root, "game"), "$.game", "agents", "actions");
+        var shape = new GameShape(
+            f.Int(f.Required(game, "$.game", "agents"), "$.game.agents", 1, GameShape.MaxAgents),
+            f.Int(f.Required(game, "$.game", "actions"), "$.game.actions", 2, GameShape.MaxActions));
 
-        var parameters = root.GetProperty("parameters");
+        var (layout, values) = ParseParameters(f, f.Required(top, root, "parameters"));
+        var (learnerName, hyperparameters) = ParseLearner(f, f.Required(top, root, "learner"));
+        FitOptions? training = top.TryGetValue("training", out var t) ? ParseTraining(f, t, "$.training") : null;
+        string? fingerprint = top.TryGetValue("dataFingerprint", out var fp) ? f.String(fp, "$.dataFingerprint") : null;
+        return new SavedModel(type, form, shape, layout, values, learnerName, hyperparameters, training, fingerprint);
+    }
+
+    private static (ParameterLayout Layout, float[] Values) ParseParameters(JsonFields f, JsonElement element)
+    {
+        const string at = "$.parameters";
+        var parameters = f.Object(element, at, "count", "layout", "values");
+        int count = f.Int(f.Required(parameters, at, "count"), "$.parameters.count", 0, Array.MaxLength);
+        var layoutArray = f.Array(f.Required(parameters, at, "layout"), "$.parameters.layout");
         var blocks = new List<ParameterBlock>();
-        foreach (var block in parameters.GetProperty("layout").EnumerateArray())
-            blocks.Add(new ParameterBlock(block.GetProperty("name").GetString() ?? "", block.GetProperty("rank").GetInt32(),
-                block.GetProperty("rows").GetInt32(), block.GetProperty("cols").GetInt32(), block.GetProperty("offset").GetInt32()));
-        var layout = new ParameterLayout(blocks);
-        var valuesElement = parameters.GetProperty("values");
-        var values = new float[valuesElement.GetArrayLength()];
-        int j = 0;
-        foreach (var value in valuesElement.EnumerateArray()) values[j++] = value.GetSingle();
-        if (values.Length != layout.TotalLength)
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"{path}: {values.Length} parameter values for a layout of {layout.TotalLength}; expected them to match."));
-
-        var learner = root.GetProperty("learner");
-        var hyperparameters = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        foreach (var property in learner.GetProperty("hyperparameters").EnumerateObject())
-            hyperparameters[property.Name] = property.Value.GetDouble();
-
-        FitOptions? training = null;
-        if (root.TryGetProperty("training", out var t))
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        long offset = 0;
+        int index = 0;
+        foreach (var blockElement in layoutArray.EnumerateArray())
         {
-            training = new FitOptions
-            {
-                Epochs = t.GetProperty("epochs").GetInt32(),
-                BatchSize = t.GetProperty("batchSize").GetInt32(),
-                Window = t.GetProperty("window").GetInt32(),
-                WindowMode = Enum.Parse<WindowMode>(t.GetProperty("windowMode").GetString() ?? ""),
-                LearningRate = t.GetProperty("learningRate").GetDouble(),
-                Beta1 = t.GetProperty("beta1").GetDouble(),
-                Beta2 = t.GetProperty("beta2").GetDouble(),
-                Epsilon = t.GetProperty("epsilon").GetDouble(),
-                WeightDecay = t.GetProperty("weightDecay").GetDouble(),
-                ClipNorm = t.GetProperty("clipNorm").GetDouble(),
-                Lambda = t.GetProperty("lambda").GetDouble(),
-                RegularizerSampleCap = t.GetProperty("regularizerSampleCap").GetInt32(),
-                Seed = t.GetProperty("seed").GetUInt64(),
-                Threads = t.GetProperty("threads").GetInt32(),
-            };
+            string path = JsonFields.Index("$.parameters.layout", index++);
+            var block = f.Object(blockElement, path, "name", "rank", "rows", "cols", "offset");
+            string name = f.String(f.Required(block, path, "name"), path + ".name");
+            if (!names.Add(name)) throw f.Error(path + ".name", "a name used by no other block", $"'{name}' a second time");
+            int rank = f.Int(f.Required(block, path, "rank"), path + ".rank", 0, 2);
+            int rows = f.Int(f.Required(block, path, "rows"), path + ".rows", 1, Array.MaxLength);
+            int cols = f.Int(f.Required(block, path, "cols"), path + ".cols", 1, Array.MaxLength);
+            if (rank == 0 && rows != 1) throw f.Error(path + ".rows", "1 for a scalar (rank 0)", rows.ToString(CultureInfo.InvariantCulture));
+            if (rank < 2 && cols != 1) throw f.Error(path + ".cols", "1 for rank " + rank.ToString(CultureInfo.InvariantCulture), cols.ToString(CultureInfo.InvariantCulture));
+            int blockOffset = f.Int(f.Required(block, path, "offset"), path + ".offset", 0, Array.MaxLength);
+            if (blockOffset != offset)
+                throw f.Error(path + ".offset", string.Create(CultureInfo.InvariantCulture, $"{offset} (blocks are contiguous, in order)"),
+                    blockOffset.ToString(CultureInfo.InvariantCulture));
+            offset += (long)rows * cols;
+            if (offset > Array.MaxLength)
+                throw f.Error(path, string.Create(CultureInfo.InvariantCulture, $"a layout of at most {Array.MaxLength:N0} values"), "more");
+            blocks.Add(new ParameterBlock(name, rank, rows, cols, blockOffset));
         }
-        string? fingerprint = root.TryGetProperty("dataFingerprint", out var f) ? f.GetString() : null;
-        return new SavedModel(type, form, shape, layout, values, learner.GetProperty("name").GetString() ?? "",
-            hyperparameters, training, fingerprint);
+        if (count != offset)
+            throw f.Error("$.parameters.count", string.Create(CultureInfo.InvariantCulture, $"{offset}, the length of the layout"), count.ToString(CultureInfo.InvariantCulture));
+        var valuesArray = f.Array(f.Required(parameters, at, "values"), "$.parameters.values");
+        int length = valuesArray.GetArrayLength();
+        if (length != count)
+            throw f.Error("$.parameters.values", string.Create(CultureInfo.InvariantCulture, $"{count} values (the count)"),
+                string.Create(CultureInfo.InvariantCulture, $"{length}"));
+        var values = new float[length];
+        int j = 0;
+        foreach (var value in valuesArray.EnumerateArray())
+        {
+            values[j] = f.Float(value, JsonFields.Index("$.parameters.values", j));
+            j++;
+        }
+        return (new ParameterLayout(blocks), values);
+    }
+
+    private static (string Name, SortedDictionary<string, double> Hyperparameters) ParseLearner(JsonFields f, JsonElement element)
+    {
+        const string at = "$.learner";
+        var learner = f.Object(element, at, "name", "hyperparameters");
+        string name = f.String(f.Required(learner, at, "name"), "$.learner.name");
+        var hyperElement = f.Required(learner, at, "hyperparameters");
+        if (hyperElement.ValueKind != JsonValueKind.Object) throw f.Error("$.learner.hyperparameters", "an object", JsonFields.Describe(hyperElement));
+        var hyperparameters = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var property in hyperElement.EnumerateObject())
+        {
+            string path = JsonFields.Member("$.learner.hyperparameters", property.Name);
+            double value = f.Double(property.Value, path);
+            if (!hyperparameters.TryAdd(property.Name, value)) throw f.Error(path, $"'{property.Name}' once", "it a second time");
+        }
+        return (name, hyperparameters);
+    }
+
+    /// <summary>Reads the fit settings written by <see cref="WriteTraining"/>; shared with the checkpoint reader.</summary>
+    internal static FitOptions ParseTraining(JsonFields f, JsonElement element, string at)
+    {
+        var t = f.Object(element, at, TrainingNames);
+        string P(string name) => JsonFields.Member(at, name);
+        JsonElement R(string name) => f.Required(t, at, name);
+        var options = new FitOptions
+        {
+            Epochs = f.Int(R("epochs"), P("epochs"), 1, int.MaxValue),
+            BatchSize = f.Int(R("batchSize"), P("batchSize"), 1, int.MaxValue),
+            Window = f.Int(R("window"), P("window"), 2, int.MaxValue),
+            WindowMode = f.Enum<WindowMode>(R("windowMode"), P("windowMode")),
+            LearningRate = f.Double(R("learningRate"), P("learningRate")),
+            Beta1 = f.Double(R("beta1"), P("beta1")),
+            Beta2 = f.Double(R("beta2"), P("beta2")),
+            Epsilon = f.Double(R("epsilon"), P("epsilon")),
+            WeightDecay = f.Double(R("weightDecay"), P("weightDecay")),
+            ClipNorm = f.Double(R("clipNorm"), P("clipNorm")),
+            Lambda = f.Double(R("lambda"), P("lambda")),
+            RegularizerSampleCap = f.Int(R("regularizerSampleCap"), P("regularizerSampleCap"), 0, int.MaxValue),
+            Seed = f.ULong(R("seed"), P("seed")),
+            Threads = f.Int(R("threads"), P("threads"), 1, int.MaxValue),
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            string name = e.ParamName is { Length: > 0 } p ? char.ToLowerInvariant(p[0]) + p[1..] : "";
+            throw f.Error(P(name), e.Message.Split(": expected ", 2)[^1].Split("; found", 2)[0], e.ActualValue?.ToString() ?? "another value");
+        }
+        return options;
+    }
+
+    private static readonly string[] TrainingNames =
+        ["epochs", "batchSize", "window", "windowMode", "learningRate", "beta1", "beta2", "epsilon", "weightDecay", "clipNorm", "lambda",
+         "regularizerSampleCap", "seed", "threads"];
+
+    /// <summary>Writes the fit settings as the <c>training</c> object; shared with the checkpoint writer.</summary>
+    internal static void WriteTraining(Utf8JsonWriter w, string name, FitOptions t)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("epochs", t.Epochs);
+        w.WriteNumber("batchSize", t.BatchSize);
+        w.WriteNumber("window", t.Window);
+        w.WriteString("windowMode", t.WindowMode.ToString());
+        w.WriteNumber("learningRate", t.LearningRate);
+        w.WriteNumber("beta1", t.Beta1);
+        w.WriteNumber("beta2", t.Beta2);
+        w.WriteNumber("epsilon", t.Epsilon);
+        w.WriteNumber("weightDecay", t.WeightDecay);
+        w.WriteNumber("clipNorm", t.ClipNorm);
+        w.WriteNumber("lambda", t.Lambda);
+        w.WriteNumber("regularizerSampleCap", t.RegularizerSampleCap);
+        w.WriteNumber("seed", t.Seed);
+        w.WriteNumber("threads", t.Threads);
+        w.WriteEndObject();
     }
 }
