@@ -40,6 +40,17 @@ public sealed class AdamOptimizer
     /// <summary>Second-moment estimates (exp_avg_sq).</summary>
     public ReadOnlySpan<float> SecondMoment => _v;
 
+    /// <summary>Restores the state saved from <see cref="StepCount"/>, <see cref="FirstMoment"/> and <see cref="SecondMoment"/> (checkpoints).</summary>
+    public void Restore(int stepCount, ReadOnlySpan<float> firstMoment, ReadOnlySpan<float> secondMoment)
+    {
+        if (stepCount < 0) ThrowHelper.ArgumentOutOfRange(nameof(stepCount), "a count ≥ 0", stepCount);
+        if (firstMoment.Length != _m.Length) ThrowHelper.Argument(nameof(firstMoment), $"{_m.Length} entries", firstMoment.Length);
+        if (secondMoment.Length != _v.Length) ThrowHelper.Argument(nameof(secondMoment), $"{_v.Length} entries", secondMoment.Length);
+        StepCount = stepCount;
+        firstMoment.CopyTo(_m);
+        secondMoment.CopyTo(_v);
+    }
+
     /// <summary>
     /// Takes one step: updates <paramref name="parameters"/> in place from <paramref name="gradient"/> (which
     /// is left unchanged; the weight-decay term is added on the fly).

@@ -24,9 +24,15 @@ public sealed class FitSession : IDisposable
     private readonly FitOptions _options;
     private readonly MinibatchObjective<float> _objective;
     private readonly AdamOptimizer _adam;
-    private readonly float[] _parameters, _lastGood, _gradient;
+    private readonly float[] _parameters, _lastGood, _gradient, _best;
     private readonly int[] _order;
     private SplitMix64 _random;
+
+    // The epoch in progress, so that a fit can stop between two minibatches and continue bit-identically.
+    private bool _inEpoch;
+    private int _nextEpisode, _epochMinibatches;
+    private double _epochLossSum, _epochSeconds;
+    private double _bestLoss = double.PositiveInfinity;
 
     /// <summary>Prepares a fit of <paramref name="mechanism"/> under <paramref name="rule"/> to <paramref name="training"/> from <paramref name="initialParameters"/>.</summary>
     public FitSession(IMechanism mechanism, ILearningRule rule, Trajectories training, FitOptions options, ReadOnlySpan<float> initialParameters)
@@ -52,6 +58,7 @@ public sealed class FitSession : IDisposable
         _parameters = initialParameters.ToArray();
         _lastGood = initialParameters.ToArray();
         _gradient = new float[p];
+        _best = initialParameters.ToArray();
         _order = new int[training.Episodes];
         for (int e = 0; e < _order.Length; e++) _order[e] = e;
         _random = new SplitMix64(options.Seed);
@@ -71,31 +78,64 @@ public sealed class FitSession : IDisposable
     /// <summary>The objective (for diagnostics such as the number of distinct queries of the last minibatch).</summary>
     public MinibatchObjective<float> Objective => _objective;
 
+    /// <summary>Test hook: called after every successful minibatch (to cancel a fit in the middle of an epoch).</summary>
+    internal Action? MinibatchCompleted { get; set; }
+
+    /// <summary>The epoch with the lowest mean training loss so far (0 before the first epoch).</summary>
+    public int BestEpoch { get; private set; }
+
+    /// <summary>The parameters at the end of <see cref="BestEpoch"/> (the initial ones before the first epoch).</summary>
+    public ReadOnlySpan<float> BestParameters => _best;
+
     /// <summary>
     /// Runs one epoch. If a loss or gradient is not finite the epoch stops there, the parameters stay at the
     /// last good values, <see cref="Failure"/> is set and the report's loss is NaN.
     /// </summary>
     public EpochReport RunEpoch()
     {
+        TryRunEpoch(CancellationToken.None, out var report);
+        return report;
+    }
+
+    /// <summary>
+    /// Runs the rest of the current epoch (or a new one), checking <paramref name="cancellationToken"/> before each
+    /// minibatch. Returns false, with the session stopped between two minibatches, when cancellation was requested:
+    /// <see cref="CaptureState"/> then saves it and a later <see cref="TryRunEpoch"/> (here or on a restored session)
+    /// continues the same epoch. Otherwise as <see cref="RunEpoch"/>. Allocates nothing.
+    /// </summary>
+    public bool TryRunEpoch(CancellationToken cancellationToken, out EpochReport report)
+    {
         if (Failure is not null) throw new InvalidOperationException($"The fit stopped at epoch {Failure.Epoch}: {Failure.Message}");
         long start = Stopwatch.GetTimestamp();
         int epoch = Epoch + 1;
         var order = _order.AsSpan();
-        for (int j = order.Length - 1; j > 0; j--)
+        if (!_inEpoch)
         {
-            int r = _random.NextInt(j + 1);
-            (order[j], order[r]) = (order[r], order[j]);
+            for (int j = order.Length - 1; j > 0; j--)
+            {
+                int r = _random.NextInt(j + 1);
+                (order[j], order[r]) = (order[r], order[j]);
+            }
+            _inEpoch = true;
+            _nextEpisode = 0;
+            _epochMinibatches = 0;
+            _epochLossSum = 0;
+            _epochSeconds = 0;
         }
 
         int steps = _training.Steps, window = _objective.Window;
-        double lossSum = 0;
-        int minibatches = 0;
-        for (int first = 0; first < order.Length; first += _options.BatchSize)
+        while (_nextEpisode < order.Length)
         {
-            var episodes = order.Slice(first, Math.Min(_options.BatchSize, order.Length - first));
+            if (cancellationToken.IsCancellationRequested)
+            {
+                _epochSeconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
+                report = default;
+                return false;
+            }
+            var episodes = order.Slice(_nextEpisode, Math.Min(_options.BatchSize, order.Length - _nextEpisode));
             int t0 = steps > window ? _random.NextInt(steps - window) : 0;
             ulong sampleSeed = _random.NextUInt64();
-            minibatches++;
+            int minibatch = _epochMinibatches + 1;
             var loss = _objective.Evaluate(_training, episodes, t0, _parameters, _gradient, sampleSeed);
             string? problem = !double.IsFinite(loss.Loss) ? "loss"
                 : !AllFinite(_gradient) ? "gradient" : null;
@@ -111,18 +151,89 @@ public sealed class FitSession : IDisposable
             {
                 _lastGood.AsSpan().CopyTo(_parameters);
                 string where = string.Create(CultureInfo.InvariantCulture,
-                    $"The {problem} became non-finite (NaN or ∞) at epoch {epoch}, minibatch {minibatches} (window start {t0}). ");
-                Failure = new FitFailure(epoch, minibatches, where +
+                    $"The {problem} became non-finite (NaN or ∞) at epoch {epoch}, minibatch {minibatch} (window start {t0}). ");
+                Failure = new FitFailure(epoch, minibatch, where +
                     "The parameters are kept at their last finite values. Usual remedies: lower the learning rate, clip the gradient " +
                     "more strongly (smaller clip norm), raise the regularizer λ, and check the data (actions in range, episodes long " +
                     "enough) and the learner's hyperparameters.");
                 Epoch = epoch;
-                return new EpochReport(epoch, _options.Epochs, double.NaN, Stopwatch.GetElapsedTime(start).TotalSeconds);
+                _inEpoch = false;
+                report = new EpochReport(epoch, _options.Epochs, double.NaN, _epochSeconds + Stopwatch.GetElapsedTime(start).TotalSeconds);
+                return true;
             }
-            lossSum += loss.Loss;
+            _epochLossSum += loss.Loss;
+            _epochMinibatches = minibatch;
+            _nextEpisode += episodes.Length;
+            MinibatchCompleted?.Invoke();
         }
         Epoch = epoch;
-        return new EpochReport(epoch, _options.Epochs, lossSum / minibatches, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        _inEpoch = false;
+        double meanLoss = _epochLossSum / _epochMinibatches;
+        if (meanLoss < _bestLoss)
+        {
+            _bestLoss = meanLoss;
+            BestEpoch = epoch;
+            _parameters.AsSpan().CopyTo(_best);
+        }
+        report = new EpochReport(epoch, _options.Epochs, meanLoss, _epochSeconds + Stopwatch.GetElapsedTime(start).TotalSeconds);
+        return true;
+    }
+
+    /// <summary>A copy of everything needed to continue this fit exactly (see <see cref="Restore"/>).</summary>
+    public FitSessionState CaptureState() => new()
+    {
+        Epoch = Epoch,
+        InEpoch = _inEpoch,
+        NextEpisode = _nextEpisode,
+        EpochLossSum = _epochLossSum,
+        EpochMinibatches = _epochMinibatches,
+        EpochSeconds = _epochSeconds,
+        RandomState = _random.State,
+        Order = (int[])_order.Clone(),
+        Parameters = (float[])_parameters.Clone(),
+        LastGood = (float[])_lastGood.Clone(),
+        AdamSteps = _adam.StepCount,
+        FirstMoment = _adam.FirstMoment.ToArray(),
+        SecondMoment = _adam.SecondMoment.ToArray(),
+        BestEpoch = BestEpoch,
+        BestLoss = _bestLoss,
+        BestParameters = (float[])_best.Clone(),
+    };
+
+    /// <summary>
+    /// Puts this session (built with the same mechanism, rule, data and options) in the state captured by
+    /// <see cref="CaptureState"/>; running on then gives bit-identical results to the session it came from.
+    /// </summary>
+    public void Restore(FitSessionState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (Failure is not null) throw new InvalidOperationException("A failed session cannot be restored.");
+        int p = _parameters.Length, e = _order.Length;
+        if (state.Parameters.Length != p || state.LastGood.Length != p || state.BestParameters.Length != p)
+            ThrowHelper.Argument(nameof(state), $"{p} parameters", state.Parameters.Length);
+        if (state.Order.Length != e) ThrowHelper.Argument(nameof(state), $"an order of {e} training episodes", state.Order.Length);
+        var seen = new bool[e];
+        foreach (int episode in state.Order)
+        {
+            if ((uint)episode >= (uint)e || seen[episode]) ThrowHelper.Argument(nameof(state), $"an order that is a permutation of 0..{e - 1}", episode);
+            seen[episode] = true;
+        }
+        if (state.Epoch < 0 || state.Epoch > _options.Epochs) ThrowHelper.ArgumentOutOfRange(nameof(state), $"an epoch in 0..{_options.Epochs}", state.Epoch);
+        if (state.NextEpisode < 0 || state.NextEpisode > e) ThrowHelper.ArgumentOutOfRange(nameof(state), $"a next episode in 0..{e}", state.NextEpisode);
+        state.Parameters.CopyTo(_parameters, 0);
+        state.LastGood.CopyTo(_lastGood, 0);
+        state.BestParameters.CopyTo(_best, 0);
+        state.Order.CopyTo(_order, 0);
+        _adam.Restore(state.AdamSteps, state.FirstMoment, state.SecondMoment);
+        _random = new SplitMix64(state.RandomState);
+        Epoch = state.Epoch;
+        _inEpoch = state.InEpoch;
+        _nextEpisode = state.NextEpisode;
+        _epochLossSum = state.EpochLossSum;
+        _epochMinibatches = state.EpochMinibatches;
+        _epochSeconds = state.EpochSeconds;
+        BestEpoch = state.BestEpoch;
+        _bestLoss = state.BestLoss;
     }
 
     /// <summary>

@@ -24,34 +24,99 @@ public sealed class Fitter
         _options = options;
     }
 
+    /// <summary>Test hook passed to the session (<see cref="FitSession.MinibatchCompleted"/>).</summary>
+    internal Action? MinibatchCompleted { get; init; }
+
+    /// <summary>When set, checkpoints are saved as it says, so that a stopped fit can be resumed (<see cref="Resume"/>).</summary>
+    public FitCheckpointing? Checkpointing { get; init; }
+
     /// <summary>
     /// Fits from the mechanism's current parameters and writes the result back into it
     /// (<see cref="IDifferentiableModel.WriteParameters"/>). <paramref name="progress"/> hears of every epoch.
+    /// Cancelling <paramref name="cancellationToken"/> stops the fit after the minibatch in progress; with
+    /// <see cref="Checkpointing"/>, a checkpoint is then saved (<see cref="FitResult.CheckpointPath"/>).
     /// </summary>
     public FitResult Fit(Trajectories training, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         var initial = new float[_mechanism.Layout.TotalLength];
         _mechanism.ReadParameters(initial);
-        var result = Fit(training, initial, progress, cancellationToken);
+        var result = Run(training, initial, null, progress, cancellationToken);
         _mechanism.WriteParameters(result.Parameters);
         return result;
     }
 
     /// <summary>Fits from <paramref name="initialParameters"/>; the mechanism's own fields are not touched.</summary>
     public FitResult Fit(Trajectories training, ReadOnlySpan<float> initialParameters, IProgress<EpochReport>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        Run(training, initialParameters, null, progress, cancellationToken);
+
+    /// <summary>
+    /// Continues the fit saved in <paramref name="checkpoint"/> (read from <paramref name="checkpointPath"/>) and
+    /// writes the result into the mechanism. The result — parameters, curve losses, best epoch — is bit-identical
+    /// to a fit that was never stopped. <paramref name="initialParameters"/> are the ones the original fit started
+    /// from (they are compared, not used). Throws <see cref="CheckpointMismatchException"/> naming every setting
+    /// that differs (the thread count may).
+    /// </summary>
+    public FitResult Resume(Trajectories training, ReadOnlySpan<float> initialParameters, FitCheckpoint checkpoint, string checkpointPath,
+        IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
-        using var session = new FitSession(_mechanism, _rule, training, _options, initialParameters);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(training);
+        var differences = checkpoint.Differences(_options, _mechanism, _rule, training, initialParameters, Checkpointing?.Settings);
+        if (differences.Count > 0) throw new CheckpointMismatchException(checkpointPath, differences);
+        var result = Run(training, initialParameters, checkpoint, progress, cancellationToken);
+        _mechanism.WriteParameters(result.Parameters);
+        return result;
+    }
+
+    private FitResult Run(Trajectories training, ReadOnlySpan<float> initialParameters, FitCheckpoint? resume, IProgress<EpochReport>? progress,
+        CancellationToken cancellationToken)
+    {
+        using var session = new FitSession(_mechanism, _rule, training, _options, initialParameters) { MinibatchCompleted = MinibatchCompleted };
         var curve = new List<EpochReport>(_options.Epochs);
-        bool cancelled = false;
-        for (int epoch = 0; epoch < _options.Epochs; epoch++)
+        if (resume is not null)
         {
-            if (cancellationToken.IsCancellationRequested) { cancelled = true; break; }
-            var report = session.RunEpoch();
+            session.Restore(resume.State);
+            curve.AddRange(resume.Curve);
+        }
+        var identity = Checkpointing is null ? default : FitCheckpoint.Describe(_mechanism, _rule, initialParameters);
+        string? fingerprint = Checkpointing is null ? null : training.Fingerprint();
+        void Save()
+        {
+            new FitCheckpoint
+            {
+                Options = _options,
+                MechanismType = _mechanism.ModelName,
+                Layout = identity.Layout,
+                Learner = identity.Learner,
+                DataFingerprint = fingerprint!,
+                InitialParameters = identity.Initial,
+                Settings = Checkpointing!.Settings ?? new Dictionary<string, string>(),
+                Curve = curve.ToArray(),
+                State = session.CaptureState(),
+            }.Save(Checkpointing.Path);
+        }
+
+        bool cancelled = false;
+        while (session.Epoch < _options.Epochs)
+        {
+            if (!session.TryRunEpoch(cancellationToken, out var report)) { cancelled = true; break; }
             if (session.Failure is not null) break;
             curve.Add(report);
             progress?.Report(report);
+            if (Checkpointing is { } c && session.Epoch % Math.Max(1, c.EveryEpochs) == 0 && session.Epoch < _options.Epochs) Save();
         }
-        return new FitResult(session.Parameters.ToArray(), curve, session.Failure, cancelled);
+        string? checkpointPath = null;
+        if (cancelled && Checkpointing is not null)
+        {
+            Save();
+            checkpointPath = Checkpointing.Path;
+        }
+        return new FitResult(session.Parameters.ToArray(), curve, session.Failure, cancelled)
+        {
+            BestEpoch = session.BestEpoch,
+            BestParameters = session.BestParameters.ToArray(),
+            CheckpointPath = checkpointPath,
+        };
     }
 }

@@ -12,8 +12,11 @@ public struct SplitMix64
     private const ulong Gamma = 0x9E3779B97F4A7C15UL;
     private ulong _state;
 
-    /// <summary>A generator started at <paramref name="seed"/>.</summary>
+    /// <summary>A generator started at <paramref name="seed"/> (or restored at a saved <see cref="State"/>).</summary>
     public SplitMix64(ulong seed) => _state = seed;
+
+    /// <summary>The whole state: <c>new SplitMix64(State)</c> continues the same sequence (fit checkpoints save it).</summary>
+    public readonly ulong State => _state;
 
     /// <summary>
     /// The generator of stream <paramref name="stream"/> (e.g. an episode) under <paramref name="seed"/>.
