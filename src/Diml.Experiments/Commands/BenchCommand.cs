@@ -37,12 +37,12 @@ internal static class BenchCommand
                     }, JsonOptions));
                 return ExitCodes.Success;
             }
-            var table = new Table().AddColumns("case", "seconds", "bytes allocated", "threads", "reference (2-core CPU)", "speed-up");
+            var table = CliTables.Create(console, "case", "seconds", "bytes allocated", "threads", "reference (2-core CPU)", "speed-up");
             foreach (var c in cases)
                 table.AddRow(new Text(c.Case), new Text(c.SecondsPerEpoch.ToString("F4", CultureInfo.InvariantCulture)),
                     new Text(c.BytesPerEpoch.ToString(CultureInfo.InvariantCulture)), new Text(c.Threads.ToString(CultureInfo.InvariantCulture)),
-                    new Text(c.ReferenceSeconds is { } r ? r.ToString("G4", CultureInfo.InvariantCulture) + " s" : "—"),
-                    new Text(c.ReferenceSeconds is { } s ? (s / c.SecondsPerEpoch).ToString("F0", CultureInfo.InvariantCulture) + "x" : "—"));
+                    new Text(c.ReferenceSeconds is { } r ? r.ToString("G4", CultureInfo.InvariantCulture) + " s" : CliTables.None(console)),
+                    new Text(c.ReferenceSeconds is { } s ? (s / c.SecondsPerEpoch).ToString("F0", CultureInfo.InvariantCulture) + "x" : CliTables.None(console)));
             console.Out.Write(table);
             return ExitCodes.Success;
         });

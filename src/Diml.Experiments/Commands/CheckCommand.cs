@@ -28,7 +28,7 @@ internal static class CheckCommand
         {
             int s = parse.GetValue(seed);
             var reports = ProgressDisplay.Status(console, "running the gradient self-checks", () => Run(s));
-            var table = new Table().AddColumns("name", "coordinates", "max relative error", "float vs double", "ok");
+            var table = CliTables.Create(console, "name", "coordinates", "max relative error", "float vs double", "ok");
             foreach (var r in reports)
                 table.AddRow(new Text(r.Name), new Text(r.Coordinates.ToString(CultureInfo.InvariantCulture)),
                     new Text(r.MaxRelativeError.ToString("E2", CultureInfo.InvariantCulture)),

@@ -9,8 +9,9 @@ namespace Diml.Experiments.Commands;
 /// </summary>
 public sealed class CliConsole
 {
-    private CliConsole(IAnsiConsole output, IAnsiConsole progress, TextWriter outputWriter, TextWriter error)
+    private CliConsole(IAnsiConsole output, IAnsiConsole progress, TextWriter outputWriter, TextWriter error, bool outputIsTerminal = false)
     {
+        OutputIsTerminal = outputIsTerminal;
         Out = output;
         Progress = progress;
         OutWriter = outputWriter;
@@ -29,6 +30,9 @@ public sealed class CliConsole
     /// <summary>Whether progress can redraw in place (an interactive terminal); otherwise it is written as plain lines.</summary>
     public bool InteractiveProgress => Progress.Profile.Capabilities.Interactive;
 
+    /// <summary>Whether standard output is a terminal; otherwise tables are drawn in plain ASCII for files and pipes.</summary>
+    public bool OutputIsTerminal { get; }
+
     /// <summary>Error lines (standard error).</summary>
     public TextWriter Error { get; }
 
@@ -39,7 +43,7 @@ public sealed class CliConsole
         var progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         // Redirected output has no width; Spectre would assume 80 columns and wrap tables into files.
         if (Console.IsOutputRedirected) output.Profile.Width = RedirectedWidth;
-        return new CliConsole(output, progress, Console.Out, Console.Error);
+        return new CliConsole(output, progress, Console.Out, Console.Error, !Console.IsOutputRedirected);
     }
 
     /// <summary>Plain text to <paramref name="output"/> and <paramref name="error"/>: no colours, no redrawing, 160 columns.</summary>

@@ -38,61 +38,85 @@ internal static class CliFiles
         return data;
     }
 
-    /// <summary>Reads a model file given by <paramref name="option"/>.</summary>
+    /// <summary>Reads a model file given by <paramref name="option"/>; problems are <see cref="ModelFileException"/>s naming the JSON path.</summary>
     public static SavedModel ReadModel(string path, string option)
     {
         if (Directory.Exists(path)) throw CliException.Input($"{option}: expected a model file, found a directory '{path}'.");
         if (!File.Exists(path)) throw CliException.Input($"{option}: expected an existing model file, found no file '{path}'.");
-        try
-        {
-            return ModelFile.Read(path);
-        }
-        catch (JsonException e)
-        {
-            string where = e.LineNumber is long line
-                ? string.Create(CultureInfo.InvariantCulture, $", line {line + 1}, byte {e.BytePositionInLine + 1}")
-                : "";
-            throw CliException.Input($"{path}{where}: expected a Diml model file (JSON), found text that is not valid JSON.");
-        }
+        return ModelFile.Read(path);
     }
+
+    /// <summary>The path that means standard output, where a command writes one file there.</summary>
+    public const string StandardOutput = "-";
 
     /// <summary>
-    /// Checks that <paramref name="path"/> (given by <paramref name="option"/>) can be a file and creates its folder,
-    /// before any work starts, so a long run does not fail at the end on a bad path.
+    /// Checks, before any work, every output location of a command and that no two of its files are the same file
+    /// (<see cref="FilePlan"/>); <c>-</c> (standard output) is exempt, but at most one output may use it.
     /// </summary>
-    public static string PrepareOutput(string path, string option)
+    public static void CheckFiles(params FileArgument?[] files)
     {
-        if (string.IsNullOrWhiteSpace(path)) throw CliException.Usage($"{option}: expected a file path, found an empty value.");
-        string full;
-        try
-        {
-            full = Path.GetFullPath(path);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            throw CliException.Usage($"{option}: expected a valid file path, found '{path}'.");
-        }
-        if (Directory.Exists(full)) throw CliException.Usage($"{option}: expected a file path, found a directory '{path}'.");
-        string? folder = Path.GetDirectoryName(full);
-        if (folder is not null && !Directory.Exists(folder))
-        {
-            if (File.Exists(folder)) throw CliException.Usage($"{option}: expected a path in a folder, found that '{folder}' is a file.");
-            Directory.CreateDirectory(folder);
-        }
-        return path;
+        var given = files.OfType<FileArgument>().ToArray();
+        var toStdout = given.Where(f => f.Role == FileRole.Output && f.Path == StandardOutput).ToArray();
+        if (toStdout.Length > 1)
+            throw CliException.Usage($"{toStdout[1].Argument}: expected at most one output on standard output ('-'), found {toStdout[0].Argument} - and {toStdout[1].Argument} -.");
+        if (given.FirstOrDefault(f => f.Role == FileRole.Input && f.Path == StandardOutput) is { } input)
+            throw CliException.Usage($"{input.Argument}: expected a file to read, found '-' (standard input is not supported).");
+        FilePlan.Check(given.Where(f => f.Path != StandardOutput).ToArray());
     }
 
-    /// <summary>Writes a text file atomically, UTF-8 without BOM and <c>\n</c> line ends.</summary>
-    public static void WriteText(string path, Action<TextWriter> write) =>
+    /// <summary>An output argument, or null when the option was not given.</summary>
+    public static FileArgument? Output(string option, string? path) => path is null ? null : new FileArgument(option, path, FileRole.Output);
+
+    /// <summary>An input argument.</summary>
+    public static FileArgument Input(string option, string path) => new(option, path, FileRole.Input);
+
+    /// <summary>Writes a text file atomically (UTF-8 without BOM, <c>\n</c> line ends), or to standard output for <c>-</c>.</summary>
+    public static void WriteText(string path, CliConsole console, Action<TextWriter> write)
+    {
+        if (path == StandardOutput)
+        {
+            write(console.OutWriter);
+            console.OutWriter.Flush();
+            return;
+        }
         AtomicFile.Write(path, stream =>
         {
             using var writer = new StreamWriter(stream, AtomicFile.Utf8NoBom, bufferSize: 1 << 16, leaveOpen: true) { NewLine = "\n" };
             write(writer);
-        });
+        }, createDirectory: true);
+    }
+
+    /// <summary>Writes a model file atomically, or to standard output for <c>-</c>.</summary>
+    public static void WriteModel(string path, CliConsole console, SavedModel model)
+    {
+        if (path != StandardOutput)
+        {
+            ModelFile.Save(path, model);
+            return;
+        }
+        using var buffer = new MemoryStream();
+        ModelFile.Write(buffer, model);
+        console.OutWriter.WriteLine(AtomicFile.Utf8NoBom.GetString(buffer.ToArray()));
+        console.OutWriter.Flush();
+    }
+
+    /// <summary>Writes trajectories as CSV atomically, or to standard output for <c>-</c>.</summary>
+    public static void WriteTrajectories(string path, CliConsole console, Trajectories data)
+    {
+        if (path == StandardOutput)
+        {
+            TrajectoryCsv.Write(console.OutWriter, data);
+            console.OutWriter.Flush();
+            return;
+        }
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        TrajectoryCsv.Write(path, data);
+    }
 
     /// <summary>A number in the invariant culture, shortest round-trip form.</summary>
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>Collapses a message to one line.</summary>
-    public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+    public static string OneLine(string message) => MessageText.Escape(message.ReplaceLineEndings(" ").Trim());
 }

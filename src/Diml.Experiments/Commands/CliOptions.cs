@@ -11,20 +11,20 @@ namespace Diml.Experiments.Commands;
 internal static class CliOptions
 {
     /// <summary>An integer option with a default, at least <paramref name="minimum"/>.</summary>
-    public static Option<int> Int(string name, string description, int defaultValue, int minimum = 1, string? expected = null)
+    public static Option<int> Int(string name, string description, int defaultValue, int minimum = 1, string? expected = null, int maximum = int.MaxValue)
         => new(name)
         {
             Description = description,
             DefaultValueFactory = _ => defaultValue,
-            CustomParser = result => ParseInt(result, name, minimum, expected) ?? 0,
+            CustomParser = result => ParseInt(result, name, minimum, expected, maximum) ?? 0,
         };
 
     /// <summary>An optional integer option (null when absent), at least <paramref name="minimum"/>.</summary>
-    public static Option<int?> OptionalInt(string name, string description, int minimum = 1, string? expected = null)
+    public static Option<int?> OptionalInt(string name, string description, int minimum = 1, string? expected = null, int maximum = int.MaxValue)
         => new(name)
         {
             Description = description,
-            CustomParser = result => ParseInt(result, name, minimum, expected),
+            CustomParser = result => ParseInt(result, name, minimum, expected, maximum),
         };
 
     /// <summary>A seed: a non-negative integer up to 2^64 − 1.</summary>
@@ -65,12 +65,19 @@ internal static class CliOptions
     public static Option<int> Threads() =>
         Int("--threads", "worker threads (results do not depend on it)", Math.Max(1, Environment.ProcessorCount));
 
-    private static int? ParseInt(ArgumentResult result, string name, int minimum, string? expected)
+    /// <summary>The smallest positive normal 32-bit float, 2^-126: smaller values lose precision or become 0 in the fit.</summary>
+    internal const double SmallestNormalFloat = 1.1754943508222875E-38;
+
+    private static int? ParseInt(ArgumentResult result, string name, int minimum, string? expected, int maximum)
     {
         string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum)
-            return value;
-        result.AddError($"{name}: expected {expected ?? DescribeMinimum(minimum)}, found '{token}'.");
+        if (long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) && value >= minimum && value <= maximum)
+            return (int)value;
+        bool digits = token.Length > 0 && !token.AsSpan().TrimStart('+').ContainsAnyExceptInRange('0', '9');
+        string found = $"'{Diml.IO.MessageText.Escape(token)}'";
+        if (digits && (value > maximum || !long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)))
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name}: expected {expected ?? DescribeMinimum(minimum)} of at most {maximum}, found {found}, which is too large."));
+        else result.AddError($"{name}: expected {expected ?? DescribeMinimum(minimum)}, found {found}.");
         return null;
     }
 
@@ -85,9 +92,25 @@ internal static class CliOptions
     private static double? ParseDouble(ArgumentResult result, string name, Func<double, bool> isValid, string expected)
     {
         string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) && isValid(value))
-            return value;
-        result.AddError($"{name}: expected {expected}, found '{token}'.");
+        string found = $"'{Diml.IO.MessageText.Escape(token)}'";
+        if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+        {
+            result.AddError($"{name}: expected {expected}, found {found}.");
+            return null;
+        }
+        // The fit computes in 32-bit floats: a value outside their normal range would become ∞ or 0 there.
+        if (Math.Abs(value) > float.MaxValue)
+        {
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name}: expected {expected} of magnitude at most {float.MaxValue:R} (the largest 32-bit float), found {found}, which is too large."));
+            return null;
+        }
+        if (value != 0 && Math.Abs(value) < SmallestNormalFloat)
+        {
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name}: expected {expected} of magnitude at least {SmallestNormalFloat:R} (the smallest normal 32-bit float) or 0, found {found}, which is too small."));
+            return null;
+        }
+        if (isValid(value)) return value;
+        result.AddError($"{name}: expected {expected}, found {found}.");
         return null;
     }
 

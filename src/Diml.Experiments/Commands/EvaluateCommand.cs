@@ -84,7 +84,7 @@ internal static class EvaluateCommand
             if (parse.GetValue(json)) WriteJson(console.OutWriter, modelPath, dataPath, truthPath, entry, episodes, rows);
             else
             {
-                var table = new Table().AddColumns("metric", "value");
+                var table = CliTables.Create(console, "metric", "value");
                 foreach (var (column, value) in rows) table.AddRow(new Text(column), new Text(value.ToString("G6", CultureInfo.InvariantCulture)));
                 console.Out.Write(table);
                 console.OutWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,

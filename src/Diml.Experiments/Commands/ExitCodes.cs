@@ -18,6 +18,12 @@ public static class ExitCodes
     /// <summary><c>diml check</c>: at least one gradient self-check failed.</summary>
     public const int CheckFailed = 4;
 
+    /// <summary>Stopped by SIGINT (Ctrl+C): 128 + 2, as shells report it. <c>fit</c> wrote a checkpoint first.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM: 128 + 15. <c>fit</c> wrote a checkpoint first.</summary>
+    public const int Terminated = 143;
+
     /// <summary>An unexpected internal error (a bug: please report it with the command line).</summary>
     public const int InternalError = 70;
 }

@@ -3,6 +3,8 @@ using System.Globalization;
 using Diml.Data;
 using Diml.Fitting;
 using Diml.Simulation;
+using System.Text.Json;
+using Diml.IO;
 using Spectre.Console;
 
 namespace Diml.Experiments.Commands;
@@ -10,8 +12,9 @@ namespace Diml.Experiments.Commands;
 /// <summary><c>diml fit</c>: maximum-likelihood fit of a mechanism through the learners' dynamics, with a progress bar and a training curve.</summary>
 internal static class FitCommand
 {
-    public static Command Create(CliConsole console)
+    public static Command Create(CliContext context)
     {
+        var console = context.Console;
         var data = CliOptions.File("--data", "trajectory CSV to fit", required: true);
         var mechanism = new MechanismOptions("the mechanism family to fit");
         var actions = CliOptions.OptionalInt("--actions", "actions per agent, when the data might not use the top action (default: the file's #actions= metadata, else inferred)",
@@ -21,18 +24,18 @@ internal static class FitCommand
         var epochs = CliOptions.Int("--epochs", "passes over the training episodes", defaults.Epochs);
         var batch = CliOptions.Int("--batch", "episodes per minibatch", defaults.BatchSize);
         var window = CliOptions.Int("--window", "steps per training window W (clamped to the episode length)", defaults.Window, minimum: 2, expected: "an integer of at least 2");
-        var windowMode = new Option<WindowMode>("--window-mode")
+        var windowMode = new Option<string>("--window-mode")
         {
             Description = "learner state at the window start: reference (reset to Q0, as the paper) or carry (run from t = 0 without gradient)",
             HelpName = "reference|carry",
-            DefaultValueFactory = _ => WindowMode.Reference,
+            DefaultValueFactory = _ => "reference",
             CustomParser = result =>
             {
                 string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (token.Equals("reference", StringComparison.OrdinalIgnoreCase)) return WindowMode.Reference;
-                if (token.Equals("carry", StringComparison.OrdinalIgnoreCase)) return WindowMode.Carry;
-                result.AddError($"--window-mode: expected reference or carry, found '{token}'.");
-                return WindowMode.Reference;
+                if (token.Equals("reference", StringComparison.OrdinalIgnoreCase)) return "reference";
+                if (token.Equals("carry", StringComparison.OrdinalIgnoreCase)) return "carry";
+                result.AddError($"--window-mode: expected reference or carry, found '{Diml.IO.MessageText.Escape(token)}'.");
+                return "reference";
             },
         };
         var learningRate = CliOptions.Double("--lr", "Adam learning rate", defaults.LearningRate, v => v > 0, "a positive number");
@@ -45,14 +48,17 @@ internal static class FitCommand
         var trainFraction = CliOptions.Double("--train-fraction", "fraction of episodes (the first ones) to train on; the rest are held out",
             0.8, v => v > 0 && v <= 1, "a fraction in (0, 1]");
         var output = CliOptions.File("--out", "model file to write (JSON)", required: true);
-        var curve = CliOptions.File("--curve", "training curve CSV to write (epoch,train_loss,epoch_seconds)", required: false);
+        var curve = CliOptions.File("--curve", "training curve CSV to write (epoch,train_loss,epoch_seconds), or - for standard output", required: false);
+        var resume = new Option<bool>("--resume") { Description = "continue the interrupted fit saved in <out>.checkpoint (same options; the result is bit-identical to an uninterrupted fit)" };
+        var checkpointEvery = CliOptions.Int("--checkpoint-every", "epochs between checkpoints written to <out>.checkpoint", 5);
+        var json = new Option<bool>("--json") { Description = "print the summary as one JSON object instead of a table" };
 
         var command = new Command("fit", "Fit a mechanism to observed trajectories by maximum likelihood through the learning dynamics.");
         command.Options.Add(data);
         mechanism.AddTo(command);
         command.Options.Add(actions);
         rule.AddTo(command);
-        foreach (var option in new Option[] { epochs, batch, window, windowMode, learningRate, regularizer, clip, seed, initSeed, threads, trainFraction, output, curve })
+        foreach (var option in new Option[] { epochs, batch, window, windowMode, learningRate, regularizer, clip, seed, initSeed, threads, trainFraction, output, curve, resume, checkpointEvery, json })
             command.Options.Add(option);
 
         command.SetAction(parse =>
@@ -60,15 +66,25 @@ internal static class FitCommand
             var (entry, settings) = mechanism.Resolve(parse);
             var learner = rule.Resolve(parse);
             string dataPath = parse.GetValue(data)!;
-            string modelPath = CliFiles.PrepareOutput(parse.GetValue(output)!, "--out");
-            string? curvePath = parse.GetValue(curve) is { } c ? CliFiles.PrepareOutput(c, "--curve") : null;
+            string modelPath = parse.GetValue(output)!;
+            string? curvePath = parse.GetValue(curve);
+            bool asJson = parse.GetValue(json), resuming = parse.GetValue(resume);
+            if (modelPath == CliFiles.StandardOutput)
+                throw CliException.Usage("--out: expected a model file path, found '-'; the fit keeps its checkpoint next to the model file, so it needs a file.");
+            if (asJson && curvePath == CliFiles.StandardOutput)
+                throw CliException.Usage("--curve: expected a file path with --json, found '-' (standard output carries the JSON summary).");
+            string checkpointPath = modelPath + ".checkpoint";
+            CliFiles.CheckFiles(CliFiles.Input("--data", dataPath), CliFiles.Output("--out", modelPath), CliFiles.Output("--curve", curvePath),
+                CliFiles.Output("--out's checkpoint", checkpointPath));
+            if (resuming && !File.Exists(checkpointPath))
+                throw CliException.Input($"--resume: expected the checkpoint '{checkpointPath}' of an interrupted fit, found no file.");
             ulong fitSeed = parse.GetValue(seed);
             var options = new FitOptions
             {
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batch),
                 Window = parse.GetValue(window),
-                WindowMode = parse.GetValue(windowMode),
+                WindowMode = parse.GetValue(windowMode) == "carry" ? WindowMode.Carry : WindowMode.Reference,
                 LearningRate = parse.GetValue(learningRate),
                 Lambda = parse.GetValue(regularizer),
                 ClipNorm = parse.GetValue(clip),
@@ -79,17 +95,59 @@ internal static class FitCommand
             var all = CliFiles.ReadTrajectories(dataPath, "--data", console, parse.GetValue(actions));
             if (all.Steps < 2)
                 throw CliException.Input(string.Create(CultureInfo.InvariantCulture, $"{dataPath}: expected episodes of at least 2 steps to fit, found {all.Steps}."));
-            var (train, test) = Split(all, parse.GetValue(trainFraction), dataPath);
+            double fraction = parse.GetValue(trainFraction);
+            var (train, test) = Split(all, fraction, dataPath);
             var model = MechanismOptions.Create(entry, all.Shape, settings);
-            model.InitializeParameters(new Random(parse.GetValue(initSeed) ?? DefaultInitSeed(fitSeed)));
+            int initialSeed = parse.GetValue(initSeed) ?? DefaultInitSeed(fitSeed);
+            model.InitializeParameters(new Random(initialSeed));
+            var initial = new float[model.Layout.TotalLength];
+            model.ReadParameters(initial);
             var rule0 = learner.Create();
+            var fitter = new Fitter(model, rule0, options)
+            {
+                Checkpointing = new FitCheckpointing(checkpointPath, parse.GetValue(checkpointEvery), new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["--mechanism"] = entry.Name,
+                    ["--init-seed"] = initialSeed.ToString(CultureInfo.InvariantCulture),
+                    ["--train-fraction"] = fraction.ToString("R", CultureInfo.InvariantCulture),
+                }),
+            };
+            var checkpoint = resuming ? FitCheckpoint.Read(checkpointPath) : null;
 
-            var result = ProgressDisplay.Epochs(console, options.Epochs, progress => new Fitter(model, rule0, options).Fit(train, progress));
+            FitResult result;
+            Cli.CancellableCommandRunning = true;
+            try
+            {
+                result = ProgressDisplay.Epochs(console, options.Epochs, progress => checkpoint is null
+                    ? fitter.Fit(train, progress, context.Interrupt)
+                    : fitter.Resume(train, initial, checkpoint, checkpointPath, progress, context.Interrupt));
+            }
+            catch (CheckpointMismatchException e)
+            {
+                throw CliException.Usage($"--resume: the checkpoint '{checkpointPath}' is of a fit with other settings; expected the same options, found " +
+                    string.Join("; ", e.Differences.Select(d => $"{OptionOf(d.Name)} {d.CurrentValue} (checkpoint: {d.CheckpointValue})")) + ".");
+            }
+            finally
+            {
+                Cli.CancellableCommandRunning = false;
+            }
+
+            if (result.Cancelled)
+            {
+                var state = FitCheckpoint.Read(checkpointPath).State;
+                string where = state.InEpoch
+                    ? string.Create(CultureInfo.InvariantCulture, $"in epoch {state.Epoch + 1}/{options.Epochs} after {MessageText.Count(state.EpochMinibatches, "minibatch")}")
+                    : string.Create(CultureInfo.InvariantCulture, $"after epoch {state.Epoch}/{options.Epochs}");
+                console.Error.WriteLine($"diml fit: interrupted {where}; checkpoint written to {checkpointPath}. To continue, run the same command with --resume.");
+                return context.InterruptExitCode();
+            }
 
             var saved = new SavedModel(model.ModelName, model.Form, all.Shape, model.Layout, result.Parameters,
                 learner.Entry.RuleName, learner.Hyperparameters, options, train.Fingerprint());
-            ModelFile.Save(modelPath, saved);
-            if (curvePath is not null) WriteCurve(curvePath, result.Curve);
+            CliFiles.WriteModel(modelPath, console, saved);
+            if (curvePath is not null) WriteCurve(curvePath, console, result.Curve);
+            // The model now holds the result: the checkpoint has served its purpose.
+            if (File.Exists(checkpointPath)) File.Delete(checkpointPath);
 
             if (result.Failure is { } failure)
             {
@@ -97,27 +155,88 @@ internal static class FitCommand
                 return ExitCodes.FitDiverged;
             }
 
-            var summary = new Table().AddColumns("", "value");
-            summary.AddRow(new Text("mechanism"), new Text($"{entry.Name} ({all.Shape}), {model.Layout.TotalLength} parameters"));
+            int scoredPerWindow = (Math.Min(options.Window, all.Steps) - 1) * all.Shape.Agents;
+            double? finalLoss = result.Curve.Count > 0 ? result.Curve[^1].MeanLoss : null;
+            double? secondsPerEpoch = result.Curve.Count > 0 ? result.Curve.Average(r => r.Seconds) : null;
+            double? nll = test is null ? null : LikelihoodEvaluator.PerAgentStepNll(model, result.Parameters, rule0, test, threads: options.Threads);
+            if (asJson)
+            {
+                WriteJson(console.OutWriter, entry.Name, all, train, test, learner, result, finalLoss, scoredPerWindow, secondsPerEpoch, nll, modelPath, curvePath);
+                return ExitCodes.Success;
+            }
+            var summary = CliTables.Create(console, "", "value");
+            summary.AddRow(new Text("mechanism"), new Text($"{entry.Name} ({all.Shape}), {MessageText.Count(model.Layout.TotalLength, "parameter")}"));
             summary.AddRow(new Text("learner"), new Text(learner.ToString()));
-            summary.AddRow(new Text("episodes"), new Text(string.Create(CultureInfo.InvariantCulture, $"{train.Episodes} train, {test?.Episodes ?? 0} held out, {all.Steps} steps")));
-            summary.AddRow(new Text("epochs"), new Text(result.Curve.Count.ToString(CultureInfo.InvariantCulture)));
-            if (result.Curve.Count > 0)
+            summary.AddRow(new Text("episodes"), new Text($"{train.Episodes} train, {test?.Episodes ?? 0} held out, {MessageText.Count(all.Steps, "step")}"));
+            summary.AddRow(new Text("epochs"), new Text(string.Create(CultureInfo.InvariantCulture, $"{result.Curve.Count} (best train loss at epoch {result.BestEpoch})")));
+            if (finalLoss is double loss)
             {
-                summary.AddRow(new Text("final train loss"), new Text(result.Curve[^1].MeanLoss.ToString("G6", CultureInfo.InvariantCulture)));
-                summary.AddRow(new Text("seconds per epoch"), new Text(result.Curve.Average(r => r.Seconds).ToString("F3", CultureInfo.InvariantCulture)));
+                summary.AddRow(new Text("final train loss"), new Text(string.Create(CultureInfo.InvariantCulture,
+                    $"{loss:G6} per episode window (NLL summed over {scoredPerWindow} agent-steps, + λ term)")));
+                summary.AddRow(new Text("final train loss per agent-step"), new Text((loss / scoredPerWindow).ToString("G6", CultureInfo.InvariantCulture)));
+                summary.AddRow(new Text("seconds per epoch"), new Text(secondsPerEpoch!.Value.ToString("F3", CultureInfo.InvariantCulture)));
             }
-            if (test is not null)
-            {
-                double nll = LikelihoodEvaluator.PerAgentStepNll(model, result.Parameters, rule0, test, threads: options.Threads);
-                summary.AddRow(new Text("nll_test (held out)"), new Text(nll.ToString("G6", CultureInfo.InvariantCulture)));
-            }
+            if (nll is double heldOut)
+                summary.AddRow(new Text("nll_test (held out)"), new Text(heldOut.ToString("G6", CultureInfo.InvariantCulture) + " per agent-step"));
             summary.AddRow(new Text("model"), new Text(modelPath));
             if (curvePath is not null) summary.AddRow(new Text("curve"), new Text(curvePath));
-            console.Out.Write(summary);
+            (curvePath == CliFiles.StandardOutput ? console.Progress : console.Out).Write(summary);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The command-line option behind a setting a checkpoint compares.</summary>
+    private static string OptionOf(string setting) => setting switch
+    {
+        nameof(FitOptions.Epochs) => "--epochs",
+        nameof(FitOptions.BatchSize) => "--batch",
+        nameof(FitOptions.Window) => "--window",
+        nameof(FitOptions.WindowMode) => "--window-mode",
+        nameof(FitOptions.LearningRate) => "--lr",
+        nameof(FitOptions.Lambda) => "--regularizer",
+        nameof(FitOptions.ClipNorm) => "--clip",
+        nameof(FitOptions.Seed) => "--seed",
+        nameof(FitCheckpoint.MechanismType) => "--mechanism",
+        nameof(FitCheckpoint.Layout) => "--hidden/--actions (parameter layout)",
+        nameof(FitCheckpoint.Learner) => "--rule and its hyperparameters",
+        nameof(FitCheckpoint.DataFingerprint) => "--data/--train-fraction (training data)",
+        nameof(FitCheckpoint.InitialParameters) => "--init-seed (initial parameters)",
+        _ => setting,
+    };
+
+    private static void WriteJson(TextWriter output, string mechanism, Trajectories all, Trajectories train, Trajectories? test, LearnerChoice learner,
+        FitResult result, double? finalLoss, int scoredPerWindow, double? secondsPerEpoch, double? nll, string modelPath, string? curvePath)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("model", modelPath);
+            if (curvePath is not null) w.WriteString("curve", curvePath);
+            w.WriteString("mechanism", mechanism);
+            w.WriteNumber("agents", all.Shape.Agents);
+            w.WriteNumber("actions", all.Shape.Actions);
+            w.WriteString("learner", learner.ToString());
+            w.WriteNumber("train_episodes", train.Episodes);
+            w.WriteNumber("held_out_episodes", test?.Episodes ?? 0);
+            w.WriteNumber("steps", all.Steps);
+            w.WriteNumber("epochs", result.Curve.Count);
+            w.WriteNumber("best_epoch", result.BestEpoch);
+            Number(w, "final_train_loss_per_window", finalLoss);
+            w.WriteNumber("scored_agent_steps_per_window", scoredPerWindow);
+            Number(w, "final_train_loss_per_agent_step", finalLoss / scoredPerWindow);
+            Number(w, "seconds_per_epoch", secondsPerEpoch);
+            Number(w, "nll_test", nll);
+            w.WriteEndObject();
+        }
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is double v && double.IsFinite(v)) w.WriteNumber(name, v);
+        else w.WriteNull(name);
     }
 
     /// <summary>
@@ -141,8 +260,8 @@ internal static class FitCommand
     }
 
     /// <summary>Writes <c>epoch,train_loss,epoch_seconds</c>, one row per completed epoch.</summary>
-    internal static void WriteCurve(string path, IReadOnlyList<EpochReport> curve) =>
-        CliFiles.WriteText(path, writer =>
+    internal static void WriteCurve(string path, CliConsole console, IReadOnlyList<EpochReport> curve) =>
+        CliFiles.WriteText(path, console, writer =>
         {
             writer.WriteLine("epoch,train_loss,epoch_seconds");
             foreach (var r in curve)

@@ -16,11 +16,26 @@ internal sealed record LearnerChoice(LearningRuleEntry Entry, IReadOnlyDictionar
     public static LearnerChoice FromModel(Diml.Fitting.SavedModel model, string path)
     {
         var entry = LearningRuleCatalog.FindByRuleName(model.LearnerName)
-            ?? throw CliException.Input($"{path}: the model's learner is '{model.LearnerName}'; expected one of " +
-                $"{string.Join(", ", LearningRuleCatalog.Entries.Select(e => e.RuleName))}.");
+            ?? throw CliException.Input($"{path}, at $.learner.name: expected one of " +
+                $"{string.Join(", ", LearningRuleCatalog.Entries.Select(e => e.RuleName))}, found '{model.LearnerName}'.");
+        // A model file must say every hyperparameter: a missing one silently taking its default would be another learner.
+        foreach (var h in entry.Hyperparameters)
+            if (!model.LearnerHyperparameters.ContainsKey(h.Name))
+                throw CliException.Input($"{path}, at $.learner.hyperparameters: expected a member '{h.Name}' ({entry.RuleName} has " +
+                    $"{string.Join(", ", entry.Hyperparameters.Select(x => x.Name))}), found none.");
+        foreach (var name in model.LearnerHyperparameters.Keys)
+        {
+            if (!entry.Hyperparameters.Any(h => h.Name == name))
+                throw CliException.Input($"{path}, at $.learner.hyperparameters.{name}: expected only the hyperparameters of {entry.RuleName} " +
+                    $"({string.Join(", ", entry.Hyperparameters.Select(x => x.Name))}), found '{name}'.");
+            double value = model.LearnerHyperparameters[name];
+            if (value != 0 && (Math.Abs(value) > float.MaxValue || Math.Abs(value) < CliOptions.SmallestNormalFloat))
+                throw CliException.Input(string.Create(CultureInfo.InvariantCulture,
+                    $"{path}, at $.learner.hyperparameters.{name}: expected a value representable as a 32-bit float, found {value:R}."));
+        }
         var values = new Dictionary<string, double>(model.LearnerHyperparameters, StringComparer.Ordinal);
         if (LearningRuleCatalog.Validate(entry, values) is { } problem)
-            throw CliException.Input($"{path}: learner hyperparameter {problem}.");
+            throw CliException.Input($"{path}, at $.learner.hyperparameters: {problem}.");
         return new LearnerChoice(entry, values);
     }
 

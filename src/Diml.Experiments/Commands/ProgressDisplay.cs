@@ -1,4 +1,5 @@
 using System.Globalization;
+using Diml.Data;
 using Diml.Fitting;
 using Spectre.Console;
 
@@ -17,6 +18,52 @@ internal static class ProgressDisplay
             return console.Progress.Status().Start(Markup.Escape(description), _ => work());
         console.Error.WriteLine(description);
         return work();
+    }
+
+    /// <summary>
+    /// Runs a simulation of <paramref name="episodes"/> episodes in pieces (<paramref name="simulate"/> gets the first
+    /// episode and the count of each), with a bar in a terminal or a line per tenth otherwise, and joins the actions.
+    /// </summary>
+    public static int[] Episodes(CliConsole console, string description, int episodes, Func<int, int, Trajectories> simulate)
+    {
+        int piece = Math.Max(1, (episodes + 19) / 20);
+        int[]? actions = null;
+        void Run(Action<int> report)
+        {
+            for (int first = 0; first < episodes; first += piece)
+            {
+                var part = simulate(first, Math.Min(piece, episodes - first));
+                var span = part.AsSpan();
+                actions ??= new int[(long)span.Length * episodes / part.Episodes];
+                span.CopyTo(actions.AsSpan(first * (span.Length / part.Episodes)));
+                report(first + part.Episodes);
+            }
+        }
+        if (console.InteractiveProgress)
+        {
+            console.Progress.Progress().AutoClear(true)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(context =>
+                {
+                    var task = context.AddTask(Markup.Escape(description), maxValue: episodes);
+                    Run(done => task.Value = done);
+                });
+        }
+        else
+        {
+            console.Error.WriteLine(description);
+            int reported = 0;
+            Run(done =>
+            {
+                // A line per tenth: enough to see a long run move, few enough for a log.
+                if (episodes >= 100 && done * 10 / episodes > reported)
+                {
+                    reported = done * 10 / episodes;
+                    console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"simulated {done}/{episodes} episodes"));
+                }
+            });
+        }
+        return actions!;
     }
 
     /// <summary>Runs a fit of <paramref name="epochs"/> epochs with a progress bar showing the epoch, the loss and the seconds per epoch.</summary>
@@ -40,7 +87,7 @@ internal static class ProgressDisplay
     }
 
     private static string Describe(EpochReport r) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {r.Epoch}/{r.Epochs}  loss {r.MeanLoss:F5}  {r.Seconds:F3} s/epoch");
+        $"epoch {r.Epoch}/{r.Epochs}  train loss {r.MeanLoss:F5} per episode window  {r.Seconds:F3} s/epoch");
 
     /// <summary>Reports synchronously on the fitting thread (unlike <see cref="Progress{T}"/>, which posts).</summary>
     private sealed class Listener(Action<EpochReport> report) : IProgress<EpochReport>

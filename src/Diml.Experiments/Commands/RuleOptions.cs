@@ -13,8 +13,11 @@ internal sealed class RuleOptions
     private readonly Option<string?> _rule;
     private readonly List<(string Name, Option<double?> Option)> _hyperparameters = [];
 
-    /// <summary>Creates the options; <paramref name="ruleHelp"/> says where the default rule comes from.</summary>
-    public RuleOptions(string ruleHelp)
+    /// <summary>
+    /// Creates the options; <paramref name="ruleHelp"/> says where the default rule comes from. With
+    /// <paramref name="defaultsFromModel"/> the hyperparameters default to a model's values, and help says so.
+    /// </summary>
+    public RuleOptions(string ruleHelp, bool defaultsFromModel = false)
     {
         _rule = new Option<string?>("--rule") { Description = $"{ruleHelp}; one of {LearningRuleCatalog.NameList}" };
         foreach (string name in LearningRuleCatalog.AllHyperparameterNames)
@@ -23,7 +26,7 @@ internal sealed class RuleOptions
                 .SelectMany(e => e.Hyperparameters.Where(h => h.Name == name).Select(h => (Entry: e, Parameter: h)))
                 .ToArray();
             string description = string.Join("; ", uses.Select(u => string.Create(CultureInfo.InvariantCulture,
-                $"{u.Entry.Name} {u.Parameter.Symbol}, {u.Parameter.Expected} (default {u.Parameter.Default:R})")));
+                $"{u.Entry.Name} {u.Parameter.Symbol}, {u.Parameter.Expected} (default {(defaultsFromModel ? "the model's value; " + u.Parameter.Default.ToString("R", CultureInfo.InvariantCulture) + " after --rule" : u.Parameter.Default.ToString("R", CultureInfo.InvariantCulture))})")));
             _hyperparameters.Add((name, CliOptions.OptionalDouble("--" + OptionName(name), description, _ => true, "a finite number")));
         }
     }

@@ -51,7 +51,7 @@ public static class MechanismCatalog
             "tabular: one parameter per joint action and agent, A^n ≤ 20,000 (joint form)",
             DefaultHidden: 0,
             (shape, _) => new Tabular(shape.Agents, shape.Actions),
-            (mechanism, random) => mechanism.InitializeParameters(random),
+            (mechanism, random) => ((Tabular)mechanism).DrawTruth(random),
             _ => new MechanismSettings(0),
             AgentsFixedByParameters: true),
     ];

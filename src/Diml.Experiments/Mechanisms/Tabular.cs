@@ -47,6 +47,18 @@ public sealed partial class Tabular
     /// <summary>Row <c>index(a)</c>, column <c>i</c>: agent i's payoff of joint action a.</summary>
     [Param(Init = ParamInit.Zeros)] public float[,] Table;
 
+    /// <summary>
+    /// Draws a true table for simulations: every payoff standard normal (Box–Muller on <paramref name="random"/>), so
+    /// that agents have real incentives to learn (a zero table would make them play uniformly).
+    /// </summary>
+    public void DrawTruth(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        for (int j = 0; j < JointActions; j++)
+            for (int i = 0; i < Agents; i++)
+                Table[j, i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+    }
+
     /// <summary>The row of <paramref name="joint"/>: <c>Σ_i a_i·A^(n−1−i)</c>.</summary>
     public int Index(ReadOnlySpan<int> joint)
     {

@@ -20,8 +20,18 @@ public static class Simulator
     /// <paramref name="rule"/> under <paramref name="mechanism"/> with parameters <paramref name="theta"/>.
     /// </summary>
     public static Trajectories Simulate(IMechanism mechanism, ReadOnlySpan<float> theta, ILearningRule rule, GameShape shape,
-        int episodes, int steps, ulong seed, int threads = 1)
+        int episodes, int steps, ulong seed, int threads = 1) =>
+        SimulateEpisodes(mechanism, theta, rule, shape, 0, episodes, steps, seed, threads);
+
+    /// <summary>
+    /// Simulates episodes <paramref name="firstEpisode"/> .. <paramref name="firstEpisode"/> + <paramref name="episodes"/> − 1
+    /// of the run above: each episode draws from its own stream, so simulating a long run in pieces (to show
+    /// progress) gives the same episodes as simulating it at once.
+    /// </summary>
+    public static Trajectories SimulateEpisodes(IMechanism mechanism, ReadOnlySpan<float> theta, ILearningRule rule, GameShape shape,
+        int firstEpisode, int episodes, int steps, ulong seed, int threads = 1)
     {
+        if (firstEpisode < 0) throw new ArgumentOutOfRangeException(nameof(firstEpisode), firstEpisode, $"{nameof(firstEpisode)}: expected an index ≥ 0; found {firstEpisode}.");
         ArgumentNullException.ThrowIfNull(mechanism);
         ArgumentNullException.ThrowIfNull(rule);
         if (shape.Agents < 1 || shape.Actions < 1)
@@ -42,7 +52,7 @@ public static class Simulator
             () => new EpisodeSimulator(mechanism, parameters, rule, shape, table),
             (e, _, simulator) =>
             {
-                simulator.Run(seed, (int)e, steps, actions.AsSpan((int)e * steps * n, steps * n));
+                simulator.Run(seed, firstEpisode + (int)e, steps, actions.AsSpan((int)e * steps * n, steps * n));
                 return simulator;
             },
             _ => { });
