@@ -135,7 +135,7 @@ internal static class FitCommand
             if (result.Cancelled)
             {
                 var state = FitCheckpoint.Read(checkpointPath).State;
-                string where = state.InEpoch
+                string where = state.InEpoch && state.EpochMinibatches > 0
                     ? string.Create(CultureInfo.InvariantCulture, $"in epoch {state.Epoch + 1}/{options.Epochs} after {MessageText.Count(state.EpochMinibatches, "minibatch")}")
                     : string.Create(CultureInfo.InvariantCulture, $"after epoch {state.Epoch}/{options.Epochs}");
                 console.Error.WriteLine($"diml fit: interrupted {where}; checkpoint written to {checkpointPath}. To continue, run the same command with --resume.");
@@ -172,7 +172,7 @@ internal static class FitCommand
             if (finalLoss is double loss)
             {
                 summary.AddRow(new Text("final train loss"), new Text(string.Create(CultureInfo.InvariantCulture,
-                    $"{loss:G6} per episode window (NLL summed over {scoredPerWindow} agent-steps, + λ term)")));
+                    $"{loss:G6} per episode window (NLL summed over {scoredPerWindow} agent-steps, plus the regularizer)")));
                 summary.AddRow(new Text("final train loss per agent-step"), new Text((loss / scoredPerWindow).ToString("G6", CultureInfo.InvariantCulture)));
                 summary.AddRow(new Text("seconds per epoch"), new Text(secondsPerEpoch!.Value.ToString("F3", CultureInfo.InvariantCulture)));
             }

@@ -166,7 +166,7 @@ public sealed record FitCheckpoint
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Checkpoints store little-endian bits.");
-        var f = new JsonFields(path);
+        var f = new JsonFields(path, "a Diml fit checkpoint (JSON)");
         using var document = f.Parse();
         var top = f.Object(document.RootElement, "$", "format", "formatVersion", "training", "mechanismType", "layout", "learner",
             "dataFingerprint", "initialParameters", "settings", "curve", "state");

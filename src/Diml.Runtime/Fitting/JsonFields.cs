@@ -8,7 +8,7 @@ namespace Diml.Fitting;
 /// naming the file, the JSON path, what was expected and what was found. Objects refuse duplicate and unknown members:
 /// a misspelt optional member would otherwise be silently ignored.
 /// </summary>
-internal sealed class JsonFields(string file)
+internal sealed class JsonFields(string file, string kind)
 {
     /// <summary>Largest file read into memory (model and checkpoint files of the reference runs are a few MB).</summary>
     public const long MaxFileBytes = 1L << 30;
@@ -29,7 +29,7 @@ internal sealed class JsonFields(string file)
         catch (JsonException e)
         {
             string found = e.Message.Split(" LineNumber:", 2)[0].TrimEnd('.', ' ');
-            throw new ModelFileException(file, null, "a Diml JSON file", $"text that is not valid JSON ({found})",
+            throw new ModelFileException(file, null, kind, $"text that is not valid JSON ({found})",
                 e.LineNumber + 1, e.BytePositionInLine + 1, e);
         }
     }

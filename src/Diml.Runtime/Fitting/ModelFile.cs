@@ -60,7 +60,7 @@ public static class ModelFile
     public static SavedModel Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var fields = new JsonFields(path);
+        var fields = new JsonFields(path, "a Diml model file (JSON)");
         using var document = fields.Parse();
         return Parse(fields, document.RootElement);
     }

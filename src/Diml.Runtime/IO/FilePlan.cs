@@ -19,7 +19,8 @@ public static class FilePlan
             {
                 if (files[i].Role == FileRole.Input && files[j].Role == FileRole.Input) continue;
                 if (!RealPath.Same(resolved[i], resolved[j])) continue;
-                var (first, second) = files[i].Role == FileRole.Input ? (files[i], files[j]) : (files[j], files[i]);
+                // Name the output second: "--out and --data", "--curve and --out" (the later of two outputs).
+                var (first, second) = files[j].Role == FileRole.Input ? (files[j], files[i]) : (files[i], files[j]);
                 string why = first.Role == FileRole.Input
                     ? $"writing {second.Argument} would destroy the {first.Argument} input"
                     : "one output would overwrite the other";

@@ -66,9 +66,9 @@ public sealed class ModelFileTests : IDisposable
         var mechanism = TestGames.Mechanism(PayoffForm.PerAgent, shape);
         string path = Path.Combine(_folder, "c.json");
         ModelFile.Save(path, Saved(mechanism, shape, TestGames.Simulate(mechanism, shape, 2, 5)));
-        var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path, new TabularJointMechanism(3, 4), shape));
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path, new TabularJointMechanism(3, 4), shape));
         Assert.Contains("'Congestion'", error.Message);
-        Assert.Contains("expected 'TabularJoint'", error.Message);
+        Assert.Contains("at $.mechanism.type: expected mechanism type 'TabularJoint', found 'Congestion'", error.Message);
     }
 
     [Fact]
@@ -78,9 +78,9 @@ public sealed class ModelFileTests : IDisposable
         var mechanism = TestGames.Mechanism(PayoffForm.PerAgent, shape);
         string path = Path.Combine(_folder, "c.json");
         ModelFile.Save(path, Saved(mechanism, shape, TestGames.Simulate(mechanism, shape, 2, 5)));
-        var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path, new CongestionMechanism(4), new GameShape(5, 4)));
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path, new CongestionMechanism(4), new GameShape(5, 4)));
         Assert.Contains("3 agents × 4 actions", error.Message);
-        Assert.Contains("expected 5 agents × 4 actions", error.Message);
+        Assert.Contains("at $.game: expected a game of 5 agents × 4 actions", error.Message);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class ModelFileTests : IDisposable
         string path = Path.Combine(_folder, "c.json");
         ModelFile.Save(path, Saved(mechanism, shape, TestGames.Simulate(mechanism, shape, 2, 5)));
         // Same type and shape, but a model with 6 actions' worth of parameters.
-        var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path, new CongestionMechanism(6), shape));
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path, new CongestionMechanism(6), shape));
         Assert.Contains("c1[4]", error.Message);
         Assert.Contains("expected [c1[6]", error.Message);
     }
@@ -107,7 +107,8 @@ public sealed class ModelFileTests : IDisposable
         Assert.Equal("diml-model", document.RootElement.GetProperty("format").GetString());
         Assert.Equal(1, document.RootElement.GetProperty("formatVersion").GetInt32());
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"formatVersion\": 1", "\"formatVersion\": 99"));
-        var error = Assert.Throws<InvalidDataException>(() => ModelFile.Read(path));
-        Assert.Contains("version 99", error.Message);
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Read(path));
+        Assert.Equal("$.formatVersion", error.JsonPath);
+        Assert.Contains("expected format version 1 (this build reads no other), found the number 99", error.Message);
     }
 }
