@@ -52,6 +52,7 @@ public sealed class FitSession : IDisposable
         _training = training;
         _options = options;
         int batch = Math.Min(options.BatchSize, training.Episodes);
+        CheckFitsInMemory(rule, training, options, batch);
         _objective = new MinibatchObjective<float>(mechanism, rule, training.Shape, batch, training.Steps, options.Window,
             options.WindowMode, options.Lambda, options.RegularizerSampleCap, Math.Min(options.Threads, Math.Max(1, batch)));
         _adam = new AdamOptimizer(p, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
@@ -241,6 +242,23 @@ public sealed class FitSession : IDisposable
     /// workers); a test hook for the zero-allocation guarantee that other threads of the process cannot disturb.
     /// </summary>
     internal long WorkAllocatedBytes() => GC.GetAllocatedBytesForCurrentThread() + _objective.Pool.WorkerAllocatedBytes;
+
+    /// <summary>
+    /// Refuses, before allocating, a fit whose largest buffers (learner states and payoff adjoints of a minibatch
+    /// window: batch × window × agents × (state + actions) floats) exceed one array or the memory available.
+    /// </summary>
+    private static void CheckFitsInMemory(ILearningRule rule, Trajectories training, FitOptions options, int batch)
+    {
+        long window = Math.Min(options.Window, training.Steps);
+        long perStep = (long)training.Agents * (rule.StateSize(training.Shape.Actions) + training.Shape.Actions);
+        long floats = batch * window * perStep;
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (floats <= Array.MaxLength && (available <= 0 || floats * sizeof(float) <= available / 2)) return;
+        throw new InsufficientMemoryException(string.Create(CultureInfo.InvariantCulture,
+            $"A fit of minibatches of {batch} episodes × windows of {window} steps × {training.Shape} needs about {floats:N0} floats " +
+            $"({floats * sizeof(float) / (1L << 20):N0} MiB) of learner buffers, more than one array or half the {available / (1L << 20):N0} MiB available; " +
+            "lower the batch size or the window."));
+    }
 
     private static bool AllFinite(ReadOnlySpan<float> values)
     {

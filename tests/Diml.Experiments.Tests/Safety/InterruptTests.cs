@@ -81,7 +81,7 @@ public sealed class InterruptTests : IDisposable
         string model = _cli.PathOf("model.json"), straight = _cli.PathOf("straight.json");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(typeof(Cli).Assembly.Location);
-        foreach (string arg in Fit(model, 300)) start.ArgumentList.Add(arg);
+        foreach (string arg in Fit(model, 120)) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -102,8 +102,8 @@ public sealed class InterruptTests : IDisposable
         Assert.Contains(seen, l => l.Contains("checkpoint written to", StringComparison.Ordinal) && l.Contains("--resume", StringComparison.Ordinal));
         Assert.True(File.Exists(model + ".checkpoint"));
 
-        Assert.Equal(0, _cli.Run(Fit(straight, 300)).ExitCode);
-        var resumed = _cli.Run(Fit(model, 300, "--resume"));
+        Assert.Equal(0, _cli.Run(Fit(straight, 120)).ExitCode);
+        var resumed = _cli.Run(Fit(model, 120, "--resume"));
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.Equal(File.ReadAllBytes(straight), File.ReadAllBytes(model));
     }
