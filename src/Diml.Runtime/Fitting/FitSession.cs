@@ -254,10 +254,9 @@ public sealed class FitSession : IDisposable
         long floats = batch * window * perStep;
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (floats <= Array.MaxLength && (available <= 0 || floats * sizeof(float) <= available / 2)) return;
+        long neededMiB = floats * sizeof(float) / (1L << 20), availableMiB = available / (1L << 20);
         throw new InsufficientMemoryException(string.Create(CultureInfo.InvariantCulture,
-            $"A fit of minibatches of {batch} episodes × windows of {window} steps × {training.Shape} needs about {floats:N0} floats " +
-            $"({floats * sizeof(float) / (1L << 20):N0} MiB) of learner buffers, more than one array or half the {available / (1L << 20):N0} MiB available; " +
-            "lower the batch size or the window."));
+            $"A fit of minibatches of {batch} episodes × windows of {window} steps × {training.Shape} needs about {floats:N0} floats ({neededMiB:N0} MiB) of learner buffers, more than one array or half the {availableMiB:N0} MiB available; lower the batch size or the window."));
     }
 
     private static bool AllFinite(ReadOnlySpan<float> values)
