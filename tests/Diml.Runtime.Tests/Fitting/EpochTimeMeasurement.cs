@@ -26,7 +26,7 @@ public sealed class EpochTimeMeasurement(ITestOutputHelper output)
         model.InitializeParameters(new Random(3));
         foreach (int threads in new[] { 1, 2, 1, 2 })
         {
-            var options = new FitOptions { Epochs = 100, BatchSize = 32, Window = 50, Threads = threads, Seed = 1 };
+            var options = FitOptions.Reference with { Epochs = 100, BatchSize = 32, Window = 50, Threads = threads, Seed = 1 };
             using var session = new FitSession(model, TestGames.SmallGameLearner(), data, options, model.Parameters());
             session.RunEpoch();
             session.RunEpoch();
@@ -53,7 +53,7 @@ public sealed class EpochTimeMeasurement(ITestOutputHelper output)
         long start = Stopwatch.GetTimestamp();
         var data = Diml.Simulation.Simulator.Simulate(mechanism, mechanism.Parameters(), rule, shape, 16, 25, seed: 1, threads: 2);
         output.WriteLine($"E7-largest-shaped simulation (16 × 25, 2 threads): {Stopwatch.GetElapsedTime(start).TotalSeconds * 1000:F1} ms");
-        var options = new FitOptions { Epochs = 10, BatchSize = 8, Window = 30, Threads = 2, Seed = 1 };
+        var options = FitOptions.Reference with { Epochs = 10, BatchSize = 8, Window = 30, Threads = 2, Seed = 1 };
         using var session = new FitSession(mechanism, rule, data, options, mechanism.Parameters());
         session.RunEpoch();
         start = Stopwatch.GetTimestamp();
