@@ -25,7 +25,7 @@ internal static class FitCommand
         var validationFraction = CliOptions.Double("--validation-fraction",
             "fraction of the training episodes (the last ones) held out to pick the best epoch and to stop; 0 = off",
             defaults.ValidationFraction, v => v >= 0 && v < 1, "a fraction in [0, 1)");
-        var patience = CliOptions.Int("--patience", "epochs without a better validation NLL before the fit stops; 0 = off (run every planned epoch)",
+        var patience = CliOptions.Int("--patience", "epochs without a better validation NLL before the fit stops, stretched as --min-steps stretches the epochs; 0 = off",
             defaults.Patience, minimum: 0, expected: "a non-negative integer");
         var minSteps = CliOptions.Int("--min-steps", "optimiser steps at least: small files get more epochs; 0 = exactly --epochs",
             defaults.MinSteps, minimum: 0, expected: "a non-negative integer");
@@ -209,7 +209,7 @@ internal static class FitCommand
     private static string StopText(FitResult result, FitOptions options) => result.StopReason switch
     {
         FitStopReason.Patience => string.Create(CultureInfo.InvariantCulture,
-            $"stopped early: no better validation NLL for {MessageText.Count(options.Patience, "epoch")} (patience) after epoch {result.BestEpoch}"),
+            $"stopped early: no better validation NLL for {MessageText.Count(result.PatienceEpochs, "epoch")} (patience) after epoch {result.BestEpoch}"),
         FitStopReason.Failure => "stopped on a non-finite value",
         _ => "ran every planned epoch",
     };
@@ -271,6 +271,7 @@ internal static class FitCommand
             w.WriteNumber("planned_epochs", result.PlannedEpochs);
             w.WriteNumber("optimizer_steps", result.OptimizerSteps);
             w.WriteString("stop_reason", StopReasonName(result.StopReason));
+            w.WriteNumber("patience_epochs", result.PatienceEpochs);
             w.WriteNumber("selected_epoch", result.BestEpoch);
             w.WriteString("selected_by", result.ValidationEpisodes > 0 ? "validation_nll" : "last_epoch");
             Number(w, "best_validation_nll", result.BestValidationNll);

@@ -26,7 +26,9 @@ public sealed record FitOptions
     public double ValidationFraction { get; init; } = 0.2;
 
     /// <summary>
-    /// Epochs without a new best validation NLL after which the fit stops (0: never; ignored without validation).
+    /// Epochs without a new best validation NLL after which the fit stops (0: never; ignored without validation). When
+    /// <see cref="MinSteps"/> stretches a fit to more epochs than <see cref="Epochs"/>, the patience stretches by the
+    /// same factor (<see cref="PatienceEpochs"/>), so that it stays the same share of the fit.
     /// </summary>
     public int Patience { get; init; } = 20;
 
@@ -106,6 +108,17 @@ public sealed record FitOptions
     {
         int perEpoch = MinibatchesPerEpoch(episodes);
         return Math.Max(Epochs, (int)Math.Min(int.MaxValue, ((long)MinSteps + perEpoch - 1) / perEpoch));
+    }
+
+    /// <summary>
+    /// The patience in epochs of a fit to <paramref name="episodes"/> training episodes:
+    /// <c>⌈Patience · PlannedEpochs / Epochs⌉</c> (just <see cref="Patience"/> when the step budget adds no epochs).
+    /// </summary>
+    public int PatienceEpochs(int episodes)
+    {
+        if (Patience == 0) return 0;
+        long planned = PlannedEpochs(episodes);
+        return (int)Math.Min(int.MaxValue, ((long)Patience * planned + Epochs - 1) / Epochs);
     }
 
     /// <summary>Throws if any setting is out of range.</summary>

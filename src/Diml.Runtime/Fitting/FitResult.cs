@@ -35,6 +35,9 @@ public sealed record FitResult(float[] Parameters, IReadOnlyList<EpochReport> Cu
     /// <summary>Epochs planned (<see cref="FitOptions.PlannedEpochs"/>).</summary>
     public int PlannedEpochs { get; init; }
 
+    /// <summary>The patience in epochs (<see cref="FitOptions.PatienceEpochs"/>; 0 when off).</summary>
+    public int PatienceEpochs { get; init; }
+
     /// <summary>Optimiser steps taken.</summary>
     public int OptimizerSteps { get; init; }
 

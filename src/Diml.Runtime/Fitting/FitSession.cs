@@ -21,7 +21,7 @@ namespace Diml.Fitting;
 /// episodes are never fitted on: after every epoch their NLL per scored agent-step is computed as
 /// <see cref="LikelihoodEvaluator"/> does (whole episodes from Q0, no regularizer), on buffers of the session's own, so
 /// that an epoch still allocates nothing. The epoch with the lowest validation NLL is the best one
-/// (<see cref="BestEpoch"/>); after <see cref="FitOptions.Patience"/> epochs without a new best,
+/// (<see cref="BestEpoch"/>); after <see cref="PatienceEpochs"/> epochs without a new best,
 /// <see cref="PatienceExhausted"/> is set. Without validation the best epoch is the one with the lowest mean training
 /// loss, as before.</para>
 /// </remarks>
@@ -71,6 +71,7 @@ public sealed class FitSession : IDisposable
         CheckFitsInMemory(rule, training, batch, options.Window, "lower the batch size or the window");
         if (validation > 0) CheckFitsInMemory(rule, training, chunk, training.Steps, "validation runs whole episodes: set the validation fraction to 0 or shorten the episodes");
         PlannedEpochs = options.PlannedEpochs(training.Episodes);
+        PatienceEpochs = validation > 0 ? options.PatienceEpochs(training.Episodes) : 0;
         _objective = new MinibatchObjective<float>(mechanism, rule, training.Shape, batch, training.Steps, options.Window,
             options.WindowMode, options.Lambda, options.RegularizerSampleCap, Math.Min(options.Threads, Math.Max(1, batch)));
         // The validation episodes are the last ones; evaluated on the training objective's workers, with buffers of their own.
@@ -103,6 +104,9 @@ public sealed class FitSession : IDisposable
     /// <summary>Epochs planned (<see cref="FitOptions.PlannedEpochs"/> of the training episodes).</summary>
     public int PlannedEpochs { get; }
 
+    /// <summary>The patience in epochs (<see cref="FitOptions.PatienceEpochs"/>; 0 without validation or patience).</summary>
+    public int PatienceEpochs { get; }
+
     /// <summary>Training episodes held out for validation (the last ones; 0 without validation).</summary>
     public int ValidationEpisodes => _validationEpisodes.Length;
 
@@ -113,10 +117,10 @@ public sealed class FitSession : IDisposable
     public int EpochsSinceBest => _sinceBest;
 
     /// <summary>
-    /// Whether the validation NLL has not improved for <see cref="FitOptions.Patience"/> epochs: a driver should stop
+    /// Whether the validation NLL has not improved for <see cref="PatienceEpochs"/> epochs: a driver should stop
     /// (<see cref="Fitter"/> does). Never set without validation or with a patience of 0.
     /// </summary>
-    public bool PatienceExhausted => _validation is not null && _options.Patience > 0 && _sinceBest >= _options.Patience;
+    public bool PatienceExhausted => PatienceEpochs > 0 && _sinceBest >= PatienceEpochs;
 
     /// <summary>Set when an epoch stopped on a non-finite loss or gradient; no further epochs run.</summary>
     public FitFailure? Failure { get; private set; }

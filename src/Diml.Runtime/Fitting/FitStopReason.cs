@@ -6,7 +6,7 @@ public enum FitStopReason
     /// <summary>Every planned epoch ran.</summary>
     Completed,
 
-    /// <summary>The validation NLL did not improve for <see cref="FitOptions.Patience"/> epochs.</summary>
+    /// <summary>The validation NLL did not improve for <see cref="FitResult.PatienceEpochs"/> epochs.</summary>
     Patience,
 
     /// <summary>A loss, gradient or update became non-finite (<see cref="FitResult.Failure"/>).</summary>

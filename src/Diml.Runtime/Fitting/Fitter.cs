@@ -132,6 +132,7 @@ public sealed class Fitter
             ValidationEpisodes = session.ValidationEpisodes,
             BestValidationNll = session.BestValidationNll,
             PlannedEpochs = session.PlannedEpochs,
+            PatienceEpochs = session.PatienceEpochs,
             OptimizerSteps = session.OptimizerSteps,
             CheckpointPath = checkpointPath,
         };

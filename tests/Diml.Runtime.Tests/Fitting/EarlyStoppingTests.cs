@@ -150,6 +150,14 @@ public sealed class EarlyStoppingTests
         Assert.Equal(10, (options with { MinSteps = 0 }).PlannedEpochs(data.Episodes));
         Assert.Equal(100, new FitOptions { BatchSize = 8, MinSteps = 400 }.PlannedEpochs(40)); // 32 fitted / 8 = 4 per epoch
         Assert.Equal(125, new FitOptions { BatchSize = 8, MinSteps = 500 }.PlannedEpochs(40));
+        // The patience stretches with the epochs: 4 of 10 epochs become 30 of 75.
+        Assert.Equal(30, (options with { Patience = 4 }).PatienceEpochs(data.Episodes));
+        Assert.Equal(4, (options with { Patience = 4, MinSteps = 0 }).PatienceEpochs(data.Episodes));
+        Assert.Equal(0, (options with { Patience = 0 }).PatienceEpochs(data.Episodes));
+        using var session = new FitSession(model, TestGames.SmallGameLearner(), data, options with { Patience = 4 }, model.Parameters());
+        Assert.Equal(30, session.PatienceEpochs);
+        using var unvalidated = new FitSession(model, TestGames.SmallGameLearner(), data, options with { Patience = 4, ValidationFraction = 0 }, model.Parameters());
+        Assert.Equal(0, unvalidated.PatienceEpochs);
     }
 
     [Theory]
