@@ -50,6 +50,10 @@ public sealed class EpochWorkload : IDisposable
     public static EpochWorkload E1(int threads) => Create("E1", () => new NeuralJoint(3, 6), new LogitQ(0.25f, 3f, 0.06f),
         new GameShape(3, 6), 60, 60, FitOptions.Reference with { BatchSize = 32, Window = 50, Threads = threads });
 
+    /// <summary>E1 with the library's default validation: 10 of the 48 training episodes held out and scored after the epoch.</summary>
+    public static EpochWorkload E1Validated(int threads) => Create("E1 validated", () => new NeuralJoint(3, 6), new LogitQ(0.25f, 3f, 0.06f),
+        new GameShape(3, 6), 60, 60, FitOptions.Reference with { BatchSize = 32, Window = 50, Threads = threads, ValidationFraction = 0.2 });
+
     /// <summary>E7: anonymous count MLP with <paramref name="agents"/> agents × <paramref name="actions"/> actions, batch 8, window 30.</summary>
     public static EpochWorkload E7(int agents, int actions, int episodes, int steps, int threads) => Create(
         FormattableString.Invariant($"E7 n={agents} A={actions}"), () => new AnonymousCount(actions), new LogitQ(0.2f, 6f, 0.02f),
