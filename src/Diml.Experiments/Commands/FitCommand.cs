@@ -184,7 +184,7 @@ internal static class FitCommand
             summary.AddRow(new Text("episodes"), new Text(
                 $"{train.Episodes - result.ValidationEpisodes} fitted, {result.ValidationEpisodes} validation, {test?.Episodes ?? 0} held out, {MessageText.Count(all.Steps, "step")}"));
             summary.AddRow(new Text("epochs"), new Text(string.Create(CultureInfo.InvariantCulture,
-                $"{result.Curve.Count} of {result.PlannedEpochs} planned, {MessageText.Count(result.OptimizerSteps, "optimiser step")}; {StopText(result, options)}")));
+                $"{result.Curve.Count} of {result.PlannedEpochs} planned, {MessageText.Count(result.OptimizerSteps, "optimiser step")}; {StopText(result)}")));
             summary.AddRow(new Text("selected epoch"), new Text(SelectionText(result)));
             if (double.IsFinite(result.BestValidationNll))
                 summary.AddRow(new Text("validation NLL (selected)"), new Text(result.BestValidationNll.ToString("G6", CultureInfo.InvariantCulture) + " per agent-step"));
@@ -206,7 +206,7 @@ internal static class FitCommand
     }
 
     /// <summary>Why the fit stopped, in words.</summary>
-    private static string StopText(FitResult result, FitOptions options) => result.StopReason switch
+    private static string StopText(FitResult result) => result.StopReason switch
     {
         FitStopReason.Patience => string.Create(CultureInfo.InvariantCulture,
             $"stopped early: no better validation NLL for {MessageText.Count(result.PatienceEpochs, "epoch")} (patience) after epoch {result.BestEpoch}"),
