@@ -1,5 +1,5 @@
 using Diml.Data;
-using Diml.Experiments.Evaluation;
+using Diml.Evaluation;
 
 namespace Diml.Experiments.Reproduction;
 

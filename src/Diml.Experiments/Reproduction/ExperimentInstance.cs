@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Diml.Data;
-using Diml.Experiments.Evaluation;
-using Diml.Experiments.Learning;
-using Diml.Experiments.Mechanisms;
+using Diml.Evaluation;
+using Diml.Mechanisms;
 using Diml.Simulation;
 
 namespace Diml.Experiments.Reproduction;

@@ -1,4 +1,4 @@
-using Diml.Experiments.Evaluation;
+using Diml.Evaluation;
 
 namespace Diml.Experiments.Reproduction;
 
