@@ -31,9 +31,9 @@ namespace Diml.Evaluation.Baselines;
 /// </list>
 /// <para>Only payoff differences <c>M̂(k, a_{−i})_i − M̂(k', a_{−i})_i</c> are meaningful (<c>diff_mse</c>); the
 /// mean-zero gauge makes <c>mse_on</c>/<c>mse_off</c> compare against the truth's own gauge, as for every model.</para>
-/// <para>Instances are not thread-safe (queries reuse a counting buffer).</para>
+/// <para>Instances are immutable after <see cref="Fit"/> and may be shared across threads (queries count on the stack).</para>
 /// </remarks>
-public sealed class Eoi : IMechanismPayoffs
+public sealed class Eoi : IPayoffModel
 {
     /// <summary>The model name in reports.</summary>
     public const string Name = "EOI";
@@ -43,7 +43,6 @@ public sealed class Eoi : IMechanismPayoffs
 
     private readonly double[] _payoffs;   // [agent, context, action]
     private readonly long[] _counts;      // [agent, context, action]
-    private readonly int[] _scratch;
 
     private Eoi(GameShape shape, double beta, double pseudocount, long[] counts)
     {
@@ -51,7 +50,6 @@ public sealed class Eoi : IMechanismPayoffs
         Beta = beta;
         Pseudocount = pseudocount;
         _counts = counts;
-        _scratch = new int[shape.Actions];
         _payoffs = new double[counts.Length];
         int actions = shape.Actions;
         for (int cell = 0; cell < counts.Length; cell += actions)
@@ -141,7 +139,8 @@ public sealed class Eoi : IMechanismPayoffs
         CheckJoint(joint);
         if ((uint)agent >= (uint)Shape.Agents)
             throw new ArgumentOutOfRangeException(nameof(agent), agent, string.Create(CultureInfo.InvariantCulture, $"{nameof(agent)}: expected 0..{Shape.Agents - 1}; found {agent}."));
-        return _payoffs[(agent * Shape.Actions + ModalOpponentAction(joint, agent, _scratch)) * Shape.Actions + joint[agent]];
+        Span<int> counts = Shape.Actions <= 256 ? stackalloc int[Shape.Actions] : new int[Shape.Actions];
+        return _payoffs[(agent * Shape.Actions + ModalOpponentAction(joint, agent, counts)) * Shape.Actions + joint[agent]];
     }
 
     /// <inheritdoc/>
@@ -150,8 +149,9 @@ public sealed class Eoi : IMechanismPayoffs
         CheckJoint(joint);
         if (payoffs.Length != Shape.Agents)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{nameof(payoffs)}: expected {Shape.Agents} entries; found {payoffs.Length}."), nameof(payoffs));
+        Span<int> counts = Shape.Actions <= 256 ? stackalloc int[Shape.Actions] : new int[Shape.Actions];
         for (int i = 0; i < joint.Length; i++)
-            payoffs[i] = _payoffs[(i * Shape.Actions + ModalOpponentAction(joint, i, _scratch)) * Shape.Actions + joint[i]];
+            payoffs[i] = _payoffs[(i * Shape.Actions + ModalOpponentAction(joint, i, counts)) * Shape.Actions + joint[i]];
     }
 
     private int Cell(int agent, int context, int action)

@@ -62,11 +62,11 @@ public sealed class MechanismEstimator
     }
 
     /// <summary>The mechanism at <paramref name="parameters"/> as a payoff function for the recovery metrics.</summary>
-    public IMechanismPayoffs PayoffModel(ReadOnlySpan<float> parameters, GameShape shape) =>
+    public IPayoffModel PayoffModel(ReadOnlySpan<float> parameters, GameShape shape) =>
         new MechanismPayoffs(Mechanism, parameters, shape);
 
     /// <summary>The mechanism at its current parameters (after <see cref="Fit"/>, the fitted ones) as a payoff function.</summary>
-    public IMechanismPayoffs PayoffModel(GameShape shape) => MechanismPayoffs.AtCurrentParameters(Mechanism, shape);
+    public IPayoffModel PayoffModel(GameShape shape) => MechanismPayoffs.AtCurrentParameters(Mechanism, shape);
 
     /// <summary><c>nll_test</c> of the mechanism at <paramref name="parameters"/> under the estimator's learning rule.</summary>
     public double TestNll(ReadOnlySpan<float> parameters, Trajectories test) =>

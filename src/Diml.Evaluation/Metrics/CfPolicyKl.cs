@@ -1,4 +1,5 @@
 using Diml.Data;
+using Diml.Simulation;
 
 namespace Diml.Evaluation;
 
@@ -11,13 +12,33 @@ namespace Diml.Evaluation;
 /// It is 0 exactly when both mechanisms give the same policies on the visited path (a gauge shift
 /// <c>c_i(a_{−i})</c> leaves softmax-type learners' policies unchanged).
 /// </summary>
-public static class CfPolicyKl
+public sealed class CfPolicyKl : IMetric
 {
+    /// <summary>The registered instance.</summary>
+    public static CfPolicyKl Metric { get; } = new();
+
+    private CfPolicyKl() { }
+
+    /// <inheritdoc/>
+    public string Name => "cf_policy_kl";
+
+    /// <inheritdoc/>
+    public string Description => "exact KL of the shifted learner's policies under the true and the estimated payoffs along play under the truth";
+
+    /// <inheritdoc/>
+    public bool IsReference => false;
+
+    /// <inheritdoc/>
+    public MetricNeeds Needs => MetricNeeds.Payoffs | MetricNeeds.Simulation;
+
+    /// <inheritdoc/>
+    double IMetric.Compute(MetricContext context) => CfPolicyKl.Compute(context.Truth, context.Estimate!, context.ShiftedLearner, context.UnderTruth, context.Threads);
+
     /// <summary>
     /// Computes the metric over <paramref name="underTruth"/> (simulated with <paramref name="shiftedRule"/> under the
     /// truth); the payoff factories are called once per worker thread. Independent of <paramref name="threads"/>.
     /// </summary>
-    public static double Compute(Func<IMechanismPayoffs> truth, Func<IMechanismPayoffs> estimate, ILearningRule shiftedRule,
+    public static double Compute(Func<IPayoffModel> truth, Func<IPayoffModel> estimate, ILearningRule shiftedRule,
         Trajectories underTruth, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(truth);

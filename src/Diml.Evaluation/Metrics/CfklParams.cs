@@ -9,8 +9,28 @@ namespace Diml.Evaluation;
 /// mechanism — <see cref="DefaultEpisodes"/> episodes of <c>min(50, T)</c> steps, the same seed for both — and the
 /// result is <c>KL(p_true ‖ p_est)</c> of their empirical joint-action histograms (see <see cref="KlDivergence"/>).
 /// </summary>
-public static class CfklParams
+public sealed class CfklParams : IMetric
 {
+    /// <summary>The registered instance.</summary>
+    public static CfklParams Metric { get; } = new();
+
+    private CfklParams() { }
+
+    /// <inheritdoc/>
+    public string Name => "cfkl_params";
+
+    /// <inheritdoc/>
+    public string Description => "KL(p_true || p_est) of the joint-action distributions of a shifted learner simulated under both mechanisms";
+
+    /// <inheritdoc/>
+    public bool IsReference => true;
+
+    /// <inheritdoc/>
+    public MetricNeeds Needs => MetricNeeds.Payoffs | MetricNeeds.Simulation;
+
+    /// <inheritdoc/>
+    double IMetric.Compute(MetricContext context) => KlDivergence.Between(context.TruthHistogram, JointActionHistogram.ForComparison(context.UnderEstimate));
+
     /// <summary>The reference's number of simulated episodes.</summary>
     public const int DefaultEpisodes = 300;
 

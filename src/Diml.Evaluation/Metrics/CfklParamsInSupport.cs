@@ -11,8 +11,28 @@ namespace Diml.Evaluation;
 /// over its own in-support transitions, and return <c>KL(p_true ‖ p_est)</c> with <c>1e-12</c> inside the logs.
 /// NaN when either simulation has no in-support transition.
 /// </summary>
-public static class CfklParamsInSupport
+public sealed class CfklParamsInSupport : IMetric
 {
+    /// <summary>The registered instance.</summary>
+    public static CfklParamsInSupport Metric { get; } = new();
+
+    private CfklParamsInSupport() { }
+
+    /// <inheritdoc/>
+    public string Name => "cfkl_params_in_support";
+
+    /// <inheritdoc/>
+    public string Description => "cfkl_params over next joint actions of transitions whose context is in the training support";
+
+    /// <inheritdoc/>
+    public bool IsReference => true;
+
+    /// <inheritdoc/>
+    public MetricNeeds Needs => MetricNeeds.Payoffs | MetricNeeds.Simulation;
+
+    /// <inheritdoc/>
+    double IMetric.Compute(MetricContext context) => CfklParamsInSupport.Compute(context.UnderTruth, context.UnderEstimate, context.Support);
+
     /// <summary>Computes the metric.</summary>
     public static double Compute(Trajectories underTruth, Trajectories underEstimate, TrainingSupport support)
     {

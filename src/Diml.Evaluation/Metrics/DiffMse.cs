@@ -9,13 +9,33 @@ namespace Diml.Evaluation;
 /// others at <c>a_{−i,t}</c>, and compare <c>M(k1, a_{−i})_i − M(k2, a_{−i})_i</c> under the truth and the estimate.
 /// Adding any <c>c_i(a_{−i})</c> to the estimate leaves it unchanged.
 /// </summary>
-public static class DiffMse
+public sealed class DiffMse : IMetric
 {
+    /// <summary>The registered instance.</summary>
+    public static DiffMse Metric { get; } = new();
+
+    private DiffMse() { }
+
+    /// <inheritdoc/>
+    public string Name => "diff_mse";
+
+    /// <inheritdoc/>
+    public string Description => "squared error of payoff differences M(k1, a_-i)_i - M(k2, a_-i)_i at sampled test contexts (gauge-invariant)";
+
+    /// <inheritdoc/>
+    public bool IsReference => true;
+
+    /// <inheritdoc/>
+    public MetricNeeds Needs => MetricNeeds.Payoffs;
+
+    /// <inheritdoc/>
+    double IMetric.Compute(MetricContext context) => DiffMse.Compute(context.Truth(), context.Estimate!(), context.Test, context.Seed, context.DiffContexts);
+
     /// <summary>The reference's number of contexts for small games.</summary>
     public const int DefaultContexts = 20_000;
 
     /// <summary>Computes the metric over <paramref name="contexts"/> seeded draws.</summary>
-    public static double Compute(IMechanismPayoffs truth, IMechanismPayoffs estimate, Trajectories data, ulong seed = 0, int contexts = DefaultContexts)
+    public static double Compute(IPayoffModel truth, IPayoffModel estimate, Trajectories data, ulong seed = 0, int contexts = DefaultContexts)
     {
         ArgumentNullException.ThrowIfNull(data);
         MetricArguments.Check(truth, estimate, data.Shape);
@@ -35,7 +55,7 @@ public static class DiffMse
         return sum / contexts;
     }
 
-    private static double Difference(IMechanismPayoffs payoffs, int[] joint, int agent, int k1, int k2)
+    private static double Difference(IPayoffModel payoffs, int[] joint, int agent, int k1, int k2)
     {
         joint[agent] = k1;
         double first = payoffs.Payoff(joint, agent);

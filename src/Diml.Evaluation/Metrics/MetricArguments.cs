@@ -5,7 +5,7 @@ namespace Diml.Evaluation;
 /// <summary>The argument checks every recovery metric shares.</summary>
 internal static class MetricArguments
 {
-    public static void Check(IMechanismPayoffs truth, IMechanismPayoffs estimate, GameShape shape)
+    public static void Check(IPayoffModel truth, IPayoffModel estimate, GameShape shape)
     {
         ArgumentNullException.ThrowIfNull(truth);
         ArgumentNullException.ThrowIfNull(estimate);

@@ -8,8 +8,28 @@ namespace Diml.Evaluation;
 /// <see cref="DefaultExhaustiveLimit"/>, else over <see cref="DefaultProbes"/> joint actions drawn uniformly
 /// (seeded), and all agents — how well the fit extrapolates away from the visited play.
 /// </summary>
-public static class MseOff
+public sealed class MseOff : IMetric
 {
+    /// <summary>The registered instance.</summary>
+    public static MseOff Metric { get; } = new();
+
+    private MseOff() { }
+
+    /// <inheritdoc/>
+    public string Name => "mse_off";
+
+    /// <inheritdoc/>
+    public string Description => "mean squared payoff error over all joint actions (or random probes in large games)";
+
+    /// <inheritdoc/>
+    public bool IsReference => false;
+
+    /// <inheritdoc/>
+    public MetricNeeds Needs => MetricNeeds.Payoffs;
+
+    /// <inheritdoc/>
+    double IMetric.Compute(MetricContext context) => MseOff.Compute(context.Truth(), context.Estimate!(), context.Seed, context.MseOffProbes);
+
     /// <summary>Largest <c>A^n</c> evaluated exhaustively.</summary>
     public const long DefaultExhaustiveLimit = 20_000;
 
@@ -17,7 +37,7 @@ public static class MseOff
     public const int DefaultProbes = 8000;
 
     /// <summary>Computes the metric; <paramref name="seed"/> drives the probes of large games.</summary>
-    public static double Compute(IMechanismPayoffs truth, IMechanismPayoffs estimate, ulong seed = 0,
+    public static double Compute(IPayoffModel truth, IPayoffModel estimate, ulong seed = 0,
         int probes = DefaultProbes, long exhaustiveLimit = DefaultExhaustiveLimit)
     {
         ArgumentNullException.ThrowIfNull(truth);

@@ -9,13 +9,33 @@ namespace Diml.Evaluation;
 /// <see cref="DefaultMaxVisits"/> when there are more) and all agents.
 /// </summary>
 /// <remarks>Not gauge-invariant: a fit may legitimately differ from the truth by <c>c_i(a_{−i})</c> and still score badly here.</remarks>
-public static class MseOn
+public sealed class MseOn : IMetric
 {
+    /// <summary>The registered instance.</summary>
+    public static MseOn Metric { get; } = new();
+
+    private MseOn() { }
+
+    /// <inheritdoc/>
+    public string Name => "mse_on";
+
+    /// <inheritdoc/>
+    public string Description => "mean squared payoff error on the joint actions visited in the test episodes (not gauge-invariant)";
+
+    /// <inheritdoc/>
+    public bool IsReference => true;
+
+    /// <inheritdoc/>
+    public MetricNeeds Needs => MetricNeeds.Payoffs;
+
+    /// <inheritdoc/>
+    double IMetric.Compute(MetricContext context) => MseOn.Compute(context.Truth(), context.Estimate!(), context.Test, context.Seed, context.MseOnVisits);
+
     /// <summary>The reference's cap on visited joint actions.</summary>
     public const int DefaultMaxVisits = 200_000;
 
     /// <summary>Computes the metric; <paramref name="seed"/> drives the subsample when one is needed.</summary>
-    public static double Compute(IMechanismPayoffs truth, IMechanismPayoffs estimate, Trajectories data, ulong seed = 0, int maxVisits = DefaultMaxVisits)
+    public static double Compute(IPayoffModel truth, IPayoffModel estimate, Trajectories data, ulong seed = 0, int maxVisits = DefaultMaxVisits)
     {
         MetricArguments.Check(truth, estimate, data.Shape);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxVisits, 1);

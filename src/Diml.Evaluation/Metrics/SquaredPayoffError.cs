@@ -1,7 +1,7 @@
 namespace Diml.Evaluation;
 
 /// <summary>Accumulates <c>(M_true(a)_i − M_est(a)_i)²</c> over joint actions and all agents, in double.</summary>
-internal sealed class SquaredPayoffError(IMechanismPayoffs truth, IMechanismPayoffs estimate)
+internal sealed class SquaredPayoffError(IPayoffModel truth, IPayoffModel estimate)
 {
     private readonly double[] _true = new double[truth.Shape.Agents];
     private readonly double[] _estimated = new double[truth.Shape.Agents];

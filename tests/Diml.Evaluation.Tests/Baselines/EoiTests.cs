@@ -116,6 +116,34 @@ public sealed class EoiTests
         Assert.Equal(0, Eoi.ModalOpponentAction([2], 0, counts));               // no opponents
     }
 
+    /// <summary>
+    /// The suite hands one fitted EOI to every worker thread of the held-out likelihood and the simulations; a shared
+    /// counting buffer once made those results depend on thread timing.
+    /// </summary>
+    [Fact]
+    public void SharedInstance_GivesTheSamePayoffsOnManyThreads()
+    {
+        var payoffs = new double[Agents, Actions, Actions];
+        payoffs[0, 1, 2] = 1; payoffs[1, 0, 0] = -1; payoffs[2, 2, 1] = 0.5;
+        var eoi = Eoi.Fit(SimulateStaticLogit(payoffs, 40, 20, seed: 5), Beta);
+        var shape = new GameShape(Agents, Actions);
+        var joints = new List<int[]>();
+        for (int a0 = 0; a0 < Actions; a0++) for (int a1 = 0; a1 < Actions; a1++) for (int a2 = 0; a2 < Actions; a2++) joints.Add([a0, a1, a2]);
+        var expected = joints.Select(j => { var p = new double[Agents]; eoi.Payoffs(j, p); return p; }).ToArray();
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            var found = new double[Agents];
+            for (int round = 0; round < 2000; round++)
+            {
+                int j = round % joints.Count;
+                eoi.Payoffs(joints[j], found);
+                Assert.Equal(expected[j], found);
+                Assert.Equal(expected[j][round % Agents], eoi.Payoff(joints[j], round % Agents));
+            }
+        });
+        Assert.Equal(shape, eoi.Shape);
+    }
+
     [Fact]
     public void Fit_RejectsNonPositiveBeta()
     {

@@ -8,7 +8,7 @@ namespace Diml.Evaluation.Tests.Metrics;
 public sealed class MetricTests
 {
     /// <summary>Payoffs given by a function, for hand-computable cases.</summary>
-    private sealed class FunctionPayoffs(GameShape shape, Func<int[], int, double> payoff) : IMechanismPayoffs
+    private sealed class FunctionPayoffs(GameShape shape, Func<int[], int, double> payoff) : IPayoffModel
     {
         public GameShape Shape => shape;
 

@@ -29,7 +29,7 @@ public sealed class ReproductionMetricTests
     }
 
     /// <summary>Payoffs plus <c>c_i(a_{−i})</c>: the same incentives in another gauge.</summary>
-    private sealed class GaugeShifted(IMechanismPayoffs inner) : IMechanismPayoffs
+    private sealed class GaugeShifted(IPayoffModel inner) : IPayoffModel
     {
         public GameShape Shape => inner.Shape;
 
@@ -53,9 +53,9 @@ public sealed class ReproductionMetricTests
         var data = Simulate(network, Small, 10, 20, 3);
         var (train, test) = data.Split(0.8);
         var support = TrainingSupport.Of(train);
-        Func<IMechanismPayoffs> payoffs = () => MechanismPayoffs.AtCurrentParameters(network, Small);
-        var underTruth = PayoffSimulator.Simulate(payoffs, Shifted, Small, 12, 15, seed: 9);
-        var underEstimate = PayoffSimulator.Simulate(payoffs, Shifted, Small, 12, 15, seed: 9);
+        Func<IPayoffModel> payoffs = () => MechanismPayoffs.AtCurrentParameters(network, Small);
+        var underTruth = Simulator.Simulate(payoffs, Shifted, Small, 12, 15, seed: 9);
+        var underEstimate = Simulator.Simulate(payoffs, Shifted, Small, 12, 15, seed: 9);
         Assert.Equal(0.0, CfPolicyKl.Compute(payoffs, payoffs, Shifted, underTruth));
         Assert.Equal(0.0, CfklParamsInSupport.Compute(underTruth, underEstimate, support));
         // The same model scored twice gives the same likelihood, in and out of support.
@@ -69,8 +69,8 @@ public sealed class ReproductionMetricTests
     public void CfPolicyKl_IsZero_UnderAGaugeShift_AndPositive_ForAnotherMechanism()
     {
         var truth = Network(4);
-        Func<IMechanismPayoffs> truePayoffs = () => MechanismPayoffs.AtCurrentParameters(truth, Small);
-        var underTruth = PayoffSimulator.Simulate(truePayoffs, Shifted, Small, 6, 12, seed: 1);
+        Func<IPayoffModel> truePayoffs = () => MechanismPayoffs.AtCurrentParameters(truth, Small);
+        var underTruth = Simulator.Simulate(truePayoffs, Shifted, Small, 6, 12, seed: 1);
         double gauge = CfPolicyKl.Compute(truePayoffs, () => new GaugeShifted(truePayoffs()), Shifted, underTruth);
         // Zero up to float rounding of the two learners' states.
         Assert.InRange(Math.Abs(gauge), 0, 1e-6);
@@ -81,7 +81,7 @@ public sealed class ReproductionMetricTests
     }
 
     [Fact]
-    public void PayoffSimulator_ReproducesSimulator_ForEveryPayoffForm()
+    public void Simulator_OverPayoffModels_ReproducesSimulator_ForEveryPayoffForm()
     {
         var joint = Network(6);
         var congestion = new Congestion(4);
@@ -92,7 +92,7 @@ public sealed class ReproductionMetricTests
         foreach (var (mechanism, shape) in new (IMechanism, GameShape)[] { (joint, Small), (congestion, Small), (anonymous, large) })
         {
             var expected = Simulate(mechanism, shape, 5, 9, seed: 11);
-            var found = PayoffSimulator.Simulate(() => MechanismPayoffs.AtCurrentParameters(mechanism, shape), Learner, shape, 5, 9, seed: 11, threads: 2);
+            var found = Simulator.Simulate(() => MechanismPayoffs.AtCurrentParameters(mechanism, shape), Learner, shape, 5, 9, seed: 11, threads: 2);
             Assert.True(expected.ContentEquals(found), $"{mechanism.ModelName}: trajectories differ");
         }
     }

@@ -1,6 +1,6 @@
 using Diml.Data;
 
-namespace Diml.Evaluation;
+namespace Diml.Fitting;
 
 /// <summary>
 /// A model's next-action likelihood along observed play: what <c>nll_test</c> and <c>nll_test_in_support</c> score.

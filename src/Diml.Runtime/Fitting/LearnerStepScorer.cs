@@ -1,12 +1,13 @@
 using Diml.Data;
+using Diml.Simulation;
 
-namespace Diml.Evaluation;
+namespace Diml.Fitting;
 
 /// <summary>
 /// The step likelihood of learners under some payoffs, <c>Q</c> from <c>Q0</c> at <c>t = 0</c> over the full episode
 /// (as <c>LikelihoodEvaluator.PerAgentStepNll</c>, step by step).
 /// </summary>
-public sealed class LearnerStepScorer(IMechanismPayoffs payoffs, ILearningRule rule) : IStepScorer
+public sealed class LearnerStepScorer(IPayoffModel payoffs, ILearningRule rule) : IStepScorer
 {
     private readonly LearnerReplay _replay = new(payoffs, rule);
 

@@ -1,31 +1,31 @@
 using Diml.Data;
-using Diml.Simulation;
 
-namespace Diml.Evaluation;
+namespace Diml.Simulation;
 
 /// <summary>
-/// Every agent's learner state along a sequence of joint actions under some payoffs (DESIGN §1): <c>Q = Q0</c> at
+/// Every agent's learner state along a sequence of joint actions under a payoff model (DESIGN §1): <c>Q = Q0</c> at
 /// <see cref="Reset"/>, and each <see cref="Observe"/> of the joint action <c>a[t]</c> applies the update with the
-/// counterfactual payoffs <c>u[t]</c>. <see cref="LogPolicies"/> is then <c>log π[t+1]</c>. The state is kept in float,
-/// as in fitting and simulation, so replaying a mechanism's payoffs reproduces <see cref="Simulator"/>'s draws exactly.
-/// One instance per thread.
+/// counterfactual payoffs <c>u[t]</c>; <see cref="LogPolicies"/> is then <c>log π[t+1]</c> and <see cref="Draw"/>
+/// samples <c>a[t+1]</c>. The state is kept in float, as in fitting. This is the simulator's inner loop
+/// (<see cref="Simulator"/>) and the held-out likelihood's (<see cref="Fitting.LearnerStepScorer"/>). One instance per thread.
 /// </summary>
 public sealed class LearnerReplay
 {
-    private readonly IMechanismPayoffs _payoffs;
+    private readonly IPayoffModel _payoffs;
+    private readonly IFloatCounterfactuals? _floatPayoffs;
     private readonly ILearningRule _rule;
     private readonly int _agents, _actions, _stateSize;
     private readonly float[] _initial, _state, _next, _logPolicies, _u;
     private readonly double[] _counterfactual;
-    private readonly int[] _scratch;
     private bool _policiesCurrent;
 
     /// <summary>A replay of learners following <paramref name="rule"/> under <paramref name="payoffs"/>.</summary>
-    public LearnerReplay(IMechanismPayoffs payoffs, ILearningRule rule)
+    public LearnerReplay(IPayoffModel payoffs, ILearningRule rule)
     {
         ArgumentNullException.ThrowIfNull(payoffs);
         ArgumentNullException.ThrowIfNull(rule);
         _payoffs = payoffs;
+        _floatPayoffs = payoffs as IFloatCounterfactuals;
         _rule = rule;
         _agents = payoffs.Shape.Agents;
         _actions = payoffs.Shape.Actions;
@@ -36,8 +36,7 @@ public sealed class LearnerReplay
         _next = new float[_agents * _stateSize];
         _logPolicies = new float[_agents * _actions];
         _u = new float[_agents * _actions];
-        _counterfactual = new double[_agents * _actions];
-        _scratch = new int[_agents];
+        _counterfactual = _floatPayoffs is null ? new double[_agents * _actions] : [];
         Reset();
     }
 
@@ -55,8 +54,17 @@ public sealed class LearnerReplay
     public void Observe(ReadOnlySpan<int> joint)
     {
         int q = _stateSize, a = _actions;
-        CounterfactualPayoffTable.Fill(_payoffs, joint, _scratch, _counterfactual);
-        for (int j = 0; j < _u.Length; j++) _u[j] = (float)_counterfactual[j];
+        if (joint.Length != _agents)
+            throw new ArgumentException($"{nameof(joint)}: expected {_agents} actions, found {joint.Length}.", nameof(joint));
+        if (_floatPayoffs is not null)
+        {
+            _floatPayoffs.CounterfactualPayoffs(joint, _u);
+        }
+        else
+        {
+            _payoffs.CounterfactualPayoffs(joint, _counterfactual);
+            for (int j = 0; j < _u.Length; j++) _u[j] = (float)_counterfactual[j];
+        }
         for (int i = 0; i < _agents; i++)
             _rule.Update(_state.AsSpan(i * q, q), _u.AsSpan(i * a, a), joint[i], _next.AsSpan(i * q, q));
         _next.AsSpan().CopyTo(_state);
@@ -80,7 +88,7 @@ public sealed class LearnerReplay
 
     /// <summary>
     /// Draws every agent's next action from the current policies, agent by agent with one uniform double each, by
-    /// inverse CDF of <c>exp(log π)</c> — the procedure of <see cref="Simulator"/>.
+    /// inverse CDF of <c>exp(log π)</c> (DESIGN §1, "Data generation").
     /// </summary>
     public void Draw(ref SplitMix64 random, Span<int> joint)
     {
