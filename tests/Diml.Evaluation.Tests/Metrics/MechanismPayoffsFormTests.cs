@@ -94,6 +94,17 @@ public sealed class PayoffModelMetricTests
         Assert.Equal(0, Diml.Evaluation.DiffMse.Compute(truthModel, truthModel, data, contexts: 500));
         var eoi = Diml.Evaluation.Baselines.Eoi.Fit(data, rule.Beta);
         double eoiError = Diml.Evaluation.DiffMse.Compute(truthModel, eoi, data, contexts: 500);
-        Assert.True(double.IsFinite(eoiError) && eoiError > 0, $"EOI diff_mse {eoiError}");
+        // Recovery, not just a number: EOI must beat the zero predictor on the same contexts (its diff_mse is the mean
+        // squared true payoff difference), and cannot be exact (it sees only the opponents' modal action).
+        double zeroError = Diml.Evaluation.DiffMse.Compute(truthModel, new ZeroPayoffs(shape), data, contexts: 500);
+        Assert.True(eoiError < zeroError, $"EOI diff_mse {eoiError:G4}, zero predictor {zeroError:G4}");
+        Assert.True(eoiError > 0, $"EOI diff_mse {eoiError:G4}");
+    }
+
+    private sealed class ZeroPayoffs(Diml.Data.GameShape shape) : IPayoffModel
+    {
+        public Diml.Data.GameShape Shape => shape;
+        public void Payoffs(ReadOnlySpan<int> joint, Span<double> payoffs) => payoffs[..shape.Agents].Clear();
+        public double Payoff(ReadOnlySpan<int> joint, int agent) => 0;
     }
 }
