@@ -14,19 +14,27 @@ public sealed class TwinAndGradientTests
 {
     private const double ValueTolerance = 1e-4, AdjointTolerance = GradientCheck.DefaultFloatTolerance;
 
-    /// <summary>Name, agents, actions and a factory setting the parameters a test runs at.</summary>
+    /// <summary>The mechanism (and size), agents and actions of each case.</summary>
     public static TheoryData<string, int, int> Cases() => new()
     {
         { "neural-joint/paper", 3, 6 },
         { "neural-joint/small", 2, 3 },
         { "congestion", 4, 5 },
+        { "congestion", 3, 3 },
         { "congestion", 6, 8 },
         { "public-goods/paper", 3, 7 },
+        { "public-goods/paper", 2, 3 },
+        { "public-goods/paper", 5, 4 },
+        { "public-goods/paper", 1, 2 },
+        { "public-goods/paper", 4, 10 },
         { "public-goods/small", 2, 5 },
         { "anonymous-count/paper", 40, 10 },
         { "anonymous-count/small", 5, 3 },
         { "tabular", 3, 4 },
-        { "tabular", 1, 3 },
+        { "tabular", 2, 3 },
+        { "tabular", 3, 6 },
+        { "tabular", 4, 5 },
+        { "tabular", 1, 4 },
     };
 
     private static IMechanism Create(string name, int agents, int actions, int seed)
