@@ -13,25 +13,35 @@ public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
     private readonly float[] _theta, _payoffs, _counterfactual;
 
     /// <summary>The payoffs of <paramref name="mechanism"/> at <paramref name="theta"/> (copied) in a game of <paramref name="shape"/>.</summary>
-    public MechanismPayoffs(IMechanism mechanism, ReadOnlySpan<float> theta, GameShape shape) : this(mechanism, theta, shape, batched: false)
+    public MechanismPayoffs(IMechanism mechanism, ReadOnlySpan<float> theta, GameShape shape)
+        : this(mechanism, CheckedCopy(mechanism, theta), shape, batched: false)
     {
     }
 
-    /// <summary>
-    /// With <paramref name="batched"/>, counterfactual payoffs of anonymous mechanisms come from their batched kernel, as
-    /// the simulator computes them (equal up to float rounding to the scalar kernel's, which the metrics use).
-    /// </summary>
-    internal MechanismPayoffs(IMechanism mechanism, ReadOnlySpan<float> theta, GameShape shape, bool batched)
+    private MechanismPayoffs(IMechanism mechanism, float[] theta, GameShape shape, bool batched)
     {
-        ArgumentNullException.ThrowIfNull(mechanism);
-        if (theta.Length != mechanism.Layout.TotalLength)
-            throw new ArgumentException($"{nameof(theta)}: expected {mechanism.Layout.TotalLength} parameters ({mechanism.Layout}), found {theta.Length}.", nameof(theta));
         _mechanism = mechanism;
-        _theta = theta.ToArray();
+        _theta = theta;
         Shape = shape;
         _kernel = PayoffKernel<float>.For(mechanism, shape.Agents, shape.Actions, batched);
         _payoffs = new float[shape.Agents];
         _counterfactual = new float[shape.Agents * shape.Actions];
+    }
+
+    /// <summary>
+    /// The simulator's payoffs: over a parameter array its workers share (not copied; nothing changes it during the
+    /// simulation), with an anonymous mechanism's counterfactual payoffs from its batched kernel when it has one (equal up
+    /// to float rounding to the scalar kernel's, which the public constructor and the metrics use).
+    /// </summary>
+    internal static MechanismPayoffs ForSimulation(IMechanism mechanism, float[] sharedTheta, GameShape shape) =>
+        new(mechanism, sharedTheta, shape, batched: true);
+
+    private static float[] CheckedCopy(IMechanism mechanism, ReadOnlySpan<float> theta)
+    {
+        ArgumentNullException.ThrowIfNull(mechanism);
+        if (theta.Length != mechanism.Layout.TotalLength)
+            throw new ArgumentException($"{nameof(theta)}: expected {mechanism.Layout.TotalLength} parameters ({mechanism.Layout}), found {theta.Length}.", nameof(theta));
+        return theta.ToArray();
     }
 
     /// <summary>The payoffs of <paramref name="mechanism"/> at its current parameters.</summary>

@@ -43,7 +43,7 @@ public static class Simulator
         // Small games: evaluate the mechanism once per joint action, then simulate by look-up.
         var table = PayoffTable.TryBuild(mechanism, parameters, shape.Agents, shape.Actions);
         Func<IPayoffModel> payoffs = table is null
-            ? () => new MechanismPayoffs(mechanism, parameters, shape, batched: true)
+            ? () => MechanismPayoffs.ForSimulation(mechanism, parameters, shape)
             : () => new TabulatedPayoffs(table, shape);
         return Run(payoffs, rule, shape, firstEpisode, episodes, steps, seed, threads);
     }
