@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Diml.Experiments.Mechanisms;
+using Diml.Mechanisms;
 using Diml.Learning;
 
 namespace Diml.Benchmarks;

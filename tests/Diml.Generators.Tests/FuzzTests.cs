@@ -12,9 +12,9 @@ public class FuzzTests
 {
     private static readonly string[] Seeds =
     [
-        "src/Diml.Experiments/Mechanisms/Congestion.cs",
-        "src/Diml.Experiments/Mechanisms/NeuralJoint.cs",
-        "src/Diml.Experiments/Mechanisms/AnonymousCount.cs",
+        "src/Diml.Mechanisms/Paper/Congestion.cs",
+        "src/Diml.Mechanisms/Paper/NeuralJoint.cs",
+        "src/Diml.Mechanisms/Paper/AnonymousCount.cs",
         "src/Diml.Runtime/Learning/ExperienceWeightedAttraction.cs",
     ];
 

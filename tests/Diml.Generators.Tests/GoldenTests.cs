@@ -18,15 +18,15 @@ public class GoldenTests
 
     [Fact]
     public void CongestionMechanism() => GoldenFile.Verify("Congestion",
-        Generate(GeneratorHarness.Usings + RepositoryFile("src/Diml.Experiments/Mechanisms/Congestion.cs")));
+        Generate(GeneratorHarness.Usings + RepositoryFile("src/Diml.Mechanisms/Paper/Congestion.cs")));
 
     [Fact]
     public void NeuralJointMechanism() => GoldenFile.Verify("NeuralJoint",
-        Generate(GeneratorHarness.Usings + RepositoryFile("src/Diml.Experiments/Mechanisms/NeuralJoint.cs")));
+        Generate(GeneratorHarness.Usings + RepositoryFile("src/Diml.Mechanisms/Paper/NeuralJoint.cs")));
 
     [Fact]
     public void AnonymousCountMechanism() => GoldenFile.Verify("AnonymousCount",
-        Generate(GeneratorHarness.Usings + RepositoryFile("src/Diml.Experiments/Mechanisms/AnonymousCount.cs")));
+        Generate(GeneratorHarness.Usings + RepositoryFile("src/Diml.Mechanisms/Paper/AnonymousCount.cs")));
 
     [Fact]
     public void LogitQLearningRule() => GoldenFile.Verify("LogitQ",

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Diml.Data;
-using Diml.Experiments.Learning;
-using Diml.Experiments.Mechanisms;
+using Diml.Mechanisms;
 using Spectre.Console;
 
 namespace Diml.Experiments.Commands;

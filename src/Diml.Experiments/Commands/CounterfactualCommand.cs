@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Diml.Data;
-using Diml.Experiments.Evaluation;
-using Diml.Experiments.Mechanisms;
+using Diml.Evaluation;
+using Diml.Mechanisms;
 using Diml.Simulation;
 using Diml.IO;
 using Spectre.Console;

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Diml.Data;
-using Diml.Experiments.Evaluation;
-using Diml.Experiments.Mechanisms;
+using Diml.Evaluation;
+using Diml.Mechanisms;
 using Diml.Fitting;
 using Spectre.Console;
 

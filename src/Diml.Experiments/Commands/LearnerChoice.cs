@@ -1,5 +1,5 @@
 using System.Globalization;
-using Diml.Experiments.Learning;
+using Diml.Mechanisms;
 
 namespace Diml.Experiments.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Diml.Data;
-using Diml.Experiments.Mechanisms;
+using Diml.Mechanisms;
 
 namespace Diml.Experiments.Commands;
 

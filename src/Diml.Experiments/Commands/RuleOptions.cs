@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Diml.Experiments.Learning;
+using Diml.Mechanisms;
 
 namespace Diml.Experiments.Commands;
 

@@ -2,7 +2,7 @@ using Diml.Data;
 using Diml.Fitting;
 using Diml.Learning;
 using Diml.Simulation;
-using Diml.Experiments.Mechanisms;
+using Diml.Mechanisms;
 
 namespace Diml.Experiments.Performance;
 

@@ -1,5 +1,6 @@
+using Diml.Simulation;
 using Diml.Data;
-using Diml.Experiments.Evaluation;
+using Diml.Evaluation;
 
 namespace Diml.Experiments.Reproduction;
 
@@ -15,7 +16,7 @@ public sealed class CounterfactualReference
     {
         ArgumentNullException.ThrowIfNull(instance);
         Episodes = episodes;
-        UnderTruth = PayoffSimulator.Simulate(instance.TruePayoffs, instance.ShiftedLearner, instance.Shape, episodes,
+        UnderTruth = Simulator.Simulate(instance.TruePayoffs, instance.ShiftedLearner, instance.Shape, episodes,
             instance.CounterfactualSteps, instance.MetricSeed, instance.Threads);
         Histogram = JointActionHistogram.ForComparison(UnderTruth);
     }

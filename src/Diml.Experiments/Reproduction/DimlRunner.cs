@@ -1,5 +1,5 @@
-using Diml.Experiments.Evaluation;
-using Diml.Experiments.Mechanisms;
+using Diml.Evaluation;
+using Diml.Mechanisms;
 using Diml.Fitting;
 
 namespace Diml.Experiments.Reproduction;

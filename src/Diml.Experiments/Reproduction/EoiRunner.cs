@@ -1,5 +1,5 @@
-using Diml.Experiments.Baselines;
-using Diml.Experiments.Evaluation;
+using Diml.Evaluation.Baselines;
+using Diml.Evaluation;
 using Diml.Fitting;
 
 namespace Diml.Experiments.Reproduction;

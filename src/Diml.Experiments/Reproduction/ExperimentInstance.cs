@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Diml.Data;
-using Diml.Experiments.Evaluation;
-using Diml.Experiments.Learning;
-using Diml.Experiments.Mechanisms;
+using Diml.Evaluation;
+using Diml.Mechanisms;
 using Diml.Simulation;
 
 namespace Diml.Experiments.Reproduction;
@@ -77,7 +76,7 @@ public sealed class ExperimentInstance
     public GameShape Shape => Definition.Shape;
 
     /// <summary>A fresh copy of the true payoffs.</summary>
-    public IMechanismPayoffs TruePayoffs() => new MechanismPayoffs(Truth, TruthParameters, Shape);
+    public IPayoffModel TruePayoffs() => new MechanismPayoffs(Truth, TruthParameters, Shape);
 
     /// <summary>Seed of a model's initial parameters (its own stream per model name).</summary>
     public int InitSeedFor(string model) => SeedFor(ModelStream(model));

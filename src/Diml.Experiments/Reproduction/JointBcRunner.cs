@@ -1,6 +1,6 @@
 using Diml.Data;
-using Diml.Experiments.Baselines;
-using Diml.Experiments.Evaluation;
+using Diml.Evaluation.Baselines;
+using Diml.Evaluation;
 using Diml.Fitting;
 
 namespace Diml.Experiments.Reproduction;

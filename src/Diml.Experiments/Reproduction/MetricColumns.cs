@@ -1,6 +1,12 @@
+using Diml.Evaluation;
+
 namespace Diml.Experiments.Reproduction;
 
-/// <summary>The result files' columns: the reference's names first, in its order, then ours.</summary>
+/// <summary>
+/// The result files' columns: the reference's names first, in its order, then ours. The metric columns come from
+/// <see cref="MetricRegistry"/> (a registered metric gets its column in both files); the names here are for code that
+/// reads particular columns back.
+/// </summary>
 public static class MetricColumns
 {
     public const string Tag = "tag", Experiment = "experiment", Model = "model", Seed = "seed", Epoch = "epoch", Epochs = "epochs";
@@ -10,18 +16,19 @@ public static class MetricColumns
     public const string EvalSeconds = "eval_s", DataSeconds = "data_s", WallSeconds = "wall_s";
     public const string ValidationNll = "validation_nll", SelectedEpoch = "selected_epoch";
 
-    /// <summary>The metrics an evaluation computes, in column order.</summary>
-    public static readonly IReadOnlyList<string> Metrics = [MseOn, DiffMse, NllTest, NllTestInSupport, CfklParams, CfklParamsInSupport, MseOff, CfPolicyKl, JointBcAccuracy];
+    private static readonly string[] ReferenceMetrics = MetricRegistry.All.Where(m => m.IsReference).Select(m => m.Name).ToArray();
+    private static readonly string[] OurMetrics = [.. MetricRegistry.All.Where(m => !m.IsReference).Select(m => m.Name), JointBcAccuracy];
 
-    /// <summary><c>training_curves.csv</c>: the reference log's columns, then <c>seed, mse_off, cf_policy_kl, jointbc_acc, eval_s, validation_nll</c>.</summary>
+    /// <summary>The metrics an evaluation computes, in column order: the registry's, then JointBC's accuracy (its runner's own).</summary>
+    public static readonly IReadOnlyList<string> Metrics = [.. MetricRegistry.All.Select(m => m.Name), JointBcAccuracy];
+
+    /// <summary><c>training_curves.csv</c>: the reference log's columns, then <c>seed</c>, our metrics (<c>mse_off, cf_policy_kl, jointbc_acc</c>), <c>eval_s</c>, <c>validation_nll</c>.</summary>
     public static readonly IReadOnlyList<string> Curve =
-        [Tag, Epoch, TrainLoss, EpochSeconds, TrainSeconds, MseOn, DiffMse, NllTest, NllTestInSupport, CfklParams, CfklParamsInSupport,
-         Seed, MseOff, CfPolicyKl, JointBcAccuracy, EvalSeconds, ValidationNll];
+        [Tag, Epoch, TrainLoss, EpochSeconds, TrainSeconds, .. ReferenceMetrics, Seed, .. OurMetrics, EvalSeconds, ValidationNll];
 
     /// <summary><c>evaluation_results.csv</c>: one final row per experiment, model and seed.</summary>
     public static readonly IReadOnlyList<string> Final =
-        [Tag, Experiment, Model, Seed, Epochs, TrainLoss, MseOn, DiffMse, NllTest, NllTestInSupport, CfklParams, CfklParamsInSupport,
-         MseOff, CfPolicyKl, JointBcAccuracy, TrainSeconds, EvalSeconds, DataSeconds, WallSeconds, SelectedEpoch];
+        [Tag, Experiment, Model, Seed, Epochs, TrainLoss, .. ReferenceMetrics, .. OurMetrics, TrainSeconds, EvalSeconds, DataSeconds, WallSeconds, SelectedEpoch];
 
     /// <summary>Columns holding text rather than numbers.</summary>
     public static bool IsText(string column) => column is Tag or Experiment or Model;

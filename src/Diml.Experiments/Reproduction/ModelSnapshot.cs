@@ -1,4 +1,5 @@
-using Diml.Experiments.Evaluation;
+using Diml.Fitting;
+using Diml.Evaluation;
 
 namespace Diml.Experiments.Reproduction;
 
@@ -14,6 +15,6 @@ namespace Diml.Experiments.Reproduction;
 /// <param name="Scorer">A fresh step scorer (once per worker thread) for <c>nll_test</c> and <c>nll_test_in_support</c>.</param>
 /// <param name="Extra">Further metrics by column name, such as <c>jointbc_acc</c>.</param>
 public sealed record ModelSnapshot(
-    Func<IMechanismPayoffs>? Payoffs,
+    Func<IPayoffModel>? Payoffs,
     Func<IStepScorer>? Scorer,
     IReadOnlyDictionary<string, double>? Extra = null);

@@ -21,9 +21,15 @@ public static class SummaryWriter
     private static readonly (string Column, string Header)[] Published =
         [(MetricColumns.DiffMse, "diff_mse"), (MetricColumns.CfklParams, "cfkl_params"), (MetricColumns.NllTest, "nll_test")];
 
-    private static readonly (string Column, string Header)[] OursOnly =
+    /// <summary>The other metrics, in the order readers know, then any newly registered one in registry order.</summary>
+    private static readonly (string Column, string Header)[] OursOnly = WithRegistered(
         [(MetricColumns.NllTestInSupport, "nll_test_in_support"), (MetricColumns.CfklParamsInSupport, "cfkl_params_in_support"),
-         (MetricColumns.CfPolicyKl, "cf_policy_kl"), (MetricColumns.MseOn, "mse_on"), (MetricColumns.MseOff, "mse_off"), (MetricColumns.JointBcAccuracy, "jointbc_acc")];
+         (MetricColumns.CfPolicyKl, "cf_policy_kl"), (MetricColumns.MseOn, "mse_on"), (MetricColumns.MseOff, "mse_off"), (MetricColumns.JointBcAccuracy, "jointbc_acc")]);
+
+    private static (string Column, string Header)[] WithRegistered((string Column, string Header)[] known) =>
+        [.. known, .. MetricColumns.Metrics
+            .Where(c => !known.Any(k => k.Column == c) && !Published.Any(p => p.Column == c))
+            .Select(c => (c, c))];
 
     /// <summary>Writes the summary atomically.</summary>
     public static void Write(string path, SuiteOptions options,

@@ -35,6 +35,7 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     private readonly int[] _slots, _regularizerSlots;
     private readonly int[] _profile, _counts, _actionContext, _actionStamp;
     private readonly T[][] _blockGradients;
+    private readonly PayoffKernel<T>[] _kernels;
     private readonly int _maxEpisodes, _maxSteps, _maxRegularizerSteps;
     private readonly WorkerPool _pool;
     private readonly EvaluateJob _evaluateJob;
@@ -85,6 +86,9 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         _actionStamp = new int[a];
         _blockGradients = new T[ReductionBlocks][];
         for (int j = 0; j < ReductionBlocks; j++) _blockGradients[j] = new T[_parameters];
+        // One kernel per block: blocks run in parallel, and a kernel owns scratch buffers.
+        _kernels = new PayoffKernel<T>[ReductionBlocks];
+        for (int j = 0; j < ReductionBlocks; j++) _kernels[j] = PayoffKernel<T>.For(mechanism, n, a);
         // Float fits of mechanisms with batched kernels run each block's queries a batch at a time.
         if (typeof(T) == typeof(float) && BatchedQueries.Supports(mechanism))
         {
@@ -323,41 +327,10 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
             _batches[block].Evaluate(_table, start, end, MemoryMarshal.Cast<T, float>(_theta.AsSpan()), MemoryMarshal.Cast<T, float>(_values.AsSpan()));
             return;
         }
-        ReadOnlySpan<T> theta = _theta;
-        int n = _agents, a = _actions;
-        switch (_mechanism)
-        {
-            case IJointMechanism joint when _form == PayoffForm.Joint:
-                for (int q = start; q < end; q++)
-                    ModelCalls.Payoffs(joint, theta, _table.Key(q), _values.AsSpan(q * n, n));
-                break;
-            case IPerAgentMechanism perAgent when _form == PayoffForm.PerAgent:
-            {
-                Span<int> profile = n <= 512 ? stackalloc int[n] : new int[n];
-                for (int c = start; c < end; c++)
-                {
-                    var key = _table.Key(c);
-                    key[..n].CopyTo(profile);
-                    int agent = key[n];
-                    for (int k = 0; k < a; k++)
-                    {
-                        profile[agent] = k;
-                        _values[(c * a) + k] = ModelCalls.Payoff(perAgent, theta, profile, agent);
-                    }
-                }
-                break;
-            }
-            case IAnonymousMechanism anonymous when _form == PayoffForm.Anonymous:
-                for (int c = start; c < end; c++)
-                {
-                    var counts = _table.Key(c);
-                    for (int k = 0; k < a; k++)
-                        _values[(c * a) + k] = ModelCalls.Payoff(anonymous, theta, k, counts);
-                }
-                break;
-            default:
-                throw new InvalidOperationException($"Mechanism {_mechanism.ModelName} declares form {_form} but does not implement its interface.");
-        }
+        var kernel = _kernels[block];
+        int width = kernel.QueryWidth;
+        for (int q = start; q < end; q++)
+            kernel.EvaluateQuery(_theta, _table.Key(q), _values.AsSpan(q * width, width));
     }
 
     private void AdjointBlock(int block)
@@ -372,51 +345,10 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
                 MemoryMarshal.Cast<T, float>(_seeds.AsSpan()), MemoryMarshal.Cast<T, float>(gradient));
             return;
         }
-        int n = _agents, a = _actions;
-        switch (_mechanism)
-        {
-            case IJointMechanism joint when _form == PayoffForm.Joint:
-                for (int q = start; q < end; q++)
-                {
-                    var seeds = _seeds.AsSpan(q * n, n);
-                    // Queries outside the scored window (the carried prefix) have no seed: skip their adjoint.
-                    if (seeds.IndexOfAnyExcept(T.Zero) < 0) continue;
-                    ModelCalls.PayoffsAdjoint(joint, theta, _table.Key(q), seeds, gradient);
-                }
-                break;
-            case IPerAgentMechanism perAgent when _form == PayoffForm.PerAgent:
-            {
-                Span<int> profile = n <= 512 ? stackalloc int[n] : new int[n];
-                for (int c = start; c < end; c++)
-                {
-                    var key = _table.Key(c);
-                    key[..n].CopyTo(profile);
-                    int agent = key[n];
-                    for (int k = 0; k < a; k++)
-                    {
-                        T seed = _seeds[(c * a) + k];
-                        if (seed == T.Zero) continue;
-                        profile[agent] = k;
-                        ModelCalls.PayoffAdjoint(perAgent, theta, profile, agent, seed, gradient);
-                    }
-                }
-                break;
-            }
-            case IAnonymousMechanism anonymous when _form == PayoffForm.Anonymous:
-                for (int c = start; c < end; c++)
-                {
-                    var counts = _table.Key(c);
-                    for (int k = 0; k < a; k++)
-                    {
-                        T seed = _seeds[(c * a) + k];
-                        if (seed == T.Zero) continue;
-                        ModelCalls.PayoffAdjoint(anonymous, theta, k, counts, seed, gradient);
-                    }
-                }
-                break;
-            default:
-                throw new InvalidOperationException($"Mechanism {_mechanism.ModelName} declares form {_form} but does not implement its interface.");
-        }
+        var kernel = _kernels[block];
+        int width = kernel.QueryWidth;
+        for (int q = start; q < end; q++)
+            kernel.QueryAdjoint(theta, _table.Key(q), _seeds.AsSpan(q * width, width), gradient);
     }
 
     private sealed class EvaluateJob(CounterfactualPayoffs<T> owner) : IIndexedJob

@@ -32,7 +32,7 @@ internal sealed class PayoffTable
         for (int i = agents - 1, p = 1; i >= 0; i--, p *= actions) place[i] = p;
         var payoffs = new float[count * agents];
         var joint = new int[agents];
-        var counts = new int[actions];
+        var kernel = PayoffKernel<float>.For(mechanism, agents, actions);
         for (int index = 0; index < count; index++)
         {
             for (int i = 0, rest = index; i < agents; i++)
@@ -40,30 +40,17 @@ internal sealed class PayoffTable
                 joint[i] = rest / place[i];
                 rest %= place[i];
             }
-            var row = payoffs.AsSpan(index * agents, agents);
-            switch (mechanism)
-            {
-                case IJointMechanism joint_ when mechanism.Form == PayoffForm.Joint:
-                    joint_.Payoffs(theta, joint, row);
-                    break;
-                case IPerAgentMechanism perAgent when mechanism.Form == PayoffForm.PerAgent:
-                    for (int i = 0; i < agents; i++) row[i] = perAgent.Payoff(theta, joint, i);
-                    break;
-                case IAnonymousMechanism anonymous when mechanism.Form == PayoffForm.Anonymous:
-                    Array.Clear(counts);
-                    foreach (int action in joint) counts[action]++;
-                    for (int i = 0; i < agents; i++)
-                    {
-                        counts[joint[i]]--;
-                        row[i] = anonymous.Payoff(theta, joint[i], counts);
-                        counts[joint[i]]++;
-                    }
-                    break;
-                default:
-                    throw new InvalidOperationException($"Mechanism {mechanism.ModelName} declares form {mechanism.Form} but does not implement its interface.");
-            }
+            kernel.Payoffs(theta, joint, payoffs.AsSpan(index * agents, agents));
         }
         return new PayoffTable(payoffs, place, agents);
+    }
+
+    /// <summary>Every agent's payoff of <paramref name="joint"/>.</summary>
+    public void Payoffs(ReadOnlySpan<int> joint, Span<float> payoffs)
+    {
+        int n = Agents, index = 0;
+        for (int i = 0; i < n; i++) index += joint[i] * _place[i];
+        _payoffs.AsSpan(index * n, n).CopyTo(payoffs);
     }
 
     /// <summary><c>u[i, k] = M(k, a_{-i})_i</c> for every agent and own action, from the table.</summary>

@@ -3,15 +3,18 @@ using Diml.Data;
 namespace Diml.Simulation;
 
 /// <summary>
-/// Generates action trajectories of agents learning under a mechanism (DESIGN §1, "Data generation"):
-/// <c>a[0] ~ π(Q0)</c>; for each step, the counterfactual payoffs <c>u[t]</c> of the played joint action,
-/// the learner update <c>Q[t+1]</c>, and <c>a[t+1] ~ π(Q[t+1])</c>, each agent independently.
+/// Generates action trajectories of agents learning under a mechanism or any payoff model (DESIGN §1, "Data
+/// generation"): <c>a[0] ~ π(Q0)</c>; for each step, the counterfactual payoffs <c>u[t]</c> of the played joint action,
+/// the learner update <c>Q[t+1]</c>, and <c>a[t+1] ~ π(Q[t+1])</c>, each agent independently (<see cref="LearnerReplay"/>).
 /// </summary>
 /// <remarks>
 /// Episode <c>e</c> draws all its randomness from its own <see cref="SplitMix64"/> stream derived from
 /// (seed, e) and writes only its own slice of the output, so the result is bit-identical whatever the
-/// number of threads. Anonymous mechanisms are evaluated once per distinct (own action, opponent counts)
-/// per step.
+/// number of threads. A mechanism is simulated through its float kernels — from a table of every joint action's
+/// payoffs in small games, with anonymous mechanisms evaluated once per distinct (own action, opponent counts) per
+/// step, in one call of its batched kernel when it has one. Simulating its <see cref="MechanismPayoffs"/> instead
+/// gives the same trajectories, except that an anonymous mechanism's scalar kernel may round differently from its
+/// batched one.
 /// </remarks>
 public static class Simulator
 {
@@ -31,29 +34,65 @@ public static class Simulator
     public static Trajectories SimulateEpisodes(IMechanism mechanism, ReadOnlySpan<float> theta, ILearningRule rule, GameShape shape,
         int firstEpisode, int episodes, int steps, ulong seed, int threads = 1)
     {
-        if (firstEpisode < 0) throw new ArgumentOutOfRangeException(nameof(firstEpisode), firstEpisode, $"{nameof(firstEpisode)}: expected an index ≥ 0; found {firstEpisode}.");
         ArgumentNullException.ThrowIfNull(mechanism);
+        CheckArguments(rule, shape, firstEpisode, episodes, steps, threads);
+        int p = mechanism.Layout.TotalLength;
+        if (theta.Length != p)
+            throw new ArgumentException($"{nameof(theta)}: expected {p} parameters ({mechanism.Layout}); found {theta.Length}.", nameof(theta));
+        var parameters = theta.ToArray();
+        // Small games: evaluate the mechanism once per joint action, then simulate by look-up.
+        var table = PayoffTable.TryBuild(mechanism, parameters, shape.Agents, shape.Actions);
+        Func<IPayoffModel> payoffs = table is null
+            ? () => MechanismPayoffs.ForSimulation(mechanism, parameters, shape)
+            : () => new TabulatedPayoffs(table, shape);
+        return Run(payoffs, rule, shape, firstEpisode, episodes, steps, seed, threads);
+    }
+
+    /// <summary>
+    /// Simulates <paramref name="episodes"/> × <paramref name="steps"/> under any payoff model (a fitted mechanism, a
+    /// table, a baseline's estimate) with the same procedure and random streams; <paramref name="payoffs"/> is called
+    /// once per worker thread (payoff models need not be thread-safe). For a mechanism's
+    /// <see cref="MechanismPayoffs"/> the trajectories are those of
+    /// <see cref="Simulate(IMechanism, ReadOnlySpan{float}, ILearningRule, GameShape, int, int, ulong, int)"/> (see the remarks for anonymous mechanisms).
+    /// </summary>
+    public static Trajectories Simulate(Func<IPayoffModel> payoffs, ILearningRule rule, GameShape shape, int episodes, int steps,
+        ulong seed, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(payoffs);
+        CheckArguments(rule, shape, 0, episodes, steps, threads);
+        return Run(payoffs, rule, shape, 0, episodes, steps, seed, threads);
+    }
+
+    private static void CheckArguments(ILearningRule rule, GameShape shape, int firstEpisode, int episodes, int steps, int threads)
+    {
+        if (firstEpisode < 0) throw new ArgumentOutOfRangeException(nameof(firstEpisode), firstEpisode, $"{nameof(firstEpisode)}: expected an index ≥ 0; found {firstEpisode}.");
         ArgumentNullException.ThrowIfNull(rule);
         if (shape.Agents < 1 || shape.Actions < 1)
             throw new ArgumentOutOfRangeException(nameof(shape), shape, $"{nameof(shape)}: expected at least 1 agent and 1 action; found {shape}.");
         if (episodes < 0) throw new ArgumentOutOfRangeException(nameof(episodes), episodes, $"{nameof(episodes)}: expected a count ≥ 0; found {episodes}.");
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"{nameof(steps)}: expected at least 1 step; found {steps}.");
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, $"{nameof(threads)}: expected a positive thread count; found {threads}.");
-        int p = mechanism.Layout.TotalLength;
-        if (theta.Length != p)
-            throw new ArgumentException($"{nameof(theta)}: expected {p} parameters ({mechanism.Layout}); found {theta.Length}.", nameof(theta));
+    }
 
+    private static Trajectories Run(Func<IPayoffModel> payoffs, ILearningRule rule, GameShape shape, int firstEpisode, int episodes, int steps,
+        ulong seed, int threads)
+    {
         int n = shape.Agents;
         var actions = new int[checked(episodes * steps * n)];
-        var parameters = theta.ToArray();
-        // Small games: evaluate the mechanism once per joint action, then simulate by look-up.
-        var table = PayoffTable.TryBuild(mechanism, parameters, shape.Agents, shape.Actions);
         Parallel.For(0, episodes, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => new EpisodeSimulator(mechanism, parameters, rule, shape, table),
-            (e, _, simulator) =>
+            () => new LearnerReplay(payoffs(), rule),
+            (e, _, replay) =>
             {
-                simulator.Run(seed, firstEpisode + (int)e, steps, actions.AsSpan((int)e * steps * n, steps * n));
-                return simulator;
+                var random = SplitMix64.ForStream(seed, (ulong)(firstEpisode + (int)e));
+                var episode = actions.AsSpan((int)e * steps * n, steps * n);
+                replay.Reset();
+                replay.Draw(ref random, episode[..n]);
+                for (int t = 0; t + 1 < steps; t++)
+                {
+                    replay.Observe(episode.Slice(t * n, n));
+                    replay.Draw(ref random, episode.Slice((t + 1) * n, n));
+                }
+                return replay;
             },
             _ => { });
         return new Trajectories(shape, episodes, steps, actions);

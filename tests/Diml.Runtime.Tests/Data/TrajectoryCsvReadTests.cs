@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Diml.Data;
 
 namespace Diml.Tests.Data;
@@ -101,21 +100,16 @@ public sealed class TrajectoryCsvReadTests : IDisposable
     }
 
     [Fact]
-    public void Read_E7SizedFile_LoadsQuickly()
+    public void Read_E7SizedFile_RoundTrips()
     {
         // E7: 16 episodes x 25 steps x 300 agents = 120,000 rows, 40 actions.
         var data = TestTrajectories.Random(seed: 7, episodes: 16, steps: 25, agents: 300, actions: 40);
         string path = _temp.File("e7.csv");
         TrajectoryCsv.Write(path, data);
-        TrajectoryCsv.Read(path);  // warm up the JIT
-
-        var watch = Stopwatch.StartNew();
         var result = TrajectoryCsv.Read(path);
-        watch.Stop();
 
+        // How fast it reads is a benchmark (tests/Diml.Benchmarks, CsvBenchmarks), not a test.
         Assert.True(data.ContentEquals(result.Trajectories));
-        // Typically ~30 ms; the bound is loose because test machines are shared.
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed.TotalMilliseconds:F0} ms");
     }
 
     [Fact]
@@ -403,12 +397,5 @@ public sealed class TrajectoryCsvReadTests : IDisposable
             "loading needs about 24 bytes of memory per row, 24.0 GiB in all, but only 4.0 GiB is available to this process. " +
             "Split the file by episode, or load it on a machine with more memory.", error.Message);
         TrajectoryCsv.CheckFitsInMemory("fine.csv", 1L << 20, 4L << 30);
-    }
-
-    [Fact]
-    public void GcMemoryInfo_ReportsAvailableMemory()
-    {
-        // The memory check relies on this being known before reading.
-        Assert.True(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes > 0);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Diml.Kernels;
 
 namespace Diml.Tests.Kernels;
@@ -75,5 +76,119 @@ public class BatchedDenseTests
         var weightsBar = new float[4];
         BatchedDense.Adjoint(weights, input, 2, 0, 2, outputBar, 2, 0, 2, 1, weightsBar, default, default);
         Assert.Equal([1f, 2f, 1f, 2f], weightsBar);
+    }
+
+    /// <summary>
+    /// The matrix driver gives bit-identical results at every vector width (each element is the same chain of fused
+    /// multiply-adds in the order of k), so a fit does not depend on the machine's SIMD tier. Every tier runs here
+    /// whatever the hardware (an unaccelerated width runs in software); CI also reruns these tests with AVX-512 and
+    /// AVX2 disabled so that the dispatch itself picks each tier.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(4, 16, 64)]
+    [InlineData(5, 7, 33)]
+    [InlineData(9, 70, 65)]
+    [InlineData(128, 72, 256)]
+    [InlineData(3, 256, 1)]
+    public void EveryVectorTier_GivesBitIdenticalProducts(int rows, int depth, int n)
+    {
+        var random = new Random(rows * 7 + depth * 3 + n);
+        var a = new float[rows * depth];
+        var b = new float[depth * n];
+        var start = new float[rows * n];
+        foreach (var array in new[] { a, b, start })
+            for (int i = 0; i < array.Length; i++) array[i] = (float)(random.NextDouble() * 2 - 1);
+        float[] Product(Action<float[]> run)
+        {
+            var c = (float[])start.Clone();
+            run(c);
+            return c;
+        }
+        var scalar = Product(c => MultiplyAccumulate.Run<ScalarTier, float>(ref a[0], depth, 1, ref b[0], n, ref c[0], n, rows, depth, n));
+        var v128 = Product(c => MultiplyAccumulate.Run<Vector128Tier, Vector128<float>>(ref a[0], depth, 1, ref b[0], n, ref c[0], n, rows, depth, n));
+        var v256 = Product(c => MultiplyAccumulate.Run<Vector256Tier, Vector256<float>>(ref a[0], depth, 1, ref b[0], n, ref c[0], n, rows, depth, n));
+        var v512 = Product(c => MultiplyAccumulate.Run<Vector512Tier, Vector512<float>>(ref a[0], depth, 1, ref b[0], n, ref c[0], n, rows, depth, n));
+        var dispatched = Product(c => MultiplyAccumulate.Run(ref a[0], depth, 1, ref b[0], n, ref c[0], n, rows, depth, n));
+        Assert.Equal(scalar, v128);
+        Assert.Equal(scalar, v256);
+        Assert.Equal(scalar, v512);
+        Assert.Equal(scalar, dispatched);
+        // And it is the product: C + A·B in double, to float rounding.
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double expected = start[i * n + j];
+                for (int k = 0; k < depth; k++) expected += (double)a[i * depth + k] * b[k * n + j];
+                Assert.True(Math.Abs(expected - scalar[i * n + j]) <= 1e-5 * (1 + depth), $"C[{i}, {j}]: expected {expected}, found {scalar[i * n + j]}");
+            }
+    }
+
+    /// <summary>The dot-product form (forward of layers with few outputs) is bit-identical on every width too.</summary>
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(5, 3, 15)]
+    [InlineData(128, 1, 256)]
+    [InlineData(9, 3, 129)]
+    [InlineData(4, 15, 72)]
+    public void EveryVectorTier_GivesBitIdenticalDotProducts(int rows, int columns, int depth)
+    {
+        var random = new Random(rows * 5 + columns * 11 + depth);
+        var a = new float[rows * depth];
+        var b = new float[columns * depth];
+        var start = new float[rows * columns];
+        foreach (var array in new[] { a, b, start })
+            for (int i = 0; i < array.Length; i++) array[i] = (float)(random.NextDouble() * 2 - 1);
+        float[] Dots(Action<float[]> run)
+        {
+            var c = (float[])start.Clone();
+            run(c);
+            return c;
+        }
+        var scalar = Dots(c => MultiplyAccumulate.RunDots<ScalarTier, float>(ref a[0], depth, ref b[0], depth, ref c[0], columns, rows, columns, depth));
+        Assert.Equal(scalar, Dots(c => MultiplyAccumulate.RunDots<Vector128Tier, Vector128<float>>(ref a[0], depth, ref b[0], depth, ref c[0], columns, rows, columns, depth)));
+        Assert.Equal(scalar, Dots(c => MultiplyAccumulate.RunDots<Vector256Tier, Vector256<float>>(ref a[0], depth, ref b[0], depth, ref c[0], columns, rows, columns, depth)));
+        Assert.Equal(scalar, Dots(c => MultiplyAccumulate.RunDots<Vector512Tier, Vector512<float>>(ref a[0], depth, ref b[0], depth, ref c[0], columns, rows, columns, depth)));
+        Assert.Equal(scalar, Dots(c => MultiplyAccumulate.RunDots(ref a[0], depth, ref b[0], depth, ref c[0], columns, rows, columns, depth)));
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++)
+            {
+                double expected = start[i * columns + j];
+                for (int k = 0; k < depth; k++) expected += (double)a[i * depth + k] * b[j * depth + k];
+                Assert.True(Math.Abs(expected - scalar[i * columns + j]) <= 1e-5 * (1 + depth), $"C[{i}, {j}]: expected {expected}, found {scalar[i * columns + j]}");
+            }
+    }
+
+    [Fact]
+    public void BadShapes_AreLocatedArgumentErrors()
+    {
+        var weights = new float[6];
+        var input = new float[6];
+        var output = new float[4];
+        var wrongWeights = Assert.Throws<ArgumentException>(() => BatchedDense.Forward(new float[5], default, input, 3, 0, 3, output, 2, 0, 2, 2));
+        Assert.Equal("weights", wrongWeights.ParamName);
+        Assert.StartsWith("weights has length 5; expected 6 (rows × cols = 2 × 3).", wrongWeights.Message);
+        var shortBias = Assert.Throws<ArgumentException>(() => BatchedDense.Forward(weights, new float[1], input, 3, 0, 3, output, 2, 0, 2, 2));
+        Assert.Equal("bias", shortBias.ParamName);
+        var tooShort = Assert.Throws<ArgumentException>(() => BatchedDense.Forward(weights, default, input, 3, 0, 3, output, 2, 0, 2, 3));
+        Assert.StartsWith("input has length 6; 3 queries of stride 3 with 3 columns at offset 0 do not fit.", tooShort.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => BatchedDense.Adjoint(weights, input, 3, 0, 3, output, 2, 0, 2, -1, default, default, default));
+        var bar = Assert.Throws<ArgumentException>(() => BatchedDense.Adjoint(weights, input, 3, 0, 3, output, 2, 0, 2, 2, new float[5], default, default));
+        Assert.Equal("weightsBar", bar.ParamName);
+    }
+
+    /// <summary>
+    /// <c>.ci/run</c> reruns the kernel tests with a runtime switch per vector width and sets
+    /// <c>DIML_EXPECT_VECTOR_BITS</c> to the width the switch should leave, so a switch the runtime ignores fails CI
+    /// instead of silently testing the widest width again (.NET 10 ignores <c>DOTNET_EnableAVX512F</c>, for one).
+    /// Without the variable there is no expectation to check.
+    /// </summary>
+    [Fact]
+    public void WidestAcceleratedWidth_IsTheOneCiAskedFor()
+    {
+        string? expected = Environment.GetEnvironmentVariable("DIML_EXPECT_VECTOR_BITS");
+        if (expected is null) return;
+        int widest = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0;
+        Assert.Equal(expected, widest.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -1,0 +1,68 @@
+using Diml.Data;
+using Diml.Simulation;
+
+namespace Diml.Evaluation;
+
+/// <summary>
+/// <c>cfkl_params</c>: how well the fitted mechanism predicts play under <i>changed learning</i>. Agents with shifted
+/// hyperparameters (Logit-Q: α×0.6, β×1.4, ε×1.5 capped at 0.5) are simulated under the true and under the estimated
+/// mechanism — <see cref="DefaultEpisodes"/> episodes of <c>min(50, T)</c> steps, the same seed for both — and the
+/// result is <c>KL(p_true ‖ p_est)</c> of their empirical joint-action histograms (see <see cref="KlDivergence"/>).
+/// </summary>
+public sealed class CfklParams : IMetric
+{
+    /// <summary>The registered instance.</summary>
+    public static CfklParams Metric { get; } = new();
+
+    private CfklParams() { }
+
+    /// <inheritdoc/>
+    public string Name => "cfkl_params";
+
+    /// <inheritdoc/>
+    public string Description => "KL(p_true || p_est) of the joint-action distributions of a shifted learner simulated under both mechanisms";
+
+    /// <inheritdoc/>
+    public bool IsReference => true;
+
+    /// <inheritdoc/>
+    public MetricNeeds Needs => MetricNeeds.Payoffs | MetricNeeds.Simulation;
+
+    /// <inheritdoc/>
+    double IMetric.Compute(MetricContext context) => KlDivergence.Between(context.TruthHistogram, JointActionHistogram.ForComparison(context.UnderEstimate));
+
+    /// <summary>The reference's number of simulated episodes.</summary>
+    public const int DefaultEpisodes = 300;
+
+    /// <summary>The reference's cap on the simulated horizon.</summary>
+    public const int MaxSteps = 50;
+
+    /// <summary>The simulated horizon for data of <paramref name="horizon"/> steps: <c>min(50, T)</c>.</summary>
+    public static int StepsFor(int horizon) => Math.Min(MaxSteps, horizon);
+
+    /// <summary>Computes the metric.</summary>
+    /// <param name="truth">The true mechanism, at its parameters.</param>
+    /// <param name="estimate">The estimated mechanism, at its parameters.</param>
+    /// <param name="shiftedRule">The learner with shifted hyperparameters.</param>
+    /// <param name="shape">The game.</param>
+    /// <param name="steps">Steps per simulated episode (<see cref="StepsFor"/> of the data's horizon).</param>
+    /// <param name="seed">Seed of both simulations.</param>
+    /// <param name="episodes">Simulated episodes.</param>
+    /// <param name="threads">Threads; the result does not depend on it.</param>
+    public static double Compute(IMechanism truth, IMechanism estimate, ILearningRule shiftedRule, GameShape shape, int steps,
+        ulong seed = 0, int episodes = DefaultEpisodes, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(estimate);
+        var pTrue = JointActionHistogram.ForComparison(Simulate(truth, shiftedRule, shape, episodes, steps, seed, threads));
+        var pEstimate = JointActionHistogram.ForComparison(Simulate(estimate, shiftedRule, shape, episodes, steps, seed, threads));
+        return KlDivergence.Between(pTrue, pEstimate);
+    }
+
+    private static Trajectories Simulate(IMechanism mechanism, ILearningRule rule, GameShape shape, int episodes, int steps, ulong seed, int threads)
+    {
+        var theta = new float[mechanism.Layout.TotalLength];
+        mechanism.ReadParameters(theta);
+        return Simulator.Simulate(mechanism, theta, rule, shape, episodes, steps, seed, threads);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using Diml.Data;
+
+namespace Diml.Evaluation;
+
+/// <summary>
+/// How often each joint action occurs over every episode and step of some trajectories. Keys are the joint action
+/// written <c>a0-a1-...</c>, or — for games too large to histogram exactly (<see cref="ByCounts"/>) — the sorted count
+/// vector <c>counts:c0-c1-...</c> (how many agents play each action, sorted largest first).
+/// </summary>
+public sealed class JointActionHistogram
+{
+    private readonly Dictionary<string, long> _counts;
+
+    private JointActionHistogram(Dictionary<string, long> counts, long total, bool byCounts)
+    {
+        _counts = counts;
+        Total = total;
+        ByCounts = byCounts;
+    }
+
+    /// <summary>Joint actions (or count vectors) with their number of occurrences.</summary>
+    public IReadOnlyDictionary<string, long> Counts => _counts;
+
+    /// <summary>Number of (episode, step) pairs counted.</summary>
+    public long Total { get; }
+
+    /// <summary>Whether keys are action-count vectors rather than exact joint actions.</summary>
+    public bool ByCounts { get; }
+
+    /// <summary>The empirical probability of <paramref name="key"/> (0 when absent).</summary>
+    public double Probability(string key) => _counts.TryGetValue(key, out long count) ? (double)count / Total : 0;
+
+    /// <summary>
+    /// Whether the reference histograms a game of <paramref name="shape"/> over exact joint actions: <c>n ≤ 10</c> and
+    /// <c>A^n ≤ 2·10⁶</c>; larger games use count vectors.
+    /// </summary>
+    public static bool UsesExactJointActions(GameShape shape) => shape.Agents <= 10 && shape.HasAtMostJointActions(2_000_000);
+
+    /// <summary>The histogram over exact joint actions.</summary>
+    public static JointActionHistogram OfJointActions(Trajectories data) => Build(data, byCounts: false);
+
+    /// <summary>The histogram the <c>cfkl</c> metrics compare: exact joint actions in small games, count vectors in large ones.</summary>
+    public static JointActionHistogram ForComparison(Trajectories data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Build(data, byCounts: !UsesExactJointActions(data.Shape));
+    }
+
+    /// <summary>The joint action as its key, <c>a0-a1-...</c>.</summary>
+    public static string JointActionKey(ReadOnlySpan<int> joint)
+    {
+        var text = new StringBuilder(joint.Length * 3);
+        for (int i = 0; i < joint.Length; i++)
+        {
+            if (i > 0) text.Append('-');
+            text.Append(joint[i].ToString(CultureInfo.InvariantCulture));
+        }
+        return text.ToString();
+    }
+
+    private static JointActionHistogram Build(Trajectories data, bool byCounts)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var actionCounts = new int[data.Shape.Actions];
+        for (int e = 0; e < data.Episodes; e++)
+        for (int t = 0; t < data.Steps; t++)
+        {
+            var joint = data.Step(e, t);
+            string key;
+            if (byCounts)
+            {
+                Array.Clear(actionCounts);
+                foreach (int action in joint) actionCounts[action]++;
+                // Sorted (largest first), as the reference and docs/cli.md describe: which actions are crowded is dropped,
+                // how crowded they are is kept; per-action count vectors of large games are almost all distinct.
+                actionCounts.AsSpan().Sort(static (x, y) => y.CompareTo(x));
+                key = "counts:" + JointActionKey(actionCounts);
+            }
+            else
+            {
+                key = JointActionKey(joint);
+            }
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
+        return new JointActionHistogram(counts, (long)data.Episodes * data.Steps, byCounts);
+    }
+}

@@ -1,0 +1,78 @@
+using Diml.Data;
+using Diml.Fitting;
+using Diml.Simulation;
+
+namespace Diml.Evaluation;
+
+/// <summary>
+/// Everything one evaluation of a model against the truth has to work with, and the work metrics share, done once on
+/// first use: the held-out likelihood (<c>nll_test</c>, <c>nll_test_in_support</c>) and the shifted learner simulated under
+/// the estimate (<c>cfkl_params</c>, <c>cfkl_params_in_support</c>). Every sample uses <see cref="Seed"/>.
+/// </summary>
+public sealed class MetricContext
+{
+    private HeldOutLikelihood.Result? _heldOut;
+    private Trajectories? _underEstimate;
+    private JointActionHistogram? _truthHistogram;
+
+    /// <summary>A fresh copy of the true payoffs (once per worker thread).</summary>
+    public required Func<IPayoffModel> Truth { get; init; }
+
+    /// <summary>A fresh copy of the estimated payoffs (once per worker thread), or null for models without payoffs.</summary>
+    public Func<IPayoffModel>? Estimate { get; init; }
+
+    /// <summary>A fresh step scorer (once per worker thread), or null for models without a likelihood.</summary>
+    public Func<IStepScorer>? Scorer { get; init; }
+
+    /// <summary>The held-out episodes.</summary>
+    public required Trajectories Test { get; init; }
+
+    /// <summary>The contexts seen in training.</summary>
+    public required TrainingSupport Support { get; init; }
+
+    /// <summary>The seed of every sampled metric and of the simulation under the estimate.</summary>
+    public required ulong Seed { get; init; }
+
+    /// <summary>Worker threads; no result depends on it.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Contexts of <c>diff_mse</c>.</summary>
+    public int DiffContexts { get; init; } = DiffMse.DefaultContexts;
+
+    /// <summary>Random joint actions of <c>mse_off</c> in large games.</summary>
+    public int MseOffProbes { get; init; } = MseOff.DefaultProbes;
+
+    /// <summary>Cap on the visited joint actions of <c>mse_on</c>.</summary>
+    public int MseOnVisits { get; init; } = MseOn.DefaultMaxVisits;
+
+    /// <summary>Whether to compute the simulation-based metrics at all (they cost far more than the others).</summary>
+    public bool Simulate { get; init; } = true;
+
+    /// <summary>The learner with shifted hyperparameters of the counterfactual metrics.</summary>
+    public required ILearningRule ShiftedLearner { get; init; }
+
+    /// <summary>The shifted learner's play under the true mechanism (simulated once per experiment with <see cref="Seed"/>).</summary>
+    public required Trajectories UnderTruth { get; init; }
+
+    /// <summary>The joint-action histogram of <see cref="UnderTruth"/> (count vectors in large games).</summary>
+    public JointActionHistogram TruthHistogram
+    {
+        get => _truthHistogram ??= JointActionHistogram.ForComparison(UnderTruth);
+        init => _truthHistogram = value;
+    }
+
+    /// <summary>Whether the context offers everything <paramref name="needs"/> names.</summary>
+    public bool Has(MetricNeeds needs) =>
+        (!needs.HasFlag(MetricNeeds.Payoffs) || Estimate is not null)
+        && (!needs.HasFlag(MetricNeeds.Likelihood) || Scorer is not null)
+        && (!needs.HasFlag(MetricNeeds.Simulation) || (Simulate && Estimate is not null));
+
+    /// <summary>The held-out likelihood of <see cref="Scorer"/> on <see cref="Test"/>.</summary>
+    public HeldOutLikelihood.Result HeldOut =>
+        _heldOut ??= HeldOutLikelihood.Compute(Scorer ?? throw new InvalidOperationException("The model has no likelihood."), Test, Support, Threads);
+
+    /// <summary>The shifted learner simulated under the estimate: as many episodes and steps as <see cref="UnderTruth"/>, the same seed.</summary>
+    public Trajectories UnderEstimate =>
+        _underEstimate ??= Simulator.Simulate(Estimate ?? throw new InvalidOperationException("The model has no payoffs."), ShiftedLearner,
+            Test.Shape, UnderTruth.Episodes, UnderTruth.Steps, Seed, Threads);
+}

@@ -1,0 +1,76 @@
+using Diml.Data;
+using Diml.Simulation;
+
+namespace Diml.Evaluation;
+
+/// <summary>
+/// <c>mse_off</c>: the mean squared payoff error over every joint action when <c>A^n ≤</c>
+/// <see cref="DefaultExhaustiveLimit"/>, else over <see cref="DefaultProbes"/> joint actions drawn uniformly
+/// (seeded), and all agents — how well the fit extrapolates away from the visited play.
+/// </summary>
+public sealed class MseOff : IMetric
+{
+    /// <summary>The registered instance.</summary>
+    public static MseOff Metric { get; } = new();
+
+    private MseOff() { }
+
+    /// <inheritdoc/>
+    public string Name => "mse_off";
+
+    /// <inheritdoc/>
+    public string Description => "mean squared payoff error over all joint actions (or random probes in large games)";
+
+    /// <inheritdoc/>
+    public bool IsReference => false;
+
+    /// <inheritdoc/>
+    public MetricNeeds Needs => MetricNeeds.Payoffs;
+
+    /// <inheritdoc/>
+    double IMetric.Compute(MetricContext context) => MseOff.Compute(context.Truth(), context.Estimate!(), context.Seed, context.MseOffProbes);
+
+    /// <summary>Largest <c>A^n</c> evaluated exhaustively.</summary>
+    public const long DefaultExhaustiveLimit = 20_000;
+
+    /// <summary>Random joint actions probed in larger games (the reference's <c>probe_k</c>).</summary>
+    public const int DefaultProbes = 8000;
+
+    /// <summary>Computes the metric; <paramref name="seed"/> drives the probes of large games.</summary>
+    public static double Compute(IPayoffModel truth, IPayoffModel estimate, ulong seed = 0,
+        int probes = DefaultProbes, long exhaustiveLimit = DefaultExhaustiveLimit)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        MetricArguments.Check(truth, estimate, truth.Shape);
+        ArgumentOutOfRangeException.ThrowIfLessThan(probes, 1);
+        var shape = truth.Shape;
+        var joint = new int[shape.Agents];
+        var squared = new SquaredPayoffError(truth, estimate);
+        if (shape.HasAtMostJointActions(exhaustiveLimit))
+        {
+            // Odometer over {0..A-1}^n, agent n-1 fastest.
+            do squared.Add(joint);
+            while (Next(joint, shape.Actions));
+        }
+        else
+        {
+            var random = new SplitMix64(seed);
+            for (int p = 0; p < probes; p++)
+            {
+                for (int i = 0; i < joint.Length; i++) joint[i] = random.NextInt(shape.Actions);
+                squared.Add(joint);
+            }
+        }
+        return squared.Mean;
+    }
+
+    private static bool Next(int[] joint, int actions)
+    {
+        for (int i = joint.Length - 1; i >= 0; i--)
+        {
+            if (++joint[i] < actions) return true;
+            joint[i] = 0;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,112 @@
+using Diml.Data;
+
+namespace Diml.Simulation;
+
+/// <summary>
+/// Every agent's learner state along a sequence of joint actions under a payoff model (DESIGN §1): <c>Q = Q0</c> at
+/// <see cref="Reset"/>, and each <see cref="Observe"/> of the joint action <c>a[t]</c> applies the update with the
+/// counterfactual payoffs <c>u[t]</c>; <see cref="LogPolicies"/> is then <c>log π[t+1]</c> and <see cref="Draw"/>
+/// samples <c>a[t+1]</c>. The state is kept in float, as in fitting. This is the simulator's inner loop
+/// (<see cref="Simulator"/>) and the held-out likelihood's (<see cref="Fitting.LearnerStepScorer"/>). One instance per thread.
+/// </summary>
+public sealed class LearnerReplay
+{
+    private readonly IPayoffModel _payoffs;
+    private readonly IFloatCounterfactuals? _floatPayoffs;
+    private readonly ILearningRule _rule;
+    private readonly int _agents, _actions, _stateSize;
+    private readonly float[] _initial, _state, _next, _logPolicies, _u;
+    private readonly double[] _counterfactual;
+    private bool _policiesCurrent;
+
+    /// <summary>A replay of learners following <paramref name="rule"/> under <paramref name="payoffs"/>.</summary>
+    public LearnerReplay(IPayoffModel payoffs, ILearningRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(payoffs);
+        ArgumentNullException.ThrowIfNull(rule);
+        _payoffs = payoffs;
+        _floatPayoffs = payoffs as IFloatCounterfactuals;
+        _rule = rule;
+        _agents = payoffs.Shape.Agents;
+        _actions = payoffs.Shape.Actions;
+        _stateSize = rule.StateSize(_actions);
+        _initial = new float[_stateSize];
+        rule.InitialState(_initial);
+        _state = new float[_agents * _stateSize];
+        _next = new float[_agents * _stateSize];
+        _logPolicies = new float[_agents * _actions];
+        _u = new float[_agents * _actions];
+        _counterfactual = _floatPayoffs is null ? new double[_agents * _actions] : [];
+        Reset();
+    }
+
+    /// <summary>The game.</summary>
+    public GameShape Shape => _payoffs.Shape;
+
+    /// <summary>Every agent back at the initial state <c>Q0</c>.</summary>
+    public void Reset()
+    {
+        for (int i = 0; i < _agents; i++) _initial.CopyTo(_state, i * _stateSize);
+        _policiesCurrent = false;
+    }
+
+    /// <summary>One step: the agents played <paramref name="joint"/> and update on its counterfactual payoffs.</summary>
+    public void Observe(ReadOnlySpan<int> joint)
+    {
+        int q = _stateSize, a = _actions;
+        if (joint.Length != _agents)
+            throw new ArgumentException($"{nameof(joint)}: expected {_agents} actions, found {joint.Length}.", nameof(joint));
+        if (_floatPayoffs is not null)
+        {
+            _floatPayoffs.CounterfactualPayoffs(joint, _u);
+        }
+        else
+        {
+            _payoffs.CounterfactualPayoffs(joint, _counterfactual);
+            for (int j = 0; j < _u.Length; j++) _u[j] = (float)_counterfactual[j];
+        }
+        for (int i = 0; i < _agents; i++)
+            _rule.Update(_state.AsSpan(i * q, q), _u.AsSpan(i * a, a), joint[i], _next.AsSpan(i * q, q));
+        _next.AsSpan().CopyTo(_state);
+        _policiesCurrent = false;
+    }
+
+    /// <summary><c>log π_i(k)</c> of the current state at index <c>i·A + k</c>.</summary>
+    public ReadOnlySpan<float> LogPolicies
+    {
+        get
+        {
+            if (!_policiesCurrent)
+            {
+                int q = _stateSize, a = _actions;
+                for (int i = 0; i < _agents; i++) _rule.Response(_state.AsSpan(i * q, q), _logPolicies.AsSpan(i * a, a));
+                _policiesCurrent = true;
+            }
+            return _logPolicies;
+        }
+    }
+
+    /// <summary>
+    /// Draws every agent's next action from the current policies, agent by agent with one uniform double each, by
+    /// inverse CDF of <c>exp(log π)</c> (DESIGN §1, "Data generation").
+    /// </summary>
+    public void Draw(ref SplitMix64 random, Span<int> joint)
+    {
+        var logPolicies = LogPolicies;
+        int a = _actions;
+        for (int i = 0; i < _agents; i++)
+        {
+            var logPolicy = logPolicies.Slice(i * a, a);
+            double total = 0;
+            for (int k = 0; k < a; k++) total += Math.Exp(logPolicy[k]);
+            double r = random.NextDouble() * total, cumulative = 0;
+            int chosen = a - 1;
+            for (int k = 0; k < a; k++)
+            {
+                cumulative += Math.Exp(logPolicy[k]);
+                if (r < cumulative) { chosen = k; break; }
+            }
+            joint[i] = chosen;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Diml.Data;
+using Diml.Fitting;
+using Diml.Learning;
+using Diml.Simulation;
+
+namespace Diml.Evaluation.Tests.Metrics;
+
+/// <summary>The metric registry computes each registered metric from one context, and leaves the ones a model cannot give empty.</summary>
+public sealed class MetricRegistryTests
+{
+    private static readonly GameShape Shape = new(3, 4);
+    private static readonly LogitQ Learner = new(0.25f, 3f, 0.06f), Shifted = new(0.15f, 4.2f, 0.09f);
+
+    private static MetricContext Context(Func<IPayoffModel>? estimate, Func<IStepScorer>? scorer)
+    {
+        var truth = Diml.Mechanisms.Congestion.RandomTruth(4, new Random(1));
+        var theta = new float[truth.Layout.TotalLength];
+        truth.ReadParameters(theta);
+        var (train, test) = Simulator.Simulate(truth, theta, Learner, Shape, 20, 15, seed: 2).Split(0.8);
+        Func<IPayoffModel> truePayoffs = () => new MechanismPayoffs(truth, theta, Shape);
+        return new MetricContext
+        {
+            Truth = truePayoffs,
+            Estimate = estimate is null ? null : () => estimate(),
+            Scorer = scorer,
+            Test = test,
+            Support = TrainingSupport.Of(train),
+            Seed = 5,
+            DiffContexts = 300,
+            ShiftedLearner = Shifted,
+            UnderTruth = Simulator.Simulate(truePayoffs, Shifted, Shape, 10, 12, seed: 5),
+        };
+    }
+
+    private static IPayoffModel Truth()
+    {
+        var truth = Diml.Mechanisms.Congestion.RandomTruth(4, new Random(1));
+        return MechanismPayoffs.AtCurrentParameters(truth, Shape);
+    }
+
+    [Fact]
+    public void Names_AreUniqueResultColumns()
+    {
+        var names = MetricRegistry.All.Select(m => m.Name).ToArray();
+        Assert.Equal(names.Length, names.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(["mse_on", "diff_mse", "nll_test", "nll_test_in_support", "cfkl_params", "cfkl_params_in_support", "mse_off", "cf_policy_kl"], names);
+        Assert.All(MetricRegistry.All, m => Assert.False(string.IsNullOrWhiteSpace(m.Description)));
+        Assert.Same(DiffMse.Metric, MetricRegistry.Find("diff_mse"));
+        Assert.Null(MetricRegistry.Find("accuracy"));
+    }
+
+    [Fact]
+    public void TheTruthAgainstItself_ScoresZeroOnEveryRecoveryMetric_AndItsOwnLikelihood()
+    {
+        var context = Context(Truth, () => new LearnerStepScorer(Truth(), Learner));
+        var values = MetricRegistry.ComputeAll(context).ToDictionary(p => p.Name, p => p.Value);
+        foreach (string name in new[] { "mse_on", "diff_mse", "mse_off", "cfkl_params", "cfkl_params_in_support", "cf_policy_kl" })
+            Assert.Equal(0, values[name]);
+        var expected = HeldOutLikelihood.Compute(() => new LearnerStepScorer(Truth(), Learner), context.Test, context.Support);
+        Assert.Equal(expected.NllTest, values["nll_test"]);
+        Assert.Equal(expected.NllTestInSupport, values["nll_test_in_support"]);
+    }
+
+    [Fact]
+    public void AModelWithoutPayoffs_GetsOnlyItsLikelihood()
+    {
+        var values = MetricRegistry.ComputeAll(Context(null, () => new LearnerStepScorer(Truth(), Learner))).ToDictionary(p => p.Name, p => p.Value);
+        foreach (string name in new[] { "mse_on", "diff_mse", "mse_off", "cfkl_params", "cfkl_params_in_support", "cf_policy_kl" })
+            Assert.True(double.IsNaN(values[name]), name);
+        Assert.True(values["nll_test"] > 0 && double.IsFinite(values["nll_test"]));
+    }
+
+    [Fact]
+    public void WithoutSimulation_TheSimulatedMetricsStayEmpty()
+    {
+        var context = Context(Truth, null);
+        var quiet = new MetricContext
+        {
+            Truth = context.Truth, Estimate = context.Estimate, Test = context.Test, Support = context.Support, Seed = context.Seed,
+            ShiftedLearner = context.ShiftedLearner, UnderTruth = context.UnderTruth, Simulate = false,
+        };
+        var values = MetricRegistry.ComputeAll(quiet).ToDictionary(p => p.Name, p => p.Value);
+        Assert.Equal(0, values["diff_mse"]);
+        foreach (string name in new[] { "cfkl_params", "cfkl_params_in_support", "cf_policy_kl", "nll_test" })
+            Assert.True(double.IsNaN(values[name]), name);
+    }
+}

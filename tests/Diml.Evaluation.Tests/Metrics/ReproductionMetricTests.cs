@@ -1,0 +1,164 @@
+using Diml.Data;
+using Diml.Evaluation;
+using Diml.Mechanisms;
+using Diml.Fitting;
+using Diml.Learning;
+using Diml.Simulation;
+
+namespace Diml.Evaluation.Tests.Metrics;
+
+public sealed class ReproductionMetricTests
+{
+    private static readonly GameShape Small = new(3, 4);
+    private static readonly LogitQ Learner = new(0.25f, 3f, 0.06f);
+    private static readonly LogitQ Shifted = new(0.15f, 4.2f, 0.09f);
+
+    private static NeuralJoint Network(int seed, GameShape? shape = null)
+    {
+        var s = shape ?? Small;
+        var network = new NeuralJoint(s.Agents, s.Actions, hidden: 8);
+        network.InitializeParameters(new Random(seed));
+        return network;
+    }
+
+    private static Trajectories Simulate(IMechanism mechanism, GameShape shape, int episodes, int steps, ulong seed)
+    {
+        var theta = new float[mechanism.Layout.TotalLength];
+        mechanism.ReadParameters(theta);
+        return Simulator.Simulate(mechanism, theta, Learner, shape, episodes, steps, seed);
+    }
+
+    /// <summary>Payoffs plus <c>c_i(a_{−i})</c>: the same incentives in another gauge.</summary>
+    private sealed class GaugeShifted(IPayoffModel inner) : IPayoffModel
+    {
+        public GameShape Shape => inner.Shape;
+
+        public void Payoffs(ReadOnlySpan<int> joint, Span<double> payoffs)
+        {
+            for (int i = 0; i < Shape.Agents; i++) payoffs[i] = Payoff(joint, i);
+        }
+
+        public double Payoff(ReadOnlySpan<int> joint, int agent)
+        {
+            double shift = 0.3 * agent;
+            for (int j = 0; j < joint.Length; j++) if (j != agent) shift += 0.7 * joint[j] * (j + 1);
+            return inner.Payoff(joint, agent) + shift;
+        }
+    }
+
+    [Fact]
+    public void NewMetrics_AreZero_ForAMechanismComparedWithItself()
+    {
+        var network = Network(2);
+        var data = Simulate(network, Small, 10, 20, 3);
+        var (train, test) = data.Split(0.8);
+        var support = TrainingSupport.Of(train);
+        Func<IPayoffModel> payoffs = () => MechanismPayoffs.AtCurrentParameters(network, Small);
+        var underTruth = Simulator.Simulate(payoffs, Shifted, Small, 12, 15, seed: 9);
+        var underEstimate = Simulator.Simulate(payoffs, Shifted, Small, 12, 15, seed: 9);
+        Assert.Equal(0.0, CfPolicyKl.Compute(payoffs, payoffs, Shifted, underTruth));
+        Assert.Equal(0.0, CfklParamsInSupport.Compute(underTruth, underEstimate, support));
+        // The same model scored twice gives the same likelihood, in and out of support.
+        var a = HeldOutLikelihood.Compute(() => new LearnerStepScorer(payoffs(), Learner), test, support);
+        var b = HeldOutLikelihood.Compute(() => new LearnerStepScorer(payoffs(), Learner), test, support, threads: 2);
+        Assert.Equal(a, b);
+        Assert.True(a.InSupportAgentSteps > 0);
+    }
+
+    [Fact]
+    public void CfPolicyKl_IsZero_UnderAGaugeShift_AndPositive_ForAnotherMechanism()
+    {
+        var truth = Network(4);
+        Func<IPayoffModel> truePayoffs = () => MechanismPayoffs.AtCurrentParameters(truth, Small);
+        var underTruth = Simulator.Simulate(truePayoffs, Shifted, Small, 6, 12, seed: 1);
+        double gauge = CfPolicyKl.Compute(truePayoffs, () => new GaugeShifted(truePayoffs()), Shifted, underTruth);
+        // Zero up to float rounding of the two learners' states.
+        Assert.InRange(Math.Abs(gauge), 0, 1e-6);
+        var other = Network(5);
+        double different = CfPolicyKl.Compute(truePayoffs, () => MechanismPayoffs.AtCurrentParameters(other, Small), Shifted, underTruth, threads: 2);
+        Assert.True(different > 1e-4, $"expected a positive KL, found {different}");
+        Assert.Equal(different, CfPolicyKl.Compute(truePayoffs, () => MechanismPayoffs.AtCurrentParameters(other, Small), Shifted, underTruth, threads: 1));
+    }
+
+    [Fact]
+    public void Simulator_OverPayoffModels_ReproducesSimulator_ForEveryPayoffForm()
+    {
+        var joint = Network(6);
+        var congestion = new Congestion(4);
+        MechanismCatalog.Find("congestion")!.InitializeTruth(congestion, new Random(3));
+        var anonymous = new AnonymousCount(4, hidden: 8);
+        anonymous.InitializeParameters(new Random(7));
+        var large = new GameShape(12, 4);
+        foreach (var (mechanism, shape) in new (IMechanism, GameShape)[] { (joint, Small), (congestion, Small), (anonymous, large) })
+        {
+            var expected = Simulate(mechanism, shape, 5, 9, seed: 11);
+            var found = Simulator.Simulate(() => MechanismPayoffs.AtCurrentParameters(mechanism, shape), Learner, shape, 5, 9, seed: 11, threads: 2);
+            Assert.True(expected.ContentEquals(found), $"{mechanism.ModelName}: trajectories differ");
+        }
+    }
+
+    [Fact]
+    public void HeldOutLikelihood_MatchesLikelihoodEvaluator_AndCountsOnlySupportedSteps()
+    {
+        var network = Network(8);
+        var data = Simulate(network, Small, 10, 25, 4);
+        var (train, test) = data.Split(0.8);
+        var theta = new float[network.Layout.TotalLength];
+        network.ReadParameters(theta);
+        var support = TrainingSupport.Of(train);
+        var result = HeldOutLikelihood.Compute(() => new LearnerStepScorer(MechanismPayoffs.AtCurrentParameters(network, Small), Learner), test, support);
+        double reference = LikelihoodEvaluator.PerAgentStepNll(network, theta, Learner, test);
+        Assert.Equal(reference, result.NllTest, 1e-5);
+        var key = new ContextKey(Small);
+        long supported = 0;
+        for (int e = 0; e < test.Episodes; e++)
+            for (int t = 0; t + 1 < test.Steps; t++)
+                if (support.Contains(key.Of(test.Step(e, t)))) supported++;
+        Assert.Equal(supported * Small.Agents, result.InSupportAgentSteps);
+        Assert.Equal((long)test.Episodes * (test.Steps - 1) * Small.Agents, result.ScoredAgentSteps);
+        // Scored on its own training data every context is in support, so both means agree.
+        var own = HeldOutLikelihood.Compute(() => new LearnerStepScorer(MechanismPayoffs.AtCurrentParameters(network, Small), Learner), train, support);
+        Assert.Equal(own.NllTest, own.NllTestInSupport, 12);
+    }
+
+    [Fact]
+    public void ContextKey_IsTheExactIndexInSmallGames_AndSortedCountsInLargeOnes()
+    {
+        var small = new ContextKey(Small);
+        Assert.True(small.Exact);
+        Assert.Equal((ulong)((2 * 16) + (1 * 4) + 3), small.Of([2, 1, 3]));
+        var large = new ContextKey(new GameShape(11, 3));
+        Assert.False(large.Exact);
+        int[] a = [0, 1, 2, 2, 1, 0, 0, 0, 1, 2, 2], b = [2, 2, 1, 0, 0, 0, 1, 2, 2, 1, 0], c = [0, 0, 0, 0, 0, 0, 1, 2, 2, 1, 1];
+        Assert.Equal(large.Of(a), large.Of(b));
+        Assert.NotEqual(large.Of(a), large.Of(c));
+        int[] relabelled = a.Select(x => (x + 1) % 3).ToArray();  // same crowding, other actions
+        Assert.Equal(large.Of(a), large.Of(relabelled));
+    }
+
+    [Fact]
+    public void TrainingSupport_HoldsTheContextsBeforeTheLastStep()
+    {
+        var data = new Trajectories(new GameShape(2, 3), 1, 3, [0, 1, 2, 2, 1, 1]);
+        var support = TrainingSupport.Of(data);
+        var key = new ContextKey(data.Shape);
+        Assert.Equal(2, support.Count);
+        Assert.True(support.Contains(key.Of([0, 1])));
+        Assert.True(support.Contains(key.Of([2, 2])));
+        Assert.False(support.Contains(key.Of([1, 1])));  // the last step is never a context
+    }
+
+    [Fact]
+    public void CfklParamsInSupport_ComparesNextActionsOfSupportedTransitions_AndIsNaNWithoutAny()
+    {
+        var shape = new GameShape(1, 3);
+        var support = TrainingSupport.Of(new Trajectories(shape, 1, 2, [0, 0]));
+        // Truth: after context 0, next is 1 then 2; estimate: after context 0, next is 1 twice. Context 2 is not in support.
+        var truth = new Trajectories(shape, 2, 3, [0, 1, 1, 0, 2, 0]);
+        var estimate = new Trajectories(shape, 2, 3, [0, 1, 2, 0, 1, 1]);
+        double expected = 0.5 * Math.Log((0.5 + KlDivergence.Floor) / (1 + KlDivergence.Floor)) + 0.5 * Math.Log((0.5 + KlDivergence.Floor) / KlDivergence.Floor);
+        Assert.Equal(expected, CfklParamsInSupport.Compute(truth, estimate, support), 12);
+        var never = new Trajectories(shape, 1, 3, [1, 2, 1]);
+        Assert.True(double.IsNaN(CfklParamsInSupport.Compute(never, estimate, support)));
+    }
+}
