@@ -44,12 +44,17 @@ internal sealed class KernelParser
     private readonly Dictionary<string, ParameterKind> _parameterKinds = new(StringComparer.Ordinal);
     private readonly List<(CallExpr Call, SyntaxNode Syntax, string Name)> _unknownCalls = new();
     private readonly Dictionary<Stmt, SyntaxNode> _returnSyntax = new(ReferenceComparer<Stmt>.Instance);
+    private readonly HashSet<ISymbol> _rejectedLocals = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IMethodSymbol> _validating;
+    private bool _callsRejectedHelper;
     private int _loopDepth;
     private int _nesting; // loops and branches: stackalloc must be outside both
 
     public KernelParser(SemanticModel model, IMethodSymbol method, IReadOnlyDictionary<IFieldSymbol, ParamField> parameters,
-        bool parametersAllowed, List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
+        bool parametersAllowed, List<DiagnosticInfo> diagnostics, CancellationToken cancellation, HashSet<IMethodSymbol>? validating = null)
     {
+        _validating = validating ?? new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        _validating.Add(method.OriginalDefinition);
         _model = model;
         _method = method;
         _params = parameters;
@@ -70,7 +75,7 @@ internal sealed class KernelParser
             var kind = ClassifyParameter(parameter);
             if (kind is null)
             {
-                Report(DiagnosticDescriptors.UnsupportedType, parameter.Locations.FirstOrDefault(), parameter.Name, parameter.Type.ToDisplayString());
+                Report(DiagnosticDescriptors.UnsupportedType, parameter.Locations.FirstOrDefault(), parameter.Name, parameter.Type.ToDisplayString(), DiagnosticDescriptors.SupportedTypes);
                 continue;
             }
             _parameterKinds[parameter.Name] = kind.Value;
@@ -79,13 +84,14 @@ internal sealed class KernelParser
 
         var returns = SymbolFacts.Classify(_method.ReturnType);
         if (returns is not (ValueKind.Real or ValueKind.Void))
-            Report(DiagnosticDescriptors.UnsupportedType, syntax.ReturnType.GetLocation(), _method.Name, _method.ReturnType.ToDisplayString());
+            Report(DiagnosticDescriptors.UnsupportedType, syntax.ReturnType.GetLocation(), _method.Name, _method.ReturnType.ToDisplayString(),
+                "a differentiable method returns float or double, or is void and writes output spans (a method that computes an index is not differentiated: remove [Differentiable])");
 
         Block body;
         if (syntax.Body is { } block)
             body = ParseBlock(block.Statements);
         else if (syntax.ExpressionBody is { } arrow)
-            body = new Block(new Stmt[] { ParseExpressionBody(arrow.Expression, returns == ValueKind.Real) }.ToEquatable());
+            body = new Block(new Stmt[] { ParseExpressionBody(arrow.Expression, returns is not (null or ValueKind.Void)) }.ToEquatable());
         else
         {
             Report(DiagnosticDescriptors.UnsupportedStatement, syntax.GetLocation(), "extern", "write the method body in C#");
@@ -99,6 +105,9 @@ internal sealed class KernelParser
             CheckCalls(body);
 
         if (_diagnostics.Count != errorsBefore) return null;
+        // A call to a helper that is itself rejected (and reported in its own right) would refer to methods
+        // that are never generated: emit nothing here either, so that only the helper's error is shown.
+        if (_callsRejectedHelper) return null;
 
         string accessibility = SyntaxFacts.GetText(_method.DeclaredAccessibility);
         return new KernelMethod(_method.Name, _method.IsStatic, accessibility, parameters.ToEquatable(),
@@ -182,6 +191,10 @@ internal sealed class KernelParser
                 output.Add(new IfStmt(condition, then, otherwise, InLoop));
                 return;
             }
+            case LabeledStatementSyntax labeled:
+                // A label alone is harmless; a 'goto' to it is reported where it is.
+                ParseStatement(labeled.Statement, output);
+                return;
             case ReturnStatementSyntax ret:
                 output.Add(new ReturnStmt(ret.Expression is null ? null : ParseExpr(ret.Expression)));
                 _returnSyntax[output[output.Count - 1]] = ret;
@@ -219,7 +232,8 @@ internal sealed class KernelParser
         WhileStatementSyntax or DoStatementSyntax => "write a 'for' loop with a fixed trip count (iterate to a bound and use 'if' inside)",
         ForEachStatementSyntax => "use 'for (int i = 0; i < span.Length; i++)'",
         SwitchStatementSyntax => "use 'if/else' or '?:'",
-        BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax => "guard the rest of the loop body with 'if'",
+        BreakStatementSyntax or ContinueStatementSyntax => "guard the rest of the loop body with 'if'",
+        GotoStatementSyntax => "kernels have no jumps: put the statements to skip under 'if/else'",
         TryStatementSyntax or ThrowStatementSyntax => "validate inputs before calling the kernel; kernels cannot throw or catch",
         LocalFunctionStatementSyntax => "move it to a [Differentiable] method of the class",
         _ => "kernels support locals, assignments, 'for', 'if/else', calls and 'return'",
@@ -237,20 +251,32 @@ internal sealed class KernelParser
                 continue;
             }
             var kind = SymbolFacts.Classify(local.Type);
+            var init = variable.Initializer?.Value;
+            if (init is LambdaExpressionSyntax or AnonymousMethodExpressionSyntax)
+            {
+                _rejectedLocals.Add(local);
+                ParseExpr(init); // reports the lambda (DIML002)
+                continue;
+            }
             if (kind is null or ValueKind.Void)
             {
-                Report(DiagnosticDescriptors.UnsupportedType, declaration.Declaration.Type, local.Name, local.Type.ToDisplayString());
+                _rejectedLocals.Add(local);
+                Report(DiagnosticDescriptors.UnsupportedType, declaration.Declaration.Type, local.Name, local.Type.ToDisplayString(), DiagnosticDescriptors.SupportedTypes);
+                continue;
+            }
+            if (local.Type is IArrayTypeSymbol array)
+            {
+                _rejectedLocals.Add(local);
+                if (init is null or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax)
+                    Report(DiagnosticDescriptors.HeapAllocation, (SyntaxNode?)init ?? variable, (init ?? (SyntaxNode)variable).ToString());
+                else
+                    Report(DiagnosticDescriptors.UnsupportedType, declaration.Declaration.Type, local.Name, local.Type.ToDisplayString(),
+                        "declare it as 'ReadOnlySpan<" + array.ElementType.ToDisplayString() + "> " + local.Name + " = " + init + "' (a span over the same memory: nothing is copied or allocated)");
                 continue;
             }
             string name = DeclareName(local);
-            var init = variable.Initializer?.Value;
             if (kind is ValueKind.RealSpan or ValueKind.IntSpan)
             {
-                if (local.Type is IArrayTypeSymbol)
-                {
-                    Report(DiagnosticDescriptors.HeapAllocation, (SyntaxNode?)init ?? variable, (init ?? (SyntaxNode)variable).ToString());
-                    continue;
-                }
                 if (init is null)
                 {
                     Report(DiagnosticDescriptors.UnsupportedStatement, variable, "uninitialised span", "initialise the span with 'stackalloc' or a slice where it is declared");
@@ -382,6 +408,11 @@ internal sealed class KernelParser
         if (op is null)
         {
             Report(DiagnosticDescriptors.UnsupportedExpression, assignment, assignment.ToString(), "use '=', '+=', '-=', '*=', '/=' or '%='");
+            return;
+        }
+        if (op == "%" && target.Kind == ValueKind.Real)
+        {
+            Report(DiagnosticDescriptors.UnsupportedExpression, assignment, assignment.ToString(), "'%' is supported on integers only");
             return;
         }
         if (op is "*" or "/" or "%")
@@ -641,6 +672,7 @@ internal sealed class KernelParser
             case ILocalSymbol local:
                 if (_localNames.TryGetValue(local, out var name))
                     return new LocalRef(name, SymbolFacts.Classify(local.Type) ?? ValueKind.Real);
+                if (_rejectedLocals.Contains(local)) return ErrorPlaceholder; // its declaration is reported
                 return Error(DiagnosticDescriptors.UnsupportedExpression, syntax, syntax.ToString(), "the local is not declared in a way kernels support");
             case IParameterSymbol parameter when _parameterKinds.TryGetValue(parameter.Name, out _) && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _method):
                 return new LocalRef(parameter.Name, SymbolFacts.Classify(parameter.Type) ?? ValueKind.Real);
@@ -654,6 +686,8 @@ internal sealed class KernelParser
                                            && SymbolFacts.Classify(_model.GetTypeInfo(access.Expression, _cancellation).Type) is ValueKind.RealSpan or ValueKind.IntSpan:
                 return new LengthExpr(ParseExpr(access.Expression), -1);
             case IPropertySymbol property when property.Parameters.Length == 0:
+                if (ParamReads.FirstRead(property, _params, _model.Compilation, _cancellation) is { } read)
+                    return Error(DiagnosticDescriptors.MemberReadsParameter, syntax, property.Name, read);
                 return Constant(syntax, property, property.Type, property.IsStatic);
             default:
                 return Error(DiagnosticDescriptors.UnsupportedExpression, syntax, syntax.ToString(), "kernels read locals, parameters, fields and properties");
@@ -664,7 +698,7 @@ internal sealed class KernelParser
     {
         var kind = SymbolFacts.Classify(type);
         if (kind is null or ValueKind.Void)
-            return Error(DiagnosticDescriptors.UnsupportedType, syntax, member.Name, type.ToDisplayString());
+            return Error(DiagnosticDescriptors.UnsupportedType, syntax, member.Name, type.ToDisplayString(), DiagnosticDescriptors.SupportedTypes);
         string text = isStatic ? SymbolFacts.FullName(member.ContainingType) + "." + member.Name : "this." + member.Name;
         int rank = type is IArrayTypeSymbol array ? array.Rank : 0;
         return new ConstantRef(text, kind.Value, rank);
@@ -687,6 +721,9 @@ internal sealed class KernelParser
 
     private Expr ParseInvocation(InvocationExpressionSyntax invocation)
     {
+        if (invocation.Expression is IdentifierNameSyntax callee0 && _model.GetSymbolInfo(callee0, _cancellation).Symbol is ILocalSymbol rejected
+            && _rejectedLocals.Contains(rejected))
+            return ErrorPlaceholder; // a delegate local: its declaration is reported
         if (_model.GetSymbolInfo(invocation, _cancellation).Symbol is not IMethodSymbol callee)
             return Error(DiagnosticDescriptors.UnsupportedExpression, invocation, invocation.ToString(), "the call could not be resolved");
         var args = invocation.ArgumentList.Arguments;
@@ -732,7 +769,7 @@ internal sealed class KernelParser
         }
 
         if (resultKind is not (ValueKind.Real or ValueKind.Int or ValueKind.Bool or ValueKind.Void))
-            return Error(DiagnosticDescriptors.UnsupportedType, invocation, callee.Name, callee.ReturnType.ToDisplayString());
+            return Error(DiagnosticDescriptors.UnsupportedType, invocation, callee.Name, callee.ReturnType.ToDisplayString(), DiagnosticDescriptors.SupportedTypes);
 
         var roles = callee.Parameters.Select(SymbolFacts.RoleOf).ToEquatable();
         var declaredTypes = callee.Parameters.Select(p => SymbolFacts.FullName(p.Type)).ToEquatable();
@@ -758,11 +795,16 @@ internal sealed class KernelParser
             if (RecursionCheck.CallsBack(callee, _method, _model.Compilation, _cancellation))
                 return Error(DiagnosticDescriptors.Recursion, invocation, _method.Name,
                     SymbolEqualityComparer.Default.Equals(callee, _method) ? "" : " through '" + callee.Name + "'");
+            if (!_validating.Contains(callee.OriginalDefinition)
+                && !DeclarationParser.IsValidHelper(callee.OriginalDefinition, _model.Compilation, _validating, _cancellation))
+                _callsRejectedHelper = true;
             target = new CallTarget(CallKind.Differentiable, display, prefix + callee.Name, prefix + callee.Name + "Double",
                 prefix + callee.Name + "Adjoint", prefix + callee.Name + "DoubleAdjoint", roles, declaredTypes, SymbolFacts.FullName(callee.ReturnType));
         }
         else
         {
+            if (ParamReads.FirstRead(callee, _params, _model.Compilation, _cancellation) is { } read)
+                return Error(DiagnosticDescriptors.MemberReadsParameter, invocation, callee.Name, read);
             target = new CallTarget(CallKind.Constant, display, prefix + callee.Name, prefix + callee.Name, "", "", roles, declaredTypes, SymbolFacts.FullName(callee.ReturnType));
             if (roles.Any(r => r == ArgumentRole.Output))
                 return Error(DiagnosticDescriptors.NonDifferentiableCall, invocation, display);
