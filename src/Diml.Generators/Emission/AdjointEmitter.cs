@@ -222,9 +222,9 @@ internal sealed class AdjointEmitter
 
     private bool PushesOnWrite(Stmt statement) => !_firstWrites.Contains(statement) && statement switch
     {
-        DeclareLocal declare => declare.Init is not null && declare.InLoop && _needs.IsNeeded(declare.Name),
-        Assign assign => Activity.Root(assign.Target) is { } root && _needs.IsNeeded(root),
-        CallStmt call => OutputArgs(call.Call).Any(a => Activity.Root(a) is { } root && _needs.IsNeeded(root)),
+        DeclareLocal declare => declare.Init is not null && declare.InLoop && _needs.MustRecord(declare, declare.Name),
+        Assign assign => Activity.Root(assign.Target) is { } root && _needs.MustRecord(assign, root),
+        CallStmt call => OutputArgs(call.Call).Any(a => Activity.Root(a) is { } root && _needs.MustRecord(call, root)),
         _ => false,
     };
 
@@ -570,7 +570,7 @@ internal sealed class AdjointEmitter
         var call = statement.Call;
         foreach (var output in OutputArgs(call))
         {
-            if (Activity.Root(output) is not { } root || !_needs.IsNeeded(root)) continue;
+            if (Activity.Root(output) is not { } root || !_needs.MustRecord(statement, root)) continue;
             _usesTape = true;
             if (IsWholeBuffer(output) && !_p.InLane) w.WriteLine("tape.PushSpan(" + root + ");");
             else if (Varies(root) && !_p.InLane) _lanes!.ForEachQuery(w, false, () => w.WriteLine("tape.PushSpan(" + _p.Print(output) + ");"));
@@ -614,7 +614,7 @@ internal sealed class AdjointEmitter
         var call = statement.Call;
         // Popped in reverse order of the pushes.
         foreach (var output in OutputArgs(call).Reverse())
-            if (Activity.Root(output) is { } root && _needs.IsNeeded(root) && !_firstWrites.Contains(statement))
+            if (Activity.Root(output) is { } root && _needs.MustRecord(statement, root) && !_firstWrites.Contains(statement))
             {
                 if (IsWholeBuffer(output) && !_p.InLane) w.WriteLine("tape.PopSpan(" + root + ");");
                 else PerQuery(w, Varies(root) && !_p.InLane, true, () => w.WriteLine("tape.PopSpan(" + _p.Print(output) + ");"));

@@ -87,28 +87,19 @@ namespace Diml.Experiments.Mechanisms
             int linearCostOffset = 0;
             int quadraticCostOffset = linearCostOffset + this.LinearCost.Length;
             int tollOffset = quadraticCostOffset + this.QuadraticCost.Length;
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int route = 0;
             int load = 0;
             int j = 0;
-            int loop1Start = 0, loop1Count = 0;
-            bool branch2 = false;
 
             // Forward sweep: the user's statements, saving what the reverse sweep needs.
             route = joint[agent];
             load = 0;
-            loop1Start = 0;
-            loop1Count = 0;
-            for (j = loop1Start; j < joint.Length; j++)
+            for (j = 0; j < joint.Length; j++)
             {
-                branch2 = joint[j] == route;
-                if (branch2)
+                if (joint[j] == route)
                 {
-                    tape.PushInt(load);
                     load += 1;
                 }
-                tape.PushInt(branch2 ? 1 : 0);
-                loop1Count++;
             }
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
@@ -116,17 +107,6 @@ namespace Diml.Experiments.Mechanisms
             thetaBar[linearCostOffset + route] += (-payoffBar) * (float)load;
             thetaBar[quadraticCostOffset + route] += ((-payoffBar) * (float)load) * (float)load;
             thetaBar[tollOffset + route] += payoffBar * (float)load;
-            // for j, backwards
-            for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
-            {
-                j = loop1Start + iteration1;
-                branch2 = tape.PopInt() != 0;
-                if (branch2)
-                {
-                    // load += 1
-                    load = tape.PopInt();
-                }
-            }
         }
 
         /// <summary>Double-precision twin of Payoff, used by the gradient checks.</summary>
@@ -160,28 +140,19 @@ namespace Diml.Experiments.Mechanisms
             int linearCostOffset = 0;
             int quadraticCostOffset = linearCostOffset + this.LinearCost.Length;
             int tollOffset = quadraticCostOffset + this.QuadraticCost.Length;
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int route = 0;
             int load = 0;
             int j = 0;
-            int loop1Start = 0, loop1Count = 0;
-            bool branch2 = false;
 
             // Forward sweep: the user's statements, saving what the reverse sweep needs.
             route = joint[agent];
             load = 0;
-            loop1Start = 0;
-            loop1Count = 0;
-            for (j = loop1Start; j < joint.Length; j++)
+            for (j = 0; j < joint.Length; j++)
             {
-                branch2 = joint[j] == route;
-                if (branch2)
+                if (joint[j] == route)
                 {
-                    tape.PushInt(load);
                     load += 1;
                 }
-                tape.PushInt(branch2 ? 1 : 0);
-                loop1Count++;
             }
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
@@ -189,17 +160,6 @@ namespace Diml.Experiments.Mechanisms
             thetaBar[linearCostOffset + route] += (-payoffBar) * (double)load;
             thetaBar[quadraticCostOffset + route] += ((-payoffBar) * (double)load) * (double)load;
             thetaBar[tollOffset + route] += payoffBar * (double)load;
-            // for j, backwards
-            for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
-            {
-                j = loop1Start + iteration1;
-                branch2 = tape.PopInt() != 0;
-                if (branch2)
-                {
-                    // load += 1
-                    load = tape.PopInt();
-                }
-            }
         }
 
         // No batched kernel: an 'if' condition varies across queries; the runtime evaluates one query at a time.
