@@ -5,6 +5,7 @@
 
 namespace Diml.Experiments.Mechanisms
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "1.0.0")]
     partial class Congestion : global::Diml.IPerAgentMechanism
     {
         /// <inheritdoc/>
@@ -56,7 +57,7 @@ namespace Diml.Experiments.Mechanisms
             global::Diml.ParameterFields.Initialize(this.Toll, global::Diml.ParamInit.Keep, 1, random);
         }
 
-        /// <summary>Congestion.Payoff with parameters read from the flat vector &lt;paramref name="theta"/&gt;.</summary>
+        /// <summary>Congestion.Payoff with parameters read from the flat vector <paramref name="theta"/>.</summary>
         public float Payoff(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<int> joint, int agent)
         {
             int linearCostOffset = 0;
@@ -74,7 +75,7 @@ namespace Diml.Experiments.Mechanisms
             return -(theta[linearCostOffset + route] * (float)load + theta[quadraticCostOffset + route] * (float)load * (float)load) + theta[tollOffset + route] * (float)load;
         }
 
-        /// <summary>Reverse-mode adjoint of Congestion.Payoff: adds the payoffs' adjoint times their Jacobian into &lt;paramref name="thetaBar"/&gt;.</summary>
+        /// <summary>Reverse-mode adjoint of Congestion.Payoff: adds the payoffs' adjoint times their Jacobian into <paramref name="thetaBar"/>.</summary>
         /// <remarks>
         /// Reverse mode by source transformation of <c>Congestion.Payoff(ReadOnlySpan&lt;int&gt;, int)</c>. Adjoints are added to, never overwritten.
         /// Derivative rules applied:

@@ -5,6 +5,7 @@
 
 namespace Golden
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "1.0.0")]
     partial class LogitQ : global::Diml.ILearningRule
     {
         /// <inheritdoc/>
