@@ -56,7 +56,7 @@ internal sealed class BatchPlan
     {
         var plan = new BatchPlan();
         foreach (var p in method.Parameters)
-            if (System.Array.IndexOf(Parsing.KernelParser.ReservedNames, p.Name) >= 0 || p.Name.EndsWith("Stride", System.StringComparison.Ordinal))
+            if (System.Array.IndexOf(EmittedNames.Reserved, p.Name) >= 0 || p.Name.EndsWith("Stride", System.StringComparison.Ordinal))
                 plan.Obstacle = "the parameter '" + p.Name + "' has a name the batched kernel uses itself";
             else if (p.Kind is ParameterKind.IntScalar or ParameterKind.IntSpanInput or ParameterKind.RealSpanOutput)
                 plan._varying.Add(p.Name);

@@ -112,7 +112,7 @@ internal sealed class AdjointEmitter
 
     private string Zero => _p.Precision.Literal(0);
 
-    private string NewTemp(string stem) => stem + (++_temp).ToString(CultureInfo.InvariantCulture);
+    private string NewTemp(string stem) => EmittedNames.Temporary(stem, ++_temp);
 
     /// <summary>Writes hoisted locals, the forward sweep and the reverse sweep.</summary>
     public void EmitBody(SourceWriter output)
@@ -211,9 +211,9 @@ internal sealed class AdjointEmitter
         else body();
     }
 
-    private string LoopStart(ForLoop loop) => "loop" + _ids[loop].ToString(CultureInfo.InvariantCulture) + "Start";
-    private string LoopCount(ForLoop loop) => "loop" + _ids[loop].ToString(CultureInfo.InvariantCulture) + "Count";
-    private string BranchFlag(IfStmt branch) => "branch" + _ids[branch].ToString(CultureInfo.InvariantCulture);
+    private string LoopStart(ForLoop loop) => EmittedNames.LoopStart(_ids[loop]);
+    private string LoopCount(ForLoop loop) => EmittedNames.LoopCount(_ids[loop]);
+    private string BranchFlag(IfStmt branch) => EmittedNames.BranchFlag(_ids[branch]);
 
     // ------------------------------------------------------------ what needs reversing
 
@@ -349,7 +349,7 @@ internal sealed class AdjointEmitter
 
     private void EmitForwardLoop(ForLoop loop, SourceWriter w)
     {
-        string step = StepText(loop);
+        string step = ExpressionPrinter.StepText(loop);
         bool work = HasReverseWork(loop);
         string start = work ? LoopStart(loop) : _p.Print(loop.Start);
         if (work)
@@ -369,13 +369,6 @@ internal sealed class AdjointEmitter
         }
     }
 
-    private static string StepText(ForLoop loop) => loop.Step switch
-    {
-        1 => loop.Variable + "++",
-        -1 => loop.Variable + "--",
-        > 0 => loop.Variable + " += " + loop.Step.ToString(CultureInfo.InvariantCulture),
-        _ => loop.Variable + " -= " + (-loop.Step).ToString(CultureInfo.InvariantCulture),
-    };
 
     private void EmitForwardBranch(IfStmt branch, SourceWriter w)
     {
@@ -462,7 +455,7 @@ internal sealed class AdjointEmitter
         {
             if (valueActive)
             {
-                string seed = NewTemp("seed");
+                string seed = NewTemp(EmittedNames.Seed);
                 w.WriteLine(Real + " " + seed + " = " + bar + ";");
                 w.WriteLine(bar + " = " + Zero + ";");
                 if (restore) w.WriteLine(Pop(target));
@@ -478,7 +471,7 @@ internal sealed class AdjointEmitter
         // target += value: the target's adjoint passes through unchanged; the value receives it (negated for -=).
         if (restore) w.WriteLine(Pop(target));
         if (!valueActive) return;
-        string accumulated = NewTemp("seed");
+        string accumulated = NewTemp(EmittedNames.Seed);
         w.WriteLine(Real + " " + accumulated + " = " + (op == "-=" ? "-" : "") + bar + ";");
         Propagate(value, accumulated, w);
     }
@@ -491,7 +484,7 @@ internal sealed class AdjointEmitter
             w.WriteLine(LoopCount(loop) + " = tape.PopInt();");
             w.WriteLine(LoopStart(loop) + " = tape.PopInt();");
         }
-        string k = NewTemp("iteration");
+        string k = NewTemp(EmittedNames.Iteration);
         w.OpenBlock("for (int " + k + " = " + LoopCount(loop) + " - 1; " + k + " >= 0; " + k + "--)");
         string step = loop.Step == 1 ? k : k + " * " + loop.Step.ToString(CultureInfo.InvariantCulture);
         w.WriteLine(loop.Variable + " = " + LoopStart(loop) + " + " + (loop.Step < 0 ? "(" + step + ")" : step) + ";");
@@ -646,7 +639,7 @@ internal sealed class AdjointEmitter
                     inputBars.Add(_activity.IsActive(arg) && _p.BarSpan(arg) is { } inBar ? inBar : "default");
                     break;
                 case ArgumentRole.Input:
-                    string temp = NewTemp("argumentBar");
+                    string temp = NewTemp(EmittedNames.ArgumentBar);
                     w.WriteLine(Real + " " + temp + " = " + Zero + ";");
                     inputBars.Add("ref " + temp);
                     if (_activity.IsActive(arg)) pending.Add((arg, temp));
@@ -719,7 +712,7 @@ internal sealed class AdjointEmitter
                 break;
             case CallExpr call:
             {
-                string temp = NewTemp("seed");
+                string temp = NewTemp(EmittedNames.Seed);
                 w.WriteLine(Real + " " + temp + " = " + seed + ";");
                 foreach (var (arg, bar) in EmitAdjointCall(call, temp, w)) Propagate(arg, bar, w);
                 break;
@@ -755,7 +748,7 @@ internal sealed class AdjointEmitter
             {
                 Rules.Add("d tanh(x) = (1 - tanh(x)^2) dx");
                 w.WriteLine("// d tanh(x) = (1 - tanh(x)^2) dx");
-                string t = NewTemp("tanh");
+                string t = NewTemp(EmittedNames.Tanh);
                 w.WriteLine(Real + " " + t + " = " + M + ".Tanh(" + x + ");");
                 Propagate(a, s + " * (" + _p.Precision.Literal(1) + " - " + t + " * " + t + ")", w);
                 break;

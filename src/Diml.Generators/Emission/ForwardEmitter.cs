@@ -75,13 +75,7 @@ internal sealed class ForwardEmitter
                 w.WriteLine(_p.Print(call.Call) + ";");
                 break;
             case ForLoop loop:
-                string step = loop.Step switch
-                {
-                    1 => loop.Variable + "++",
-                    -1 => loop.Variable + "--",
-                    > 0 => loop.Variable + " += " + loop.Step.ToString(CultureInfo.InvariantCulture),
-                    _ => loop.Variable + " -= " + (-loop.Step).ToString(CultureInfo.InvariantCulture),
-                };
+                string step = ExpressionPrinter.StepText(loop);
                 w.OpenBlock("for (int " + loop.Variable + " = " + _p.Print(loop.Start) + "; " + loop.Variable + " " + loop.Comparison + " " + _p.Print(loop.Bound) + "; " + step + ")");
                 Emit(loop.Body, w);
                 w.CloseBlock();

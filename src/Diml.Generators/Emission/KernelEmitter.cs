@@ -73,13 +73,13 @@ internal static class KernelEmitter
         var assigned = AssignedNames(m.Body);
         foreach (var x in m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput))
         {
-            signature.Add(p.ReadOnlySpan + " " + x.Name + "Bar");
+            signature.Add(p.ReadOnlySpan + " " + EmittedNames.Bar(x.Name));
             if (style != AdjointStyle.Helper)
                 prologue.WriteLine(p.Span + " " + x.Name + " = stackalloc " + p.Real + "[" + x.Name + "Bar.Length];");
             if (activity.IsActiveName(x.Name))
             {
                 // The reverse sweep zeroes an output's adjoint where the output is overwritten: work on a copy.
-                string work = x.Name + "BarWork";
+                string work = EmittedNames.BarWork(x.Name);
                 prologue.WriteLine(p.Span + " " + work + " = stackalloc " + p.Real + "[" + x.Name + "Bar.Length];");
                 prologue.WriteLine(x.Name + "Bar.CopyTo(" + work + ");");
                 printer.SetBarName(x.Name, work);
@@ -90,22 +90,22 @@ internal static class KernelEmitter
         {
             if (x.Kind == ParameterKind.RealScalar && style != AdjointStyle.Mechanism)
             {
-                signature.Add("ref " + p.Real + " " + x.Name + "Bar");
+                signature.Add("ref " + p.Real + " " + EmittedNames.Bar(x.Name));
                 if (assigned.Contains(x.Name))
                 {
                     // The parameter is reassigned, so its adjoint is zeroed mid-sweep: keep it apart from the caller's.
-                    printer.SetBarName(x.Name, x.Name + "BarLocal");
+                    printer.SetBarName(x.Name, EmittedNames.BarLocal(x.Name));
                     prologue.WriteLine(p.Real + " " + x.Name + "BarLocal = " + p.Literal(0) + ";");
                     epilogue.WriteLine(x.Name + "Bar += " + x.Name + "BarLocal;");
                 }
             }
             else if (x.Kind == ParameterKind.RealSpanInput && style != AdjointStyle.Mechanism)
             {
-                signature.Add(p.Span + " " + x.Name + "Bar");
+                signature.Add(p.Span + " " + EmittedNames.Bar(x.Name));
                 if (style == AdjointStyle.Helper)
                 {
                     // An empty adjoint span means the caller does not need it; accumulate into scratch instead.
-                    string safe = x.Name + "BarOrScratch";
+                    string safe = EmittedNames.BarOrScratch(x.Name);
                     prologue.WriteLine(p.Span + " " + safe + " = " + x.Name + "Bar.IsEmpty ? stackalloc " + p.Real + "[" + x.Name + ".Length] : " + x.Name + "Bar;");
                     printer.SetBarName(x.Name, safe);
                 }
@@ -170,13 +170,13 @@ internal static class KernelEmitter
         var signature = new List<string> { p.ReadOnlySpan + " theta" };
         signature.AddRange(m.Parameters.Where(x => x.Kind != ParameterKind.RealSpanOutput).Select(x => "global::System.ReadOnlySpan<int> " + x.Name));
         signature.Add("int count");
-        signature.AddRange(m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput).Select(x => p.ReadOnlySpan + " " + x.Name + "Bar"));
+        signature.AddRange(m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput).Select(x => p.ReadOnlySpan + " " + EmittedNames.Bar(x.Name)));
         if (m.Returns == ValueKind.Real) signature.Add(p.ReadOnlySpan + " resultsBar");
         signature.Add(p.Span + " thetaBar");
 
         var body = new SourceWriter();
         foreach (var x in m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput && emitter.Activity.IsActiveName(x.Name)))
-            printer.SetBarName(x.Name, x.Name + "BarWork");
+            printer.SetBarName(x.Name, EmittedNames.BarWork(x.Name));
         emitter.EmitBody(body);
 
         w.WriteLine("/// <summary>" + summary + "</summary>");

@@ -19,19 +19,6 @@ namespace Diml.Generators.Parsing;
 /// </summary>
 internal sealed class KernelParser
 {
-    private static readonly HashSet<string> DifferentiableMath = new(StringComparer.Ordinal)
-    {
-        "Exp", "Log", "Tanh", "Sqrt", "Pow", "Abs", "Max", "Min", "Sin", "Cos",
-    };
-
-    /// <summary>Piecewise-constant functions: their derivative is zero wherever it exists.</summary>
-    private static readonly HashSet<string> PiecewiseConstantMath = new(StringComparer.Ordinal)
-    {
-        "Floor", "Ceiling", "Round", "Truncate", "Sign",
-    };
-
-    /// <summary>Names the emitted code uses itself; user locals with these names are renamed.</summary>
-    internal static readonly string[] ReservedNames = { "theta", "thetaBar", "tape", "resultBar", "q", "count", "arena", "arenaMark", "results", "resultsBar" };
 
     private readonly SemanticModel _model;
     private readonly IMethodSymbol _method;
@@ -68,7 +55,7 @@ internal sealed class KernelParser
     {
         int errorsBefore = _diagnostics.Count;
         var parameters = new List<KernelParameter>();
-        foreach (string reserved in ReservedNames) _usedNames.Add(reserved);
+        foreach (string reserved in EmittedNames.Reserved) _usedNames.Add(reserved);
         foreach (var parameter in _method.Parameters)
         {
             _usedNames.Add(parameter.Name);
@@ -319,7 +306,7 @@ internal sealed class KernelParser
     private string DeclareName(ISymbol symbol)
     {
         // A local named like the emitted code's own (an adjoint 'xBar', a temporary 'seed1') gets a '_' suffix.
-        string stem = IsEmittedName(symbol.Name) ? symbol.Name + "_" : symbol.Name;
+        string stem = EmittedNames.IsEmitted(symbol.Name) ? symbol.Name + "_" : symbol.Name;
         string name = stem;
         int suffix = 2;
         while (!_usedNames.Add(name)) name = stem + suffix++.ToString(CultureInfo.InvariantCulture);
@@ -327,32 +314,6 @@ internal sealed class KernelParser
         return name;
     }
 
-    /// <summary>
-    /// Names the emitters derive (AdjointEmitter, KernelEmitter): adjoints <c>xBar</c>, <c>xBarWork</c>,
-    /// <c>xBarLocal</c>, <c>xBarOrScratch</c>; temporaries <c>seed1</c>, <c>argumentBar1</c>, <c>tanh1</c>,
-    /// <c>iteration1</c>; bookkeeping <c>loop1Start</c>, <c>loop1Count</c>, <c>branch1</c>.
-    /// </summary>
-    private static bool IsEmittedName(string name)
-    {
-        // Per-query buffer lengths (xStride) of batched kernels and parameter offsets (wOffset, wColumns).
-        if (name.EndsWith("Stride", StringComparison.Ordinal) || name.EndsWith("Offset", StringComparison.Ordinal) || name.EndsWith("Columns", StringComparison.Ordinal))
-            return true;
-        if (name.EndsWith("Bar", StringComparison.Ordinal) || name.EndsWith("BarWork", StringComparison.Ordinal)
-            || name.EndsWith("BarLocal", StringComparison.Ordinal) || name.EndsWith("BarOrScratch", StringComparison.Ordinal))
-            return true;
-        foreach (string stem in EmittedTemporaries)
-            if (name.Length > stem.Length && name.StartsWith(stem, StringComparison.Ordinal) && name.Skip(stem.Length).All(char.IsDigit))
-                return true;
-        if (name.StartsWith("loop", StringComparison.Ordinal))
-        {
-            string rest = name.EndsWith("Start", StringComparison.Ordinal) ? name.Substring(4, name.Length - 9)
-                : name.EndsWith("Count", StringComparison.Ordinal) ? name.Substring(4, name.Length - 9) : "";
-            return rest.Length > 0 && rest.All(char.IsDigit);
-        }
-        return false;
-    }
-
-    private static readonly string[] EmittedTemporaries = { "seed", "argumentBar", "tanh", "iteration", "branch" };
 
     private void ParseExpressionStatement(ExpressionSyntax expression, List<Stmt> output)
     {
@@ -757,10 +718,10 @@ internal sealed class KernelParser
             // The derivative rules cover the one-argument overloads (two for Pow, Max, Min); Log(x, base),
             // Round(x, digits) and the like must be spelled out.
             int expectedArity = callee.Name is "Pow" or "Max" or "Min" ? 2 : 1;
-            if ((DifferentiableMath.Contains(callee.Name) || PiecewiseConstantMath.Contains(callee.Name)) && args.Count != expectedArity)
+            if ((MathFunctions.IsKnown(callee.Name)) && args.Count != expectedArity)
                 return Error(DiagnosticDescriptors.UnsupportedExpression, invocation, invocation.ToString(),
                     "only the " + expectedArity + "-argument overload of " + callee.Name + " is supported (write MathF.Log(x) / MathF.Log(b) for a logarithm in base b)");
-            if (DifferentiableMath.Contains(callee.Name) || PiecewiseConstantMath.Contains(callee.Name))
+            if (MathFunctions.IsKnown(callee.Name))
             {
                 var mathKind = resultKind ?? ValueKind.Real;
                 if (mathKind == ValueKind.Real) parsedArgs = parsedArgs.Select(a => Convert(a, ValueKind.Real)).ToList();
