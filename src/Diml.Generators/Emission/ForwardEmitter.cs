@@ -1,5 +1,6 @@
 using System.Globalization;
 using Diml.Generators.Analysis;
+using Diml.Generators.Optimisation;
 using Diml.Generators.Ir;
 
 namespace Diml.Generators.Emission;

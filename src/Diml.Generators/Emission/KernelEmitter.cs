@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Diml.Generators.Analysis;
+using Diml.Generators.Optimisation;
 using Diml.Generators.Ir;
 using Diml.Generators.Model;
 

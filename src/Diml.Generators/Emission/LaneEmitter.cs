@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Diml.Generators.Analysis;
+using Diml.Generators.Optimisation;
 using Diml.Generators.Ir;
 
 namespace Diml.Generators.Emission;

@@ -3,7 +3,9 @@ using System.Linq;
 using Diml.Generators.Ir;
 using Diml.Generators.Model;
 
-namespace Diml.Generators.Analysis;
+using Diml.Generators.Analysis;
+
+namespace Diml.Generators.Optimisation;
 
 /// <summary>
 /// Uniformity analysis for batched (SPMD) kernels: which values vary from query to query — the query inputs

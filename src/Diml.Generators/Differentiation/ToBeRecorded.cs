@@ -2,7 +2,9 @@ using System.Collections.Generic;
 using Diml.Generators.Ir;
 using Diml.Generators.Parsing;
 
-namespace Diml.Generators.Analysis;
+using Diml.Generators.Analysis;
+
+namespace Diml.Generators.Differentiation;
 
 /// <summary>
 /// What the reverse sweep reads, and so what the forward sweep must record (Tapenade's to-be-recorded analysis).
@@ -14,22 +16,22 @@ namespace Diml.Generators.Analysis;
 /// to a constant — is never read backwards, so accumulations such as <c>sum += w * x</c> need no tape, and an
 /// integer only the final <c>return</c> reads (the congestion kernel's load count) is never recorded.
 /// </summary>
-internal sealed class ValueNeeds
+internal sealed class ToBeRecorded
 {
     private readonly Activity _activity;
     private HashSet<string> _needed = new();
     private readonly Dictionary<Stmt, HashSet<string>> _recorded = new(ReferenceComparer<Stmt>.Instance);
     private readonly Dictionary<string, string> _aliasRoots = new();
 
-    private ValueNeeds(Activity activity) => _activity = activity;
+    private ToBeRecorded(Activity activity) => _activity = activity;
 
     /// <summary>Whether <paramref name="writer"/> must record the old value of <paramref name="name"/> before overwriting it.</summary>
     public bool MustRecord(Stmt writer, string name)
         => _recorded.TryGetValue(writer, out var names) && names.Contains(Canonical(name));
 
-    public static ValueNeeds Analyze(Block body, Activity activity)
+    public static ToBeRecorded Analyze(Block body, Activity activity)
     {
-        var needs = new ValueNeeds(activity);
+        var needs = new ToBeRecorded(activity);
         foreach (var statement in Statements.All(body))
             if (statement is SpanAlias alias && Activity.Root(alias.Value) is { } root) needs._aliasRoots[alias.Name] = root;
         needs.Walk(body, new HashSet<string>(), null);
