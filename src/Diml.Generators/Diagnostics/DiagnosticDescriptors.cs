@@ -10,7 +10,10 @@ namespace Diml.Generators.Diagnostics;
 internal static class DiagnosticDescriptors
 {
     private const string Category = "Diml";
-    private const string HelpBase = "docs/diagnostics/";
+    /// <summary>The repository of the package metadata (RepositoryUrl in Directory.Build.props); help links point into its docs.</summary>
+    public const string RepositoryUrl = "https://github.com/diml-dev/diml";
+
+    public const string HelpBase = RepositoryUrl + "/blob/main/docs/diagnostics/";
 
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error("DIML001",
         "Unsupported statement in a differentiable method",
