@@ -114,5 +114,5 @@ internal sealed class Activity
         }
     }
 
-    public static bool IsPiecewiseConstant(string function) => MathFunctions.IsPiecewiseConstant(function);
+    public static bool IsPiecewiseConstant(MathFunction function) => MathFunctions.IsPiecewiseConstant(function);
 }

@@ -619,19 +619,19 @@ internal sealed class AdjointEmitter
         string x = _p.Print(a);
         switch (math.Function)
         {
-            case "Exp":
+            case MathFunction.Exp:
             {
                 Rules.Add("d exp(x) = exp(x) dx");
                 w.WriteLine("// d exp(x) = exp(x) dx");
                 Propagate(a, s + " * " + M + ".Exp(" + x + ")", w);
                 break;
             }
-            case "Log":
+            case MathFunction.Log:
                 Rules.Add("d log(x) = dx / x");
                 w.WriteLine("// d log(x) = dx / x");
                 Propagate(a, s + " / " + Operand(a), w);
                 break;
-            case "Tanh":
+            case MathFunction.Tanh:
             {
                 Rules.Add("d tanh(x) = (1 - tanh(x)^2) dx");
                 w.WriteLine("// d tanh(x) = (1 - tanh(x)^2) dx");
@@ -640,27 +640,27 @@ internal sealed class AdjointEmitter
                 Propagate(a, s + " * (" + _p.Precision.Literal(1) + " - " + t + " * " + t + ")", w);
                 break;
             }
-            case "Sqrt":
+            case MathFunction.Sqrt:
                 Rules.Add("d sqrt(x) = dx / (2 sqrt(x))");
                 w.WriteLine("// d sqrt(x) = dx / (2 sqrt(x))");
                 Propagate(a, s + " / (" + _p.Precision.Literal(2) + " * " + M + ".Sqrt(" + x + "))", w);
                 break;
-            case "Sin":
+            case MathFunction.Sin:
                 Rules.Add("d sin(x) = cos(x) dx");
                 w.WriteLine("// d sin(x) = cos(x) dx");
                 Propagate(a, s + " * " + M + ".Cos(" + x + ")", w);
                 break;
-            case "Cos":
+            case MathFunction.Cos:
                 Rules.Add("d cos(x) = -sin(x) dx");
                 w.WriteLine("// d cos(x) = -sin(x) dx");
                 Propagate(a, "-" + s + " * " + M + ".Sin(" + x + ")", w);
                 break;
-            case "Abs":
+            case MathFunction.Abs:
                 Rules.Add("d |x| = sign(x) dx (taking +1 at 0)");
                 w.WriteLine("// d |x| = sign(x) dx");
                 Propagate(a, "(" + x + " < " + Zero + " ? -" + s + " : " + s + ")", w);
                 break;
-            case "Pow":
+            case MathFunction.Pow:
             {
                 Rules.Add("d x^y = y x^(y-1) dx + x^y log(x) dy");
                 w.WriteLine("// d x^y = y x^(y-1) dx + x^y log(x) dy");
@@ -671,10 +671,10 @@ internal sealed class AdjointEmitter
                     Propagate(b, s + " * " + M + ".Pow(" + x + ", " + y + ") * " + M + ".Log(" + x + ")", w);
                 break;
             }
-            case "Max":
-            case "Min":
+            case MathFunction.Max:
+            case MathFunction.Min:
             {
-                bool max = math.Function == "Max";
+                bool max = math.Function == MathFunction.Max;
                 Rules.Add(max ? "d max(a, b) = da where a >= b, else db" : "d min(a, b) = da where a <= b, else db");
                 w.WriteLine(max ? "// d max(a, b) = da where a >= b, else db" : "// d min(a, b) = da where a <= b, else db");
                 var b = math.Args[1];

@@ -34,8 +34,8 @@ internal sealed record ConditionalExpr(Expr Condition, Expr WhenTrue, Expr WhenF
 
 internal sealed record CastExpr(Expr Operand, ValueKind Kind) : Expr(Kind);
 
-/// <summary>A <c>Math</c>/<c>MathF</c> function by name (<c>Exp</c>, <c>Tanh</c>, ...).</summary>
-internal sealed record MathCall(string Function, ImmutableEquatableArray<Expr> Args, ValueKind Kind) : Expr(Kind);
+/// <summary>A <c>Math</c>/<c>MathF</c> function (<c>Exp</c>, <c>Tanh</c>, ...).</summary>
+internal sealed record MathCall(MathFunction Function, ImmutableEquatableArray<Expr> Args, ValueKind Kind) : Expr(Kind);
 
 /// <summary>A call to another method: a differentiable helper, a primitive with a custom adjoint, or a constant function.</summary>
 internal sealed record CallExpr(CallTarget Target, ImmutableEquatableArray<Expr> Args, ValueKind Kind) : Expr(Kind);

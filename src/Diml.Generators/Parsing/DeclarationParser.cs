@@ -40,8 +40,7 @@ internal static class DeclarationParser
                         LocationInfo.From(field.Locations.FirstOrDefault()), field.Name, field.Type.ToDisplayString()));
                     continue;
                 }
-                string init = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Init").Value.Value is int value
-                    ? InitName(value) : "Keep";
+                var init = SymbolFacts.EnumArgument(attribute, "Init", InitScheme.Keep);
                 var param = new ParamField(field.Name, rank.Value, init);
                 parameters[field] = param;
                 fields.Add(param);
@@ -108,7 +107,7 @@ internal static class DeclarationParser
         // Parameter fields of a mechanism are known, so a helper that reads one gets a precise error.
         var parameters = new Dictionary<IFieldSymbol, ParamField>(SymbolEqualityComparer.Default);
         foreach (var field in method.ContainingType.GetMembers().OfType<IFieldSymbol>())
-            if (SymbolFacts.HasAttribute(field, KnownNames.Param)) parameters[field] = new ParamField(field.Name, 0, "Keep");
+            if (SymbolFacts.HasAttribute(field, KnownNames.Param)) parameters[field] = new ParamField(field.Name, 0, InitScheme.Keep);
         var kernel = ParseKernel(method, parameters, false, model, diagnostics, cancellation, validating);
         if (kernel is null || typeSpec is null || diagnostics.Count > 0) return null;
         return new HelperSpec(typeSpec, kernel);
@@ -210,14 +209,6 @@ internal static class DeclarationParser
 
     private static bool IsSpanOf(ITypeSymbol type, bool readOnly, SpecialType element)
         => SymbolFacts.IsSpan(type, out bool isReadOnly, out var elementType) && isReadOnly == readOnly && elementType?.SpecialType == element;
-
-    private static string InitName(int value) => value switch
-    {
-        1 => "Zeros",
-        2 => "StandardNormal",
-        3 => "FanInUniform",
-        _ => "Keep",
-    };
 
     /// <summary>Where the generated code goes; reports a non-partial type or container.</summary>
     private static TypeSpec? DescribeType(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, SyntaxNode node)

@@ -717,15 +717,15 @@ internal sealed class KernelParser
         {
             // The derivative rules cover the one-argument overloads (two for Pow, Max, Min); Log(x, base),
             // Round(x, digits) and the like must be spelled out.
-            int expectedArity = callee.Name is "Pow" or "Max" or "Min" ? 2 : 1;
-            if ((MathFunctions.IsKnown(callee.Name)) && args.Count != expectedArity)
-                return Error(DiagnosticDescriptors.UnsupportedExpression, invocation, invocation.ToString(),
-                    "only the " + expectedArity + "-argument overload of " + callee.Name + " is supported (write MathF.Log(x) / MathF.Log(b) for a logarithm in base b)");
-            if (MathFunctions.IsKnown(callee.Name))
+            if (MathFunctions.Parse(callee.Name) is { } function)
             {
+                int expectedArity = MathFunctions.Arity(function);
+                if (args.Count != expectedArity)
+                    return Error(DiagnosticDescriptors.UnsupportedExpression, invocation, invocation.ToString(),
+                        "only the " + expectedArity + "-argument overload of " + callee.Name + " is supported (write MathF.Log(x) / MathF.Log(b) for a logarithm in base b)");
                 var mathKind = resultKind ?? ValueKind.Real;
                 if (mathKind == ValueKind.Real) parsedArgs = parsedArgs.Select(a => Convert(a, ValueKind.Real)).ToList();
-                return new MathCall(callee.Name, parsedArgs.ToEquatable(), mathKind);
+                return new MathCall(function, parsedArgs.ToEquatable(), mathKind);
             }
         }
 
@@ -746,8 +746,7 @@ internal sealed class KernelParser
             string adjointName = customAdjoint.ConstructorArguments.FirstOrDefault().Value as string ?? "";
             if (callee.ContainingType is null || callee.ContainingType.GetMembers(adjointName).IsEmpty)
                 return Error(DiagnosticDescriptors.InvalidCustomAdjoint, invocation, callee.Name, adjointName, callee.ContainingType?.Name ?? "");
-            string batch = customAdjoint.NamedArguments.FirstOrDefault(a => a.Key == "Batch").Value.Value is int form
-                ? form switch { 1 => "Dense", 2 => "Elementwise", _ => "" } : "";
+            var batch = SymbolFacts.EnumArgument(customAdjoint, "Batch", BatchedForm.None);
             target = new CallTarget(CallKind.CustomAdjoint, display, prefix + callee.Name, prefix + callee.Name,
                 prefix + adjointName, prefix + adjointName, roles, declaredTypes, SymbolFacts.FullName(callee.ReturnType), batch);
         }

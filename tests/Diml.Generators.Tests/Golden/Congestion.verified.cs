@@ -5,7 +5,7 @@
 
 namespace Diml.Experiments.Mechanisms
 {
-    [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
     partial class Congestion : global::Diml.IPerAgentMechanism
     {
         /// <inheritdoc/>
