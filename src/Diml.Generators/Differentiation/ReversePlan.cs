@@ -66,7 +66,7 @@ internal sealed class ReversePlan
         {
             foreach (var statement in loop.Body.Statements)
             {
-                if (statement is not Assign { Op: "=", Target: ElementRef { Target: LocalRef span, Index: LocalRef index, Column: null } } fill
+                if (statement is not Assign { Op: AssignOperator.Set, Target: ElementRef { Target: LocalRef span, Index: LocalRef index, Column: null } } fill
                     || index.Name != loop.Variable || touchedBefore.Contains(span.Name) || ReadsItself(fill))
                     continue;
                 bool mentionedElsewhere = loop.Body.Statements.Where(other => !ReferenceEquals(other, fill)).Any(other =>
@@ -88,7 +88,7 @@ internal sealed class ReversePlan
                 Names.Collect(element.Index, read);
                 if (element.Column is not null) Names.Collect(element.Column, read);
             }
-            return assign.Op != "=" || (Activity.Root(assign.Target) is { } root && read.Contains(root));
+            return assign.Op != AssignOperator.Set || (Activity.Root(assign.Target) is { } root && read.Contains(root));
         }
     }
 

@@ -168,15 +168,15 @@ internal sealed class ToBeRecorded
             case CastExpr cast:
                 VisitValue(cast.Operand, needed);
                 break;
-            case BinaryExpr { Op: "+" or "-" } binary:
+            case BinaryExpr { Op: BinaryOperator.Add or BinaryOperator.Subtract } binary:
                 VisitValue(binary.Left, needed);
                 VisitValue(binary.Right, needed);
                 break;
-            case BinaryExpr { Op: "*" } binary:
+            case BinaryExpr { Op: BinaryOperator.Multiply } binary:
                 VisitValue(binary.Left, needed || _activity.IsActive(binary.Right));
                 VisitValue(binary.Right, needed || _activity.IsActive(binary.Left));
                 break;
-            case BinaryExpr { Op: "/" } binary:
+            case BinaryExpr { Op: BinaryOperator.Divide } binary:
                 VisitValue(binary.Left, needed || _activity.IsActive(binary.Right));
                 VisitValue(binary.Right, true);
                 break;

@@ -181,7 +181,7 @@ internal sealed class AdjointEmitter
                 PerQuery(w, VariesTarget(assign.Target), false, () =>
                 {
                     if (_plan.PushesOnWrite(assign)) Push(w, assign.Target);
-                    w.WriteLine(_p.Print(assign.Target) + " " + assign.Op + " " + _p.Print(assign.Value) + ";");
+                    w.WriteLine(_p.Print(assign.Target) + " " + Operators.Text(assign.Op) + " " + _p.Print(assign.Value) + ";");
                 });
                 break;
             case CallStmt call when Varies(call.Call) && _lanes!.Classify(call.Call) != BatchedCall.PerQuery:
@@ -302,7 +302,7 @@ internal sealed class AdjointEmitter
                 break;
             case DeclareLocal declare:
                 PerQuery(w, Varies(declare.Name), true, () =>
-                    EmitReverseWrite(new LocalRef(declare.Name, declare.Kind), "=", declare.Init!, _plan.PushesOnWrite(declare), w));
+                    EmitReverseWrite(new LocalRef(declare.Name, declare.Kind), AssignOperator.Set, declare.Init!, _plan.PushesOnWrite(declare), w));
                 break;
             case Assign assign:
                 PerQuery(w, VariesTarget(assign.Target), true, () =>
@@ -327,10 +327,10 @@ internal sealed class AdjointEmitter
         }
     }
 
-    private void EmitReverseWrite(Expr target, string op, Expr value, bool restore, SourceWriter w)
+    private void EmitReverseWrite(Expr target, AssignOperator op, Expr value, bool restore, SourceWriter w)
     {
         bool active = _plan.IsActivePlace(target);
-        string forward = _p.Print(target) + " " + op + " " + _p.Print(value);
+        string forward = _p.Print(target) + " " + Operators.Text(op) + " " + _p.Print(value);
         w.WriteLine("// " + forward);
         if (!active)
         {
@@ -339,7 +339,7 @@ internal sealed class AdjointEmitter
         }
         string bar = _p.Bar(target);
         bool valueActive = _activity.IsActive(value);
-        if (op == "=")
+        if (op == AssignOperator.Set)
         {
             if (valueActive)
             {
@@ -360,7 +360,7 @@ internal sealed class AdjointEmitter
         if (restore) w.WriteLine(Pop(target));
         if (!valueActive) return;
         string accumulated = NewTemp(EmittedNames.Seed);
-        w.WriteLine(Real + " " + accumulated + " = " + (op == "-=" ? "-" : "") + bar + ";");
+        w.WriteLine(Real + " " + accumulated + " = " + (op == AssignOperator.Subtract ? "-" : "") + bar + ";");
         Propagate(value, accumulated, w);
     }
 
@@ -558,23 +558,23 @@ internal sealed class AdjointEmitter
             case CastExpr cast:
                 Propagate(cast.Operand, seed, w);
                 break;
-            case UnaryExpr { Op: "-" } unary:
+            case UnaryExpr { Op: UnaryOperator.Negate } unary:
                 Propagate(unary.Operand, "-" + s, w);
                 break;
-            case BinaryExpr { Op: "+" } binary:
+            case BinaryExpr { Op: BinaryOperator.Add } binary:
                 Propagate(binary.Left, seed, w);
                 Propagate(binary.Right, seed, w);
                 break;
-            case BinaryExpr { Op: "-" } binary:
+            case BinaryExpr { Op: BinaryOperator.Subtract } binary:
                 Propagate(binary.Left, seed, w);
                 Propagate(binary.Right, "-" + s, w);
                 break;
-            case BinaryExpr { Op: "*" } binary:
+            case BinaryExpr { Op: BinaryOperator.Multiply } binary:
                 Rules.Add("d(a * b) = b da + a db");
                 Propagate(binary.Left, s + " * " + Operand(binary.Right), w);
                 Propagate(binary.Right, s + " * " + Operand(binary.Left), w);
                 break;
-            case BinaryExpr { Op: "/" } binary:
+            case BinaryExpr { Op: BinaryOperator.Divide } binary:
                 Rules.Add("d(a / b) = da / b - a db / b^2");
                 Propagate(binary.Left, s + " / " + Operand(binary.Right), w);
                 if (_activity.IsActive(binary.Right))

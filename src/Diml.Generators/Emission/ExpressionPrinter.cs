@@ -147,12 +147,12 @@ internal sealed class ExpressionPrinter
                 precedence = Unary;
                 string operand = Wrap(unary.Operand, Unary);
                 if (operand.StartsWith("-", System.StringComparison.Ordinal)) operand = "(" + operand + ")";
-                return unary.Op + operand;
+                return Operators.Text(unary.Op) + operand;
             }
             case BinaryExpr binary:
             {
                 precedence = BinaryPrecedence(binary.Op);
-                return Wrap(binary.Left, precedence) + " " + binary.Op + " " + Wrap(binary.Right, precedence + 1);
+                return Wrap(binary.Left, precedence) + " " + Operators.Text(binary.Op) + " " + Wrap(binary.Right, precedence + 1);
             }
             case ConditionalExpr conditional:
                 precedence = Conditional;
@@ -256,15 +256,14 @@ internal sealed class ExpressionPrinter
         _ => "void",
     };
 
-    private static int BinaryPrecedence(string op) => op switch
+    private static int BinaryPrecedence(BinaryOperator op) => op switch
     {
-        "*" or "/" or "%" => Multiplicative,
-        "+" or "-" => Additive,
-        "<" or ">" or "<=" or ">=" => Relational,
-        "==" or "!=" => Equality,
-        "&&" => LogicalAnd,
-        "||" => LogicalOr,
-        _ => Primary,
+        BinaryOperator.Multiply or BinaryOperator.Divide or BinaryOperator.Remainder => Multiplicative,
+        BinaryOperator.Add or BinaryOperator.Subtract => Additive,
+        BinaryOperator.Less or BinaryOperator.Greater or BinaryOperator.LessOrEqual or BinaryOperator.GreaterOrEqual => Relational,
+        BinaryOperator.Equal or BinaryOperator.NotEqual => Equality,
+        BinaryOperator.And => LogicalAnd,
+        _ => LogicalOr,
     };
 
     /// <summary>Parenthesises <paramref name="text"/> unless it is a simple name or literal.</summary>

@@ -64,10 +64,10 @@ internal sealed class ForwardEmitter
                 break;
             }
             case Assign assign when Activity.Root(assign.Target) is { } root && Varies(root):
-                _lanes!.ForEachQuery(w, false, () => w.WriteLine(_p.Print(assign.Target) + " " + assign.Op + " " + _p.Print(assign.Value) + ";"));
+                _lanes!.ForEachQuery(w, false, () => w.WriteLine(_p.Print(assign.Target) + " " + Operators.Text(assign.Op) + " " + _p.Print(assign.Value) + ";"));
                 break;
             case Assign assign:
-                w.WriteLine(_p.Print(assign.Target) + " " + assign.Op + " " + _p.Print(assign.Value) + ";");
+                w.WriteLine(_p.Print(assign.Target) + " " + Operators.Text(assign.Op) + " " + _p.Print(assign.Value) + ";");
                 break;
             case CallStmt call when Varies(call.Call):
                 EmitBatchedCall(call.Call, w);

@@ -26,9 +26,9 @@ internal sealed record SliceExpr(Expr Target, Expr Start, Expr? Length) : Expr(T
 /// <summary><c>target.Length</c> (dimension −1) or <c>target.GetLength(dimension)</c>.</summary>
 internal sealed record LengthExpr(Expr Target, int Dimension) : Expr(ValueKind.Int);
 
-internal sealed record UnaryExpr(string Op, Expr Operand, ValueKind Kind) : Expr(Kind);
+internal sealed record UnaryExpr(UnaryOperator Op, Expr Operand, ValueKind Kind) : Expr(Kind);
 
-internal sealed record BinaryExpr(string Op, Expr Left, Expr Right, ValueKind Kind) : Expr(Kind);
+internal sealed record BinaryExpr(BinaryOperator Op, Expr Left, Expr Right, ValueKind Kind) : Expr(Kind);
 
 internal sealed record ConditionalExpr(Expr Condition, Expr WhenTrue, Expr WhenFalse, ValueKind Kind) : Expr(Kind);
 

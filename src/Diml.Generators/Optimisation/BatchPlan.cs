@@ -43,7 +43,7 @@ internal sealed class BatchPlan
             case SliceExpr slice:
             {
                 var (buffer, start, _) = Resolve(slice.Target);
-                var begin = start is Literal { Value: 0 } ? slice.Start : new BinaryExpr("+", start, slice.Start, ValueKind.Int);
+                var begin = start is Literal { Value: 0 } ? slice.Start : new BinaryExpr(BinaryOperator.Add, start, slice.Start, ValueKind.Int);
                 return (buffer, begin, slice.Length);
             }
             default:

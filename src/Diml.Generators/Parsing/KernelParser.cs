@@ -348,7 +348,7 @@ internal sealed class KernelParser
         var target = ParseTarget(operand);
         if (target is null) return;
         var one = new Literal(1, target.Kind);
-        output.Add(new Assign(target, increment ? "+=" : "-=", one, InLoop));
+        output.Add(new Assign(target, increment ? AssignOperator.Add : AssignOperator.Subtract, one, InLoop));
     }
 
     private void ParseAssignment(AssignmentExpressionSyntax assignment, List<Stmt> output)
@@ -356,14 +356,15 @@ internal sealed class KernelParser
         var target = ParseTarget(assignment.Left);
         if (target is null) return;
         var value = ParseExpr(assignment.Right);
-        string? op = assignment.Kind() switch
+        // x *= e is x = x * e: the product rule needs the old x, which the restore discipline keeps.
+        (AssignOperator Assign, BinaryOperator? Combine)? op = assignment.Kind() switch
         {
-            SyntaxKind.SimpleAssignmentExpression => "=",
-            SyntaxKind.AddAssignmentExpression => "+=",
-            SyntaxKind.SubtractAssignmentExpression => "-=",
-            SyntaxKind.MultiplyAssignmentExpression => "*",
-            SyntaxKind.DivideAssignmentExpression => "/",
-            SyntaxKind.ModuloAssignmentExpression => "%",
+            SyntaxKind.SimpleAssignmentExpression => (AssignOperator.Set, null),
+            SyntaxKind.AddAssignmentExpression => (AssignOperator.Add, null),
+            SyntaxKind.SubtractAssignmentExpression => (AssignOperator.Subtract, null),
+            SyntaxKind.MultiplyAssignmentExpression => (AssignOperator.Set, BinaryOperator.Multiply),
+            SyntaxKind.DivideAssignmentExpression => (AssignOperator.Set, BinaryOperator.Divide),
+            SyntaxKind.ModuloAssignmentExpression => (AssignOperator.Set, BinaryOperator.Remainder),
             _ => null,
         };
         if (op is null)
@@ -371,20 +372,16 @@ internal sealed class KernelParser
             Report(DiagnosticDescriptors.UnsupportedExpression, assignment, assignment.ToString(), "use '=', '+=', '-=', '*=', '/=' or '%='");
             return;
         }
-        if (op == "%" && target.Kind == ValueKind.Real)
+        if (op.Value.Combine == BinaryOperator.Remainder && target.Kind == ValueKind.Real)
         {
             Report(DiagnosticDescriptors.UnsupportedExpression, assignment, assignment.ToString(), "'%' is supported on integers only");
             return;
         }
-        if (op is "*" or "/" or "%")
-        {
-            // x *= e is x = x * e: the product rule needs the old x, which the restore discipline keeps.
-            value = new BinaryExpr(op, target, value, target.Kind);
-            op = "=";
-        }
+        if (op.Value.Combine is { } combine)
+            value = new BinaryExpr(combine, target, value, target.Kind);
         if (target.Kind != ValueKind.Real && value.Kind == ValueKind.Real)
             value = new CastExpr(value, target.Kind);
-        output.Add(new Assign(target, op, value, InLoop));
+        output.Add(new Assign(target, op.Value.Assign, value, InLoop));
     }
 
     /// <summary>The left side of an assignment: a scalar local or an element of a writable span.</summary>
@@ -561,7 +558,8 @@ internal sealed class KernelParser
             {
                 var operand = ParseExpr(prefix.Operand);
                 if (prefix.IsKind(SyntaxKind.UnaryPlusExpression)) return operand;
-                return new UnaryExpr(prefix.OperatorToken.Text, operand, prefix.IsKind(SyntaxKind.LogicalNotExpression) ? ValueKind.Bool : operand.Kind);
+                bool not = prefix.IsKind(SyntaxKind.LogicalNotExpression);
+                return new UnaryExpr(not ? UnaryOperator.Not : UnaryOperator.Negate, operand, not ? ValueKind.Bool : operand.Kind);
             }
             case CastExpressionSyntax cast:
             {
@@ -606,15 +604,14 @@ internal sealed class KernelParser
 
     private Expr ParseBinary(BinaryExpressionSyntax binary)
     {
-        string op = binary.OperatorToken.Text;
-        if (op is not ("+" or "-" or "*" or "/" or "%" or "<" or ">" or "<=" or ">=" or "==" or "!=" or "&&" or "||"))
+        if (Operators.ParseBinary(binary.OperatorToken.Text) is not { } op)
             return Error(DiagnosticDescriptors.UnsupportedExpression, binary, binary.ToString(), "use arithmetic, comparison or logical operators");
         var left = ParseExpr(binary.Left);
         var right = ParseExpr(binary.Right);
         var resultKind = SymbolFacts.Classify(_model.GetTypeInfo(binary, _cancellation).Type);
         if (resultKind is not (ValueKind.Real or ValueKind.Int or ValueKind.Bool))
             return Error(DiagnosticDescriptors.UnsupportedExpression, binary, binary.ToString(), "operands must be numbers or booleans");
-        if (op == "%" && resultKind == ValueKind.Real)
+        if (op == BinaryOperator.Remainder && resultKind == ValueKind.Real)
             return Error(DiagnosticDescriptors.UnsupportedExpression, binary, binary.ToString(), "'%' is supported on integers only");
         // Mixed int/real arithmetic: make the implicit conversion explicit so both precisions emit it.
         if (resultKind == ValueKind.Real || (resultKind == ValueKind.Bool && (left.Kind == ValueKind.Real || right.Kind == ValueKind.Real)))
