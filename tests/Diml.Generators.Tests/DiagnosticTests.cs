@@ -315,8 +315,16 @@ public class DiagnosticTests
         foreach (var descriptor in Diagnostics.DiagnosticDescriptors.Descriptors)
         {
             Assert.True(File.Exists(Path.Combine(docs, descriptor.Id + ".md")), $"docs/diagnostics/{descriptor.Id}.md is missing.");
-            Assert.Equal("docs/diagnostics/" + descriptor.Id + ".md", descriptor.HelpLinkUri);
+            Assert.Equal(Diagnostics.DiagnosticDescriptors.RepositoryUrl + "/blob/main/docs/diagnostics/" + descriptor.Id + ".md", descriptor.HelpLinkUri);
+            Assert.True(Uri.TryCreate(descriptor.HelpLinkUri, UriKind.Absolute, out _), descriptor.HelpLinkUri);
         }
+    }
+
+    [Fact]
+    public void HelpLinks_PointIntoTheRepositoryOfThePackageMetadata()
+    {
+        var props = File.ReadAllText(Path.Combine(RepositoryRoot(), "Directory.Build.props"));
+        Assert.Contains("<RepositoryUrl>" + Diagnostics.DiagnosticDescriptors.RepositoryUrl + "</RepositoryUrl>", props);
     }
 
     [Fact]

@@ -18,7 +18,6 @@ internal sealed class Activity
 
     public bool IsActiveName(string name) => _active.Contains(name);
 
-    public IReadOnlyCollection<string> ActiveNames => _active;
 
     public static Activity Analyze(KernelMethod method)
         => Analyze(method.Body, method.Parameters.ToDictionary(p => p.Name, p => p.Kind));
@@ -115,6 +114,5 @@ internal sealed class Activity
         }
     }
 
-    public static bool IsPiecewiseConstant(string function)
-        => function is "Floor" or "Ceiling" or "Round" or "Truncate" or "Sign";
+    public static bool IsPiecewiseConstant(MathFunction function) => MathFunctions.IsPiecewiseConstant(function);
 }

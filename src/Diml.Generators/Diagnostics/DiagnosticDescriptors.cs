@@ -10,7 +10,10 @@ namespace Diml.Generators.Diagnostics;
 internal static class DiagnosticDescriptors
 {
     private const string Category = "Diml";
-    private const string HelpBase = "docs/diagnostics/";
+    /// <summary>The repository of the package metadata (RepositoryUrl in Directory.Build.props); help links point into its docs.</summary>
+    public const string RepositoryUrl = "https://github.com/diml-dev/diml";
+
+    public const string HelpBase = RepositoryUrl + "/blob/main/docs/diagnostics/";
 
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error("DIML001",
         "Unsupported statement in a differentiable method",
@@ -58,7 +61,10 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedType = Error("DIML012",
         "Unsupported type in a differentiable method",
-        "'{0}' has type '{1}', which kernels do not support; use float, double, int, bool, Span<float>, ReadOnlySpan<float> or ReadOnlySpan<int>");
+        "'{0}' has type '{1}', which kernels do not support; {2}");
+
+    /// <summary>The usual hint of <see cref="UnsupportedType"/>.</summary>
+    public const string SupportedTypes = "use float, double, int, bool, Span<float>, ReadOnlySpan<float> or ReadOnlySpan<int>";
 
     public static readonly DiagnosticDescriptor UnsupportedLoop = Error("DIML013",
         "Unsupported loop form",
@@ -96,6 +102,14 @@ internal static class DiagnosticDescriptors
         "More than one payoff, update or response method",
         "'{0}' has more than one method marked [{1}]; keep exactly one");
 
+    public static readonly DiagnosticDescriptor MemberReadsParameter = Error("DIML022",
+        "Member of the mechanism reads a [Param] field",
+        "'{0}' reads the [Param] field '{1}'; kernels read parameters from the flat vector theta, so a method or property that reads the field itself would see the field's initial value, not the parameter being fitted: inline the expression, or make it a [Differentiable] method that takes the parameter as an argument");
+
+    public static readonly DiagnosticDescriptor ParamInLearningRule = Error("DIML023",
+        "[Param] field in a learning rule",
+        "[Param] field '{0}' is in the learning rule '{1}'; learning-rule parameters are not learned, so it would silently be a constant: remove [Param] and keep it as a plain field or property (a hyperparameter)");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = new()
     {
         [UnsupportedStatement.Id] = UnsupportedStatement,
@@ -119,6 +133,8 @@ internal static class DiagnosticDescriptors
         [OutputAliasesInput.Id] = OutputAliasesInput,
         [InvalidCustomAdjoint.Id] = InvalidCustomAdjoint,
         [DuplicateMethod.Id] = DuplicateMethod,
+        [MemberReadsParameter.Id] = MemberReadsParameter,
+        [ParamInLearningRule.Id] = ParamInLearningRule,
     };
 
     public static IEnumerable<DiagnosticDescriptor> Descriptors => All.Values;

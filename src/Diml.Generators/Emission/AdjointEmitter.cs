@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Diml.Generators.Analysis;
+using Diml.Generators.Differentiation;
+using Diml.Generators.Optimisation;
 using Diml.Generators.Ir;
 using Diml.Generators.Model;
 using Diml.Generators.Parsing;
@@ -23,9 +25,8 @@ internal sealed class AdjointEmitter
     private readonly KernelMethod _method;
     private readonly ExpressionPrinter _p;
     private readonly Activity _activity;
-    private readonly ValueNeeds _needs;
+    private readonly ReversePlan _plan;
     private readonly string _resultBar;
-    private readonly Dictionary<Stmt, int> _ids = new(ReferenceComparer<Stmt>.Instance);
     private readonly HashSet<string> _declaredScalars = new();
     private int _temp;
     private bool _usesTape;
@@ -42,65 +43,8 @@ internal sealed class AdjointEmitter
         _p = printer;
         _resultBar = resultBar;
         _lanes = lanes;
-        _activity = Activity.Analyze(method);
-        _needs = ValueNeeds.Analyze(method.Body, _activity);
-        FindFirstWrites(method.Body);
-    }
-
-    /// <summary>Top-level writes to a variable nothing before them touched: its old value is never read backwards.</summary>
-    private readonly HashSet<Stmt> _firstWrites = new(ReferenceComparer<Stmt>.Instance);
-
-    private void FindFirstWrites(Block body)
-    {
-        var touched = new HashSet<string>();
-        foreach (var statement in body.Statements)
-        {
-            var references = new HashSet<string>();
-            // Allocating a fresh buffer reads nothing of it.
-            if (statement is StackAlloc alloc) Names.Collect(alloc.Size, references);
-            else Names.Collect(statement, references);
-            var written = statement switch
-            {
-                Assign { Target: var target } => Activity.Root(target) is { } root ? new[] { root } : System.Array.Empty<string>(),
-                CallStmt call => OutputArgs(call.Call).Select(Activity.Root).Where(r => r is not null).Select(r => r!).ToArray(),
-                _ => System.Array.Empty<string>(),
-            };
-            if (written.Length > 0 && written.All(w => !touched.Contains(w)) && (statement is CallStmt || !ReadsItself((Assign)statement)))
-                _firstWrites.Add(statement);
-            if (statement is ForLoop loop) FindLoopFirstWrites(loop, touched);
-            touched.UnionWith(references);
-        }
-
-        // A top-level loop filling a fresh span element by element, span[i] = ..., with i the loop variable and the
-        // span mentioned nowhere else in the loop: every iteration writes an element nothing has read.
-        void FindLoopFirstWrites(ForLoop loop, HashSet<string> touchedBefore)
-        {
-            foreach (var statement in loop.Body.Statements)
-            {
-                if (statement is not Assign { Op: "=", Target: ElementRef { Target: LocalRef span, Index: LocalRef index, Column: null } } fill
-                    || index.Name != loop.Variable || touchedBefore.Contains(span.Name) || ReadsItself(fill))
-                    continue;
-                bool mentionedElsewhere = loop.Body.Statements.Where(other => !ReferenceEquals(other, fill)).Any(other =>
-                {
-                    var names = new HashSet<string>();
-                    Names.Collect(other, names);
-                    return names.Contains(span.Name);
-                });
-                if (!mentionedElsewhere) _firstWrites.Add(fill);
-            }
-        }
-
-        static bool ReadsItself(Assign assign)
-        {
-            var read = new HashSet<string>();
-            Names.Collect(assign.Value, read);
-            if (assign.Target is ElementRef element)
-            {
-                Names.Collect(element.Index, read);
-                if (element.Column is not null) Names.Collect(element.Column, read);
-            }
-            return assign.Op != "=" || (Activity.Root(assign.Target) is { } root && read.Contains(root));
-        }
+        _plan = new ReversePlan(method);
+        _activity = _plan.Activity;
     }
 
     /// <summary>The derivative rules the emitted code applies, for the documentation.</summary>
@@ -112,12 +56,11 @@ internal sealed class AdjointEmitter
 
     private string Zero => _p.Precision.Literal(0);
 
-    private string NewTemp(string stem) => stem + (++_temp).ToString(CultureInfo.InvariantCulture);
+    private string NewTemp(string stem) => EmittedNames.Temporary(stem, ++_temp);
 
     /// <summary>Writes hoisted locals, the forward sweep and the reverse sweep.</summary>
     public void EmitBody(SourceWriter output)
     {
-        Number(_method.Body);
         var forward = new SourceWriter();
         EmitForward(_method.Body, forward);
         var reverse = new SourceWriter();
@@ -134,25 +77,6 @@ internal sealed class AdjointEmitter
     }
 
     // ------------------------------------------------------------ bookkeeping
-
-    private void Number(Stmt statement)
-    {
-        switch (statement)
-        {
-            case Block block:
-                foreach (var s in block.Statements) Number(s);
-                break;
-            case ForLoop loop:
-                _ids[loop] = _ids.Count + 1;
-                Number(loop.Body);
-                break;
-            case IfStmt branch:
-                _ids[branch] = _ids.Count + 1;
-                Number(branch.Then);
-                if (branch.Else is not null) Number(branch.Else);
-                break;
-        }
-    }
 
     private void EmitHoisted(SourceWriter output)
     {
@@ -187,12 +111,12 @@ internal sealed class AdjointEmitter
                     break;
                 case ForLoop loop:
                     scalars.Add((loop.Variable, ValueKind.Int));
-                    if (HasReverseWork(loop))
+                    if (_plan.HasReverseWork(loop))
                         bookkeeping.Add("int " + LoopStart(loop) + " = 0, " + LoopCount(loop) + " = 0;");
                     Collect(loop.Body);
                     break;
                 case IfStmt branch:
-                    if (HasReverseWork(branch)) bookkeeping.Add("bool " + BranchFlag(branch) + " = false;");
+                    if (_plan.HasReverseWork(branch)) bookkeeping.Add("bool " + BranchFlag(branch) + " = false;");
                     Collect(branch.Then);
                     if (branch.Else is not null) Collect(branch.Else);
                     break;
@@ -211,45 +135,9 @@ internal sealed class AdjointEmitter
         else body();
     }
 
-    private string LoopStart(ForLoop loop) => "loop" + _ids[loop].ToString(CultureInfo.InvariantCulture) + "Start";
-    private string LoopCount(ForLoop loop) => "loop" + _ids[loop].ToString(CultureInfo.InvariantCulture) + "Count";
-    private string BranchFlag(IfStmt branch) => "branch" + _ids[branch].ToString(CultureInfo.InvariantCulture);
-
-    // ------------------------------------------------------------ what needs reversing
-
-    private bool IsActivePlace(Expr target)
-        => target.Kind == ValueKind.Real && (target is ParamRef || (Activity.Root(target) is { } root && _activity.IsActiveName(root)));
-
-    private bool PushesOnWrite(Stmt statement) => !_firstWrites.Contains(statement) && statement switch
-    {
-        DeclareLocal declare => declare.Init is not null && declare.InLoop && _needs.IsNeeded(declare.Name),
-        Assign assign => Activity.Root(assign.Target) is { } root && _needs.IsNeeded(root),
-        CallStmt call => OutputArgs(call.Call).Any(a => Activity.Root(a) is { } root && _needs.IsNeeded(root)),
-        _ => false,
-    };
-
-    private bool HasReverseWork(Stmt statement) => statement switch
-    {
-        Block block => block.Statements.Any(HasReverseWork),
-        DeclareLocal declare => declare.Init is not null && (_activity.IsActiveName(declare.Name) && declare.Kind == ValueKind.Real || PushesOnWrite(declare)),
-        Assign assign => IsActivePlace(assign.Target) || PushesOnWrite(assign),
-        CallStmt call => call.Call.Target.Kind != CallKind.Constant && (CallIsActive(call.Call) || PushesOnWrite(call)),
-        IfStmt branch => HasReverseWork(branch.Then) || (branch.Else is not null && HasReverseWork(branch.Else)),
-        ForLoop loop => HasReverseWork(loop.Body),
-        ReturnStmt ret => ret.Value is not null && _activity.IsActive(ret.Value),
-        _ => false,
-    };
-
-    private bool CallIsActive(CallExpr call)
-    {
-        for (int i = 0; i < call.Args.Count; i++)
-            if (Activity.RoleAt(call.Target, i) is ArgumentRole.Input or ArgumentRole.InputSpan && _activity.IsActive(call.Args[i]))
-                return true;
-        return false;
-    }
-
-    private static IEnumerable<Expr> OutputArgs(CallExpr call)
-        => call.Args.Where((a, i) => Activity.RoleAt(call.Target, i) == ArgumentRole.Output);
+    private string LoopStart(ForLoop loop) => EmittedNames.LoopStart(_plan.Id(loop));
+    private string LoopCount(ForLoop loop) => EmittedNames.LoopCount(_plan.Id(loop));
+    private string BranchFlag(IfStmt branch) => EmittedNames.BranchFlag(_plan.Id(branch));
 
     // ------------------------------------------------------------ forward sweep
 
@@ -265,7 +153,7 @@ internal sealed class AdjointEmitter
                 PerQuery(w, Varies(declare.Name), false, () =>
                 {
                     var local = new LocalRef(declare.Name, declare.Kind);
-                    if (PushesOnWrite(declare)) Push(w, local);
+                    if (_plan.PushesOnWrite(declare)) Push(w, local);
                     w.WriteLine(_p.Print(local) + " = " + _p.Print(declare.Init) + ";");
                 });
                 break;
@@ -292,8 +180,8 @@ internal sealed class AdjointEmitter
             case Assign assign:
                 PerQuery(w, VariesTarget(assign.Target), false, () =>
                 {
-                    if (PushesOnWrite(assign)) Push(w, assign.Target);
-                    w.WriteLine(_p.Print(assign.Target) + " " + assign.Op + " " + _p.Print(assign.Value) + ";");
+                    if (_plan.PushesOnWrite(assign)) Push(w, assign.Target);
+                    w.WriteLine(_p.Print(assign.Target) + " " + Operators.Text(assign.Op) + " " + _p.Print(assign.Value) + ";");
                 });
                 break;
             case CallStmt call when Varies(call.Call) && _lanes!.Classify(call.Call) != BatchedCall.PerQuery:
@@ -349,8 +237,8 @@ internal sealed class AdjointEmitter
 
     private void EmitForwardLoop(ForLoop loop, SourceWriter w)
     {
-        string step = StepText(loop);
-        bool work = HasReverseWork(loop);
+        string step = ExpressionPrinter.StepText(loop);
+        bool work = _plan.HasReverseWork(loop);
         string start = work ? LoopStart(loop) : _p.Print(loop.Start);
         if (work)
         {
@@ -369,17 +257,10 @@ internal sealed class AdjointEmitter
         }
     }
 
-    private static string StepText(ForLoop loop) => loop.Step switch
-    {
-        1 => loop.Variable + "++",
-        -1 => loop.Variable + "--",
-        > 0 => loop.Variable + " += " + loop.Step.ToString(CultureInfo.InvariantCulture),
-        _ => loop.Variable + " -= " + (-loop.Step).ToString(CultureInfo.InvariantCulture),
-    };
 
     private void EmitForwardBranch(IfStmt branch, SourceWriter w)
     {
-        bool work = HasReverseWork(branch);
+        bool work = _plan.HasReverseWork(branch);
         string condition = _p.Print(branch.Condition);
         if (work)
         {
@@ -417,15 +298,15 @@ internal sealed class AdjointEmitter
                         if (!Varies(alias.Name)) EmitAlias(alias, w);
                 }
                 for (int i = block.Statements.Count - 1; i >= 0; i--)
-                    if (HasReverseWork(block.Statements[i])) EmitReverse(block.Statements[i], w);
+                    if (_plan.HasReverseWork(block.Statements[i])) EmitReverse(block.Statements[i], w);
                 break;
             case DeclareLocal declare:
                 PerQuery(w, Varies(declare.Name), true, () =>
-                    EmitReverseWrite(new LocalRef(declare.Name, declare.Kind), "=", declare.Init!, PushesOnWrite(declare), w));
+                    EmitReverseWrite(new LocalRef(declare.Name, declare.Kind), AssignOperator.Set, declare.Init!, _plan.PushesOnWrite(declare), w));
                 break;
             case Assign assign:
                 PerQuery(w, VariesTarget(assign.Target), true, () =>
-                    EmitReverseWrite(assign.Target, assign.Op, assign.Value, PushesOnWrite(assign), w));
+                    EmitReverseWrite(assign.Target, assign.Op, assign.Value, _plan.PushesOnWrite(assign), w));
                 break;
             case CallStmt call:
                 EmitReverseCall(call, w);
@@ -446,10 +327,10 @@ internal sealed class AdjointEmitter
         }
     }
 
-    private void EmitReverseWrite(Expr target, string op, Expr value, bool restore, SourceWriter w)
+    private void EmitReverseWrite(Expr target, AssignOperator op, Expr value, bool restore, SourceWriter w)
     {
-        bool active = IsActivePlace(target);
-        string forward = _p.Print(target) + " " + op + " " + _p.Print(value);
+        bool active = _plan.IsActivePlace(target);
+        string forward = _p.Print(target) + " " + Operators.Text(op) + " " + _p.Print(value);
         w.WriteLine("// " + forward);
         if (!active)
         {
@@ -458,11 +339,11 @@ internal sealed class AdjointEmitter
         }
         string bar = _p.Bar(target);
         bool valueActive = _activity.IsActive(value);
-        if (op == "=")
+        if (op == AssignOperator.Set)
         {
             if (valueActive)
             {
-                string seed = NewTemp("seed");
+                string seed = NewTemp(EmittedNames.Seed);
                 w.WriteLine(Real + " " + seed + " = " + bar + ";");
                 w.WriteLine(bar + " = " + Zero + ";");
                 if (restore) w.WriteLine(Pop(target));
@@ -478,8 +359,8 @@ internal sealed class AdjointEmitter
         // target += value: the target's adjoint passes through unchanged; the value receives it (negated for -=).
         if (restore) w.WriteLine(Pop(target));
         if (!valueActive) return;
-        string accumulated = NewTemp("seed");
-        w.WriteLine(Real + " " + accumulated + " = " + (op == "-=" ? "-" : "") + bar + ";");
+        string accumulated = NewTemp(EmittedNames.Seed);
+        w.WriteLine(Real + " " + accumulated + " = " + (op == AssignOperator.Subtract ? "-" : "") + bar + ";");
         Propagate(value, accumulated, w);
     }
 
@@ -491,7 +372,7 @@ internal sealed class AdjointEmitter
             w.WriteLine(LoopCount(loop) + " = tape.PopInt();");
             w.WriteLine(LoopStart(loop) + " = tape.PopInt();");
         }
-        string k = NewTemp("iteration");
+        string k = NewTemp(EmittedNames.Iteration);
         w.OpenBlock("for (int " + k + " = " + LoopCount(loop) + " - 1; " + k + " >= 0; " + k + "--)");
         string step = loop.Step == 1 ? k : k + " * " + loop.Step.ToString(CultureInfo.InvariantCulture);
         w.WriteLine(loop.Variable + " = " + LoopStart(loop) + " + " + (loop.Step < 0 ? "(" + step + ")" : step) + ";");
@@ -502,8 +383,8 @@ internal sealed class AdjointEmitter
     private void EmitReverseBranch(IfStmt branch, SourceWriter w)
     {
         if (branch.InLoop) w.WriteLine(BranchFlag(branch) + " = tape.PopInt() != 0;");
-        bool thenWork = HasReverseWork(branch.Then);
-        bool elseWork = branch.Else is not null && HasReverseWork(branch.Else);
+        bool thenWork = _plan.HasReverseWork(branch.Then);
+        bool elseWork = branch.Else is not null && _plan.HasReverseWork(branch.Else);
         if (thenWork)
         {
             w.OpenBlock("if (" + BranchFlag(branch) + ")");
@@ -536,7 +417,7 @@ internal sealed class AdjointEmitter
         {
             case BatchedCall.Dense:
                 w.WriteLine("// " + call.Target.DisplayName + " for every query at once");
-                if (CallIsActive(call)) w.WriteLine(_lanes.DenseAdjoint(call, _activity.IsActive));
+                if (_plan.CallIsActive(call)) w.WriteLine(_lanes.DenseAdjoint(call, _activity.IsActive));
                 ClearOutputBars(call, w);
                 RestoreOutputs(statement, w);
                 break;
@@ -544,7 +425,7 @@ internal sealed class AdjointEmitter
             {
                 w.WriteLine("// " + call.Target.DisplayName + " over whole buffers");
                 var buffers = _lanes.WholeBuffers(call);
-                if (CallIsActive(call))
+                if (_plan.CallIsActive(call))
                 {
                     var args = new List<string>(buffers);
                     for (int i = 0; i < call.Args.Count; i++)
@@ -566,11 +447,10 @@ internal sealed class AdjointEmitter
     /// <summary>Pushes the old contents of the outputs the reverse sweep reads (per query for rows of a batch).</summary>
     private void PushOutputs(CallStmt statement, SourceWriter w)
     {
-        if (_firstWrites.Contains(statement)) return;
         var call = statement.Call;
-        foreach (var output in OutputArgs(call))
+        foreach (var output in ReversePlan.OutputArgs(call))
         {
-            if (Activity.Root(output) is not { } root || !_needs.IsNeeded(root)) continue;
+            if (Activity.Root(output) is not { } root || !_plan.Records(statement, root)) continue;
             _usesTape = true;
             if (IsWholeBuffer(output) && !_p.InLane) w.WriteLine("tape.PushSpan(" + root + ");");
             else if (Varies(root) && !_p.InLane) _lanes!.ForEachQuery(w, false, () => w.WriteLine("tape.PushSpan(" + _p.Print(output) + ");"));
@@ -584,7 +464,7 @@ internal sealed class AdjointEmitter
     /// <summary>Outputs are overwritten by the call, so their adjoints before it are zero.</summary>
     private void ClearOutputBars(CallExpr call, SourceWriter w)
     {
-        foreach (var output in OutputArgs(call))
+        foreach (var output in ReversePlan.OutputArgs(call))
         {
             if (Activity.Root(output) is not { } root || !_activity.IsActiveName(root)) continue;
             if (IsWholeBuffer(output) && !_p.InLane) w.WriteLine(_p.BarName(root) + ".Clear();");
@@ -596,7 +476,7 @@ internal sealed class AdjointEmitter
     {
         var call = statement.Call;
         w.WriteLine("// " + _p.Print(call));
-        if (CallIsActive(call))
+        if (_plan.CallIsActive(call))
         {
             var scalarBars = EmitAdjointCall(call, seed: null, w);
             ClearOutputBars(call, w);
@@ -613,8 +493,8 @@ internal sealed class AdjointEmitter
     {
         var call = statement.Call;
         // Popped in reverse order of the pushes.
-        foreach (var output in OutputArgs(call).Reverse())
-            if (Activity.Root(output) is { } root && _needs.IsNeeded(root) && !_firstWrites.Contains(statement))
+        foreach (var output in ReversePlan.OutputArgs(call).Reverse())
+            if (Activity.Root(output) is { } root && _plan.Records(statement, root))
             {
                 if (IsWholeBuffer(output) && !_p.InLane) w.WriteLine("tape.PopSpan(" + root + ");");
                 else PerQuery(w, Varies(root) && !_p.InLane, true, () => w.WriteLine("tape.PopSpan(" + _p.Print(output) + ");"));
@@ -646,7 +526,7 @@ internal sealed class AdjointEmitter
                     inputBars.Add(_activity.IsActive(arg) && _p.BarSpan(arg) is { } inBar ? inBar : "default");
                     break;
                 case ArgumentRole.Input:
-                    string temp = NewTemp("argumentBar");
+                    string temp = NewTemp(EmittedNames.ArgumentBar);
                     w.WriteLine(Real + " " + temp + " = " + Zero + ";");
                     inputBars.Add("ref " + temp);
                     if (_activity.IsActive(arg)) pending.Add((arg, temp));
@@ -678,23 +558,23 @@ internal sealed class AdjointEmitter
             case CastExpr cast:
                 Propagate(cast.Operand, seed, w);
                 break;
-            case UnaryExpr { Op: "-" } unary:
+            case UnaryExpr { Op: UnaryOperator.Negate } unary:
                 Propagate(unary.Operand, "-" + s, w);
                 break;
-            case BinaryExpr { Op: "+" } binary:
+            case BinaryExpr { Op: BinaryOperator.Add } binary:
                 Propagate(binary.Left, seed, w);
                 Propagate(binary.Right, seed, w);
                 break;
-            case BinaryExpr { Op: "-" } binary:
+            case BinaryExpr { Op: BinaryOperator.Subtract } binary:
                 Propagate(binary.Left, seed, w);
                 Propagate(binary.Right, "-" + s, w);
                 break;
-            case BinaryExpr { Op: "*" } binary:
+            case BinaryExpr { Op: BinaryOperator.Multiply } binary:
                 Rules.Add("d(a * b) = b da + a db");
                 Propagate(binary.Left, s + " * " + Operand(binary.Right), w);
                 Propagate(binary.Right, s + " * " + Operand(binary.Left), w);
                 break;
-            case BinaryExpr { Op: "/" } binary:
+            case BinaryExpr { Op: BinaryOperator.Divide } binary:
                 Rules.Add("d(a / b) = da / b - a db / b^2");
                 Propagate(binary.Left, s + " / " + Operand(binary.Right), w);
                 if (_activity.IsActive(binary.Right))
@@ -719,7 +599,7 @@ internal sealed class AdjointEmitter
                 break;
             case CallExpr call:
             {
-                string temp = NewTemp("seed");
+                string temp = NewTemp(EmittedNames.Seed);
                 w.WriteLine(Real + " " + temp + " = " + seed + ";");
                 foreach (var (arg, bar) in EmitAdjointCall(call, temp, w)) Propagate(arg, bar, w);
                 break;
@@ -739,48 +619,48 @@ internal sealed class AdjointEmitter
         string x = _p.Print(a);
         switch (math.Function)
         {
-            case "Exp":
+            case MathFunction.Exp:
             {
                 Rules.Add("d exp(x) = exp(x) dx");
                 w.WriteLine("// d exp(x) = exp(x) dx");
                 Propagate(a, s + " * " + M + ".Exp(" + x + ")", w);
                 break;
             }
-            case "Log":
+            case MathFunction.Log:
                 Rules.Add("d log(x) = dx / x");
                 w.WriteLine("// d log(x) = dx / x");
                 Propagate(a, s + " / " + Operand(a), w);
                 break;
-            case "Tanh":
+            case MathFunction.Tanh:
             {
                 Rules.Add("d tanh(x) = (1 - tanh(x)^2) dx");
                 w.WriteLine("// d tanh(x) = (1 - tanh(x)^2) dx");
-                string t = NewTemp("tanh");
+                string t = NewTemp(EmittedNames.Tanh);
                 w.WriteLine(Real + " " + t + " = " + M + ".Tanh(" + x + ");");
                 Propagate(a, s + " * (" + _p.Precision.Literal(1) + " - " + t + " * " + t + ")", w);
                 break;
             }
-            case "Sqrt":
+            case MathFunction.Sqrt:
                 Rules.Add("d sqrt(x) = dx / (2 sqrt(x))");
                 w.WriteLine("// d sqrt(x) = dx / (2 sqrt(x))");
                 Propagate(a, s + " / (" + _p.Precision.Literal(2) + " * " + M + ".Sqrt(" + x + "))", w);
                 break;
-            case "Sin":
+            case MathFunction.Sin:
                 Rules.Add("d sin(x) = cos(x) dx");
                 w.WriteLine("// d sin(x) = cos(x) dx");
                 Propagate(a, s + " * " + M + ".Cos(" + x + ")", w);
                 break;
-            case "Cos":
+            case MathFunction.Cos:
                 Rules.Add("d cos(x) = -sin(x) dx");
                 w.WriteLine("// d cos(x) = -sin(x) dx");
                 Propagate(a, "-" + s + " * " + M + ".Sin(" + x + ")", w);
                 break;
-            case "Abs":
+            case MathFunction.Abs:
                 Rules.Add("d |x| = sign(x) dx (taking +1 at 0)");
                 w.WriteLine("// d |x| = sign(x) dx");
                 Propagate(a, "(" + x + " < " + Zero + " ? -" + s + " : " + s + ")", w);
                 break;
-            case "Pow":
+            case MathFunction.Pow:
             {
                 Rules.Add("d x^y = y x^(y-1) dx + x^y log(x) dy");
                 w.WriteLine("// d x^y = y x^(y-1) dx + x^y log(x) dy");
@@ -791,10 +671,10 @@ internal sealed class AdjointEmitter
                     Propagate(b, s + " * " + M + ".Pow(" + x + ", " + y + ") * " + M + ".Log(" + x + ")", w);
                 break;
             }
-            case "Max":
-            case "Min":
+            case MathFunction.Max:
+            case MathFunction.Min:
             {
-                bool max = math.Function == "Max";
+                bool max = math.Function == MathFunction.Max;
                 Rules.Add(max ? "d max(a, b) = da where a >= b, else db" : "d min(a, b) = da where a <= b, else db");
                 w.WriteLine(max ? "// d max(a, b) = da where a >= b, else db" : "// d min(a, b) = da where a <= b, else db");
                 var b = math.Args[1];

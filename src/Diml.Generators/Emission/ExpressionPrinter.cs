@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Diml.Generators.Analysis;
+using Diml.Generators.Optimisation;
 using Diml.Generators.Ir;
 using Diml.Generators.Model;
 
@@ -38,7 +39,7 @@ internal sealed class ExpressionPrinter
     public bool InLane { get; set; }
 
     /// <summary>The per-query length of a varying buffer.</summary>
-    public static string StrideName(string buffer) => buffer + "Stride";
+    public static string StrideName(string buffer) => EmittedNames.Stride(buffer);
 
     private bool IsVarying(Expr expr) => Batch is not null && Batch.IsVarying(expr);
 
@@ -71,20 +72,25 @@ internal sealed class ExpressionPrinter
     private bool IsVaryingSpan(Expr span) => Batch is not null && span.Kind is ValueKind.RealSpan or ValueKind.IntSpan
         && Activity.Root(span) is { } root && Batch.IsVarying(root);
 
-    /// <summary>Whether parameters are read from a flat <c>theta</c> vector (mechanism kernels).</summary>
-    public bool HasParameters => _params.Count > 0;
+    /// <summary>The increment of a loop: <c>i++</c>, <c>i--</c>, <c>i += 2</c>.</summary>
+    public static string StepText(ForLoop loop) => loop.Step switch
+    {
+        1 => loop.Variable + "++",
+        -1 => loop.Variable + "--",
+        > 0 => loop.Variable + " += " + loop.Step.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => loop.Variable + " -= " + (-loop.Step).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     public IEnumerable<ParamField> Parameters => _params.Values;
 
     /// <summary>Overrides the default adjoint name (<c>xBar</c>) of a local, e.g. for a working copy.</summary>
     public void SetBarName(string local, string bar) => _barNames[local] = bar;
 
-    public string BarName(string local) => _barNames.TryGetValue(local, out var bar) ? bar : local + "Bar";
+    public string BarName(string local) => _barNames.TryGetValue(local, out var bar) ? bar : EmittedNames.Bar(local);
 
-    public static string OffsetName(string field) => Camel(field) + "Offset";
-    public static string ColumnsName(string field) => Camel(field) + "Columns";
+    public static string OffsetName(string field) => EmittedNames.Offset(field);
+    public static string ColumnsName(string field) => EmittedNames.Columns(field);
 
-    private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
 
     public string Print(Expr expr) => Print(expr, out _);
 
@@ -141,12 +147,12 @@ internal sealed class ExpressionPrinter
                 precedence = Unary;
                 string operand = Wrap(unary.Operand, Unary);
                 if (operand.StartsWith("-", System.StringComparison.Ordinal)) operand = "(" + operand + ")";
-                return unary.Op + operand;
+                return Operators.Text(unary.Op) + operand;
             }
             case BinaryExpr binary:
             {
                 precedence = BinaryPrecedence(binary.Op);
-                return Wrap(binary.Left, precedence) + " " + binary.Op + " " + Wrap(binary.Right, precedence + 1);
+                return Wrap(binary.Left, precedence) + " " + Operators.Text(binary.Op) + " " + Wrap(binary.Right, precedence + 1);
             }
             case ConditionalExpr conditional:
                 precedence = Conditional;
@@ -250,15 +256,14 @@ internal sealed class ExpressionPrinter
         _ => "void",
     };
 
-    private static int BinaryPrecedence(string op) => op switch
+    private static int BinaryPrecedence(BinaryOperator op) => op switch
     {
-        "*" or "/" or "%" => Multiplicative,
-        "+" or "-" => Additive,
-        "<" or ">" or "<=" or ">=" => Relational,
-        "==" or "!=" => Equality,
-        "&&" => LogicalAnd,
-        "||" => LogicalOr,
-        _ => Primary,
+        BinaryOperator.Multiply or BinaryOperator.Divide or BinaryOperator.Remainder => Multiplicative,
+        BinaryOperator.Add or BinaryOperator.Subtract => Additive,
+        BinaryOperator.Less or BinaryOperator.Greater or BinaryOperator.LessOrEqual or BinaryOperator.GreaterOrEqual => Relational,
+        BinaryOperator.Equal or BinaryOperator.NotEqual => Equality,
+        BinaryOperator.And => LogicalAnd,
+        _ => LogicalOr,
     };
 
     /// <summary>Parenthesises <paramref name="text"/> unless it is a simple name or literal.</summary>

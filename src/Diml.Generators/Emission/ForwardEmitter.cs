@@ -1,5 +1,6 @@
 using System.Globalization;
 using Diml.Generators.Analysis;
+using Diml.Generators.Optimisation;
 using Diml.Generators.Ir;
 
 namespace Diml.Generators.Emission;
@@ -63,10 +64,10 @@ internal sealed class ForwardEmitter
                 break;
             }
             case Assign assign when Activity.Root(assign.Target) is { } root && Varies(root):
-                _lanes!.ForEachQuery(w, false, () => w.WriteLine(_p.Print(assign.Target) + " " + assign.Op + " " + _p.Print(assign.Value) + ";"));
+                _lanes!.ForEachQuery(w, false, () => w.WriteLine(_p.Print(assign.Target) + " " + Operators.Text(assign.Op) + " " + _p.Print(assign.Value) + ";"));
                 break;
             case Assign assign:
-                w.WriteLine(_p.Print(assign.Target) + " " + assign.Op + " " + _p.Print(assign.Value) + ";");
+                w.WriteLine(_p.Print(assign.Target) + " " + Operators.Text(assign.Op) + " " + _p.Print(assign.Value) + ";");
                 break;
             case CallStmt call when Varies(call.Call):
                 EmitBatchedCall(call.Call, w);
@@ -75,13 +76,7 @@ internal sealed class ForwardEmitter
                 w.WriteLine(_p.Print(call.Call) + ";");
                 break;
             case ForLoop loop:
-                string step = loop.Step switch
-                {
-                    1 => loop.Variable + "++",
-                    -1 => loop.Variable + "--",
-                    > 0 => loop.Variable + " += " + loop.Step.ToString(CultureInfo.InvariantCulture),
-                    _ => loop.Variable + " -= " + (-loop.Step).ToString(CultureInfo.InvariantCulture),
-                };
+                string step = ExpressionPrinter.StepText(loop);
                 w.OpenBlock("for (int " + loop.Variable + " = " + _p.Print(loop.Start) + "; " + loop.Variable + " " + loop.Comparison + " " + _p.Print(loop.Bound) + "; " + step + ")");
                 Emit(loop.Body, w);
                 w.CloseBlock();

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Diml.Generators.Analysis;
+using Diml.Generators.Optimisation;
 using Diml.Generators.Ir;
 using Diml.Generators.Model;
 
@@ -32,11 +33,12 @@ internal static class KernelEmitter
     };
 
     /// <summary>
-    /// A forward method: the kernel's statements in <paramref name="p"/>. With <paramref name="parameters"/>,
+    /// A forward method: the kernel's statements in <paramref name="p"/>; <paramref name="summary"/> is an XML
+    /// documentation fragment (callers escape any user text in it). With <paramref name="parameters"/>,
     /// the method takes the flat parameter vector <c>theta</c> first and reads [Param] fields from it.
     /// </summary>
     public static void WriteForward(SourceWriter w, KernelMethod m, Precision p, string name, string modifiers,
-        IReadOnlyList<ParamField>? parameters, string summary)
+        IReadOnlyList<ParamField>? parameters, string summary, bool markMethod = false)
     {
         var printer = new ExpressionPrinter(p, parameters);
         var signature = new List<string>();
@@ -44,16 +46,17 @@ internal static class KernelEmitter
         signature.AddRange(m.Parameters.Select(x => ParameterType(x.Kind, p) + " " + x.Name));
         string returns = m.Returns == ValueKind.Real ? p.Real : "void";
 
-        w.WriteLine("/// <summary>" + Xml(summary) + "</summary>");
+        w.WriteLine("/// <summary>" + summary + "</summary>");
+        if (markMethod) w.WriteLine(TypeEmitter.GeneratedCode);
         w.OpenBlock(modifiers + " " + returns + " " + name + "(" + string.Join(", ", signature) + ")");
-        if (parameters is not null) WriteOffsets(w, parameters);
+        if (parameters is not null) WriteOffsets(w, parameters, m.Body);
         new ForwardEmitter(printer).Emit(m.Body, w);
         w.CloseBlock();
     }
 
     /// <summary>An adjoint method: forward sweep, then reverse sweep, accumulating into the adjoints.</summary>
     public static void WriteAdjoint(SourceWriter w, KernelMethod m, Precision p, string name, string modifiers,
-        IReadOnlyList<ParamField>? parameters, AdjointStyle style, string resultBar, string summary)
+        IReadOnlyList<ParamField>? parameters, AdjointStyle style, string resultBar, string summary, bool markMethod = false)
     {
         var printer = new ExpressionPrinter(p, parameters);
         var emitter = new AdjointEmitter(m, printer, resultBar);
@@ -71,13 +74,13 @@ internal static class KernelEmitter
         var assigned = AssignedNames(m.Body);
         foreach (var x in m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput))
         {
-            signature.Add(p.ReadOnlySpan + " " + x.Name + "Bar");
+            signature.Add(p.ReadOnlySpan + " " + EmittedNames.Bar(x.Name));
             if (style != AdjointStyle.Helper)
                 prologue.WriteLine(p.Span + " " + x.Name + " = stackalloc " + p.Real + "[" + x.Name + "Bar.Length];");
             if (activity.IsActiveName(x.Name))
             {
                 // The reverse sweep zeroes an output's adjoint where the output is overwritten: work on a copy.
-                string work = x.Name + "BarWork";
+                string work = EmittedNames.BarWork(x.Name);
                 prologue.WriteLine(p.Span + " " + work + " = stackalloc " + p.Real + "[" + x.Name + "Bar.Length];");
                 prologue.WriteLine(x.Name + "Bar.CopyTo(" + work + ");");
                 printer.SetBarName(x.Name, work);
@@ -88,22 +91,22 @@ internal static class KernelEmitter
         {
             if (x.Kind == ParameterKind.RealScalar && style != AdjointStyle.Mechanism)
             {
-                signature.Add("ref " + p.Real + " " + x.Name + "Bar");
+                signature.Add("ref " + p.Real + " " + EmittedNames.Bar(x.Name));
                 if (assigned.Contains(x.Name))
                 {
                     // The parameter is reassigned, so its adjoint is zeroed mid-sweep: keep it apart from the caller's.
-                    printer.SetBarName(x.Name, x.Name + "BarLocal");
+                    printer.SetBarName(x.Name, EmittedNames.BarLocal(x.Name));
                     prologue.WriteLine(p.Real + " " + x.Name + "BarLocal = " + p.Literal(0) + ";");
                     epilogue.WriteLine(x.Name + "Bar += " + x.Name + "BarLocal;");
                 }
             }
             else if (x.Kind == ParameterKind.RealSpanInput && style != AdjointStyle.Mechanism)
             {
-                signature.Add(p.Span + " " + x.Name + "Bar");
+                signature.Add(p.Span + " " + EmittedNames.Bar(x.Name));
                 if (style == AdjointStyle.Helper)
                 {
                     // An empty adjoint span means the caller does not need it; accumulate into scratch instead.
-                    string safe = x.Name + "BarOrScratch";
+                    string safe = EmittedNames.BarOrScratch(x.Name);
                     prologue.WriteLine(p.Span + " " + safe + " = " + x.Name + "Bar.IsEmpty ? stackalloc " + p.Real + "[" + x.Name + ".Length] : " + x.Name + "Bar;");
                     printer.SetBarName(x.Name, safe);
                 }
@@ -113,7 +116,7 @@ internal static class KernelEmitter
         var body = new SourceWriter();
         emitter.EmitBody(body);
 
-        w.WriteLine("/// <summary>" + Xml(summary) + "</summary>");
+        w.WriteLine("/// <summary>" + summary + "</summary>");
         w.WriteLine("/// <remarks>");
         w.WriteLine("/// Reverse mode by source transformation of <c>" + Xml(m.Signature) + "</c>. Adjoints are added to, never overwritten.");
         if (emitter.Rules.Count > 0)
@@ -124,8 +127,9 @@ internal static class KernelEmitter
             w.WriteLine("/// </list>");
         }
         w.WriteLine("/// </remarks>");
+        if (markMethod) w.WriteLine(TypeEmitter.GeneratedCode);
         w.OpenBlock(modifiers + " void " + name + "(" + string.Join(", ", signature) + ")");
-        if (parameters is not null) WriteOffsets(w, parameters);
+        if (parameters is not null) WriteOffsets(w, parameters, m.Body);
         if (!prologue.IsEmpty) w.Append(prologue);
         w.Append(body);
         if (!epilogue.IsEmpty) w.Append(epilogue);
@@ -148,7 +152,7 @@ internal static class KernelEmitter
         signature.AddRange(m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput).Select(x => p.Span + " " + x.Name));
         if (m.Returns == ValueKind.Real) signature.Add(p.Span + " results");
 
-        w.WriteLine("/// <summary>" + Xml(summary) + "</summary>");
+        w.WriteLine("/// <summary>" + summary + "</summary>");
         w.OpenBlock("public void " + name + "(" + string.Join(", ", signature) + ")");
         WriteBatchPreamble(w, m, parameters, outputsFromBars: false);
         foreach (var (local, kind) in VaryingLocals(m.Body, plan)) w.WriteLine(lanes.ScalarBuffer(local, kind));
@@ -167,16 +171,16 @@ internal static class KernelEmitter
         var signature = new List<string> { p.ReadOnlySpan + " theta" };
         signature.AddRange(m.Parameters.Where(x => x.Kind != ParameterKind.RealSpanOutput).Select(x => "global::System.ReadOnlySpan<int> " + x.Name));
         signature.Add("int count");
-        signature.AddRange(m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput).Select(x => p.ReadOnlySpan + " " + x.Name + "Bar"));
+        signature.AddRange(m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput).Select(x => p.ReadOnlySpan + " " + EmittedNames.Bar(x.Name)));
         if (m.Returns == ValueKind.Real) signature.Add(p.ReadOnlySpan + " resultsBar");
         signature.Add(p.Span + " thetaBar");
 
         var body = new SourceWriter();
         foreach (var x in m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput && emitter.Activity.IsActiveName(x.Name)))
-            printer.SetBarName(x.Name, x.Name + "BarWork");
+            printer.SetBarName(x.Name, EmittedNames.BarWork(x.Name));
         emitter.EmitBody(body);
 
-        w.WriteLine("/// <summary>" + Xml(summary) + "</summary>");
+        w.WriteLine("/// <summary>" + summary + "</summary>");
         w.OpenBlock("public void " + name + "(" + string.Join(", ", signature) + ")");
         WriteBatchPreamble(w, m, parameters, outputsFromBars: true);
         foreach (var x in m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput && emitter.Activity.IsActiveName(x.Name)))
@@ -192,7 +196,7 @@ internal static class KernelEmitter
     /// <summary>Offsets, the arena, and the per-query row length of every query input and output.</summary>
     private static void WriteBatchPreamble(SourceWriter w, KernelMethod m, IReadOnlyList<ParamField> parameters, bool outputsFromBars)
     {
-        WriteOffsets(w, parameters);
+        WriteOffsets(w, parameters, m.Body);
         w.WriteLine("if (count == 0) return;");
         w.WriteLine("var arena = global::Diml.Kernels.BatchArena.Current;");
         w.WriteLine("var arenaMark = arena.Mark();");
@@ -215,14 +219,20 @@ internal static class KernelEmitter
         => Statements.All(statement).OfType<DeclareLocal>().Where(d => plan.IsVarying(d.Name))
             .GroupBy(d => d.Name).Select(g => (g.Key, g.First().Kind));
 
-    /// <summary>Where each [Param] field starts in the flat vector (fields in declaration order, row-major).</summary>
-    public static void WriteOffsets(SourceWriter w, IReadOnlyList<ParamField> parameters)
+    /// <summary>
+    /// Where each [Param] field starts in the flat vector (fields in declaration order, row-major), and the row
+    /// length of each matrix field <paramref name="body"/> indexes element by element.
+    /// </summary>
+    public static void WriteOffsets(SourceWriter w, IReadOnlyList<ParamField> parameters, Stmt body)
     {
+        var indexed = new HashSet<string>(Statements.Expressions(body).OfType<ElementRef>()
+            .Where(e => e.Column is not null).Select(e => e.Target).OfType<ParamRef>().Select(r => r.Field));
         string previous = "0";
         foreach (var field in parameters)
         {
             w.WriteLine("int " + ExpressionPrinter.OffsetName(field.Name) + " = " + previous + ";");
-            if (field.Rank == 2) w.WriteLine("int " + ExpressionPrinter.ColumnsName(field.Name) + " = this." + field.Name + ".GetLength(1);");
+            if (field.Rank == 2 && indexed.Contains(field.Name))
+                w.WriteLine("int " + ExpressionPrinter.ColumnsName(field.Name) + " = this." + field.Name + ".GetLength(1);");
             previous = ExpressionPrinter.OffsetName(field.Name) + " + " + (field.Rank == 0 ? "1" : "this." + field.Name + ".Length");
         }
     }

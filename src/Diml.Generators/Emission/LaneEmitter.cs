@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Diml.Generators.Analysis;
+using Diml.Generators.Optimisation;
 using Diml.Generators.Ir;
 
 namespace Diml.Generators.Emission;
@@ -58,7 +59,7 @@ internal sealed class LaneEmitter
     {
         var target = call.Target;
         var args = call.Args;
-        if (target.Batch == "Dense" && args.Count is 3 or 4)
+        if (target.Batch == BatchedForm.Dense && args.Count is 3 or 4)
         {
             bool hasBias = args.Count == 4;
             var weights = args[0];
@@ -68,7 +69,7 @@ internal sealed class LaneEmitter
             if (!IsVarying(weights) && (bias is null || !IsVarying(bias)) && IsVaryingSpan(input) && IsVaryingSpan(output))
                 return BatchedCall.Dense;
         }
-        if (target.Batch == "Elementwise" && args.All(a => a is LocalRef local && IsVaryingSpan(a) && Plan.Buffer(local.Name) == local.Name))
+        if (target.Batch == BatchedForm.Elementwise && args.All(a => a is LocalRef local && IsVaryingSpan(a) && Plan.Buffer(local.Name) == local.Name))
             return BatchedCall.Elementwise;
         return BatchedCall.PerQuery;
     }

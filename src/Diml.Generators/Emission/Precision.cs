@@ -8,15 +8,14 @@ namespace Diml.Generators.Emission;
 /// </summary>
 internal sealed class Precision
 {
-    public static readonly Precision Float = new("float", "global::System.MathF", "f", "");
-    public static readonly Precision Double = new("double", "global::System.Math", "", "Double");
+    public static readonly Precision Float = new("float", "global::System.MathF", "f");
+    public static readonly Precision Double = new("double", "global::System.Math", "");
 
-    private Precision(string real, string math, string literalSuffix, string methodSuffix)
+    private Precision(string real, string math, string literalSuffix)
     {
         Real = real;
         Math = math;
         LiteralSuffix = literalSuffix;
-        MethodSuffix = methodSuffix;
     }
 
     /// <summary><c>float</c> or <c>double</c>.</summary>
@@ -26,9 +25,6 @@ internal sealed class Precision
     public string Math { get; }
 
     private string LiteralSuffix { get; }
-
-    /// <summary>Suffix of generated method names: empty for float, <c>Double</c> for the twin.</summary>
-    public string MethodSuffix { get; }
 
     public bool IsDouble => this == Double;
 

@@ -9,14 +9,6 @@ internal sealed class SourceWriter
     private readonly StringBuilder _builder = new();
     private int _indent;
 
-    public int Indentation
-    {
-        get => _indent;
-        set => _indent = value;
-    }
-
-    public int Length => _builder.Length;
-
     public void WriteLine(string line = "")
     {
         if (line.Length == 0)

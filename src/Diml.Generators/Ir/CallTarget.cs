@@ -35,4 +35,4 @@ internal sealed record CallTarget(
     ImmutableEquatableArray<ArgumentRole> Roles,
     ImmutableEquatableArray<string> DeclaredTypes,
     string ReturnType,
-    string Batch = "");
+    BatchedForm Batch = BatchedForm.None);

@@ -26,16 +26,16 @@ internal sealed record SliceExpr(Expr Target, Expr Start, Expr? Length) : Expr(T
 /// <summary><c>target.Length</c> (dimension −1) or <c>target.GetLength(dimension)</c>.</summary>
 internal sealed record LengthExpr(Expr Target, int Dimension) : Expr(ValueKind.Int);
 
-internal sealed record UnaryExpr(string Op, Expr Operand, ValueKind Kind) : Expr(Kind);
+internal sealed record UnaryExpr(UnaryOperator Op, Expr Operand, ValueKind Kind) : Expr(Kind);
 
-internal sealed record BinaryExpr(string Op, Expr Left, Expr Right, ValueKind Kind) : Expr(Kind);
+internal sealed record BinaryExpr(BinaryOperator Op, Expr Left, Expr Right, ValueKind Kind) : Expr(Kind);
 
 internal sealed record ConditionalExpr(Expr Condition, Expr WhenTrue, Expr WhenFalse, ValueKind Kind) : Expr(Kind);
 
 internal sealed record CastExpr(Expr Operand, ValueKind Kind) : Expr(Kind);
 
-/// <summary>A <c>Math</c>/<c>MathF</c> function by name (<c>Exp</c>, <c>Tanh</c>, ...).</summary>
-internal sealed record MathCall(string Function, ImmutableEquatableArray<Expr> Args, ValueKind Kind) : Expr(Kind);
+/// <summary>A <c>Math</c>/<c>MathF</c> function (<c>Exp</c>, <c>Tanh</c>, ...).</summary>
+internal sealed record MathCall(MathFunction Function, ImmutableEquatableArray<Expr> Args, ValueKind Kind) : Expr(Kind);
 
 /// <summary>A call to another method: a differentiable helper, a primitive with a custom adjoint, or a constant function.</summary>
 internal sealed record CallExpr(CallTarget Target, ImmutableEquatableArray<Expr> Args, ValueKind Kind) : Expr(Kind);

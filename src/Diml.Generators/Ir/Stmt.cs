@@ -15,7 +15,7 @@ internal sealed record StackAlloc(string Name, ValueKind Kind, Expr Size) : Stmt
 internal sealed record SpanAlias(string Name, Expr Value, bool Writable) : Stmt;
 
 /// <summary><c>target = value</c>, <c>target += value</c> or <c>target -= value</c>.</summary>
-internal sealed record Assign(Expr Target, string Op, Expr Value, bool InLoop) : Stmt;
+internal sealed record Assign(Expr Target, AssignOperator Op, Expr Value, bool InLoop) : Stmt;
 
 /// <summary><c>for (int v = start; v cmp bound; v += step) body</c>.</summary>
 internal sealed record ForLoop(string Variable, Expr Start, string Comparison, Expr Bound, int Step, Block Body, bool InLoop) : Stmt;

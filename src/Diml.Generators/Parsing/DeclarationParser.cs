@@ -40,8 +40,7 @@ internal static class DeclarationParser
                         LocationInfo.From(field.Locations.FirstOrDefault()), field.Name, field.Type.ToDisplayString()));
                     continue;
                 }
-                string init = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Init").Value.Value is int value
-                    ? InitName(value) : "Keep";
+                var init = SymbolFacts.EnumArgument(attribute, "Init", InitScheme.Keep);
                 var param = new ParamField(field.Name, rank.Value, init);
                 parameters[field] = param;
                 fields.Add(param);
@@ -67,6 +66,11 @@ internal static class DeclarationParser
         {
             var type = (INamedTypeSymbol)context.TargetSymbol;
             var typeSpec = DescribeType(type, diagnostics, context.TargetNode);
+            // Learning-rule parameters are not learned (yet): a [Param] field would silently be a constant.
+            foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
+                if (SymbolFacts.HasAttribute(field, KnownNames.Param))
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ParamInLearningRule,
+                        LocationInfo.From(field.Locations.FirstOrDefault()), field.Name, type.Name));
             var update = SingleMethod(type, KnownNames.Update, "Update", diagnostics, context.TargetNode, "");
             var response = SingleMethod(type, KnownNames.Response, "Response", diagnostics, context.TargetNode, "");
             if (update is not null && !IsRuleSignature(update, 2, playedAction: true))
@@ -91,15 +95,41 @@ internal static class DeclarationParser
         => Guard<HelperSpec>(context.TargetSymbol, context.TargetNode, diagnostics =>
         {
             var method = (IMethodSymbol)context.TargetSymbol;
-            var typeSpec = DescribeType(method.ContainingType, diagnostics, context.TargetNode);
-            // Parameter fields of a mechanism are known, so a helper that reads one gets a precise error.
-            var parameters = new Dictionary<IFieldSymbol, ParamField>(SymbolEqualityComparer.Default);
-            foreach (var field in method.ContainingType.GetMembers().OfType<IFieldSymbol>())
-                if (SymbolFacts.HasAttribute(field, KnownNames.Param)) parameters[field] = new ParamField(field.Name, 0, "Keep");
-            var kernel = ParseKernel(method, parameters, false, context.SemanticModel, diagnostics, cancellation);
-            if (kernel is null || typeSpec is null || diagnostics.Count > 0) return null;
-            return new HelperSpec(typeSpec, kernel);
+            return Helper(method, context.SemanticModel, diagnostics, null, cancellation);
         });
+
+    private static HelperSpec? Helper(IMethodSymbol method, SemanticModel model, List<DiagnosticInfo> diagnostics,
+        HashSet<IMethodSymbol>? validating, CancellationToken cancellation)
+    {
+        var node = method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation);
+        if (node is null) return null;
+        var typeSpec = DescribeType(method.ContainingType, diagnostics, node);
+        // Parameter fields of a mechanism are known, so a helper that reads one gets a precise error.
+        var parameters = new Dictionary<IFieldSymbol, ParamField>(SymbolEqualityComparer.Default);
+        foreach (var field in method.ContainingType.GetMembers().OfType<IFieldSymbol>())
+            if (SymbolFacts.HasAttribute(field, KnownNames.Param)) parameters[field] = new ParamField(field.Name, 0, InitScheme.Keep);
+        var kernel = ParseKernel(method, parameters, false, model, diagnostics, cancellation, validating);
+        if (kernel is null || typeSpec is null || diagnostics.Count > 0) return null;
+        return new HelperSpec(typeSpec, kernel);
+    }
+
+    /// <summary>
+    /// Whether the helper pipeline will generate code for <paramref name="method"/>. A kernel calling a helper
+    /// that is rejected emits nothing (the helper's own diagnostics explain why).
+    /// </summary>
+    public static bool IsValidHelper(IMethodSymbol method, Compilation compilation, HashSet<IMethodSymbol> validating, CancellationToken cancellation)
+    {
+        if (method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) is not MethodDeclarationSyntax syntax) return false;
+        var scratch = new List<DiagnosticInfo>();
+        try
+        {
+            return Helper(method, compilation.GetSemanticModel(syntax.SyntaxTree), scratch, validating, cancellation) is not null;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return false; // its own pipeline reports the failure
+        }
+    }
 
     private static ParseResult<T> Guard<T>(ISymbol symbol, SyntaxNode node, Func<List<DiagnosticInfo>, T?> parse) where T : class
     {
@@ -122,12 +152,12 @@ internal static class DeclarationParser
     }
 
     private static KernelMethod? ParseKernel(IMethodSymbol method, IReadOnlyDictionary<IFieldSymbol, ParamField> parameters, bool parametersAllowed,
-        SemanticModel targetModel, List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
+        SemanticModel targetModel, List<DiagnosticInfo> diagnostics, CancellationToken cancellation, HashSet<IMethodSymbol>? validating = null)
     {
         if (method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) is not MethodDeclarationSyntax syntax)
             return null;
         var model = syntax.SyntaxTree == targetModel.SyntaxTree ? targetModel : targetModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
-        return new KernelParser(model, method, parameters, parametersAllowed, diagnostics, cancellation).Parse(syntax);
+        return new KernelParser(model, method, parameters, parametersAllowed, diagnostics, cancellation, validating).Parse(syntax);
     }
 
     private static IMethodSymbol? SingleMethod(INamedTypeSymbol type, string attribute, string attributeName, List<DiagnosticInfo> diagnostics, SyntaxNode node, string hint)
@@ -179,14 +209,6 @@ internal static class DeclarationParser
 
     private static bool IsSpanOf(ITypeSymbol type, bool readOnly, SpecialType element)
         => SymbolFacts.IsSpan(type, out bool isReadOnly, out var elementType) && isReadOnly == readOnly && elementType?.SpecialType == element;
-
-    private static string InitName(int value) => value switch
-    {
-        1 => "Zeros",
-        2 => "StandardNormal",
-        3 => "FanInUniform",
-        _ => "Keep",
-    };
 
     /// <summary>Where the generated code goes; reports a non-partial type or container.</summary>
     private static TypeSpec? DescribeType(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, SyntaxNode node)

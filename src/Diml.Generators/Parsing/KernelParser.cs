@@ -19,19 +19,6 @@ namespace Diml.Generators.Parsing;
 /// </summary>
 internal sealed class KernelParser
 {
-    private static readonly HashSet<string> DifferentiableMath = new(StringComparer.Ordinal)
-    {
-        "Exp", "Log", "Tanh", "Sqrt", "Pow", "Abs", "Max", "Min", "Sin", "Cos",
-    };
-
-    /// <summary>Piecewise-constant functions: their derivative is zero wherever it exists.</summary>
-    private static readonly HashSet<string> PiecewiseConstantMath = new(StringComparer.Ordinal)
-    {
-        "Floor", "Ceiling", "Round", "Truncate", "Sign",
-    };
-
-    /// <summary>Names the emitted code uses itself; user locals with these names are renamed.</summary>
-    internal static readonly string[] ReservedNames = { "theta", "thetaBar", "tape", "resultBar", "q", "count", "arena", "arenaMark", "results", "resultsBar" };
 
     private readonly SemanticModel _model;
     private readonly IMethodSymbol _method;
@@ -44,12 +31,17 @@ internal sealed class KernelParser
     private readonly Dictionary<string, ParameterKind> _parameterKinds = new(StringComparer.Ordinal);
     private readonly List<(CallExpr Call, SyntaxNode Syntax, string Name)> _unknownCalls = new();
     private readonly Dictionary<Stmt, SyntaxNode> _returnSyntax = new(ReferenceComparer<Stmt>.Instance);
+    private readonly HashSet<ISymbol> _rejectedLocals = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IMethodSymbol> _validating;
+    private bool _callsRejectedHelper;
     private int _loopDepth;
     private int _nesting; // loops and branches: stackalloc must be outside both
 
     public KernelParser(SemanticModel model, IMethodSymbol method, IReadOnlyDictionary<IFieldSymbol, ParamField> parameters,
-        bool parametersAllowed, List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
+        bool parametersAllowed, List<DiagnosticInfo> diagnostics, CancellationToken cancellation, HashSet<IMethodSymbol>? validating = null)
     {
+        _validating = validating ?? new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        _validating.Add(method.OriginalDefinition);
         _model = model;
         _method = method;
         _params = parameters;
@@ -63,14 +55,14 @@ internal sealed class KernelParser
     {
         int errorsBefore = _diagnostics.Count;
         var parameters = new List<KernelParameter>();
-        foreach (string reserved in ReservedNames) _usedNames.Add(reserved);
+        foreach (string reserved in EmittedNames.Reserved) _usedNames.Add(reserved);
         foreach (var parameter in _method.Parameters)
         {
             _usedNames.Add(parameter.Name);
             var kind = ClassifyParameter(parameter);
             if (kind is null)
             {
-                Report(DiagnosticDescriptors.UnsupportedType, parameter.Locations.FirstOrDefault(), parameter.Name, parameter.Type.ToDisplayString());
+                Report(DiagnosticDescriptors.UnsupportedType, parameter.Locations.FirstOrDefault(), parameter.Name, parameter.Type.ToDisplayString(), DiagnosticDescriptors.SupportedTypes);
                 continue;
             }
             _parameterKinds[parameter.Name] = kind.Value;
@@ -79,13 +71,14 @@ internal sealed class KernelParser
 
         var returns = SymbolFacts.Classify(_method.ReturnType);
         if (returns is not (ValueKind.Real or ValueKind.Void))
-            Report(DiagnosticDescriptors.UnsupportedType, syntax.ReturnType.GetLocation(), _method.Name, _method.ReturnType.ToDisplayString());
+            Report(DiagnosticDescriptors.UnsupportedType, syntax.ReturnType.GetLocation(), _method.Name, _method.ReturnType.ToDisplayString(),
+                "a differentiable method returns float or double, or is void and writes output spans (a method that computes an index is not differentiated: remove [Differentiable])");
 
         Block body;
         if (syntax.Body is { } block)
             body = ParseBlock(block.Statements);
         else if (syntax.ExpressionBody is { } arrow)
-            body = new Block(new Stmt[] { ParseExpressionBody(arrow.Expression, returns == ValueKind.Real) }.ToEquatable());
+            body = new Block(new Stmt[] { ParseExpressionBody(arrow.Expression, returns is not (null or ValueKind.Void)) }.ToEquatable());
         else
         {
             Report(DiagnosticDescriptors.UnsupportedStatement, syntax.GetLocation(), "extern", "write the method body in C#");
@@ -99,6 +92,9 @@ internal sealed class KernelParser
             CheckCalls(body);
 
         if (_diagnostics.Count != errorsBefore) return null;
+        // A call to a helper that is itself rejected (and reported in its own right) would refer to methods
+        // that are never generated: emit nothing here either, so that only the helper's error is shown.
+        if (_callsRejectedHelper) return null;
 
         string accessibility = SyntaxFacts.GetText(_method.DeclaredAccessibility);
         return new KernelMethod(_method.Name, _method.IsStatic, accessibility, parameters.ToEquatable(),
@@ -182,6 +178,10 @@ internal sealed class KernelParser
                 output.Add(new IfStmt(condition, then, otherwise, InLoop));
                 return;
             }
+            case LabeledStatementSyntax labeled:
+                // A label alone is harmless; a 'goto' to it is reported where it is.
+                ParseStatement(labeled.Statement, output);
+                return;
             case ReturnStatementSyntax ret:
                 output.Add(new ReturnStmt(ret.Expression is null ? null : ParseExpr(ret.Expression)));
                 _returnSyntax[output[output.Count - 1]] = ret;
@@ -219,7 +219,8 @@ internal sealed class KernelParser
         WhileStatementSyntax or DoStatementSyntax => "write a 'for' loop with a fixed trip count (iterate to a bound and use 'if' inside)",
         ForEachStatementSyntax => "use 'for (int i = 0; i < span.Length; i++)'",
         SwitchStatementSyntax => "use 'if/else' or '?:'",
-        BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax => "guard the rest of the loop body with 'if'",
+        BreakStatementSyntax or ContinueStatementSyntax => "guard the rest of the loop body with 'if'",
+        GotoStatementSyntax => "kernels have no jumps: put the statements to skip under 'if/else'",
         TryStatementSyntax or ThrowStatementSyntax => "validate inputs before calling the kernel; kernels cannot throw or catch",
         LocalFunctionStatementSyntax => "move it to a [Differentiable] method of the class",
         _ => "kernels support locals, assignments, 'for', 'if/else', calls and 'return'",
@@ -237,20 +238,32 @@ internal sealed class KernelParser
                 continue;
             }
             var kind = SymbolFacts.Classify(local.Type);
+            var init = variable.Initializer?.Value;
+            if (init is LambdaExpressionSyntax or AnonymousMethodExpressionSyntax)
+            {
+                _rejectedLocals.Add(local);
+                ParseExpr(init); // reports the lambda (DIML002)
+                continue;
+            }
             if (kind is null or ValueKind.Void)
             {
-                Report(DiagnosticDescriptors.UnsupportedType, declaration.Declaration.Type, local.Name, local.Type.ToDisplayString());
+                _rejectedLocals.Add(local);
+                Report(DiagnosticDescriptors.UnsupportedType, declaration.Declaration.Type, local.Name, local.Type.ToDisplayString(), DiagnosticDescriptors.SupportedTypes);
+                continue;
+            }
+            if (local.Type is IArrayTypeSymbol array)
+            {
+                _rejectedLocals.Add(local);
+                if (init is null or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax)
+                    Report(DiagnosticDescriptors.HeapAllocation, (SyntaxNode?)init ?? variable, (init ?? (SyntaxNode)variable).ToString());
+                else
+                    Report(DiagnosticDescriptors.UnsupportedType, declaration.Declaration.Type, local.Name, local.Type.ToDisplayString(),
+                        "declare it as 'ReadOnlySpan<" + array.ElementType.ToDisplayString() + "> " + local.Name + " = " + init + "' (a span over the same memory: nothing is copied or allocated)");
                 continue;
             }
             string name = DeclareName(local);
-            var init = variable.Initializer?.Value;
             if (kind is ValueKind.RealSpan or ValueKind.IntSpan)
             {
-                if (local.Type is IArrayTypeSymbol)
-                {
-                    Report(DiagnosticDescriptors.HeapAllocation, (SyntaxNode?)init ?? variable, (init ?? (SyntaxNode)variable).ToString());
-                    continue;
-                }
                 if (init is null)
                 {
                     Report(DiagnosticDescriptors.UnsupportedStatement, variable, "uninitialised span", "initialise the span with 'stackalloc' or a slice where it is declared");
@@ -293,7 +306,7 @@ internal sealed class KernelParser
     private string DeclareName(ISymbol symbol)
     {
         // A local named like the emitted code's own (an adjoint 'xBar', a temporary 'seed1') gets a '_' suffix.
-        string stem = IsEmittedName(symbol.Name) ? symbol.Name + "_" : symbol.Name;
+        string stem = EmittedNames.IsEmitted(symbol.Name) ? symbol.Name + "_" : symbol.Name;
         string name = stem;
         int suffix = 2;
         while (!_usedNames.Add(name)) name = stem + suffix++.ToString(CultureInfo.InvariantCulture);
@@ -301,32 +314,6 @@ internal sealed class KernelParser
         return name;
     }
 
-    /// <summary>
-    /// Names the emitters derive (AdjointEmitter, KernelEmitter): adjoints <c>xBar</c>, <c>xBarWork</c>,
-    /// <c>xBarLocal</c>, <c>xBarOrScratch</c>; temporaries <c>seed1</c>, <c>argumentBar1</c>, <c>tanh1</c>,
-    /// <c>iteration1</c>; bookkeeping <c>loop1Start</c>, <c>loop1Count</c>, <c>branch1</c>.
-    /// </summary>
-    private static bool IsEmittedName(string name)
-    {
-        // Per-query buffer lengths (xStride) of batched kernels and parameter offsets (wOffset, wColumns).
-        if (name.EndsWith("Stride", StringComparison.Ordinal) || name.EndsWith("Offset", StringComparison.Ordinal) || name.EndsWith("Columns", StringComparison.Ordinal))
-            return true;
-        if (name.EndsWith("Bar", StringComparison.Ordinal) || name.EndsWith("BarWork", StringComparison.Ordinal)
-            || name.EndsWith("BarLocal", StringComparison.Ordinal) || name.EndsWith("BarOrScratch", StringComparison.Ordinal))
-            return true;
-        foreach (string stem in EmittedTemporaries)
-            if (name.Length > stem.Length && name.StartsWith(stem, StringComparison.Ordinal) && name.Skip(stem.Length).All(char.IsDigit))
-                return true;
-        if (name.StartsWith("loop", StringComparison.Ordinal))
-        {
-            string rest = name.EndsWith("Start", StringComparison.Ordinal) ? name.Substring(4, name.Length - 9)
-                : name.EndsWith("Count", StringComparison.Ordinal) ? name.Substring(4, name.Length - 9) : "";
-            return rest.Length > 0 && rest.All(char.IsDigit);
-        }
-        return false;
-    }
-
-    private static readonly string[] EmittedTemporaries = { "seed", "argumentBar", "tanh", "iteration", "branch" };
 
     private void ParseExpressionStatement(ExpressionSyntax expression, List<Stmt> output)
     {
@@ -361,7 +348,7 @@ internal sealed class KernelParser
         var target = ParseTarget(operand);
         if (target is null) return;
         var one = new Literal(1, target.Kind);
-        output.Add(new Assign(target, increment ? "+=" : "-=", one, InLoop));
+        output.Add(new Assign(target, increment ? AssignOperator.Add : AssignOperator.Subtract, one, InLoop));
     }
 
     private void ParseAssignment(AssignmentExpressionSyntax assignment, List<Stmt> output)
@@ -369,14 +356,15 @@ internal sealed class KernelParser
         var target = ParseTarget(assignment.Left);
         if (target is null) return;
         var value = ParseExpr(assignment.Right);
-        string? op = assignment.Kind() switch
+        // x *= e is x = x * e: the product rule needs the old x, which the restore discipline keeps.
+        (AssignOperator Assign, BinaryOperator? Combine)? op = assignment.Kind() switch
         {
-            SyntaxKind.SimpleAssignmentExpression => "=",
-            SyntaxKind.AddAssignmentExpression => "+=",
-            SyntaxKind.SubtractAssignmentExpression => "-=",
-            SyntaxKind.MultiplyAssignmentExpression => "*",
-            SyntaxKind.DivideAssignmentExpression => "/",
-            SyntaxKind.ModuloAssignmentExpression => "%",
+            SyntaxKind.SimpleAssignmentExpression => (AssignOperator.Set, null),
+            SyntaxKind.AddAssignmentExpression => (AssignOperator.Add, null),
+            SyntaxKind.SubtractAssignmentExpression => (AssignOperator.Subtract, null),
+            SyntaxKind.MultiplyAssignmentExpression => (AssignOperator.Set, BinaryOperator.Multiply),
+            SyntaxKind.DivideAssignmentExpression => (AssignOperator.Set, BinaryOperator.Divide),
+            SyntaxKind.ModuloAssignmentExpression => (AssignOperator.Set, BinaryOperator.Remainder),
             _ => null,
         };
         if (op is null)
@@ -384,15 +372,16 @@ internal sealed class KernelParser
             Report(DiagnosticDescriptors.UnsupportedExpression, assignment, assignment.ToString(), "use '=', '+=', '-=', '*=', '/=' or '%='");
             return;
         }
-        if (op is "*" or "/" or "%")
+        if (op.Value.Combine == BinaryOperator.Remainder && target.Kind == ValueKind.Real)
         {
-            // x *= e is x = x * e: the product rule needs the old x, which the restore discipline keeps.
-            value = new BinaryExpr(op, target, value, target.Kind);
-            op = "=";
+            Report(DiagnosticDescriptors.UnsupportedExpression, assignment, assignment.ToString(), "'%' is supported on integers only");
+            return;
         }
+        if (op.Value.Combine is { } combine)
+            value = new BinaryExpr(combine, target, value, target.Kind);
         if (target.Kind != ValueKind.Real && value.Kind == ValueKind.Real)
             value = new CastExpr(value, target.Kind);
-        output.Add(new Assign(target, op, value, InLoop));
+        output.Add(new Assign(target, op.Value.Assign, value, InLoop));
     }
 
     /// <summary>The left side of an assignment: a scalar local or an element of a writable span.</summary>
@@ -569,7 +558,8 @@ internal sealed class KernelParser
             {
                 var operand = ParseExpr(prefix.Operand);
                 if (prefix.IsKind(SyntaxKind.UnaryPlusExpression)) return operand;
-                return new UnaryExpr(prefix.OperatorToken.Text, operand, prefix.IsKind(SyntaxKind.LogicalNotExpression) ? ValueKind.Bool : operand.Kind);
+                bool not = prefix.IsKind(SyntaxKind.LogicalNotExpression);
+                return new UnaryExpr(not ? UnaryOperator.Not : UnaryOperator.Negate, operand, not ? ValueKind.Bool : operand.Kind);
             }
             case CastExpressionSyntax cast:
             {
@@ -614,15 +604,14 @@ internal sealed class KernelParser
 
     private Expr ParseBinary(BinaryExpressionSyntax binary)
     {
-        string op = binary.OperatorToken.Text;
-        if (op is not ("+" or "-" or "*" or "/" or "%" or "<" or ">" or "<=" or ">=" or "==" or "!=" or "&&" or "||"))
+        if (Operators.ParseBinary(binary.OperatorToken.Text) is not { } op)
             return Error(DiagnosticDescriptors.UnsupportedExpression, binary, binary.ToString(), "use arithmetic, comparison or logical operators");
         var left = ParseExpr(binary.Left);
         var right = ParseExpr(binary.Right);
         var resultKind = SymbolFacts.Classify(_model.GetTypeInfo(binary, _cancellation).Type);
         if (resultKind is not (ValueKind.Real or ValueKind.Int or ValueKind.Bool))
             return Error(DiagnosticDescriptors.UnsupportedExpression, binary, binary.ToString(), "operands must be numbers or booleans");
-        if (op == "%" && resultKind == ValueKind.Real)
+        if (op == BinaryOperator.Remainder && resultKind == ValueKind.Real)
             return Error(DiagnosticDescriptors.UnsupportedExpression, binary, binary.ToString(), "'%' is supported on integers only");
         // Mixed int/real arithmetic: make the implicit conversion explicit so both precisions emit it.
         if (resultKind == ValueKind.Real || (resultKind == ValueKind.Bool && (left.Kind == ValueKind.Real || right.Kind == ValueKind.Real)))
@@ -641,6 +630,7 @@ internal sealed class KernelParser
             case ILocalSymbol local:
                 if (_localNames.TryGetValue(local, out var name))
                     return new LocalRef(name, SymbolFacts.Classify(local.Type) ?? ValueKind.Real);
+                if (_rejectedLocals.Contains(local)) return ErrorPlaceholder; // its declaration is reported
                 return Error(DiagnosticDescriptors.UnsupportedExpression, syntax, syntax.ToString(), "the local is not declared in a way kernels support");
             case IParameterSymbol parameter when _parameterKinds.TryGetValue(parameter.Name, out _) && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _method):
                 return new LocalRef(parameter.Name, SymbolFacts.Classify(parameter.Type) ?? ValueKind.Real);
@@ -654,6 +644,8 @@ internal sealed class KernelParser
                                            && SymbolFacts.Classify(_model.GetTypeInfo(access.Expression, _cancellation).Type) is ValueKind.RealSpan or ValueKind.IntSpan:
                 return new LengthExpr(ParseExpr(access.Expression), -1);
             case IPropertySymbol property when property.Parameters.Length == 0:
+                if (ParamReads.FirstRead(property, _params, _model.Compilation, _cancellation) is { } read)
+                    return Error(DiagnosticDescriptors.MemberReadsParameter, syntax, property.Name, read);
                 return Constant(syntax, property, property.Type, property.IsStatic);
             default:
                 return Error(DiagnosticDescriptors.UnsupportedExpression, syntax, syntax.ToString(), "kernels read locals, parameters, fields and properties");
@@ -664,7 +656,7 @@ internal sealed class KernelParser
     {
         var kind = SymbolFacts.Classify(type);
         if (kind is null or ValueKind.Void)
-            return Error(DiagnosticDescriptors.UnsupportedType, syntax, member.Name, type.ToDisplayString());
+            return Error(DiagnosticDescriptors.UnsupportedType, syntax, member.Name, type.ToDisplayString(), DiagnosticDescriptors.SupportedTypes);
         string text = isStatic ? SymbolFacts.FullName(member.ContainingType) + "." + member.Name : "this." + member.Name;
         int rank = type is IArrayTypeSymbol array ? array.Rank : 0;
         return new ConstantRef(text, kind.Value, rank);
@@ -687,6 +679,9 @@ internal sealed class KernelParser
 
     private Expr ParseInvocation(InvocationExpressionSyntax invocation)
     {
+        if (invocation.Expression is IdentifierNameSyntax callee0 && _model.GetSymbolInfo(callee0, _cancellation).Symbol is ILocalSymbol rejected
+            && _rejectedLocals.Contains(rejected))
+            return ErrorPlaceholder; // a delegate local: its declaration is reported
         if (_model.GetSymbolInfo(invocation, _cancellation).Symbol is not IMethodSymbol callee)
             return Error(DiagnosticDescriptors.UnsupportedExpression, invocation, invocation.ToString(), "the call could not be resolved");
         var args = invocation.ArgumentList.Arguments;
@@ -719,20 +714,20 @@ internal sealed class KernelParser
         {
             // The derivative rules cover the one-argument overloads (two for Pow, Max, Min); Log(x, base),
             // Round(x, digits) and the like must be spelled out.
-            int expectedArity = callee.Name is "Pow" or "Max" or "Min" ? 2 : 1;
-            if ((DifferentiableMath.Contains(callee.Name) || PiecewiseConstantMath.Contains(callee.Name)) && args.Count != expectedArity)
-                return Error(DiagnosticDescriptors.UnsupportedExpression, invocation, invocation.ToString(),
-                    "only the " + expectedArity + "-argument overload of " + callee.Name + " is supported (write MathF.Log(x) / MathF.Log(b) for a logarithm in base b)");
-            if (DifferentiableMath.Contains(callee.Name) || PiecewiseConstantMath.Contains(callee.Name))
+            if (MathFunctions.Parse(callee.Name) is { } function)
             {
+                int expectedArity = MathFunctions.Arity(function);
+                if (args.Count != expectedArity)
+                    return Error(DiagnosticDescriptors.UnsupportedExpression, invocation, invocation.ToString(),
+                        "only the " + expectedArity + "-argument overload of " + callee.Name + " is supported (write MathF.Log(x) / MathF.Log(b) for a logarithm in base b)");
                 var mathKind = resultKind ?? ValueKind.Real;
                 if (mathKind == ValueKind.Real) parsedArgs = parsedArgs.Select(a => Convert(a, ValueKind.Real)).ToList();
-                return new MathCall(callee.Name, parsedArgs.ToEquatable(), mathKind);
+                return new MathCall(function, parsedArgs.ToEquatable(), mathKind);
             }
         }
 
         if (resultKind is not (ValueKind.Real or ValueKind.Int or ValueKind.Bool or ValueKind.Void))
-            return Error(DiagnosticDescriptors.UnsupportedType, invocation, callee.Name, callee.ReturnType.ToDisplayString());
+            return Error(DiagnosticDescriptors.UnsupportedType, invocation, callee.Name, callee.ReturnType.ToDisplayString(), DiagnosticDescriptors.SupportedTypes);
 
         var roles = callee.Parameters.Select(SymbolFacts.RoleOf).ToEquatable();
         var declaredTypes = callee.Parameters.Select(p => SymbolFacts.FullName(p.Type)).ToEquatable();
@@ -748,8 +743,7 @@ internal sealed class KernelParser
             string adjointName = customAdjoint.ConstructorArguments.FirstOrDefault().Value as string ?? "";
             if (callee.ContainingType is null || callee.ContainingType.GetMembers(adjointName).IsEmpty)
                 return Error(DiagnosticDescriptors.InvalidCustomAdjoint, invocation, callee.Name, adjointName, callee.ContainingType?.Name ?? "");
-            string batch = customAdjoint.NamedArguments.FirstOrDefault(a => a.Key == "Batch").Value.Value is int form
-                ? form switch { 1 => "Dense", 2 => "Elementwise", _ => "" } : "";
+            var batch = SymbolFacts.EnumArgument(customAdjoint, "Batch", BatchedForm.None);
             target = new CallTarget(CallKind.CustomAdjoint, display, prefix + callee.Name, prefix + callee.Name,
                 prefix + adjointName, prefix + adjointName, roles, declaredTypes, SymbolFacts.FullName(callee.ReturnType), batch);
         }
@@ -758,11 +752,16 @@ internal sealed class KernelParser
             if (RecursionCheck.CallsBack(callee, _method, _model.Compilation, _cancellation))
                 return Error(DiagnosticDescriptors.Recursion, invocation, _method.Name,
                     SymbolEqualityComparer.Default.Equals(callee, _method) ? "" : " through '" + callee.Name + "'");
+            if (!_validating.Contains(callee.OriginalDefinition)
+                && !DeclarationParser.IsValidHelper(callee.OriginalDefinition, _model.Compilation, _validating, _cancellation))
+                _callsRejectedHelper = true;
             target = new CallTarget(CallKind.Differentiable, display, prefix + callee.Name, prefix + callee.Name + "Double",
                 prefix + callee.Name + "Adjoint", prefix + callee.Name + "DoubleAdjoint", roles, declaredTypes, SymbolFacts.FullName(callee.ReturnType));
         }
         else
         {
+            if (ParamReads.FirstRead(callee, _params, _model.Compilation, _cancellation) is { } read)
+                return Error(DiagnosticDescriptors.MemberReadsParameter, invocation, callee.Name, read);
             target = new CallTarget(CallKind.Constant, display, prefix + callee.Name, prefix + callee.Name, "", "", roles, declaredTypes, SymbolFacts.FullName(callee.ReturnType));
             if (roles.Any(r => r == ArgumentRole.Output))
                 return Error(DiagnosticDescriptors.NonDifferentiableCall, invocation, display);

@@ -13,6 +13,18 @@ internal static class SymbolFacts
     public static AttributeData? GetAttribute(ISymbol symbol, string metadataName)
         => symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == metadataName);
 
+    /// <summary>
+    /// A named enum argument of an attribute, mapped by member name onto the generator's mirror of the enum
+    /// (never by number, so reordering the runtime's enum cannot silently change its meaning).
+    /// </summary>
+    public static T EnumArgument<T>(AttributeData attribute, string name, T fallback) where T : struct
+    {
+        var argument = attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value;
+        if (argument.Kind != TypedConstantKind.Enum || argument.Type is not INamedTypeSymbol type) return fallback;
+        var member = type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, argument.Value));
+        return member is not null && System.Enum.TryParse(member.Name, out T value) ? value : fallback;
+    }
+
     public static bool IsReal(ITypeSymbol? type)
         => type?.SpecialType is SpecialType.System_Single or SpecialType.System_Double;
 

@@ -6,7 +6,11 @@ namespace Diml;
 /// </summary>
 public static class GradientSelfCheck
 {
-    /// <summary>Checks a mechanism's payoff adjoint with respect to all its parameters at a random query.</summary>
+    /// <summary>
+    /// Checks a mechanism's payoff adjoint with respect to all its parameters at a random query, and that its
+    /// theta-functions do not read the <c>[Param]</c> fields (<see cref="FieldDependence"/>). The fields are
+    /// changed and restored during the check, so do not run it while the mechanism is being fitted.
+    /// </summary>
     public static GradientCheckReport Mechanism(IMechanism mechanism, int agents, int actions, int seed = 1)
     {
         ArgumentNullException.ThrowIfNull(mechanism);
@@ -23,7 +27,58 @@ public static class GradientSelfCheck
             IAnonymousMechanism anonymous => new AnonymousPayoffs(anonymous, RandomCounts(agents - 1, actions, random)),
             _ => throw new ArgumentException($"{mechanism.ModelName} implements no payoff interface.", nameof(mechanism)),
         };
-        return GradientCheck.Run(function, point, seed);
+        var report = GradientCheck.Run(function, point, seed);
+        double fieldDependence = FieldDependence(mechanism, function, theta);
+        return report with { FieldDependence = fieldDependence, Passed = report.Passed && fieldDependence == 0 };
+    }
+
+    /// <summary>
+    /// How much the theta-functions of <paramref name="function"/> (outputs and adjoint, float and double) move
+    /// at <paramref name="theta"/> when only the mechanism's <c>[Param]</c> fields change: the largest relative
+    /// change, exactly 0 for a kernel that reads its parameters from theta alone. The fields are restored from
+    /// <paramref name="theta"/> afterwards.
+    /// </summary>
+    public static double FieldDependence(IMechanism mechanism, IFlatFunction function, ReadOnlySpan<float> theta)
+    {
+        ArgumentNullException.ThrowIfNull(mechanism);
+        ArgumentNullException.ThrowIfNull(function);
+        var point = new double[theta.Length];
+        for (int i = 0; i < theta.Length; i++) point[i] = theta[i];
+        var seeds = new double[function.OutputLength];
+        for (int j = 0; j < seeds.Length; j++) seeds[j] = 1.0 / (j + 2);
+        var before = Snapshot(function, point, theta, seeds);
+        // Every field value moved far from where it was, shapes kept.
+        var changed = new float[theta.Length];
+        for (int i = 0; i < theta.Length; i++) changed[i] = -1.75f * theta[i] + 0.5f;
+        double dependence = 0;
+        try
+        {
+            mechanism.WriteParameters(changed);
+            var after = Snapshot(function, point, theta, seeds);
+            for (int k = 0; k < before.Length; k++)
+                if (!before[k].Equals(after[k])) dependence = Math.Max(dependence, Math.Max(GradientCheck.RelativeError(before[k], after[k]), double.Epsilon));
+        }
+        finally
+        {
+            mechanism.WriteParameters(theta);
+        }
+        return dependence;
+    }
+
+    /// <summary>The outputs and adjoints of both precisions at one point, as one vector.</summary>
+    private static double[] Snapshot(IFlatFunction function, double[] point, ReadOnlySpan<float> pointF, double[] seeds)
+    {
+        int n = function.InputLength, m = function.OutputLength;
+        var output = new double[m];
+        var gradient = new double[n];
+        var outputF = new float[m];
+        var gradientF = new float[n];
+        var seedsF = Array.ConvertAll(seeds, s => (float)s);
+        function.Evaluate(point, output);
+        function.Adjoint(point, seeds, gradient);
+        function.Evaluate(pointF, outputF);
+        function.Adjoint(pointF, seedsF, gradientF);
+        return [.. output, .. gradient, .. Array.ConvertAll(outputF, v => (double)v), .. Array.ConvertAll(gradientF, v => (double)v)];
     }
 
     /// <summary>Checks a learning rule's update and response adjoints near its initial state.</summary>

@@ -5,6 +5,7 @@
 
 namespace Diml.Mechanisms
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
     partial class AnonymousCount : global::Diml.IBatchedAnonymousMechanism
     {
         /// <inheritdoc/>
@@ -76,19 +77,15 @@ namespace Diml.Mechanisms
             global::Diml.ParameterFields.Initialize(this.B3, global::Diml.ParamInit.FanInUniform, this.W3.GetLength(1), random);
         }
 
-        /// <summary>AnonymousCount.Payoff with parameters read from the flat vector &lt;paramref name="theta"/&gt;.</summary>
+        /// <summary>AnonymousCount.Payoff with parameters read from the flat vector <paramref name="theta"/>.</summary>
         public float Payoff(global::System.ReadOnlySpan<float> theta, int ownAction, global::System.ReadOnlySpan<int> opponentCounts)
         {
             int embeddingOffset = 0;
-            int embeddingColumns = this.Embedding.GetLength(1);
             int w1Offset = embeddingOffset + this.Embedding.Length;
-            int w1Columns = this.W1.GetLength(1);
             int b1Offset = w1Offset + this.W1.Length;
             int w2Offset = b1Offset + this.B1.Length;
-            int w2Columns = this.W2.GetLength(1);
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
-            int w3Columns = this.W3.GetLength(1);
             int b3Offset = w3Offset + this.W3.Length;
             int size = this.EmbeddingSize;
             int actions = opponentCounts.Length;
@@ -117,7 +114,7 @@ namespace Diml.Mechanisms
             return output[0];
         }
 
-        /// <summary>Reverse-mode adjoint of AnonymousCount.Payoff: adds the payoffs' adjoint times their Jacobian into &lt;paramref name="thetaBar"/&gt;.</summary>
+        /// <summary>Reverse-mode adjoint of AnonymousCount.Payoff: adds the payoffs' adjoint times their Jacobian into <paramref name="thetaBar"/>.</summary>
         /// <remarks>
         /// Reverse mode by source transformation of <c>AnonymousCount.Payoff(int, ReadOnlySpan&lt;int&gt;)</c>. Adjoints are added to, never overwritten.
         /// Derivative rules applied:
@@ -130,15 +127,11 @@ namespace Diml.Mechanisms
         public void PayoffAdjoint(global::System.ReadOnlySpan<float> theta, int ownAction, global::System.ReadOnlySpan<int> opponentCounts, float payoffBar, global::System.Span<float> thetaBar)
         {
             int embeddingOffset = 0;
-            int embeddingColumns = this.Embedding.GetLength(1);
             int w1Offset = embeddingOffset + this.Embedding.Length;
-            int w1Columns = this.W1.GetLength(1);
             int b1Offset = w1Offset + this.W1.Length;
             int w2Offset = b1Offset + this.B1.Length;
-            int w2Columns = this.W2.GetLength(1);
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
-            int w3Columns = this.W3.GetLength(1);
             int b3Offset = w3Offset + this.W3.Length;
             var tape = global::Diml.Kernels.AdjointTape.Current;
             int size = 0;
@@ -226,15 +219,11 @@ namespace Diml.Mechanisms
         public double Payoff(global::System.ReadOnlySpan<double> theta, int ownAction, global::System.ReadOnlySpan<int> opponentCounts)
         {
             int embeddingOffset = 0;
-            int embeddingColumns = this.Embedding.GetLength(1);
             int w1Offset = embeddingOffset + this.Embedding.Length;
-            int w1Columns = this.W1.GetLength(1);
             int b1Offset = w1Offset + this.W1.Length;
             int w2Offset = b1Offset + this.B1.Length;
-            int w2Columns = this.W2.GetLength(1);
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
-            int w3Columns = this.W3.GetLength(1);
             int b3Offset = w3Offset + this.W3.Length;
             int size = this.EmbeddingSize;
             int actions = opponentCounts.Length;
@@ -276,15 +265,11 @@ namespace Diml.Mechanisms
         public void PayoffAdjoint(global::System.ReadOnlySpan<double> theta, int ownAction, global::System.ReadOnlySpan<int> opponentCounts, double payoffBar, global::System.Span<double> thetaBar)
         {
             int embeddingOffset = 0;
-            int embeddingColumns = this.Embedding.GetLength(1);
             int w1Offset = embeddingOffset + this.Embedding.Length;
-            int w1Columns = this.W1.GetLength(1);
             int b1Offset = w1Offset + this.W1.Length;
             int w2Offset = b1Offset + this.B1.Length;
-            int w2Columns = this.W2.GetLength(1);
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
-            int w3Columns = this.W3.GetLength(1);
             int b3Offset = w3Offset + this.W3.Length;
             var tape = global::Diml.Kernels.AdjointTape.Current;
             int size = 0;
@@ -372,15 +357,11 @@ namespace Diml.Mechanisms
         public void PayoffBatch(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<int> ownAction, global::System.ReadOnlySpan<int> opponentCounts, int count, global::System.Span<float> results)
         {
             int embeddingOffset = 0;
-            int embeddingColumns = this.Embedding.GetLength(1);
             int w1Offset = embeddingOffset + this.Embedding.Length;
-            int w1Columns = this.W1.GetLength(1);
             int b1Offset = w1Offset + this.W1.Length;
             int w2Offset = b1Offset + this.B1.Length;
-            int w2Columns = this.W2.GetLength(1);
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
-            int w3Columns = this.W3.GetLength(1);
             int b3Offset = w3Offset + this.W3.Length;
             if (count == 0) return;
             var arena = global::Diml.Kernels.BatchArena.Current;
@@ -445,19 +426,15 @@ namespace Diml.Mechanisms
             arena.Release(arenaMark);
         }
 
-        /// <summary>Reverse-mode adjoint of PayoffBatch: the gradient summed over the queries, added into &lt;paramref name="thetaBar"/&gt;.</summary>
+        /// <summary>Reverse-mode adjoint of PayoffBatch: the gradient summed over the queries, added into <paramref name="thetaBar"/>.</summary>
         public void PayoffBatchAdjoint(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<int> ownAction, global::System.ReadOnlySpan<int> opponentCounts, int count, global::System.ReadOnlySpan<float> resultsBar, global::System.Span<float> thetaBar)
         {
             int embeddingOffset = 0;
-            int embeddingColumns = this.Embedding.GetLength(1);
             int w1Offset = embeddingOffset + this.Embedding.Length;
-            int w1Columns = this.W1.GetLength(1);
             int b1Offset = w1Offset + this.W1.Length;
             int w2Offset = b1Offset + this.B1.Length;
-            int w2Columns = this.W2.GetLength(1);
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
-            int w3Columns = this.W3.GetLength(1);
             int b3Offset = w3Offset + this.W3.Length;
             if (count == 0) return;
             var arena = global::Diml.Kernels.BatchArena.Current;

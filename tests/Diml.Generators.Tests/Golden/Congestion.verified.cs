@@ -5,6 +5,7 @@
 
 namespace Diml.Mechanisms
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
     partial class Congestion : global::Diml.IPerAgentMechanism
     {
         /// <inheritdoc/>
@@ -56,7 +57,7 @@ namespace Diml.Mechanisms
             global::Diml.ParameterFields.Initialize(this.Toll, global::Diml.ParamInit.Keep, 1, random);
         }
 
-        /// <summary>Congestion.Payoff with parameters read from the flat vector &lt;paramref name="theta"/&gt;.</summary>
+        /// <summary>Congestion.Payoff with parameters read from the flat vector <paramref name="theta"/>.</summary>
         public float Payoff(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<int> joint, int agent)
         {
             int linearCostOffset = 0;
@@ -74,7 +75,7 @@ namespace Diml.Mechanisms
             return -(theta[linearCostOffset + route] * (float)load + theta[quadraticCostOffset + route] * (float)load * (float)load) + theta[tollOffset + route] * (float)load;
         }
 
-        /// <summary>Reverse-mode adjoint of Congestion.Payoff: adds the payoffs' adjoint times their Jacobian into &lt;paramref name="thetaBar"/&gt;.</summary>
+        /// <summary>Reverse-mode adjoint of Congestion.Payoff: adds the payoffs' adjoint times their Jacobian into <paramref name="thetaBar"/>.</summary>
         /// <remarks>
         /// Reverse mode by source transformation of <c>Congestion.Payoff(ReadOnlySpan&lt;int&gt;, int)</c>. Adjoints are added to, never overwritten.
         /// Derivative rules applied:
@@ -87,28 +88,19 @@ namespace Diml.Mechanisms
             int linearCostOffset = 0;
             int quadraticCostOffset = linearCostOffset + this.LinearCost.Length;
             int tollOffset = quadraticCostOffset + this.QuadraticCost.Length;
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int route = 0;
             int load = 0;
             int j = 0;
-            int loop1Start = 0, loop1Count = 0;
-            bool branch2 = false;
 
             // Forward sweep: the user's statements, saving what the reverse sweep needs.
             route = joint[agent];
             load = 0;
-            loop1Start = 0;
-            loop1Count = 0;
-            for (j = loop1Start; j < joint.Length; j++)
+            for (j = 0; j < joint.Length; j++)
             {
-                branch2 = joint[j] == route;
-                if (branch2)
+                if (joint[j] == route)
                 {
-                    tape.PushInt(load);
                     load += 1;
                 }
-                tape.PushInt(branch2 ? 1 : 0);
-                loop1Count++;
             }
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
@@ -116,17 +108,6 @@ namespace Diml.Mechanisms
             thetaBar[linearCostOffset + route] += (-payoffBar) * (float)load;
             thetaBar[quadraticCostOffset + route] += ((-payoffBar) * (float)load) * (float)load;
             thetaBar[tollOffset + route] += payoffBar * (float)load;
-            // for j, backwards
-            for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
-            {
-                j = loop1Start + iteration1;
-                branch2 = tape.PopInt() != 0;
-                if (branch2)
-                {
-                    // load += 1
-                    load = tape.PopInt();
-                }
-            }
         }
 
         /// <summary>Double-precision twin of Payoff, used by the gradient checks.</summary>
@@ -160,28 +141,19 @@ namespace Diml.Mechanisms
             int linearCostOffset = 0;
             int quadraticCostOffset = linearCostOffset + this.LinearCost.Length;
             int tollOffset = quadraticCostOffset + this.QuadraticCost.Length;
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int route = 0;
             int load = 0;
             int j = 0;
-            int loop1Start = 0, loop1Count = 0;
-            bool branch2 = false;
 
             // Forward sweep: the user's statements, saving what the reverse sweep needs.
             route = joint[agent];
             load = 0;
-            loop1Start = 0;
-            loop1Count = 0;
-            for (j = loop1Start; j < joint.Length; j++)
+            for (j = 0; j < joint.Length; j++)
             {
-                branch2 = joint[j] == route;
-                if (branch2)
+                if (joint[j] == route)
                 {
-                    tape.PushInt(load);
                     load += 1;
                 }
-                tape.PushInt(branch2 ? 1 : 0);
-                loop1Count++;
             }
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
@@ -189,17 +161,6 @@ namespace Diml.Mechanisms
             thetaBar[linearCostOffset + route] += (-payoffBar) * (double)load;
             thetaBar[quadraticCostOffset + route] += ((-payoffBar) * (double)load) * (double)load;
             thetaBar[tollOffset + route] += payoffBar * (double)load;
-            // for j, backwards
-            for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
-            {
-                j = loop1Start + iteration1;
-                branch2 = tape.PopInt() != 0;
-                if (branch2)
-                {
-                    // load += 1
-                    load = tape.PopInt();
-                }
-            }
         }
 
         // No batched kernel: an 'if' condition varies across queries; the runtime evaluates one query at a time.

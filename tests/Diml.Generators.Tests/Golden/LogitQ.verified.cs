@@ -5,6 +5,7 @@
 
 namespace Golden
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
     partial class LogitQ : global::Diml.ILearningRule
     {
         /// <inheritdoc/>

@@ -5,6 +5,7 @@
 
 namespace Diml.Mechanisms
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
     partial class NeuralJoint : global::Diml.IBatchedJointMechanism
     {
         /// <inheritdoc/>
@@ -76,19 +77,15 @@ namespace Diml.Mechanisms
             global::Diml.ParameterFields.Initialize(this.B3, global::Diml.ParamInit.FanInUniform, this.W3.GetLength(1), random);
         }
 
-        /// <summary>NeuralJoint.Payoffs with parameters read from the flat vector &lt;paramref name="theta"/&gt;.</summary>
+        /// <summary>NeuralJoint.Payoffs with parameters read from the flat vector <paramref name="theta"/>.</summary>
         public void Payoffs(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<int> joint, global::System.Span<float> payoffs)
         {
             int embeddingOffset = 0;
-            int embeddingColumns = this.Embedding.GetLength(1);
             int w1Offset = embeddingOffset + this.Embedding.Length;
-            int w1Columns = this.W1.GetLength(1);
             int b1Offset = w1Offset + this.W1.Length;
             int w2Offset = b1Offset + this.B1.Length;
-            int w2Columns = this.W2.GetLength(1);
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
-            int w3Columns = this.W3.GetLength(1);
             int b3Offset = w3Offset + this.W3.Length;
             int size = this.EmbeddingSize;
             global::System.Span<float> features = stackalloc float[joint.Length * size];
@@ -107,7 +104,7 @@ namespace Diml.Mechanisms
             global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs);
         }
 
-        /// <summary>Reverse-mode adjoint of NeuralJoint.Payoffs: adds the payoffs' adjoint times their Jacobian into &lt;paramref name="thetaBar"/&gt;.</summary>
+        /// <summary>Reverse-mode adjoint of NeuralJoint.Payoffs: adds the payoffs' adjoint times their Jacobian into <paramref name="thetaBar"/>.</summary>
         /// <remarks>
         /// Reverse mode by source transformation of <c>NeuralJoint.Payoffs(ReadOnlySpan&lt;int&gt;, Span&lt;float&gt;)</c>. Adjoints are added to, never overwritten.
         /// Derivative rules applied:
@@ -120,15 +117,11 @@ namespace Diml.Mechanisms
         public void PayoffsAdjoint(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<int> joint, global::System.ReadOnlySpan<float> payoffsBar, global::System.Span<float> thetaBar)
         {
             int embeddingOffset = 0;
-            int embeddingColumns = this.Embedding.GetLength(1);
             int w1Offset = embeddingOffset + this.Embedding.Length;
-            int w1Columns = this.W1.GetLength(1);
             int b1Offset = w1Offset + this.W1.Length;
             int w2Offset = b1Offset + this.B1.Length;
-            int w2Columns = this.W2.GetLength(1);
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
-            int w3Columns = this.W3.GetLength(1);
             int b3Offset = w3Offset + this.W3.Length;
             global::System.Span<float> payoffs = stackalloc float[payoffsBar.Length];
             global::System.Span<float> payoffsBarWork = stackalloc float[payoffsBar.Length];
@@ -200,15 +193,11 @@ namespace Diml.Mechanisms
         public void Payoffs(global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<int> joint, global::System.Span<double> payoffs)
         {
             int embeddingOffset = 0;
-            int embeddingColumns = this.Embedding.GetLength(1);
             int w1Offset = embeddingOffset + this.Embedding.Length;
-            int w1Columns = this.W1.GetLength(1);
             int b1Offset = w1Offset + this.W1.Length;
             int w2Offset = b1Offset + this.B1.Length;
-            int w2Columns = this.W2.GetLength(1);
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
-            int w3Columns = this.W3.GetLength(1);
             int b3Offset = w3Offset + this.W3.Length;
             int size = this.EmbeddingSize;
             global::System.Span<double> features = stackalloc double[joint.Length * size];
@@ -240,15 +229,11 @@ namespace Diml.Mechanisms
         public void PayoffsAdjoint(global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<int> joint, global::System.ReadOnlySpan<double> payoffsBar, global::System.Span<double> thetaBar)
         {
             int embeddingOffset = 0;
-            int embeddingColumns = this.Embedding.GetLength(1);
             int w1Offset = embeddingOffset + this.Embedding.Length;
-            int w1Columns = this.W1.GetLength(1);
             int b1Offset = w1Offset + this.W1.Length;
             int w2Offset = b1Offset + this.B1.Length;
-            int w2Columns = this.W2.GetLength(1);
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
-            int w3Columns = this.W3.GetLength(1);
             int b3Offset = w3Offset + this.W3.Length;
             global::System.Span<double> payoffs = stackalloc double[payoffsBar.Length];
             global::System.Span<double> payoffsBarWork = stackalloc double[payoffsBar.Length];
@@ -320,15 +305,11 @@ namespace Diml.Mechanisms
         public void PayoffsBatch(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<int> joint, int count, global::System.Span<float> payoffs)
         {
             int embeddingOffset = 0;
-            int embeddingColumns = this.Embedding.GetLength(1);
             int w1Offset = embeddingOffset + this.Embedding.Length;
-            int w1Columns = this.W1.GetLength(1);
             int b1Offset = w1Offset + this.W1.Length;
             int w2Offset = b1Offset + this.B1.Length;
-            int w2Columns = this.W2.GetLength(1);
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
-            int w3Columns = this.W3.GetLength(1);
             int b3Offset = w3Offset + this.W3.Length;
             if (count == 0) return;
             var arena = global::Diml.Kernels.BatchArena.Current;
@@ -366,19 +347,15 @@ namespace Diml.Mechanisms
             arena.Release(arenaMark);
         }
 
-        /// <summary>Reverse-mode adjoint of PayoffsBatch: the gradient summed over the queries, added into &lt;paramref name="thetaBar"/&gt;.</summary>
+        /// <summary>Reverse-mode adjoint of PayoffsBatch: the gradient summed over the queries, added into <paramref name="thetaBar"/>.</summary>
         public void PayoffsBatchAdjoint(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<int> joint, int count, global::System.ReadOnlySpan<float> payoffsBar, global::System.Span<float> thetaBar)
         {
             int embeddingOffset = 0;
-            int embeddingColumns = this.Embedding.GetLength(1);
             int w1Offset = embeddingOffset + this.Embedding.Length;
-            int w1Columns = this.W1.GetLength(1);
             int b1Offset = w1Offset + this.W1.Length;
             int w2Offset = b1Offset + this.B1.Length;
-            int w2Columns = this.W2.GetLength(1);
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
-            int w3Columns = this.W3.GetLength(1);
             int b3Offset = w3Offset + this.W3.Length;
             if (count == 0) return;
             var arena = global::Diml.Kernels.BatchArena.Current;

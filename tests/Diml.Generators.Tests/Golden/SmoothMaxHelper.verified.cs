@@ -8,6 +8,7 @@ namespace Golden
     static partial class Smooth
     {
         /// <summary>Double-precision twin of Smooth.Recur, used by the gradient checks.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
         public static double RecurDouble(global::System.ReadOnlySpan<double> x, double decay)
         {
             double h = 0.0;
@@ -35,6 +36,7 @@ namespace Golden
         /// <item><description>d(a * b) = b da + a db</description></item>
         /// </list>
         /// </remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
         public static void RecurAdjoint(global::System.ReadOnlySpan<float> x, float decay, float resultBar, global::System.Span<float> xBar, ref float decayBar)
         {
             global::System.Span<float> xBarOrScratch = xBar.IsEmpty ? stackalloc float[x.Length] : xBar;
@@ -114,6 +116,7 @@ namespace Golden
         /// <item><description>d(a * b) = b da + a db</description></item>
         /// </list>
         /// </remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
         public static void RecurDoubleAdjoint(global::System.ReadOnlySpan<double> x, double decay, double resultBar, global::System.Span<double> xBar, ref double decayBar)
         {
             global::System.Span<double> xBarOrScratch = xBar.IsEmpty ? stackalloc double[x.Length] : xBar;
@@ -188,6 +191,7 @@ namespace Golden
         /// Checks RecurAdjoint against central finite differences of RecurDouble at a random point,
         /// every span argument of length <paramref name="spanLength"/>.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
         public static global::Diml.GradientCheckReport RecurCheckGradient(int spanLength = 4, int seed = 1)
         {
             var function = new RecurGradientFunction(spanLength);
@@ -195,6 +199,7 @@ namespace Golden
         }
 
         /// <summary>Recur as a map between flat vectors, for RecurCheckGradient.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
         private sealed class RecurGradientFunction : global::Diml.IFlatFunction
         {
             private readonly int _n;
@@ -243,6 +248,7 @@ namespace Golden
     static partial class Smooth
     {
         /// <summary>Double-precision twin of Smooth.Softplus, used by the gradient checks.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
         public static double SoftplusDouble(double v)
         {
             return v > 20.0 ? v : global::System.Math.Log(1.0 + global::System.Math.Exp(v));
@@ -257,6 +263,7 @@ namespace Golden
         /// <item><description>d log(x) = dx / x</description></item>
         /// </list>
         /// </remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
         public static void SoftplusAdjoint(float v, float resultBar, ref float vBar)
         {
 
@@ -285,6 +292,7 @@ namespace Golden
         /// <item><description>d log(x) = dx / x</description></item>
         /// </list>
         /// </remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
         public static void SoftplusDoubleAdjoint(double v, double resultBar, ref double vBar)
         {
 
@@ -308,6 +316,7 @@ namespace Golden
         /// Checks SoftplusAdjoint against central finite differences of SoftplusDouble at a random point,
         /// every span argument of length <paramref name="spanLength"/>.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
         public static global::Diml.GradientCheckReport SoftplusCheckGradient(int spanLength = 4, int seed = 1)
         {
             var function = new SoftplusGradientFunction(spanLength);
@@ -315,6 +324,7 @@ namespace Golden
         }
 
         /// <summary>Softplus as a map between flat vectors, for SoftplusCheckGradient.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
         private sealed class SoftplusGradientFunction : global::Diml.IFlatFunction
         {
             private readonly int _n;

@@ -3,7 +3,9 @@ using System.Linq;
 using Diml.Generators.Ir;
 using Diml.Generators.Model;
 
-namespace Diml.Generators.Analysis;
+using Diml.Generators.Analysis;
+
+namespace Diml.Generators.Optimisation;
 
 /// <summary>
 /// Uniformity analysis for batched (SPMD) kernels: which values vary from query to query — the query inputs
@@ -41,7 +43,7 @@ internal sealed class BatchPlan
             case SliceExpr slice:
             {
                 var (buffer, start, _) = Resolve(slice.Target);
-                var begin = start is Literal { Value: 0 } ? slice.Start : new BinaryExpr("+", start, slice.Start, ValueKind.Int);
+                var begin = start is Literal { Value: 0 } ? slice.Start : new BinaryExpr(BinaryOperator.Add, start, slice.Start, ValueKind.Int);
                 return (buffer, begin, slice.Length);
             }
             default:
@@ -56,7 +58,7 @@ internal sealed class BatchPlan
     {
         var plan = new BatchPlan();
         foreach (var p in method.Parameters)
-            if (System.Array.IndexOf(Parsing.KernelParser.ReservedNames, p.Name) >= 0 || p.Name.EndsWith("Stride", System.StringComparison.Ordinal))
+            if (System.Array.IndexOf(EmittedNames.Reserved, p.Name) >= 0 || p.Name.EndsWith("Stride", System.StringComparison.Ordinal))
                 plan.Obstacle = "the parameter '" + p.Name + "' has a name the batched kernel uses itself";
             else if (p.Kind is ParameterKind.IntScalar or ParameterKind.IntSpanInput or ParameterKind.RealSpanOutput)
                 plan._varying.Add(p.Name);
