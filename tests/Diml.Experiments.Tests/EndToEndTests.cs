@@ -26,11 +26,11 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(10 * 12 * int.Parse(agents, CultureInfo.InvariantCulture), File.ReadAllLines(data).Count(l => l.Length > 0 && char.IsDigit(l[0])));
         Assert.Contains("\"format\": \"diml-model\"", File.ReadAllText(truth));
 
-        var fit = _cli.Run(["fit", "--data", data, "--mechanism", mechanism, .. hiddenArgs, "--epochs", "3", "--batch", "4", "--window", "6",
+        var fit = _cli.Run(["fit", "--data", data, "--mechanism", mechanism, .. hiddenArgs, "--epochs", "3", "--min-steps", "0", "--batch", "4", "--window", "6",
             "--threads", "2", "--out", model, "--curve", curve]);
         Assert.True(fit.ExitCode == 0, fit.Error);
         var curveLines = File.ReadAllLines(curve);
-        Assert.Equal("epoch,train_loss,epoch_seconds", curveLines[0]);
+        Assert.Equal("epoch,train_loss,epoch_seconds,validation_nll", curveLines[0]);
         Assert.Equal(4, curveLines.Length);
         foreach (var line in curveLines.Skip(1))
             Assert.All(line.Split(','), field => Assert.True(double.IsFinite(double.Parse(field, CultureInfo.InvariantCulture)), line));
@@ -102,14 +102,14 @@ public sealed class EndToEndTests : IDisposable
     {
         string data = _cli.PathOf("data.csv"), model = _cli.PathOf("model.json"), curve = _cli.PathOf("curve.csv");
         Assert.Equal(0, _cli.Run("simulate", "--mechanism", "congestion", "--agents", "4", "--actions", "5", "--episodes", "20", "--horizon", "30", "--out", data).ExitCode);
-        var run = _cli.Run("fit", "--data", data, "--mechanism", "congestion", "--epochs", "3", "--lr", "1e37", "--out", model, "--curve", curve);
+        var run = _cli.Run("fit", "--data", data, "--mechanism", "congestion", "--epochs", "3", "--min-steps", "0", "--lr", "1e37", "--out", model, "--curve", curve);
         Assert.Equal(3, run.ExitCode);
         var error = Assert.Single(run.ErrorLines);
         Assert.Contains("at epoch 2, minibatch 1", error);
         Assert.Contains("lower the learning rate", error);
         Assert.Contains(model, error);
         Assert.True(File.Exists(model));
-        Assert.Equal(["epoch,train_loss,epoch_seconds"], File.ReadAllLines(curve).Take(1));
+        Assert.Equal(["epoch,train_loss,epoch_seconds,validation_nll"], File.ReadAllLines(curve).Take(1));
         Assert.Equal(2, File.ReadAllLines(curve).Length);
     }
 

@@ -29,7 +29,7 @@ public class BatchedFittingTests
         var (model, data, initial) = Game();
         float[] Run(int threads)
         {
-            var result = new Fitter(model, new LogitQ(0.2f, 6f, 0.02f), new FitOptions { Epochs = 3, BatchSize = 4, Window = 8, Threads = threads, Seed = 5 })
+            var result = new Fitter(model, new LogitQ(0.2f, 6f, 0.02f), FitOptions.Reference with { Epochs = 3, BatchSize = 4, Window = 8, Threads = threads, Seed = 5 })
                 .Fit(data, initial);
             return result.Parameters.ToArray();
         }
@@ -40,7 +40,7 @@ public class BatchedFittingTests
     public void SteadyStateEpoch_AllocatesNothing_WithBatchedKernels()
     {
         var (model, data, initial) = Game();
-        using var session = new FitSession(model, new LogitQ(0.2f, 6f, 0.02f), data, new FitOptions { BatchSize = 4, Window = 8, Threads = 1, Epochs = 10 }, initial);
+        using var session = new FitSession(model, new LogitQ(0.2f, 6f, 0.02f), data, FitOptions.Reference with { BatchSize = 4, Window = 8, Threads = 1, Epochs = 10 }, initial);
         session.RunEpoch();
         session.RunEpoch();
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -52,7 +52,7 @@ public class BatchedFittingTests
     public void BatchedGradient_MatchesThePerQueryGradient()
     {
         var (model, data, initial) = Game();
-        var options = new FitOptions { BatchSize = 8, Window = 12, Threads = 1 };
+        var options = FitOptions.Reference with { BatchSize = 8, Window = 12, Threads = 1 };
         using var batched = new FitSession(model, new LogitQ(0.2f, 6f, 0.02f), data, options, initial);
         // The same network seen only through its per-query interface.
         using var perQuery = new FitSession(new PerQueryOnly(model), new LogitQ(0.2f, 6f, 0.02f), data, options, initial);

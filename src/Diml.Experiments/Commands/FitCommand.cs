@@ -21,7 +21,14 @@ internal static class FitCommand
             minimum: 2, expected: "an integer of at least 2");
         var rule = new RuleOptions("learning rule assumed for the agents (default logit-q)");
         var defaults = new FitOptions();
-        var epochs = CliOptions.Int("--epochs", "passes over the training episodes", defaults.Epochs);
+        var epochs = CliOptions.Int("--epochs", "passes over the fitted episodes, at least (more when --min-steps needs them; --patience may stop earlier)", defaults.Epochs);
+        var validationFraction = CliOptions.Double("--validation-fraction",
+            "fraction of the training episodes (the last ones) held out to pick the best epoch and to stop; 0 = off",
+            defaults.ValidationFraction, v => v >= 0 && v < 1, "a fraction in [0, 1)");
+        var patience = CliOptions.Int("--patience", "epochs without a better validation NLL before the fit stops, stretched as --min-steps stretches the epochs; 0 = off",
+            defaults.Patience, minimum: 0, expected: "a non-negative integer");
+        var minSteps = CliOptions.Int("--min-steps", "optimiser steps at least: small files get more epochs; 0 = exactly --epochs",
+            defaults.MinSteps, minimum: 0, expected: "a non-negative integer");
         var batch = CliOptions.Int("--batch", "episodes per minibatch", defaults.BatchSize);
         var window = CliOptions.Int("--window", "steps per training window W (clamped to the episode length)", defaults.Window, minimum: 2, expected: "an integer of at least 2");
         var windowMode = new Option<string>("--window-mode")
@@ -48,7 +55,7 @@ internal static class FitCommand
         var trainFraction = CliOptions.Double("--train-fraction", "fraction of episodes (the first ones) to train on; the rest are held out",
             0.8, v => v > 0 && v <= 1, "a fraction in (0, 1]");
         var output = CliOptions.File("--out", "model file to write (JSON)", required: true);
-        var curve = CliOptions.File("--curve", "training curve CSV to write (epoch,train_loss,epoch_seconds), or - for standard output", required: false);
+        var curve = CliOptions.File("--curve", "training curve CSV to write (epoch,train_loss,epoch_seconds,validation_nll), or - for standard output", required: false);
         var resume = new Option<bool>("--resume") { Description = "continue the interrupted fit saved in <out>.checkpoint (same options; the result is bit-identical to an uninterrupted fit)" };
         var checkpointEvery = CliOptions.Int("--checkpoint-every", "epochs between checkpoints written to <out>.checkpoint", 5);
         var json = new Option<bool>("--json") { Description = "print the summary as one JSON object instead of a table" };
@@ -58,7 +65,7 @@ internal static class FitCommand
         mechanism.AddTo(command);
         command.Options.Add(actions);
         rule.AddTo(command);
-        foreach (var option in new Option[] { epochs, batch, window, windowMode, learningRate, regularizer, clip, seed, initSeed, threads, trainFraction, output, curve, resume, checkpointEvery, json })
+        foreach (var option in new Option[] { epochs, validationFraction, patience, minSteps, batch, window, windowMode, learningRate, regularizer, clip, seed, initSeed, threads, trainFraction, output, curve, resume, checkpointEvery, json })
             command.Options.Add(option);
 
         command.SetAction(parse =>
@@ -82,6 +89,9 @@ internal static class FitCommand
             var options = new FitOptions
             {
                 Epochs = parse.GetValue(epochs),
+                ValidationFraction = parse.GetValue(validationFraction),
+                Patience = parse.GetValue(patience),
+                MinSteps = parse.GetValue(minSteps),
                 BatchSize = parse.GetValue(batch),
                 Window = parse.GetValue(window),
                 WindowMode = parse.GetValue(windowMode) == "carry" ? WindowMode.Carry : WindowMode.Reference,
@@ -118,7 +128,7 @@ internal static class FitCommand
             Cli.CancellableCommandRunning = true;
             try
             {
-                result = ProgressDisplay.Epochs(console, options.Epochs, progress => checkpoint is null
+                result = ProgressDisplay.Epochs(console, options.PlannedEpochs(train.Episodes), progress => checkpoint is null
                     ? fitter.Fit(train, progress, context.Interrupt)
                     : fitter.Resume(train, initial, checkpoint, checkpointPath, progress, context.Interrupt));
             }
@@ -135,9 +145,10 @@ internal static class FitCommand
             if (result.Cancelled)
             {
                 var state = FitCheckpoint.Read(checkpointPath).State;
+                int planned = options.PlannedEpochs(train.Episodes);
                 string where = state.InEpoch && state.EpochMinibatches > 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"in epoch {state.Epoch + 1}/{options.Epochs} after {MessageText.Count(state.EpochMinibatches, "minibatch")}")
-                    : string.Create(CultureInfo.InvariantCulture, $"after epoch {state.Epoch}/{options.Epochs}");
+                    ? string.Create(CultureInfo.InvariantCulture, $"in epoch {state.Epoch + 1}/{planned} after {MessageText.Count(state.EpochMinibatches, "minibatch")}")
+                    : string.Create(CultureInfo.InvariantCulture, $"after epoch {state.Epoch}/{planned}");
                 console.Error.WriteLine($"diml fit: interrupted {where}; checkpoint written to {checkpointPath}. To continue, run the same command with --resume.");
                 return context.InterruptExitCode();
             }
@@ -151,7 +162,10 @@ internal static class FitCommand
 
             if (result.Failure is { } failure)
             {
-                console.Error.WriteLine($"diml fit: error: {CliFiles.OneLine(failure.Message)} The last good model was written to {modelPath}.");
+                string which = result.ValidationEpisodes == 0 ? $"The last good model was written to {modelPath}."
+                    : result.BestEpoch == 0 ? $"No epoch completed, so the initial model was written to {modelPath}."
+                    : string.Create(CultureInfo.InvariantCulture, $"The model of the best validation epoch ({result.BestEpoch}) was written to {modelPath}.");
+                console.Error.WriteLine($"diml fit: error: {CliFiles.OneLine(failure.Message)} {which}");
                 return ExitCodes.FitDiverged;
             }
 
@@ -167,8 +181,13 @@ internal static class FitCommand
             var summary = CliTables.Create(console, "", "value");
             summary.AddRow(new Text("mechanism"), new Text($"{entry.Name} ({all.Shape}), {MessageText.Count(model.Layout.TotalLength, "parameter")}"));
             summary.AddRow(new Text("learner"), new Text(learner.ToString()));
-            summary.AddRow(new Text("episodes"), new Text($"{train.Episodes} train, {test?.Episodes ?? 0} held out, {MessageText.Count(all.Steps, "step")}"));
-            summary.AddRow(new Text("epochs"), new Text(string.Create(CultureInfo.InvariantCulture, $"{result.Curve.Count} (best train loss at epoch {result.BestEpoch})")));
+            summary.AddRow(new Text("episodes"), new Text(
+                $"{train.Episodes - result.ValidationEpisodes} fitted, {result.ValidationEpisodes} validation, {test?.Episodes ?? 0} held out, {MessageText.Count(all.Steps, "step")}"));
+            summary.AddRow(new Text("epochs"), new Text(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Curve.Count} of {result.PlannedEpochs} planned, {MessageText.Count(result.OptimizerSteps, "optimiser step")}; {StopText(result)}")));
+            summary.AddRow(new Text("selected epoch"), new Text(SelectionText(result)));
+            if (double.IsFinite(result.BestValidationNll))
+                summary.AddRow(new Text("validation NLL (selected)"), new Text(result.BestValidationNll.ToString("G6", CultureInfo.InvariantCulture) + " per agent-step"));
             if (finalLoss is double loss)
             {
                 summary.AddRow(new Text("final train loss"), new Text(string.Create(CultureInfo.InvariantCulture,
@@ -186,10 +205,36 @@ internal static class FitCommand
         return command;
     }
 
+    /// <summary>Why the fit stopped, in words.</summary>
+    private static string StopText(FitResult result) => result.StopReason switch
+    {
+        FitStopReason.Patience => string.Create(CultureInfo.InvariantCulture,
+            $"stopped early: no better validation NLL for {MessageText.Count(result.PatienceEpochs, "epoch")} (patience) after epoch {result.BestEpoch}"),
+        FitStopReason.Failure => "stopped on a non-finite value",
+        _ => "ran every planned epoch",
+    };
+
+    /// <summary>Which parameters the model file holds.</summary>
+    private static string SelectionText(FitResult result) => result.ValidationEpisodes > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{result.BestEpoch} (best validation NLL; its parameters are the model)")
+        : string.Create(CultureInfo.InvariantCulture, $"{result.Curve.Count} (the last; validation off; lowest train loss at epoch {result.BestEpoch})");
+
+    /// <summary>The <c>stop_reason</c> of the JSON summary.</summary>
+    internal static string StopReasonName(FitStopReason reason) => reason switch
+    {
+        FitStopReason.Patience => "patience",
+        FitStopReason.Failure => "failure",
+        FitStopReason.Cancelled => "cancelled",
+        _ => "completed",
+    };
+
     /// <summary>The command-line option behind a setting a checkpoint compares.</summary>
     private static string OptionOf(string setting) => setting switch
     {
         nameof(FitOptions.Epochs) => "--epochs",
+        nameof(FitOptions.ValidationFraction) => "--validation-fraction",
+        nameof(FitOptions.Patience) => "--patience",
+        nameof(FitOptions.MinSteps) => "--min-steps",
         nameof(FitOptions.BatchSize) => "--batch",
         nameof(FitOptions.Window) => "--window",
         nameof(FitOptions.WindowMode) => "--window-mode",
@@ -221,7 +266,15 @@ internal static class FitCommand
             w.WriteNumber("train_episodes", train.Episodes);
             w.WriteNumber("held_out_episodes", test?.Episodes ?? 0);
             w.WriteNumber("steps", all.Steps);
+            w.WriteNumber("validation_episodes", result.ValidationEpisodes);
             w.WriteNumber("epochs", result.Curve.Count);
+            w.WriteNumber("planned_epochs", result.PlannedEpochs);
+            w.WriteNumber("optimizer_steps", result.OptimizerSteps);
+            w.WriteString("stop_reason", StopReasonName(result.StopReason));
+            w.WriteNumber("patience_epochs", result.PatienceEpochs);
+            w.WriteNumber("selected_epoch", result.BestEpoch);
+            w.WriteString("selected_by", result.ValidationEpisodes > 0 ? "validation_nll" : "last_epoch");
+            Number(w, "best_validation_nll", result.BestValidationNll);
             w.WriteNumber("best_epoch", result.BestEpoch);
             Number(w, "final_train_loss_per_window", finalLoss);
             w.WriteNumber("scored_agent_steps_per_window", scoredPerWindow);
@@ -259,12 +312,18 @@ internal static class FitCommand
         return (trainPart, testPart);
     }
 
-    /// <summary>Writes <c>epoch,train_loss,epoch_seconds</c>, one row per completed epoch.</summary>
+    /// <summary>
+    /// Writes <c>epoch,train_loss,epoch_seconds,validation_nll</c>, one row per completed epoch (<c>validation_nll</c>
+    /// empty without validation).
+    /// </summary>
     internal static void WriteCurve(string path, CliConsole console, IReadOnlyList<EpochReport> curve) =>
         CliFiles.WriteText(path, console, writer =>
         {
-            writer.WriteLine("epoch,train_loss,epoch_seconds");
+            writer.WriteLine("epoch,train_loss,epoch_seconds,validation_nll");
             foreach (var r in curve)
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Epoch},{r.MeanLoss:R},{r.Seconds:R}"));
+            {
+                string validation = double.IsFinite(r.ValidationNll) ? r.ValidationNll.ToString("R", CultureInfo.InvariantCulture) : "";
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Epoch},{r.MeanLoss:R},{r.Seconds:R},{validation}"));
+            }
         });
 }

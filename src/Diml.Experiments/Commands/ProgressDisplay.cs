@@ -66,7 +66,10 @@ internal static class ProgressDisplay
         return actions!;
     }
 
-    /// <summary>Runs a fit of <paramref name="epochs"/> epochs with a progress bar showing the epoch, the loss and the seconds per epoch.</summary>
+    /// <summary>
+    /// Runs a fit of up to <paramref name="epochs"/> epochs with a progress bar showing the epoch, the loss, the validation
+    /// NLL and the seconds per epoch (a fit stopped by its patience leaves the bar short).
+    /// </summary>
     public static T Epochs<T>(CliConsole console, int epochs, Func<IProgress<EpochReport>, T> work)
     {
         if (!console.InteractiveProgress)
@@ -87,7 +90,9 @@ internal static class ProgressDisplay
     }
 
     private static string Describe(EpochReport r) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {r.Epoch}/{r.Epochs}  train loss {r.MeanLoss:F5} per episode window  {r.Seconds:F3} s/epoch");
+        $"epoch {r.Epoch}/{r.Epochs}  train loss {r.MeanLoss:F5} per episode window  ") +
+        (double.IsFinite(r.ValidationNll) ? string.Create(CultureInfo.InvariantCulture, $"validation NLL {r.ValidationNll:F5} per agent-step  ") : "") +
+        string.Create(CultureInfo.InvariantCulture, $"{r.Seconds:F3} s/epoch");
 
     /// <summary>Reports synchronously on the fitting thread (unlike <see cref="Progress{T}"/>, which posts).</summary>
     private sealed class Listener(Action<EpochReport> report) : IProgress<EpochReport>

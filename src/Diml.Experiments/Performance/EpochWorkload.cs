@@ -48,13 +48,17 @@ public sealed class EpochWorkload : IDisposable
 
     /// <summary>E1: neural joint mechanism, 3 agents × 6 actions, 60 episodes × 60 steps, batch 32, window 50.</summary>
     public static EpochWorkload E1(int threads) => Create("E1", () => new NeuralJoint(3, 6), new LogitQ(0.25f, 3f, 0.06f),
-        new GameShape(3, 6), 60, 60, new FitOptions { BatchSize = 32, Window = 50, Threads = threads });
+        new GameShape(3, 6), 60, 60, FitOptions.Reference with { BatchSize = 32, Window = 50, Threads = threads });
+
+    /// <summary>E1 with the library's default validation: 10 of the 48 training episodes held out and scored after the epoch.</summary>
+    public static EpochWorkload E1Validated(int threads) => Create("E1 validated", () => new NeuralJoint(3, 6), new LogitQ(0.25f, 3f, 0.06f),
+        new GameShape(3, 6), 60, 60, FitOptions.Reference with { BatchSize = 32, Window = 50, Threads = threads, ValidationFraction = 0.2 });
 
     /// <summary>E7: anonymous count MLP with <paramref name="agents"/> agents × <paramref name="actions"/> actions, batch 8, window 30.</summary>
     public static EpochWorkload E7(int agents, int actions, int episodes, int steps, int threads) => Create(
         FormattableString.Invariant($"E7 n={agents} A={actions}"), () => new AnonymousCount(actions), new LogitQ(0.2f, 6f, 0.02f),
         new GameShape(agents, actions), episodes, steps,
-        new FitOptions { BatchSize = 8, Window = 30, Threads = threads, RegularizerSampleCap = 5000 });
+        FitOptions.Reference with { BatchSize = 8, Window = 30, Threads = threads, RegularizerSampleCap = 5000 });
 
     private static EpochWorkload Create(string name, Func<IMechanism> create, ILearningRule rule, GameShape shape, int episodes, int steps, FitOptions options)
         => new(name, create, rule, shape, episodes, steps, options);

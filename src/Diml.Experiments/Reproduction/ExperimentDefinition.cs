@@ -49,8 +49,11 @@ public sealed record ExperimentDefinition(
     EvaluationSettings PerEpoch,
     EvaluationSettings Final)
 {
-    /// <summary>The estimator's options for a run with fit seed <paramref name="seed"/>.</summary>
-    public FitOptions FitOptions(ulong seed, int threads) => new()
+    /// <summary>
+    /// The reference estimator's options for a run with fit seed <paramref name="seed"/>: exactly <see cref="Epochs"/>
+    /// epochs on every training episode, the last parameters (<see cref="Diml.Fitting.FitOptions.Reference"/>).
+    /// </summary>
+    public FitOptions FitOptions(ulong seed, int threads) => Diml.Fitting.FitOptions.Reference with
     {
         Epochs = Epochs,
         BatchSize = BatchSize,

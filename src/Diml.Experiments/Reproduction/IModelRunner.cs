@@ -26,4 +26,19 @@ public interface IModelRunner : IDisposable
 
     /// <summary>The model as it stands, for evaluation.</summary>
     ModelSnapshot Snapshot();
+
+    /// <summary>
+    /// Whether the runner stopped by its own rule (a patience on validation data) before <see cref="Epochs"/>; the suite
+    /// then ends the run normally.
+    /// </summary>
+    bool EarlyStopped => false;
+
+    /// <summary>
+    /// The epoch whose model <see cref="FinalSnapshot"/> gives when the runner selects one on its own training data
+    /// (0: it does not; the final row is the last epoch's model).
+    /// </summary>
+    int SelectedEpoch => 0;
+
+    /// <summary>The model the final row evaluates: the selected epoch's when there is one, else the model as it stands.</summary>
+    ModelSnapshot FinalSnapshot() => Snapshot();
 }

@@ -11,6 +11,7 @@ public static class ModelRunnerRegistry
     private static readonly Dictionary<string, Func<string, ExperimentInstance, IModelRunner>> Factories = new(StringComparer.Ordinal)
     {
         [ModelNames.Diml] = DimlRunner.Create,
+        [ModelNames.DimlSelected] = DimlRunner.CreateSelected,
         [ModelNames.DimlLarge] = DimlRunner.Create,
         [ModelNames.DimlWrong] = DimlRunner.CreateWrong,
         [ModelNames.TabularMle] = DimlRunner.CreateTabular,

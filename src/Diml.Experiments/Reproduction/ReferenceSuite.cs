@@ -10,13 +10,13 @@ namespace Diml.Experiments.Reproduction;
 public static class ReferenceSuite
 {
     /// <summary>The models of each small experiment, in the reference's order (runner names, <see cref="ModelRunnerRegistry"/>).</summary>
-    public static readonly IReadOnlyList<string> E1Models = [ModelNames.Diml, ModelNames.TabularMle, ModelNames.DimlWrong, ModelNames.JointBc, ModelNames.Eoi];
+    public static readonly IReadOnlyList<string> E1Models = [ModelNames.Diml, ModelNames.DimlSelected, ModelNames.TabularMle, ModelNames.DimlWrong, ModelNames.JointBc, ModelNames.Eoi];
 
     /// <inheritdoc cref="E1Models"/>
-    public static readonly IReadOnlyList<string> E2Models = [ModelNames.Diml, ModelNames.StructMle, ModelNames.TabularMle, ModelNames.DimlWrong, ModelNames.JointBc, ModelNames.Eoi];
+    public static readonly IReadOnlyList<string> E2Models = [ModelNames.Diml, ModelNames.DimlSelected, ModelNames.StructMle, ModelNames.TabularMle, ModelNames.DimlWrong, ModelNames.JointBc, ModelNames.Eoi];
 
     /// <inheritdoc cref="E1Models"/>
-    public static readonly IReadOnlyList<string> E3Models = [ModelNames.Diml, ModelNames.StructMle, ModelNames.DimlWrong, ModelNames.JointBc, ModelNames.Eoi];
+    public static readonly IReadOnlyList<string> E3Models = [ModelNames.Diml, ModelNames.DimlSelected, ModelNames.StructMle, ModelNames.DimlWrong, ModelNames.JointBc, ModelNames.Eoi];
 
     /// <summary>The large-scale model.</summary>
     public static readonly IReadOnlyList<string> E7Models = [ModelNames.DimlLarge];

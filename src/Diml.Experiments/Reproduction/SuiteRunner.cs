@@ -100,14 +100,16 @@ public sealed class SuiteRunner(SuiteOptions options, ISuiteProgress progress)
             trainTotal += report.Seconds;
             bool failed = runner.Stopped;
             lastLoss = report.MeanLoss;
+            bool last = epoch == runner.Epochs || runner.EarlyStopped;
             var row = new ResultRow().Set(MetricColumns.Tag, tag).Set(MetricColumns.Epoch, epoch).Set(MetricColumns.Seed, instance.Seed)
-                .Set(MetricColumns.TrainLoss, report.MeanLoss).Set(MetricColumns.TrainSeconds, report.Seconds);
+                .Set(MetricColumns.TrainLoss, report.MeanLoss).Set(MetricColumns.TrainSeconds, report.Seconds)
+                .Set(MetricColumns.ValidationNll, report.ValidationNll);
             double evalSeconds = 0;
-            bool evaluate = epoch % definition.PerEpoch.Every == 0 || epoch == runner.Epochs || epoch == 1 || failed;
+            bool evaluate = epoch % definition.PerEpoch.Every == 0 || last || epoch == 1 || failed;
             if (evaluate)
             {
                 long evalStart = Stopwatch.GetTimestamp();
-                bool simulate = epoch % definition.PerEpoch.SimulationEvery == 0 || epoch == runner.Epochs || epoch == 1 || failed;
+                bool simulate = epoch % definition.PerEpoch.SimulationEvery == 0 || last || epoch == 1 || failed;
                 row.SetAll(RunEvaluator.Evaluate(instance, runner.Snapshot(), definition.PerEpoch, curveReference, simulate));
                 evalSeconds = Stopwatch.GetElapsedTime(evalStart).TotalSeconds;
                 evalTotal += evalSeconds;
@@ -120,12 +122,19 @@ public sealed class SuiteRunner(SuiteOptions options, ISuiteProgress progress)
                 progress.Note(string.Create(CultureInfo.InvariantCulture, $"{tag} seed {instance.Seed}: the fit stopped at epoch {epoch} on a non-finite loss; the final row uses the last good parameters."));
                 break;
             }
+            if (runner.EarlyStopped)
+            {
+                progress.Note(string.Create(CultureInfo.InvariantCulture,
+                    $"{tag} seed {instance.Seed}: stopped at epoch {epoch} by its patience; the final row is epoch {runner.SelectedEpoch}, selected on validation data."));
+                break;
+            }
         }
 
         long finalStart = Stopwatch.GetTimestamp();
         var final = new ResultRow().Set(MetricColumns.Tag, tag).Set(MetricColumns.Experiment, definition.Id).Set(MetricColumns.Model, model)
             .Set(MetricColumns.Seed, instance.Seed).Set(MetricColumns.Epochs, epochs).Set(MetricColumns.TrainLoss, lastLoss)
-            .SetAll(RunEvaluator.Evaluate(instance, runner.Snapshot(), definition.Final, finalReference));
+            .SetAll(RunEvaluator.Evaluate(instance, runner.FinalSnapshot(), definition.Final, finalReference));
+        if (runner.SelectedEpoch > 0) final.Set(MetricColumns.SelectedEpoch, runner.SelectedEpoch);
         double finalSeconds = Stopwatch.GetElapsedTime(finalStart).TotalSeconds;
         final.Set(MetricColumns.TrainSeconds, trainTotal).Set(MetricColumns.EvalSeconds, evalTotal + finalSeconds)
             .Set(MetricColumns.WallSeconds, Stopwatch.GetElapsedTime(start).TotalSeconds);

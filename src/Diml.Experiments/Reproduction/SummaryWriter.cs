@@ -99,6 +99,8 @@ public static class SummaryWriter
 
         md.Append("## Differences from the paper\n\n");
         differences.Add("Curves use cheaper evaluation settings than the final rows (above), so per-epoch cfkl_params is noisier than the paper's; the final rows use the reference's settings.");
+        if (runs.Any(r => r.Model == ModelNames.DimlSelected))
+            differences.Add("DIML_Selected is ours, not the paper's: DIML from the same start with the last 20% of the training episodes held out, its row the epoch of lowest validation NLL (`selected_epoch` in evaluation_results.csv); the selection never sees test data or the truth.");
         if (options.Scale != "full") differences.Add($"This is the `{options.Scale}` scale: fewer episodes and epochs than the reference; values are not comparable to the paper's.");
         differences.Add("cf_policy_kl, cfkl_params_in_support and nll_test_in_support follow our definitions in docs/reproduce.md; the paper publishes no final figures for the last two beyond its log.");
         foreach (string line in differences) md.Append("- ").Append(line).Append('\n');

@@ -20,7 +20,8 @@ public sealed record FitCheckpoint
     public const string FormatName = "diml-checkpoint";
 
     /// <summary>The version this build writes and reads.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <remarks>Version 2 added validation: per-epoch validation NLL, best validation NLL, patience counter.</remarks>
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>The fit's options.</summary>
     public required FitOptions Options { get; init; }
@@ -94,6 +95,9 @@ public sealed record FitCheckpoint
     {
         static string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         yield return (nameof(o.Epochs), o.Epochs.ToString(CultureInfo.InvariantCulture));
+        yield return (nameof(o.ValidationFraction), N(o.ValidationFraction));
+        yield return (nameof(o.Patience), o.Patience.ToString(CultureInfo.InvariantCulture));
+        yield return (nameof(o.MinSteps), o.MinSteps.ToString(CultureInfo.InvariantCulture));
         yield return (nameof(o.BatchSize), o.BatchSize.ToString(CultureInfo.InvariantCulture));
         yield return (nameof(o.Window), o.Window.ToString(CultureInfo.InvariantCulture));
         yield return (nameof(o.WindowMode), o.WindowMode.ToString());
@@ -134,6 +138,8 @@ public sealed record FitCheckpoint
                 w.WriteNumber("epoch", r.Epoch);
                 w.WriteNumber("meanLoss", r.MeanLoss);
                 w.WriteNumber("seconds", r.Seconds);
+                if (double.IsFinite(r.ValidationNll)) w.WriteNumber("validationNll", r.ValidationNll);
+                else w.WriteNull("validationNll");
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -156,6 +162,9 @@ public sealed record FitCheckpoint
             if (double.IsFinite(s.BestLoss)) w.WriteNumber("bestLoss", s.BestLoss);
             else w.WriteNull("bestLoss");
             w.WriteString("bestParameters", Base64(s.BestParameters));
+            if (double.IsFinite(s.BestValidationNll)) w.WriteNumber("bestValidationNll", s.BestValidationNll);
+            else w.WriteNull("bestValidationNll");
+            w.WriteNumber("epochsSinceBest", s.EpochsSinceBest);
             w.WriteEndObject();
             w.WriteEndObject();
         }, createDirectory: true);
@@ -175,6 +184,8 @@ public sealed record FitCheckpoint
         if (format != FormatName) throw f.Error("$.format", $"'{FormatName}'", $"'{format}'");
         f.Int(R("formatVersion"), "$.formatVersion", CurrentFormatVersion, CurrentFormatVersion);
         var options = ModelFile.ParseTraining(f, R("training"), "$.training");
+        // The planned epochs depend on the data too; this bounds them (a session checks the exact number on restore).
+        int maxEpochs = Math.Max(options.Epochs, options.MinSteps);
 
         var settingsElement = R("settings");
         if (settingsElement.ValueKind != JsonValueKind.Object) throw f.Error("$.settings", "an object", JsonFields.Describe(settingsElement));
@@ -188,22 +199,28 @@ public sealed record FitCheckpoint
         foreach (var item in f.Array(R("curve"), "$.curve").EnumerateArray())
         {
             string at = JsonFields.Index("$.curve", index++);
-            var r = f.Object(item, at, "epoch", "meanLoss", "seconds");
-            curve.Add(new EpochReport(f.Int(f.Required(r, at, "epoch"), at + ".epoch", 1, options.Epochs), options.Epochs,
-                f.Double(f.Required(r, at, "meanLoss"), at + ".meanLoss"), f.Double(f.Required(r, at, "seconds"), at + ".seconds")));
+            var r = f.Object(item, at, "epoch", "meanLoss", "seconds", "validationNll");
+            var validation = f.Required(r, at, "validationNll");
+            curve.Add(new EpochReport(f.Int(f.Required(r, at, "epoch"), at + ".epoch", 1, maxEpochs), 0,
+                f.Double(f.Required(r, at, "meanLoss"), at + ".meanLoss"), f.Double(f.Required(r, at, "seconds"), at + ".seconds"))
+            {
+                ValidationNll = validation.ValueKind == JsonValueKind.Null ? double.NaN : f.Double(validation, at + ".validationNll"),
+            });
         }
 
         const string st = "$.state";
         var s = f.Object(R("state"), st, "epoch", "inEpoch", "nextEpisode", "epochLossSum", "epochMinibatches", "epochSeconds", "randomState",
-            "order", "parameters", "lastGood", "adamSteps", "firstMoment", "secondMoment", "bestEpoch", "bestLoss", "bestParameters");
+            "order", "parameters", "lastGood", "adamSteps", "firstMoment", "secondMoment", "bestEpoch", "bestLoss", "bestParameters",
+            "bestValidationNll", "epochsSinceBest");
         JsonElement S(string name) => f.Required(s, st, name);
         string P(string name) => JsonFields.Member(st, name);
         var inEpoch = S("inEpoch");
         if (inEpoch.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw f.Error(P("inEpoch"), "true or false", JsonFields.Describe(inEpoch));
         var bestLoss = S("bestLoss");
+        var bestValidation = S("bestValidationNll");
         var state = new FitSessionState
         {
-            Epoch = f.Int(S("epoch"), P("epoch"), 0, options.Epochs),
+            Epoch = f.Int(S("epoch"), P("epoch"), 0, maxEpochs),
             InEpoch = inEpoch.GetBoolean(),
             NextEpisode = f.Int(S("nextEpisode"), P("nextEpisode"), 0, int.MaxValue),
             EpochLossSum = f.Double(S("epochLossSum"), P("epochLossSum")),
@@ -216,9 +233,11 @@ public sealed record FitCheckpoint
             AdamSteps = f.Int(S("adamSteps"), P("adamSteps"), 0, int.MaxValue),
             FirstMoment = Floats(f, S("firstMoment"), P("firstMoment")),
             SecondMoment = Floats(f, S("secondMoment"), P("secondMoment")),
-            BestEpoch = f.Int(S("bestEpoch"), P("bestEpoch"), 0, options.Epochs),
+            BestEpoch = f.Int(S("bestEpoch"), P("bestEpoch"), 0, maxEpochs),
             BestLoss = bestLoss.ValueKind == JsonValueKind.Null ? double.PositiveInfinity : f.Double(bestLoss, P("bestLoss")),
             BestParameters = Floats(f, S("bestParameters"), P("bestParameters")),
+            BestValidationNll = bestValidation.ValueKind == JsonValueKind.Null ? double.PositiveInfinity : f.Double(bestValidation, P("bestValidationNll")),
+            EpochsSinceBest = f.Int(S("epochsSinceBest"), P("epochsSinceBest"), 0, maxEpochs),
         };
         int p = state.Parameters.Length;
         foreach (var (name, length) in new[] { ("lastGood", state.LastGood.Length), ("firstMoment", state.FirstMoment.Length),

@@ -17,12 +17,21 @@ namespace Diml.Fitting;
 /// <c>t0 = 0</c>), computes loss and gradient, clips the gradient to the global norm and takes an Adam step.
 /// Every random draw comes from that one stream on the calling thread, and every reduction runs in a fixed
 /// order, so a seed gives bit-identical parameters whatever <see cref="FitOptions.Threads"/> is.
+/// <para>With validation (<see cref="FitOptions.ValidationFraction"/>), the last <see cref="ValidationEpisodes"/> training
+/// episodes are never fitted on: after every epoch their NLL per scored agent-step is computed as
+/// <see cref="LikelihoodEvaluator"/> does (whole episodes from Q0, no regularizer), on buffers of the session's own, so
+/// that an epoch still allocates nothing. The epoch with the lowest validation NLL is the best one
+/// (<see cref="BestEpoch"/>); after <see cref="PatienceEpochs"/> epochs without a new best,
+/// <see cref="PatienceExhausted"/> is set. Without validation the best epoch is the one with the lowest mean training
+/// loss, as before.</para>
 /// </remarks>
 public sealed class FitSession : IDisposable
 {
     private readonly Trajectories _training;
     private readonly FitOptions _options;
     private readonly MinibatchObjective<float> _objective;
+    private readonly MinibatchObjective<float>? _validation;
+    private readonly int[] _validationEpisodes;
     private readonly AdamOptimizer _adam;
     private readonly float[] _parameters, _lastGood, _gradient, _best;
     private readonly int[] _order;
@@ -33,6 +42,11 @@ public sealed class FitSession : IDisposable
     private int _nextEpisode, _epochMinibatches;
     private double _epochLossSum, _epochSeconds;
     private double _bestLoss = double.PositiveInfinity;
+    private double _bestValidation = double.PositiveInfinity;
+    private int _sinceBest;
+
+    /// <summary>Episodes the validation NLL is evaluated together (as <see cref="LikelihoodEvaluator"/> does).</summary>
+    private const int ValidationChunk = 16;
 
     /// <summary>Prepares a fit of <paramref name="mechanism"/> under <paramref name="rule"/> to <paramref name="training"/> from <paramref name="initialParameters"/>.</summary>
     public FitSession(IMechanism mechanism, ILearningRule rule, Trajectories training, FitOptions options, ReadOnlySpan<float> initialParameters)
@@ -51,16 +65,27 @@ public sealed class FitSession : IDisposable
 
         _training = training;
         _options = options;
-        int batch = Math.Min(options.BatchSize, training.Episodes);
-        CheckFitsInMemory(rule, training, options, batch);
+        int validation = options.ValidationEpisodes(training.Episodes), fitted = training.Episodes - validation;
+        int batch = Math.Min(options.BatchSize, fitted);
+        int chunk = Math.Min(ValidationChunk, validation);
+        CheckFitsInMemory(rule, training, batch, options.Window, "lower the batch size or the window");
+        if (validation > 0) CheckFitsInMemory(rule, training, chunk, training.Steps, "validation runs whole episodes: set the validation fraction to 0 or shorten the episodes");
+        PlannedEpochs = options.PlannedEpochs(training.Episodes);
+        PatienceEpochs = validation > 0 ? options.PatienceEpochs(training.Episodes) : 0;
         _objective = new MinibatchObjective<float>(mechanism, rule, training.Shape, batch, training.Steps, options.Window,
             options.WindowMode, options.Lambda, options.RegularizerSampleCap, Math.Min(options.Threads, Math.Max(1, batch)));
+        // The validation episodes are the last ones; evaluated on the training objective's workers, with buffers of their own.
+        _validationEpisodes = new int[validation];
+        for (int v = 0; v < validation; v++) _validationEpisodes[v] = fitted + v;
+        if (validation > 0)
+            _validation = new MinibatchObjective<float>(mechanism, rule, training.Shape, chunk, training.Steps, training.Steps,
+                WindowMode.Reference, lambda: 0, regularizerSampleCap: 0, _objective.Pool, ownsPool: false);
         _adam = new AdamOptimizer(p, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
         _parameters = initialParameters.ToArray();
         _lastGood = initialParameters.ToArray();
         _gradient = new float[p];
         _best = initialParameters.ToArray();
-        _order = new int[training.Episodes];
+        _order = new int[fitted];
         for (int e = 0; e < _order.Length; e++) _order[e] = e;
         _random = new SplitMix64(options.Seed);
     }
@@ -73,6 +98,30 @@ public sealed class FitSession : IDisposable
     /// <summary>Epochs completed.</summary>
     public int Epoch { get; private set; }
 
+    /// <summary>Optimiser (Adam) steps taken.</summary>
+    public int OptimizerSteps => _adam.StepCount;
+
+    /// <summary>Epochs planned (<see cref="FitOptions.PlannedEpochs"/> of the training episodes).</summary>
+    public int PlannedEpochs { get; }
+
+    /// <summary>The patience in epochs (<see cref="FitOptions.PatienceEpochs"/>; 0 without validation or patience).</summary>
+    public int PatienceEpochs { get; }
+
+    /// <summary>Training episodes held out for validation (the last ones; 0 without validation).</summary>
+    public int ValidationEpisodes => _validationEpisodes.Length;
+
+    /// <summary>The lowest validation NLL per agent-step so far, at <see cref="BestEpoch"/> (NaN without validation, +∞ before the first epoch).</summary>
+    public double BestValidationNll => _validation is null ? double.NaN : _bestValidation;
+
+    /// <summary>Epochs completed since <see cref="BestEpoch"/> (with validation).</summary>
+    public int EpochsSinceBest => _sinceBest;
+
+    /// <summary>
+    /// Whether the validation NLL has not improved for <see cref="PatienceEpochs"/> epochs: a driver should stop
+    /// (<see cref="Fitter"/> does). Never set without validation or with a patience of 0.
+    /// </summary>
+    public bool PatienceExhausted => PatienceEpochs > 0 && _sinceBest >= PatienceEpochs;
+
     /// <summary>Set when an epoch stopped on a non-finite loss or gradient; no further epochs run.</summary>
     public FitFailure? Failure { get; private set; }
 
@@ -82,7 +131,10 @@ public sealed class FitSession : IDisposable
     /// <summary>Test hook: called after every successful minibatch (to cancel a fit in the middle of an epoch).</summary>
     internal Action? MinibatchCompleted { get; set; }
 
-    /// <summary>The epoch with the lowest mean training loss so far (0 before the first epoch).</summary>
+    /// <summary>
+    /// The epoch with the lowest validation NLL so far, or without validation the lowest mean training loss (0 before the
+    /// first epoch).
+    /// </summary>
     public int BestEpoch { get; private set; }
 
     /// <summary>The parameters at the end of <see cref="BestEpoch"/> (the initial ones before the first epoch).</summary>
@@ -159,7 +211,7 @@ public sealed class FitSession : IDisposable
                     "enough) and the learner's hyperparameters.");
                 Epoch = epoch;
                 _inEpoch = false;
-                report = new EpochReport(epoch, _options.Epochs, double.NaN, _epochSeconds + Stopwatch.GetElapsedTime(start).TotalSeconds);
+                report = new EpochReport(epoch, PlannedEpochs, double.NaN, _epochSeconds + Stopwatch.GetElapsedTime(start).TotalSeconds);
                 return true;
             }
             _epochLossSum += loss.Loss;
@@ -170,14 +222,50 @@ public sealed class FitSession : IDisposable
         Epoch = epoch;
         _inEpoch = false;
         double meanLoss = _epochLossSum / _epochMinibatches;
-        if (meanLoss < _bestLoss)
+        double validationNll = double.NaN;
+        if (_validation is not null)
+        {
+            validationNll = ValidationNll(_parameters);
+            // A non-finite validation NLL is never an improvement.
+            if (validationNll < _bestValidation)
+            {
+                _bestValidation = validationNll;
+                BestEpoch = epoch;
+                _parameters.AsSpan().CopyTo(_best);
+                _sinceBest = 0;
+            }
+            else _sinceBest++;
+        }
+        else if (meanLoss < _bestLoss)
         {
             _bestLoss = meanLoss;
             BestEpoch = epoch;
             _parameters.AsSpan().CopyTo(_best);
         }
-        report = new EpochReport(epoch, _options.Epochs, meanLoss, _epochSeconds + Stopwatch.GetElapsedTime(start).TotalSeconds);
+        report = new EpochReport(epoch, PlannedEpochs, meanLoss, _epochSeconds + Stopwatch.GetElapsedTime(start).TotalSeconds)
+        {
+            ValidationNll = validationNll,
+        };
         return true;
+    }
+
+    /// <summary>
+    /// The NLL per scored agent-step of the validation episodes at <paramref name="theta"/>: <c>Σ NLL / Σ scored</c> over
+    /// chunks of <see cref="ValidationChunk"/> episodes in order, as <see cref="LikelihoodEvaluator.PerAgentStepNll"/>.
+    /// </summary>
+    private double ValidationNll(ReadOnlySpan<float> theta)
+    {
+        var validation = _validation!;
+        var episodes = _validationEpisodes.AsSpan();
+        double nll = 0;
+        long scored = 0;
+        for (int first = 0; first < episodes.Length; first += ValidationChunk)
+        {
+            var loss = validation.Evaluate(_training, episodes.Slice(first, Math.Min(ValidationChunk, episodes.Length - first)), 0, theta, Span<float>.Empty);
+            nll += loss.NegativeLogLikelihood;
+            scored += loss.ScoredActions;
+        }
+        return nll / scored;
     }
 
     /// <summary>A copy of everything needed to continue this fit exactly (see <see cref="Restore"/>).</summary>
@@ -199,6 +287,8 @@ public sealed class FitSession : IDisposable
         BestEpoch = BestEpoch,
         BestLoss = _bestLoss,
         BestParameters = (float[])_best.Clone(),
+        BestValidationNll = _bestValidation,
+        EpochsSinceBest = _sinceBest,
     };
 
     /// <summary>
@@ -212,14 +302,16 @@ public sealed class FitSession : IDisposable
         int p = _parameters.Length, e = _order.Length;
         if (state.Parameters.Length != p || state.LastGood.Length != p || state.BestParameters.Length != p)
             ThrowHelper.Argument(nameof(state), $"{p} parameters", state.Parameters.Length);
-        if (state.Order.Length != e) ThrowHelper.Argument(nameof(state), $"an order of {e} training episodes", state.Order.Length);
+        if (state.Order.Length != e) ThrowHelper.Argument(nameof(state), $"an order of {e} fitted training episodes", state.Order.Length);
         var seen = new bool[e];
         foreach (int episode in state.Order)
         {
             if ((uint)episode >= (uint)e || seen[episode]) ThrowHelper.Argument(nameof(state), $"an order that is a permutation of 0..{e - 1}", episode);
             seen[episode] = true;
         }
-        if (state.Epoch < 0 || state.Epoch > _options.Epochs) ThrowHelper.ArgumentOutOfRange(nameof(state), $"an epoch in 0..{_options.Epochs}", state.Epoch);
+        if (state.Epoch < 0 || state.Epoch > PlannedEpochs) ThrowHelper.ArgumentOutOfRange(nameof(state), $"an epoch in 0..{PlannedEpochs}", state.Epoch);
+        if (state.EpochsSinceBest < 0 || state.EpochsSinceBest > state.Epoch)
+            ThrowHelper.ArgumentOutOfRange(nameof(state), $"epochs since the best in 0..{state.Epoch}", state.EpochsSinceBest);
         if (state.NextEpisode < 0 || state.NextEpisode > e) ThrowHelper.ArgumentOutOfRange(nameof(state), $"a next episode in 0..{e}", state.NextEpisode);
         state.Parameters.CopyTo(_parameters, 0);
         state.LastGood.CopyTo(_lastGood, 0);
@@ -235,6 +327,8 @@ public sealed class FitSession : IDisposable
         _epochSeconds = state.EpochSeconds;
         BestEpoch = state.BestEpoch;
         _bestLoss = state.BestLoss;
+        _bestValidation = state.BestValidationNll;
+        _sinceBest = state.EpochsSinceBest;
     }
 
     /// <summary>
@@ -247,16 +341,16 @@ public sealed class FitSession : IDisposable
     /// Refuses, before allocating, a fit whose largest buffers (learner states and payoff adjoints of a minibatch
     /// window: batch × window × agents × (state + actions) floats) exceed one array or the memory available.
     /// </summary>
-    private static void CheckFitsInMemory(ILearningRule rule, Trajectories training, FitOptions options, int batch)
+    private static void CheckFitsInMemory(ILearningRule rule, Trajectories training, int batch, int requestedWindow, string remedy)
     {
-        long window = Math.Min(options.Window, training.Steps);
+        long window = Math.Min(requestedWindow, training.Steps);
         long perStep = (long)training.Agents * (rule.StateSize(training.Shape.Actions) + training.Shape.Actions);
         long floats = batch * window * perStep;
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (floats <= Array.MaxLength && (available <= 0 || floats * sizeof(float) <= available / 2)) return;
         long neededMiB = floats * sizeof(float) / (1L << 20), availableMiB = available / (1L << 20);
         throw new InsufficientMemoryException(string.Create(CultureInfo.InvariantCulture,
-            $"A fit of minibatches of {batch} episodes × windows of {window} steps × {training.Shape} needs about {floats:N0} floats ({neededMiB:N0} MiB) of learner buffers, more than one array or half the {availableMiB:N0} MiB available; lower the batch size or the window."));
+            $"A fit of minibatches of {batch} episodes × windows of {window} steps × {training.Shape} needs about {floats:N0} floats ({neededMiB:N0} MiB) of learner buffers, more than one array or half the {availableMiB:N0} MiB available; {remedy}."));
     }
 
     private static bool AllFinite(ReadOnlySpan<float> values)
@@ -267,5 +361,9 @@ public sealed class FitSession : IDisposable
     }
 
     /// <summary>Stops the objective's worker threads.</summary>
-    public void Dispose() => _objective.Dispose();
+    public void Dispose()
+    {
+        _validation?.Dispose();
+        _objective.Dispose();
+    }
 }

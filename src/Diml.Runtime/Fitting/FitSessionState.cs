@@ -47,12 +47,18 @@ public sealed record FitSessionState
     /// <summary>Adam's second moments.</summary>
     public required float[] SecondMoment { get; init; }
 
-    /// <summary>The epoch with the lowest mean training loss so far (0 before the first).</summary>
+    /// <summary>The best epoch so far (lowest validation NLL, or without validation lowest mean training loss; 0 before the first).</summary>
     public required int BestEpoch { get; init; }
 
-    /// <summary>Its mean training loss (+∞ before the first epoch).</summary>
+    /// <summary>The lowest mean training loss so far (+∞ before the first epoch, and with validation, where it is not tracked).</summary>
     public required double BestLoss { get; init; }
 
     /// <summary>The parameters at the end of <see cref="BestEpoch"/>.</summary>
     public required float[] BestParameters { get; init; }
+
+    /// <summary>The lowest validation NLL per agent-step so far (+∞ before the first epoch and without validation).</summary>
+    public double BestValidationNll { get; init; } = double.PositiveInfinity;
+
+    /// <summary>Epochs completed since <see cref="BestEpoch"/> (the patience counter; 0 without validation).</summary>
+    public int EpochsSinceBest { get; init; }
 }

@@ -4,7 +4,10 @@ namespace Diml.Fitting;
 
 /// <summary>
 /// Fits a mechanism's parameters by maximum likelihood through the learning dynamics (DESIGN §1,
-/// "Estimator"). The caller splits the data (the reference trains on the first 80% of episodes).
+/// "Estimator"). The caller splits the data (the reference trains on the first 80% of episodes); the fitter holds out
+/// the validation part of what it is given (<see cref="FitOptions.ValidationFraction"/>), runs up to
+/// <see cref="FitOptions.PlannedEpochs"/> epochs, stops when the patience is exhausted, and returns the parameters of
+/// the epoch with the best validation NLL.
 /// </summary>
 public sealed class Fitter
 {
@@ -52,7 +55,8 @@ public sealed class Fitter
 
     /// <summary>
     /// Continues the fit saved in <paramref name="checkpoint"/> (read from <paramref name="checkpointPath"/>) and
-    /// writes the result into the mechanism. The result — parameters, curve losses, best epoch — is bit-identical
+    /// writes the result into the mechanism. The result — parameters, curve losses and validation NLLs, best epoch, where
+    /// the patience stopped — is bit-identical
     /// to a fit that was never stopped. <paramref name="initialParameters"/> are the ones the original fit started
     /// from (they are compared, not used). Throws <see cref="CheckpointMismatchException"/> naming every setting
     /// that differs (the thread count may).
@@ -73,11 +77,12 @@ public sealed class Fitter
         CancellationToken cancellationToken)
     {
         using var session = new FitSession(_mechanism, _rule, training, _options, initialParameters) { MinibatchCompleted = MinibatchCompleted };
-        var curve = new List<EpochReport>(_options.Epochs);
+        var curve = new List<EpochReport>(Math.Min(session.PlannedEpochs, 10_000));
         if (resume is not null)
         {
             session.Restore(resume.State);
-            curve.AddRange(resume.Curve);
+            // The file does not store the planned epochs (they depend on the data): the session knows them.
+            curve.AddRange(resume.Curve.Select(r => r with { Epochs = session.PlannedEpochs }));
         }
         var identity = Checkpointing is null ? default : FitCheckpoint.Describe(_mechanism, _rule, initialParameters);
         string? fingerprint = Checkpointing is null ? null : training.Fingerprint();
@@ -98,13 +103,14 @@ public sealed class Fitter
         }
 
         bool cancelled = false;
-        while (session.Epoch < _options.Epochs)
+        while (session.Epoch < session.PlannedEpochs && !session.PatienceExhausted)
         {
             if (!session.TryRunEpoch(cancellationToken, out var report)) { cancelled = true; break; }
             if (session.Failure is not null) break;
             curve.Add(report);
             progress?.Report(report);
-            if (Checkpointing is { } c && session.Epoch % Math.Max(1, c.EveryEpochs) == 0 && session.Epoch < _options.Epochs) Save();
+            if (Checkpointing is { } c && session.Epoch % Math.Max(1, c.EveryEpochs) == 0 && session.Epoch < session.PlannedEpochs
+                && !session.PatienceExhausted) Save();
         }
         string? checkpointPath = null;
         if (cancelled && Checkpointing is not null)
@@ -112,10 +118,22 @@ public sealed class Fitter
             Save();
             checkpointPath = Checkpointing.Path;
         }
-        return new FitResult(session.Parameters.ToArray(), curve, session.Failure, cancelled)
+        bool validated = session.ValidationEpisodes > 0;
+        var final = session.Parameters.ToArray();
+        return new FitResult(validated ? session.BestParameters.ToArray() : final, curve, session.Failure, cancelled)
         {
+            StopReason = cancelled ? FitStopReason.Cancelled
+                : session.Failure is not null ? FitStopReason.Failure
+                : session.PatienceExhausted && session.Epoch < session.PlannedEpochs ? FitStopReason.Patience
+                : FitStopReason.Completed,
             BestEpoch = session.BestEpoch,
             BestParameters = session.BestParameters.ToArray(),
+            FinalParameters = final,
+            ValidationEpisodes = session.ValidationEpisodes,
+            BestValidationNll = session.BestValidationNll,
+            PlannedEpochs = session.PlannedEpochs,
+            PatienceEpochs = session.PatienceEpochs,
+            OptimizerSteps = session.OptimizerSteps,
             CheckpointPath = checkpointPath,
         };
     }

@@ -253,6 +253,10 @@ public static class ModelFile
             RegularizerSampleCap = f.Int(R("regularizerSampleCap"), P("regularizerSampleCap"), 0, int.MaxValue),
             Seed = f.ULong(R("seed"), P("seed")),
             Threads = f.Int(R("threads"), P("threads"), 1, int.MaxValue),
+            // Files written before validation, patience and the step budget existed were fitted without them.
+            ValidationFraction = t.TryGetValue("validationFraction", out var fraction) ? f.Double(fraction, P("validationFraction")) : 0,
+            Patience = t.TryGetValue("patience", out var patience) ? f.Int(patience, P("patience"), 0, int.MaxValue) : 0,
+            MinSteps = t.TryGetValue("minSteps", out var minSteps) ? f.Int(minSteps, P("minSteps"), 0, int.MaxValue) : 0,
         };
         try
         {
@@ -268,7 +272,7 @@ public static class ModelFile
 
     private static readonly string[] TrainingNames =
         ["epochs", "batchSize", "window", "windowMode", "learningRate", "beta1", "beta2", "epsilon", "weightDecay", "clipNorm", "lambda",
-         "regularizerSampleCap", "seed", "threads"];
+         "regularizerSampleCap", "seed", "threads", "validationFraction", "patience", "minSteps"];
 
     /// <summary>Writes the fit settings as the <c>training</c> object; shared with the checkpoint writer.</summary>
     internal static void WriteTraining(Utf8JsonWriter w, string name, FitOptions t)
@@ -288,6 +292,9 @@ public static class ModelFile
         w.WriteNumber("regularizerSampleCap", t.RegularizerSampleCap);
         w.WriteNumber("seed", t.Seed);
         w.WriteNumber("threads", t.Threads);
+        w.WriteNumber("validationFraction", t.ValidationFraction);
+        w.WriteNumber("patience", t.Patience);
+        w.WriteNumber("minSteps", t.MinSteps);
         w.WriteEndObject();
     }
 }

@@ -34,7 +34,7 @@ public sealed class LikelihoodBaselineTests
         truth.ReadParameters(theta);
         var (train, test) = Simulator.Simulate(truth, theta, Learner, shape, episodes: 20, steps: 30, seed: 4).Split();
 
-        var options = new FitOptions { Epochs = 15, BatchSize = 8, Window = 20, LearningRate = 0.05, Seed = 2, Threads = 2 };
+        var options = FitOptions.Reference with { Epochs = 15, BatchSize = 8, Window = 20, LearningRate = 0.05, Seed = 2, Threads = 2 };
         var estimator = TabularMle.Create(shape, Learner, options);
         Assert.Equal("TabularMLE", estimator.Name);
         Assert.IsType<Tabular>(estimator.Mechanism);
@@ -82,7 +82,7 @@ public sealed class LikelihoodBaselineTests
         var theta = new float[truth.Layout.TotalLength];
         truth.ReadParameters(theta);
         var data = Simulator.Simulate(truth, theta, Learner, shape, episodes: 8, steps: 12, seed: 1);
-        var estimator = StructMle.ForCongestion(4, Learner, new FitOptions { Epochs = 2, BatchSize = 4, Window = 10, Threads = 1 });
+        var estimator = StructMle.ForCongestion(4, Learner, FitOptions.Reference with { Epochs = 2, BatchSize = 4, Window = 10, Threads = 1 });
         using var session = estimator.StartSession(data);
         session.RunEpoch();
         Assert.Equal(1, session.Epoch);

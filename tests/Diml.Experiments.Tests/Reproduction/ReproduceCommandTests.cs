@@ -33,7 +33,8 @@ public sealed class ReproduceCommandTests
 
         string[] expectedTags =
         [
-            "E1_UnstructuredNeural_3A/DIML", "E1_UnstructuredNeural_3A/DIML_Wrong", "E2_Congestion_4A/DIML", "E2_Congestion_4A/DIML_Wrong",
+            "E1_UnstructuredNeural_3A/DIML", "E1_UnstructuredNeural_3A/DIML_Selected", "E1_UnstructuredNeural_3A/DIML_Wrong",
+            "E2_Congestion_4A/DIML", "E2_Congestion_4A/DIML_Selected", "E2_Congestion_4A/DIML_Wrong",
             "E7_LargeScale_n40_A10/DIML_Large", "E7_LargeScale_n80_A20/DIML_Large",
         ];
         foreach (string tag in expectedTags)
@@ -59,6 +60,17 @@ public sealed class ReproduceCommandTests
         Assert.True(Number(e1[^1], "train_loss") < Number(e1[0], "train_loss"));
         Assert.All(e1, r => Assert.True(double.IsFinite(Number(r, "diff_mse")) && double.IsFinite(Number(r, "nll_test"))));
 
+        // The reference rows have no validation; DIML_Selected's final row is the epoch of its lowest validation NLL, on
+        // training-side data only.
+        Assert.All(e1, r => Assert.Equal("", r["validation_nll"]));
+        Assert.Equal("", Assert.Single(finals, r => r["tag"] == "E1_UnstructuredNeural_3A/DIML")["selected_epoch"]);
+        var selectedCurve = curves.Where(r => r["tag"] == "E1_UnstructuredNeural_3A/DIML_Selected").OrderBy(r => Number(r, "epoch")).ToList();
+        var selectedFinal = Assert.Single(finals, r => r["tag"] == "E1_UnstructuredNeural_3A/DIML_Selected");
+        var validation = selectedCurve.Select(r => Number(r, "validation_nll")).ToArray();
+        Assert.All(validation, v => Assert.True(double.IsFinite(v)));
+        Assert.Equal(Array.IndexOf(validation, validation.Min()) + 1, Number(selectedFinal, "selected_epoch"));
+        Assert.Equal(selectedCurve.Count, Number(selectedFinal, "epochs"));
+
         foreach (string figure in new[] { "E1", "E2", "E7" })
         {
             var png = File.ReadAllBytes(Path.Combine(folder, "plots", figure + ".png"));
@@ -83,13 +95,13 @@ public sealed class ReproduceCommandTests
         string folder = cli.PathOf("results");
         var first = cli.Run("reproduce", "--tiny", "--only", "E1,E7_n40", "--threads", "1", "--out", folder, "--no-plots");
         Assert.True(first.ExitCode == 0, first.Error);
-        Assert.Contains("6 runs done, 0 already complete", first.Output, StringComparison.Ordinal);
+        Assert.Contains("7 runs done, 0 already complete", first.Output, StringComparison.Ordinal);
         string curves = File.ReadAllText(Path.Combine(folder, "training_curves.csv"));
         string results = File.ReadAllText(Path.Combine(folder, "evaluation_results.csv"));
 
         var second = cli.Run("reproduce", "--tiny", "--only", "E1,E7_n40", "--threads", "2", "--out", folder, "--no-plots");
         Assert.True(second.ExitCode == 0, second.Error);
-        Assert.Contains("0 runs done, 6 already complete", second.Output, StringComparison.Ordinal);
+        Assert.Contains("0 runs done, 7 already complete", second.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("fitting", second.Error, StringComparison.Ordinal);
         Assert.Equal(curves, File.ReadAllText(Path.Combine(folder, "training_curves.csv")));
         Assert.Equal(results, File.ReadAllText(Path.Combine(folder, "evaluation_results.csv")));
@@ -98,9 +110,9 @@ public sealed class ReproduceCommandTests
         File.Delete(Path.Combine(folder, "runs", "E1", "DIML_Wrong", "seed0", "final.csv"));
         var third = cli.Run("reproduce", "--tiny", "--only", "E1,E7_n40", "--threads", "2", "--out", folder, "--no-plots");
         Assert.True(third.ExitCode == 0, third.Error);
-        Assert.Contains("1 runs done, 5 already complete", third.Output, StringComparison.Ordinal);
+        Assert.Contains("1 runs done, 6 already complete", third.Output, StringComparison.Ordinal);
         var before = ReadCsv(Path.Combine(folder, "evaluation_results.csv"), out _);
-        Assert.Equal(6, before.Count);
+        Assert.Equal(7, before.Count);
         string Metrics(string text) => string.Join('\n', text.Split('\n').Select(l => string.Join(',', l.Split(',').Take(15))));
         Assert.Equal(Metrics(results), Metrics(File.ReadAllText(Path.Combine(folder, "evaluation_results.csv"))));
     }

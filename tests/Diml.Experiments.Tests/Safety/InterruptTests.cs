@@ -21,7 +21,7 @@ public sealed class InterruptTests : IDisposable
 
     private string[] Fit(string model, int epochs, params string[] more) =>
         ["fit", "--data", _data, "--mechanism", "neural-joint", "--hidden", "16", "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-         "--batch", "4", "--window", "10", "--threads", "1", "--checkpoint-every", "2", "--out", model, .. more];
+         "--min-steps", "0", "--batch", "4", "--window", "10", "--threads", "1", "--checkpoint-every", "2", "--out", model, .. more];
 
     /// <summary>Standard error that cancels the run when a progress line reaches an epoch.</summary>
     private sealed class CancelAt(string line, CancellationTokenSource cancel) : StringWriter

@@ -189,12 +189,18 @@ public sealed class ToolSafetyTests : IDisposable
     [Fact]
     public void FitJson_IsOneObjectWithUnits()
     {
-        var run = _cli.Run("fit", "--data", _data, "--mechanism", "congestion", "--epochs", "2", "--batch", "2", "--window", "4", "--threads", "1",
+        var run = _cli.Run("fit", "--data", _data, "--mechanism", "congestion", "--epochs", "2", "--min-steps", "0", "--batch", "2", "--window", "4", "--threads", "1",
             "--out", _cli.PathOf("m.json"), "--json");
         Assert.True(run.ExitCode == 0, run.Error);
         using var json = JsonDocument.Parse(run.Output);
         var root = json.RootElement;
         Assert.Equal(2, root.GetProperty("epochs").GetInt32());
+        Assert.Equal(2, root.GetProperty("planned_epochs").GetInt32());
+        Assert.Equal("completed", root.GetProperty("stop_reason").GetString());
+        Assert.Equal("validation_nll", root.GetProperty("selected_by").GetString());
+        Assert.True(root.GetProperty("validation_episodes").GetInt32() >= 1);
+        Assert.InRange(root.GetProperty("selected_epoch").GetInt32(), 1, 2);
+        Assert.True(root.GetProperty("best_validation_nll").GetDouble() > 0);
         Assert.Equal(3 * 2, root.GetProperty("scored_agent_steps_per_window").GetInt32());
         Assert.Equal(root.GetProperty("final_train_loss_per_window").GetDouble() / 6, root.GetProperty("final_train_loss_per_agent_step").GetDouble(), 12);
         Assert.True(root.GetProperty("nll_test").GetDouble() > 0);

@@ -12,15 +12,18 @@ namespace Diml.Tests.Fitting;
 public sealed class AllocationTests
 {
     [Theory]
-    [InlineData(PayoffForm.Joint, WindowMode.Reference, 2)]
-    [InlineData(PayoffForm.PerAgent, WindowMode.Carry, 2)]
-    [InlineData(PayoffForm.Anonymous, WindowMode.Reference, 1)]
-    public void SteadyStateEpoch_AllocatesZeroBytes(PayoffForm form, WindowMode mode, int threads)
+    [InlineData(PayoffForm.Joint, WindowMode.Reference, 2, true)]
+    [InlineData(PayoffForm.PerAgent, WindowMode.Carry, 2, true)]
+    [InlineData(PayoffForm.Anonymous, WindowMode.Reference, 1, true)]
+    [InlineData(PayoffForm.Joint, WindowMode.Reference, 2, false)]
+    public void SteadyStateEpoch_AllocatesZeroBytes(PayoffForm form, WindowMode mode, int threads, bool validation)
     {
         var shape = new GameShape(4, 3);
         var (model, data) = FitterTests.SmallProblem(form, shape);
-        var options = new FitOptions { Epochs = 10, BatchSize = 8, Window = 12, WindowMode = mode, Threads = threads, Seed = 3 };
+        var options = new FitOptions { Epochs = 10, BatchSize = 8, Window = 12, WindowMode = mode, Threads = threads, Seed = 3,
+            ValidationFraction = validation ? 0.2 : 0 };
         using var session = new FitSession(model, TestGames.SmallGameLearner(), data, options, model.Parameters());
+        Assert.Equal(validation ? 8 : 0, session.ValidationEpisodes); // each epoch then also evaluates the 8 validation episodes
         session.RunEpoch(); // first epoch: JIT, worker threads' first waits
         session.RunEpoch();
         long before = session.WorkAllocatedBytes();

@@ -10,7 +10,7 @@ public sealed class CheckpointTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static readonly FitOptions Options = new() { Epochs = 6, BatchSize = 8, Window = 12, LearningRate = 1e-2, Seed = 5, Threads = 1 };
+    private static readonly FitOptions Options = FitOptions.Reference with { Epochs = 6, BatchSize = 8, Window = 12, LearningRate = 1e-2, Seed = 5, Threads = 1 };
 
     [Theory]
     [InlineData(PayoffForm.Joint, 1, 0)]      // after epoch 1
@@ -47,6 +47,61 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(straight.Curve.Select(r => r.MeanLoss), resumed.Curve.Select(r => r.MeanLoss));
         Assert.Equal(straight.BestEpoch, resumed.BestEpoch);
         Assert.Equal(TestGames.Bits(straight.BestParameters), TestGames.Bits(resumed.BestParameters));
+    }
+
+    [Theory]
+    [InlineData(1, 0)]   // after epoch 1, before the best
+    [InlineData(-1, 0)]  // two epochs after the best epoch: the patience counter is at 2
+    [InlineData(-2, 2)]  // in the epoch the patience stops, after its second minibatch
+    [InlineData(-3, 1)]  // in the first epoch after the best, after one minibatch
+    public void InterruptedAndResumedFit_WithValidationAndPatience_IsBitIdenticalToAStraightFit(int epochs, int minibatches)
+    {
+        var (model, data) = EarlyStoppingTests.Overfitting();
+        var initial = model.Parameters();
+        var options = EarlyStoppingTests.OverfitOptions with { Epochs = 60, Patience = 12 };
+        var straight = new Fitter(model, TestGames.SmallGameLearner(), options).Fit(data, initial);
+        Assert.Equal(FitStopReason.Patience, straight.StopReason);
+        int stop = straight.Curve.Count, best = straight.BestEpoch;
+        Assert.True(best >= 2 && stop == best + 12, $"best {best}, stopped at {stop}");
+        epochs = epochs switch { -1 => best + 2, -2 => stop - 1, -3 => best, _ => epochs };
+
+        string path = Path.Combine(_folder, "fit.checkpoint");
+        using var cancel = new CancellationTokenSource();
+        int done = 0, target = epochs * 3 + minibatches; // 6 fitted episodes / batch 2 = 3 minibatches per epoch
+        var interrupted = new Fitter(model, TestGames.SmallGameLearner(), options)
+        {
+            Checkpointing = new FitCheckpointing(path, EveryEpochs: 4),
+            MinibatchCompleted = () => { if (++done == target) cancel.Cancel(); },
+        }.Fit(data, initial, cancellationToken: cancel.Token);
+        Assert.Equal(FitStopReason.Cancelled, interrupted.StopReason);
+        var checkpoint = FitCheckpoint.Read(path);
+        Assert.Equal(epochs, checkpoint.State.Epoch);
+        Assert.Equal(Math.Min(epochs, best), checkpoint.State.BestEpoch);
+        Assert.Equal(Math.Max(0, epochs - best), checkpoint.State.EpochsSinceBest);
+        Assert.Equal(straight.Curve.Take(epochs).Select(r => r.ValidationNll), checkpoint.Curve.Select(r => r.ValidationNll));
+
+        var resumed = new Fitter(model, TestGames.SmallGameLearner(), options with { Threads = 2 }).Resume(data, initial, checkpoint, path);
+        Assert.Equal(FitStopReason.Patience, resumed.StopReason);
+        Assert.Equal(straight.Curve, resumed.Curve.Select((r, j) => r with { Seconds = straight.Curve[j].Seconds }));
+        Assert.Equal(TestGames.Bits(straight.Parameters), TestGames.Bits(resumed.Parameters));
+        Assert.Equal(TestGames.Bits(straight.FinalParameters), TestGames.Bits(resumed.FinalParameters));
+        Assert.Equal(best, resumed.BestEpoch);
+        Assert.Equal(straight.BestValidationNll, resumed.BestValidationNll);
+    }
+
+    [Fact]
+    public void Resume_WithOtherValidationSettings_NamesThem()
+    {
+        var (model, data) = EarlyStoppingTests.Overfitting();
+        var initial = model.Parameters();
+        string path = Path.Combine(_folder, "fit.checkpoint");
+        using var cancel = new CancellationTokenSource();
+        var options = EarlyStoppingTests.OverfitOptions with { Epochs = 10, Patience = 4 };
+        new Fitter(model, TestGames.SmallGameLearner(), options) { Checkpointing = new FitCheckpointing(path), MinibatchCompleted = cancel.Cancel }
+            .Fit(data, initial, cancellationToken: cancel.Token);
+        var fitter = new Fitter(model, TestGames.SmallGameLearner(), options with { ValidationFraction = 0.3, Patience = 5, MinSteps = 100 });
+        var error = Assert.Throws<CheckpointMismatchException>(() => fitter.Resume(data, initial, FitCheckpoint.Read(path), path));
+        Assert.Equal(["ValidationFraction", "Patience", "MinSteps"], error.Differences.Select(d => d.Name));
     }
 
     [Fact]

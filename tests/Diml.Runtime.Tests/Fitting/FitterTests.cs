@@ -25,13 +25,16 @@ public sealed class FitterTests(ITestOutputHelper output)
         var shape = new GameShape(4, 3);
         var (model, data) = SmallProblem(form, shape);
         var initial = model.Parameters();
-        var options = new FitOptions { Epochs = 4, BatchSize = 8, Window = 12, WindowMode = mode, LearningRate = 1e-2, Seed = 5 };
+        var options = new FitOptions { Epochs = 4, BatchSize = 8, Window = 12, WindowMode = mode, LearningRate = 1e-2, Seed = 5, MinSteps = 0, Patience = 2 };
         var one = new Fitter(model, TestGames.SmallGameLearner(), options with { Threads = 1 }).Fit(data, initial);
         var two = new Fitter(model, TestGames.SmallGameLearner(), options with { Threads = 2 }).Fit(data, initial);
         Assert.True(one.Completed && two.Completed);
         Assert.NotEqual(TestGames.Bits(initial), TestGames.Bits(one.Parameters));
         Assert.Equal(TestGames.Bits(one.Parameters), TestGames.Bits(two.Parameters));
         Assert.Equal(one.Curve.Select(r => r.MeanLoss), two.Curve.Select(r => r.MeanLoss));
+        Assert.Equal(one.Curve.Select(r => r.ValidationNll), two.Curve.Select(r => r.ValidationNll));
+        Assert.All(one.Curve, r => Assert.True(double.IsFinite(r.ValidationNll)));
+        Assert.Equal(one.BestEpoch, two.BestEpoch);
     }
 
     [Fact]
@@ -39,7 +42,7 @@ public sealed class FitterTests(ITestOutputHelper output)
     {
         var shape = new GameShape(3, 3);
         var (model, data) = SmallProblem(PayoffForm.Joint, shape);
-        var options = new FitOptions { Epochs = 2, BatchSize = 8, Window = 10, Threads = 1 };
+        var options = new FitOptions { Epochs = 2, BatchSize = 8, Window = 10, Threads = 1, MinSteps = 0 };
         var a = new Fitter(model, TestGames.SmallGameLearner(), options with { Seed = 1 }).Fit(data, model.Parameters());
         var b = new Fitter(model, TestGames.SmallGameLearner(), options with { Seed = 2 }).Fit(data, model.Parameters());
         Assert.NotEqual(TestGames.Bits(a.Parameters), TestGames.Bits(b.Parameters));
@@ -55,7 +58,7 @@ public sealed class FitterTests(ITestOutputHelper output)
         var poisoned = new PoisonedMechanism(5, limit: 1.0f);
         poisoned.WriteParameters(truth.Parameters());
         var reports = new List<EpochReport>();
-        var options = new FitOptions { Epochs = 50, BatchSize = 4, Window = 10, LearningRate = 0.3, Threads = 2, Seed = 4 };
+        var options = FitOptions.Reference with { Epochs = 50, BatchSize = 4, Window = 10, LearningRate = 0.3, Threads = 2, Seed = 4 };
         var result = new Fitter(poisoned, TestGames.SmallGameLearner(), options).Fit(data, new SyncProgress(reports));
 
         Assert.NotNull(result.Failure);
@@ -87,7 +90,7 @@ public sealed class FitterTests(ITestOutputHelper output)
         var training = Subset(data, 48); // first 80%
         var model = new CongestionMechanism(5); // starts at zero
         double before = DiffMse(truth, model, shape);
-        var options = new FitOptions { Epochs = 60, BatchSize = 32, Window = 50, LearningRate = 1e-2, Threads = 2, Seed = 1 };
+        var options = FitOptions.Reference with { Epochs = 60, BatchSize = 32, Window = 50, LearningRate = 1e-2, Threads = 2, Seed = 1 };
         var result = new Fitter(model, rule, options).Fit(training);
         double after = DiffMse(truth, model, shape);
         output.WriteLine($"diff_mse {before:E3} → {after:E3}; loss {result.Curve[0].MeanLoss:F4} → {result.Curve[^1].MeanLoss:F4}");
@@ -134,7 +137,7 @@ public sealed class FitterTests(ITestOutputHelper output)
         var shape = new GameShape(3, 3);
         var (model, data) = SmallProblem(PayoffForm.PerAgent, shape, episodes: 10, steps: 12);
         var reports = new List<EpochReport>();
-        var result = new Fitter(model, TestGames.SmallGameLearner(), new FitOptions { Epochs = 3, BatchSize = 4, Window = 50, Threads = 1 })
+        var result = new Fitter(model, TestGames.SmallGameLearner(), new FitOptions { Epochs = 3, BatchSize = 4, Window = 50, Threads = 1, MinSteps = 0 })
             .Fit(data, new SyncProgress(reports));
         Assert.Equal([1, 2, 3], reports.Select(r => r.Epoch));
         Assert.All(reports, r => Assert.True(double.IsFinite(r.MeanLoss) && r.Seconds >= 0 && r.Epochs == 3));

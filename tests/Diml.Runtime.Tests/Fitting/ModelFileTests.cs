@@ -111,4 +111,28 @@ public sealed class ModelFileTests : IDisposable
         Assert.Equal("$.formatVersion", error.JsonPath);
         Assert.Contains("expected format version 1 (this build reads no other), found the number 99", error.Message);
     }
+
+    [Fact]
+    public void ModelFile_RecordsValidationSettings_AndReadsOlderFilesWithoutThemAsOff()
+    {
+        var shape = new GameShape(2, 3);
+        var mechanism = TestGames.Mechanism(PayoffForm.PerAgent, shape);
+        string path = Path.Combine(_folder, "t.json");
+        var saved = Saved(mechanism, shape, TestGames.Simulate(mechanism, shape, 2, 5));
+        ModelFile.Save(path, saved with { Training = saved.Training! with { ValidationFraction = 0.25, Patience = 7, MinSteps = 300 } });
+        var training = ModelFile.Read(path).Training!;
+        Assert.Equal((0.25, 7, 300), (training.ValidationFraction, training.Patience, training.MinSteps));
+
+        // A file written before these settings existed was fitted without them.
+        string text = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path),
+            ",\\s*\"validationFraction\": [0-9.]+,\\s*\"patience\": [0-9]+,\\s*\"minSteps\": [0-9]+", "");
+        Assert.DoesNotContain("patience", text);
+        File.WriteAllText(path, text);
+        var old = ModelFile.Read(path).Training!;
+        Assert.Equal((0.0, 0, 0), (old.ValidationFraction, old.Patience, old.MinSteps));
+        Assert.Equal(7, old.Epochs);
+
+        File.WriteAllText(path, text.Replace("\"epochs\": 7", "\"epochs\": 7, \"patience\": -2"));
+        Assert.Equal("$.training.patience", Assert.Throws<ModelFileException>(() => ModelFile.Read(path)).JsonPath);
+    }
 }
