@@ -251,7 +251,7 @@ public sealed class FitSession : IDisposable
 
     /// <summary>
     /// The NLL per scored agent-step of the validation episodes at <paramref name="theta"/>: <c>Σ NLL / Σ scored</c> over
-    /// chunks of <see cref="ValidationChunk"/> episodes in order, as <see cref="LikelihoodEvaluator.PerAgentStepNll"/>.
+    /// chunks of <see cref="ValidationChunk"/> episodes in order, as <see cref="LikelihoodEvaluator.PerAgentStepNll(IMechanism, ReadOnlySpan{float}, ILearningRule, Data.Trajectories, ReadOnlySpan{int}, int)"/>.
     /// </summary>
     private double ValidationNll(ReadOnlySpan<float> theta)
     {
