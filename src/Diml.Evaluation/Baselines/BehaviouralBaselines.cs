@@ -4,7 +4,7 @@ using Diml.Fitting;
 namespace Diml.Evaluation.Baselines;
 
 /// <summary>
-/// The built-in behavioural baselines every evaluation reports (<c>docs/evaluation.md</c>): <see cref="UniformBaseline"/>,
+/// The built-in behavioural baselines every evaluation reports (<c>docs/baselines.md</c>): <see cref="UniformBaseline"/>,
 /// <see cref="ActionFrequencyBaseline"/> and <see cref="OwnPreviousChoiceBaseline"/>, estimated on training episodes and
 /// scored on the held-out decisions the model is scored on.
 /// </summary>
