@@ -11,8 +11,9 @@ namespace Diml.Evaluation.Inspection;
 /// </summary>
 public sealed class PayoffDifferenceTable
 {
-    internal PayoffDifferenceTable(GameShape shape, bool anonymous, IReadOnlyList<PayoffContext> contexts, double possibleContexts)
+    internal PayoffDifferenceTable(GameShape shape, bool anonymous, IReadOnlyList<PayoffContext> contexts, double possibleContexts, int visitedContexts)
     {
+        VisitedContexts = visitedContexts;
         Shape = shape;
         Anonymous = anonymous;
         Contexts = contexts;
@@ -30,7 +31,7 @@ public sealed class PayoffDifferenceTable
 
     /// <summary>
     /// The contexts listed: every possible one when there are at most the limit given to
-    /// <see cref="PayoffDifferences.Compute"/>, else the visited ones only. Anonymous contexts are ordered by the
+    /// <see cref="PayoffDifferences.Compute"/>, else the visited ones only (the most visited, up to that limit). Anonymous contexts are ordered by the
     /// group-mates' total action, then by their counts; joint ones by agent, then by the others' actions.
     /// </summary>
     public IReadOnlyList<PayoffContext> Contexts { get; }
@@ -41,11 +42,17 @@ public sealed class PayoffDifferenceTable
     /// <summary>Whether every possible context is listed (else only the visited ones).</summary>
     public bool ListsEveryContext => Contexts.Count == PossibleContexts;
 
+    /// <summary>Distinct contexts the data visited.</summary>
+    public int VisitedContexts { get; }
+
     /// <summary>Listed contexts the data never visited.</summary>
     public int UnvisitedListed => Contexts.Count(c => !c.Visited);
 
+    /// <summary>Visited contexts not listed, beyond the limit (0 unless more contexts were visited than the limit).</summary>
+    public int VisitedNotListed => VisitedContexts - Contexts.Count(c => c.Visited);
+
     /// <summary>Unvisited contexts not listed (0 when every context is listed).</summary>
-    public double UnvisitedNotListed => PossibleContexts - Contexts.Count;
+    public double UnvisitedNotListed => PossibleContexts - VisitedContexts - UnvisitedListed;
 
     /// <summary>
     /// Writes the table as CSV, one row per context and own action other than the reference (format in

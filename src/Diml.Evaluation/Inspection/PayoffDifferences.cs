@@ -26,7 +26,8 @@ public static class PayoffDifferences
     /// <summary>
     /// The payoff differences of <paramref name="payoffs"/> in the contexts of <paramref name="data"/>, read as a
     /// mechanism of form <paramref name="form"/> (anonymous: by group-mates' counts; else by joint context). Every
-    /// possible context is listed when there are at most <paramref name="maxContexts"/>, else only the visited ones.
+    /// possible context is listed when there are at most <paramref name="maxContexts"/>, else only the visited ones —
+    /// the <paramref name="maxContexts"/> most visited when more were visited.
     /// </summary>
     /// <exception cref="ArgumentException">The payoffs are for another game than the data.</exception>
     public static PayoffDifferenceTable Compute(IPayoffModel payoffs, PayoffForm form, Trajectories data, int maxContexts = DefaultMaxContexts)
@@ -50,12 +51,15 @@ public static class PayoffDifferences
                 var joint = data.Step(e, t);
                 Array.Clear(counts);
                 foreach (int action in joint) counts[action]++;
-                for (int i = 0; i < n; i++)
+                // Agents playing the same action see the same group-mates' counts: one key per action played.
+                for (int own = 0; own < a; own++)
                 {
-                    counts[joint[i]]--;
+                    int players = counts[own];
+                    if (players == 0) continue;
+                    counts[own]--;
                     var key = (int[])counts.Clone();
-                    visits[key] = visits.GetValueOrDefault(key) + 1;
-                    counts[joint[i]]++;
+                    counts[own]++;
+                    visits[key] = visits.GetValueOrDefault(key) + players;
                 }
             }
 
@@ -63,7 +67,7 @@ public static class PayoffDifferences
         double possible = 1;
         for (int j = 1; j < a; j++) possible = possible * (mates + j) / j;
         possible = Math.Round(possible);
-        var listed = possible <= maxContexts ? AllCompositions(mates, a) : visits.Keys.ToList();
+        var listed = possible <= maxContexts ? AllCompositions(mates, a) : MostVisited(visits, maxContexts);
         listed.Sort(CompareAnonymous);
 
         var profile = new int[n];
@@ -76,7 +80,7 @@ public static class PayoffDifferences
                 for (int c = 0; c < mateCounts[k]; c++) profile[slot++] = k;
             contexts.Add(new PayoffContext(n, -1, mateCounts, visits.GetValueOrDefault(mateCounts), Differences(payoffs, profile, 0, a)));
         }
-        return new PayoffDifferenceTable(data.Shape, anonymous: true, contexts, possible);
+        return new PayoffDifferenceTable(data.Shape, anonymous: true, contexts, possible, visits.Count);
     }
 
     private static PayoffDifferenceTable ByJointContext(IPayoffModel payoffs, Trajectories data, int maxContexts)
@@ -99,7 +103,7 @@ public static class PayoffDifferences
             }
 
         double possible = n * Math.Pow(a, n - 1);
-        var listed = possible <= maxContexts ? AllJointContexts(n, a) : visits.Keys.ToList();
+        var listed = possible <= maxContexts ? AllJointContexts(n, a) : MostVisited(visits, maxContexts);
         listed.Sort(IntArrayComparer.Instance.Compare);
 
         var profile = new int[n];
@@ -111,7 +115,14 @@ public static class PayoffDifferences
             others.CopyTo(profile, 0);
             contexts.Add(new PayoffContext(n, agent, others, visits.GetValueOrDefault(key), Differences(payoffs, profile, agent, a)));
         }
-        return new PayoffDifferenceTable(data.Shape, anonymous: false, contexts, possible);
+        return new PayoffDifferenceTable(data.Shape, anonymous: false, contexts, possible, visits.Count);
+    }
+
+    /// <summary>The visited contexts, or the <paramref name="limit"/> most visited of them (ties in context order).</summary>
+    private static List<int[]> MostVisited(Dictionary<int[], long> visits, int limit)
+    {
+        if (visits.Count <= limit) return visits.Keys.ToList();
+        return visits.OrderByDescending(p => p.Value).ThenBy(p => p.Key, IntArrayComparer.Instance).Take(limit).Select(p => p.Key).ToList();
     }
 
     /// <summary><c>M(k, profile_{−agent})_agent − M(0, profile_{−agent})_agent</c> for every own action <c>k</c>.</summary>

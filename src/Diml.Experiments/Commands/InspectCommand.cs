@@ -73,7 +73,7 @@ internal static class InspectCommand
             WriteTable(console, table, shown);
             string visits = table.ListsEveryContext
                 ? string.Create(CultureInfo.InvariantCulture, $"every one of the {table.Contexts.Count} contexts listed, {table.UnvisitedListed} never visited (marked)")
-                : string.Create(CultureInfo.InvariantCulture, $"{table.Contexts.Count} visited contexts listed of {table.PossibleContexts:G6}; the other {table.UnvisitedNotListed:G6} were never visited (raise --max-contexts to list them)");
+                : string.Create(CultureInfo.InvariantCulture, $"{table.Contexts.Count} visited contexts listed of {table.PossibleContexts:G6}{(table.VisitedNotListed > 0 ? $" (the most visited; {table.VisitedNotListed} less visited ones not listed)" : "")}; {table.UnvisitedNotListed:G6} never visited, not listed (raise --max-contexts to list more)");
             console.OutWriter.WriteLine($"{entry.Name} model {modelPath}: payoff of each own action minus that of action 0, by {(table.Anonymous ? "group-mates' action counts" : "agent and others' actions")}; visits: agent-steps t < T-1 of {dataPath}; {visits}");
             if (csvPath is not null) console.OutWriter.WriteLine($"wrote {csvPath}, {pngPath} and {svgPath}");
             return ExitCodes.Success;

@@ -102,6 +102,14 @@ public sealed class PayoffDifferencesTests
         Assert.Equal([4L, 2L], table.Contexts.Select(c => c.Visits));
         Assert.Equal(3, table.PossibleContexts);
         Assert.Equal(1, table.UnvisitedNotListed);
+        Assert.Equal(0, table.VisitedNotListed);
+
+        // A limit below the visited contexts keeps the most visited, and counts the rest.
+        var top = PayoffDifferences.Compute(new MatesPayoffs(3), PayoffForm.Anonymous, data, maxContexts: 1);
+        Assert.Equal([4L], top.Contexts.Select(c => c.Visits));
+        Assert.Equal(2, top.VisitedContexts);
+        Assert.Equal(1, top.VisitedNotListed);
+        Assert.Equal(1, top.UnvisitedNotListed);
     }
 
     [Fact]
