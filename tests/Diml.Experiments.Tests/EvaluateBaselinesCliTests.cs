@@ -70,6 +70,30 @@ public sealed class EvaluateBaselinesCliTests : IDisposable
     }
 
     [Fact]
+    public void Evaluate_SaysWhetherTheBaselinesShareTheModelsTrainingEpisodes()
+    {
+        string model = _cli.PathOf("model.json");
+        var fit = _cli.Run("fit", "--data", _data, "--mechanism", "congestion", "--epochs", "2", "--min-steps", "0", "--batch", "8", "--window", "10",
+            "--threads", "2", "--out", model);
+        Assert.True(fit.ExitCode == 0, fit.Error);
+        var same = _cli.Run("evaluate", "--model", model, "--data", _data, "--split", "0.8", "--json", "--threads", "2");
+        Assert.True(same.ExitCode == 0, same.Error);
+        using (var json = JsonDocument.Parse(same.Output))
+            Assert.True(json.RootElement.GetProperty("baselines_on_model_training_data").GetBoolean());
+        Assert.DoesNotContain("warning", same.Error);
+
+        var other = _cli.Run("evaluate", "--model", model, "--data", _data, "--split", "0.5", "--json", "--threads", "2");
+        Assert.True(other.ExitCode == 0, other.Error);
+        using (var json = JsonDocument.Parse(other.Output))
+            Assert.False(json.RootElement.GetProperty("baselines_on_model_training_data").GetBoolean());
+        Assert.Contains($"diml: warning: the baselines are estimated on the first 20 episodes of {_data} (--split 0.5), which are not the episodes {model} was fitted on", other.Error);
+
+        // A truth model records no training data: unknown.
+        using var truth = EvaluateJson("--split", "0.8");
+        Assert.Equal(JsonValueKind.Null, truth.RootElement.GetProperty("baselines_on_model_training_data").ValueKind);
+    }
+
+    [Fact]
     public void Evaluate_WithAMissingTrainFile_FailsNamingTheOption()
     {
         var run = _cli.Run("evaluate", "--model", _truth, "--data", _data, "--train", _cli.PathOf("nope.csv"));

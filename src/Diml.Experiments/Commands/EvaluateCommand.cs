@@ -66,7 +66,8 @@ internal static class EvaluateCommand
             rows.Add(("nll_test", ProgressDisplay.Status(console, "scoring the likelihood",
                 () => LikelihoodEvaluator.PerAgentStepNll(estimate, estimateTheta, learner.Create(), episodes, threads: threadCount))));
 
-            var baselineSource = BaselineReport.Choose(trainEpisodes, trainPath, all, episodes, dataPath, parse.GetValue(split));
+            var baselineSource = BaselineReport.Choose(trainEpisodes, trainPath, all, episodes, dataPath, parse.GetValue(split), saved.DataFingerprint);
+            BaselineReport.WarnIfOtherTrainingData(console, baselineSource, modelPath);
             var baselines = BehaviouralBaselines.Compare(baselineSource.Training, episodes, rows[0].Value, threadCount);
 
             if (savedTruth is not null)
