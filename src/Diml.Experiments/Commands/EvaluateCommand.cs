@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Diml.Data;
 using Diml.Evaluation;
+using Diml.Evaluation.Baselines;
 using Diml.Mechanisms;
 using Diml.Fitting;
 using Spectre.Console;
@@ -27,10 +28,11 @@ internal static class EvaluateCommand
         var probes = CliOptions.Int("--probes", "random joint actions for mse_off when A^n > 20000", MseOff.DefaultProbes);
         var cfEpisodes = CliOptions.Int("--cf-episodes", "episodes simulated under each mechanism for cfkl_params", CfklParams.DefaultEpisodes);
         var threads = CliOptions.Threads();
+        var train = CliOptions.File("--train", "trajectory CSV the behavioural baselines are estimated on (default: the episodes before --split)", required: false);
         var json = new Option<bool>("--json") { Description = "print the metrics as one JSON object instead of a table" };
 
         var command = new Command("evaluate", "Score a fitted model on trajectories, and against the true mechanism when known.");
-        foreach (var option in new Option[] { model, data, truth, split, seed, contexts, probes, cfEpisodes, threads, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, data, truth, split, train, seed, contexts, probes, cfEpisodes, threads, json }) command.Options.Add(option);
 
         command.SetAction(parse =>
         {
@@ -39,6 +41,9 @@ internal static class EvaluateCommand
             var saved = CliFiles.ReadModel(modelPath, "--model");
             var savedTruth = truthPath is null ? null : CliFiles.ReadModel(truthPath, "--truth");
             var episodes = CliFiles.ReadTrajectories(dataPath, "--data", console, saved.Shape.Actions);
+            var all = episodes;
+            string? trainPath = parse.GetValue(train);
+            var trainEpisodes = trainPath is null ? null : CliFiles.ReadTrajectories(trainPath, "--train", console, saved.Shape.Actions);
             if (parse.GetValue(split) is double fraction)
             {
                 int first = (int)(fraction * episodes.Episodes);
@@ -61,6 +66,10 @@ internal static class EvaluateCommand
             rows.Add(("nll_test", ProgressDisplay.Status(console, "scoring the likelihood",
                 () => LikelihoodEvaluator.PerAgentStepNll(estimate, estimateTheta, learner.Create(), episodes, threads: threadCount))));
 
+            var baselineSource = BaselineReport.Choose(trainEpisodes, trainPath, all, episodes, dataPath, parse.GetValue(split), saved.DataFingerprint);
+            BaselineReport.WarnIfOtherTrainingData(console, baselineSource, modelPath);
+            var baselines = BehaviouralBaselines.Compare(baselineSource.Training, episodes, rows[0].Value, threadCount);
+
             if (savedTruth is not null)
             {
                 var (_, trueMechanism) = Rebuild(savedTruth, truthPath!, shape);
@@ -81,7 +90,7 @@ internal static class EvaluateCommand
                     () => CfklParams.Compute(trueMechanism, estimate, trueLearner.Shifted().Create(), shape, steps, metricSeed, simulated, threadCount))));
             }
 
-            if (parse.GetValue(json)) WriteJson(console.OutWriter, modelPath, dataPath, truthPath, entry, episodes, rows);
+            if (parse.GetValue(json)) WriteJson(console.OutWriter, modelPath, dataPath, truthPath, entry, episodes, rows, baselines, baselineSource);
             else
             {
                 var table = CliTables.Create(console, "metric", "value");
@@ -89,6 +98,7 @@ internal static class EvaluateCommand
                 console.Out.Write(table);
                 console.OutWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{entry.Name} model {modelPath} on {episodes.Episodes} episodes x {episodes.Steps} steps of {dataPath}"));
+                BaselineReport.WriteTable(console, baselines, baselineSource);
             }
             return ExitCodes.Success;
         });
@@ -108,7 +118,7 @@ internal static class EvaluateCommand
     }
 
     private static void WriteJson(TextWriter output, string modelPath, string dataPath, string? truthPath, MechanismEntry entry,
-        Trajectories episodes, List<(string Column, double Value)> rows)
+        Trajectories episodes, List<(string Column, double Value)> rows, IReadOnlyList<BaselineComparison> baselines, BaselineReport.Source baselineSource)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -125,6 +135,7 @@ internal static class EvaluateCommand
                 if (double.IsFinite(value)) w.WriteNumber(column, value);
                 else w.WriteNull(column);
             }
+            BaselineReport.WriteJson(w, baselines, baselineSource);
             w.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));

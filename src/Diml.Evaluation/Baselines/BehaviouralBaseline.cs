@@ -1,0 +1,74 @@
+using Diml.Data;
+using Diml.Fitting;
+
+namespace Diml.Evaluation.Baselines;
+
+/// <summary>
+/// A behavioural baseline: a model of each agent's next action that ignores payoffs and learning altogether and looks
+/// at most at the agent's own previous action, <c>π(a[t+1,i] | a[t,i])</c>. <c>evaluate</c> scores every baseline on
+/// the same held-out decisions as the fitted model (every action after an episode's first, through
+/// <see cref="IStepScorer"/> and <see cref="LikelihoodEvaluator.PerAgentStepNll(Func{IStepScorer}, Trajectories, int)"/>),
+/// so a report shows whether the learning model earns its keep. Fitted baselines are immutable, so one instance
+/// serves every worker thread.
+/// </summary>
+public abstract class BehaviouralBaseline : IStepScorer
+{
+    /// <summary>A baseline for games of <paramref name="actions"/> actions.</summary>
+    protected BehaviouralBaseline(int actions)
+    {
+        if (actions < 2 || actions > GameShape.MaxActions)
+            throw new ArgumentOutOfRangeException(nameof(actions), actions, $"{nameof(actions)}: expected 2..{GameShape.MaxActions} actions, found {actions}.");
+        Actions = actions;
+    }
+
+    /// <summary>The name in reports and JSON, such as <c>uniform</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One line: what the baseline predicts.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>Actions per agent.</summary>
+    public int Actions { get; }
+
+    /// <summary>
+    /// <c>log π(action | previous)</c>: the log probability of <paramref name="action"/> for an agent whose previous
+    /// action was <paramref name="previous"/> (ignored by baselines without memory). Always finite.
+    /// </summary>
+    public abstract double LogProbability(int previous, int action);
+
+    /// <inheritdoc/>
+    public void ScoreEpisode(Trajectories data, int episode, Span<double> nll)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Shape.Actions != Actions)
+            throw new ArgumentException($"{nameof(data)}: expected trajectories of {Actions} actions (the baseline's), found {data.Shape.Actions}.", nameof(data));
+        for (int t = 0; t + 1 < data.Steps; t++)
+        {
+            var previous = data.Step(episode, t);
+            var next = data.Step(episode, t + 1);
+            double sum = 0;
+            for (int i = 0; i < next.Length; i++) sum -= LogProbability(previous[i], next[i]);
+            nll[t] = sum;
+        }
+    }
+
+    /// <summary>
+    /// The decisions a baseline is estimated on: <c>counts[p·A + a]</c> is how many times an agent whose previous action
+    /// was <c>p</c> played <c>a</c>, over every step <c>t ≥ 1</c> of every episode and agent of <paramref name="training"/>
+    /// — the same kind of decisions as those scored (the first action of an episode has no previous one).
+    /// </summary>
+    public static long[] TransitionCounts(Trajectories training)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        int a = training.Shape.Actions;
+        var counts = new long[a * a];
+        for (int e = 0; e < training.Episodes; e++)
+            for (int t = 1; t < training.Steps; t++)
+            {
+                var previous = training.Step(e, t - 1);
+                var now = training.Step(e, t);
+                for (int i = 0; i < now.Length; i++) counts[(previous[i] * a) + now[i]]++;
+            }
+        return counts;
+    }
+}

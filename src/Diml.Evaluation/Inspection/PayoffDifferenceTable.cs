@@ -1,0 +1,109 @@
+using System.Globalization;
+using Diml.Data;
+
+namespace Diml.Evaluation.Inspection;
+
+/// <summary>
+/// The recovered payoff differences of a model by context (<see cref="PayoffDifferences.Compute"/>): for each context,
+/// the payoff of every own action relative to <see cref="ReferenceAction"/>, and how often the data visited it.
+/// Payoffs are identified only up to a term that does not depend on the own action, so differences are what a fit
+/// recovers.
+/// </summary>
+public sealed class PayoffDifferenceTable
+{
+    internal PayoffDifferenceTable(GameShape shape, bool anonymous, IReadOnlyList<PayoffContext> contexts, double possibleContexts, int visitedContexts)
+    {
+        VisitedContexts = visitedContexts;
+        Shape = shape;
+        Anonymous = anonymous;
+        Contexts = contexts;
+        PossibleContexts = possibleContexts;
+    }
+
+    /// <summary>The own action every difference is taken against: action 0.</summary>
+    public const int ReferenceAction = 0;
+
+    /// <summary>The game.</summary>
+    public GameShape Shape { get; }
+
+    /// <summary>Whether contexts are group-mates' action counts (anonymous mechanisms) rather than joint actions.</summary>
+    public bool Anonymous { get; }
+
+    /// <summary>
+    /// The contexts listed: every possible one when there are at most the limit given to
+    /// <see cref="PayoffDifferences.Compute"/>, else the visited ones only (the most visited, up to that limit). Anonymous contexts are ordered by the
+    /// group-mates' total action, then by their counts; joint ones by agent, then by the others' actions.
+    /// </summary>
+    public IReadOnlyList<PayoffContext> Contexts { get; }
+
+    /// <summary>How many contexts there are in all (as a double: it can exceed any integer type).</summary>
+    public double PossibleContexts { get; }
+
+    /// <summary>Whether every possible context is listed (else only the visited ones).</summary>
+    public bool ListsEveryContext => Contexts.Count == PossibleContexts;
+
+    /// <summary>Distinct contexts the data visited.</summary>
+    public int VisitedContexts { get; }
+
+    /// <summary>Listed contexts the data never visited.</summary>
+    public int UnvisitedListed => Contexts.Count(c => !c.Visited);
+
+    /// <summary>Visited contexts not listed, beyond the limit (0 unless more contexts were visited than the limit).</summary>
+    public int VisitedNotListed => VisitedContexts - Contexts.Count(c => c.Visited);
+
+    /// <summary>Unvisited contexts not listed (0 when every context is listed).</summary>
+    public double UnvisitedNotListed => PossibleContexts - VisitedContexts - UnvisitedListed;
+
+    /// <summary>
+    /// Writes the table as CSV, one row per context and own action other than the reference (format in
+    /// <c>docs/formats.md</c>): anonymous,
+    /// <c>group_size,mates_0..mates_{A−1},mates_action_sum,visits,visited,own_action,difference_vs_action_0</c>;
+    /// otherwise <c>agent,a_0..a_{n−1},visits,visited,own_action,difference_vs_action_0</c> with the agent's own
+    /// <c>a_i</c> empty. Numbers in the invariant culture, shortest round-trip form.
+    /// </summary>
+    public void WriteCsv(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        int a = Shape.Actions;
+        var header = new List<string>();
+        if (Anonymous)
+        {
+            header.Add("group_size");
+            for (int k = 0; k < a; k++) header.Add(Invariant($"mates_{k}"));
+            header.Add("mates_action_sum");
+        }
+        else
+        {
+            header.Add("agent");
+            for (int i = 0; i < Shape.Agents; i++) header.Add(Invariant($"a_{i}"));
+        }
+        header.AddRange(["visits", "visited", "own_action", "difference_vs_action_0"]);
+        writer.WriteLine(string.Join(',', header));
+        var fields = new List<string>();
+        foreach (var context in Contexts)
+        {
+            fields.Clear();
+            if (Anonymous)
+            {
+                fields.Add(Invariant($"{context.GroupSize}"));
+                foreach (int count in context.Actions) fields.Add(Invariant($"{count}"));
+                fields.Add(Invariant($"{context.MatesActionSum}"));
+            }
+            else
+            {
+                fields.Add(Invariant($"{context.Agent}"));
+                foreach (int action in context.Actions) fields.Add(action == PayoffContext.OwnSlot ? "" : Invariant($"{action}"));
+            }
+            fields.Add(Invariant($"{context.Visits}"));
+            fields.Add(context.Visited ? "true" : "false");
+            string prefix = string.Join(',', fields);
+            for (int k = 0; k < a; k++)
+            {
+                if (k == ReferenceAction) continue;
+                writer.WriteLine(prefix + "," + Invariant($"{k}") + "," + context.Differences[k].ToString("R", CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

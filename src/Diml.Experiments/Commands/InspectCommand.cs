@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Globalization;
+using Diml.Data;
+using Diml.Evaluation.Inspection;
+using Diml.IO;
+using Diml.Mechanisms;
+using ScottPlot;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Diml.Experiments.Commands;
+
+/// <summary>
+/// <c>diml inspect</c>: the recovered payoff differences by context (<see cref="PayoffDifferences"/>), as a terminal
+/// table and, with <c>--out DIR</c>, a CSV and a PNG and SVG plot.
+/// </summary>
+internal static class InspectCommand
+{
+    /// <summary>The files written into <c>--out</c>.</summary>
+    public const string Stem = "payoff-differences";
+
+    private const int MaxTableRows = 40, MostVisitedRows = 20, MaxOwnActionColumns = 8;
+
+    public static Command Create(CliConsole console)
+    {
+        var model = CliOptions.File("--model", "fitted model file", required: true);
+        var data = CliOptions.File("--data", "trajectory CSV whose contexts are counted (the training data shows where the fit was informed)", required: true);
+        var output = new Option<string>("--out") { Description = $"folder to write {Stem}.csv, .png and .svg into", HelpName = "DIR" };
+        var maxContexts = CliOptions.Int("--max-contexts", "list every possible context up to this many, else only the visited ones", PayoffDifferences.DefaultMaxContexts);
+
+        var command = new Command("inspect", "Show a model's payoff differences by context, with how often the data visited each.");
+        foreach (var option in new Option[] { model, data, output, maxContexts }) command.Options.Add(option);
+
+        command.SetAction(parse =>
+        {
+            string modelPath = parse.GetValue(model)!, dataPath = parse.GetValue(data)!;
+            string? folder = parse.GetValue(output);
+            string? csvPath = null, pngPath = null, svgPath = null;
+            if (folder is not null)
+            {
+                if (string.IsNullOrWhiteSpace(folder)) throw CliException.Usage("--out: expected a folder path, found an empty value.");
+                if (File.Exists(folder)) throw CliException.Usage($"--out: expected a folder, found a file '{folder}'.");
+                (csvPath, pngPath, svgPath) = (Path.Combine(folder, Stem + ".csv"), Path.Combine(folder, Stem + ".png"), Path.Combine(folder, Stem + ".svg"));
+            }
+            CliFiles.CheckFiles(CliFiles.Input("--model", modelPath), CliFiles.Input("--data", dataPath),
+                CliFiles.Output("--out", csvPath), CliFiles.Output("--out", pngPath), CliFiles.Output("--out", svgPath));
+
+            var saved = CliFiles.ReadModel(modelPath, "--model");
+            var episodes = CliFiles.ReadTrajectories(dataPath, "--data", console, saved.Shape.Actions);
+            MechanismEntry entry;
+            IMechanism mechanism;
+            try
+            {
+                (entry, mechanism) = MechanismCatalog.Rebuild(saved, modelPath, episodes.Shape);
+            }
+            catch (InvalidDataException e)
+            {
+                throw CliException.Input(e.Message);
+            }
+            var payoffs = MechanismPayoffs.AtCurrentParameters(mechanism, episodes.Shape);
+            var table = PayoffDifferences.Compute(payoffs, mechanism.Form, episodes, parse.GetValue(maxContexts));
+            var shown = ShownOwnActions(episodes.Shape.Actions);
+
+            if (csvPath is not null)
+            {
+                CliFiles.WriteText(csvPath, console, table.WriteCsv);
+                var plot = PayoffDifferencePlot.Create(table, shown, $"{entry.Name} ({modelPath}): payoff differences by context");
+                byte[] png = plot.GetImageBytes(PayoffDifferencePlot.Width, PayoffDifferencePlot.Height, ImageFormat.Png);
+                AtomicFile.Write(pngPath!, stream => stream.Write(png), createDirectory: true);
+                AtomicFile.WriteAllText(svgPath!, plot.GetSvgXml(PayoffDifferencePlot.Width, PayoffDifferencePlot.Height));
+            }
+
+            WriteTable(console, table, shown);
+            string visits = table.ListsEveryContext
+                ? string.Create(CultureInfo.InvariantCulture, $"every one of the {table.Contexts.Count} contexts listed, {table.UnvisitedListed} never visited (marked)")
+                : string.Create(CultureInfo.InvariantCulture, $"{table.Contexts.Count} visited contexts listed of {table.PossibleContexts:G6}{(table.VisitedNotListed > 0 ? $" (the most visited; {table.VisitedNotListed} less visited ones not listed)" : "")}; {table.UnvisitedNotListed:G6} never visited, not listed (raise --max-contexts to list more)");
+            console.OutWriter.WriteLine($"{entry.Name} model {modelPath}: payoff of each own action minus that of action 0, by {(table.Anonymous ? "group-mates' action counts" : "agent and others' actions")}; visits: agent-steps t < T-1 of {dataPath}; {visits}");
+            if (csvPath is not null) console.OutWriter.WriteLine($"wrote {csvPath}, {pngPath} and {svgPath}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Every own action but the reference, or eight evenly spaced ones from 1 to A − 1 in large games.</summary>
+    private static int[] ShownOwnActions(int actions)
+    {
+        if (actions - 1 <= MaxOwnActionColumns) return Enumerable.Range(1, actions - 1).ToArray();
+        return Enumerable.Range(0, MaxOwnActionColumns)
+            .Select(j => 1 + (int)Math.Round(j * (actions - 2) / (double)(MaxOwnActionColumns - 1)))
+            .Distinct().ToArray();
+    }
+
+    private static void WriteTable(CliConsole console, PayoffDifferenceTable table, int[] shown)
+    {
+        var columns = new List<string> { table.Anonymous ? "group-mates (count x action)" : "agent: others' actions", "visits" };
+        columns.AddRange(shown.Select(k => string.Create(CultureInfo.InvariantCulture, $"own {k} - own 0")));
+        var grid = CliTables.Create(console, columns.ToArray());
+        var rows = table.Contexts.Count <= MaxTableRows
+            ? table.Contexts
+            : table.Contexts.OrderByDescending(c => c.Visits).Take(MostVisitedRows).ToList();
+        foreach (var context in rows)
+        {
+            var cells = new List<IRenderable> { new Text(Describe(table, context)), new Text(context.Visited ? context.Visits.ToString(CultureInfo.InvariantCulture) : "0 (unvisited)") };
+            cells.AddRange(shown.Select(k => (IRenderable)new Text(context.Differences[k].ToString("F4", CultureInfo.InvariantCulture))));
+            grid.AddRow(cells);
+        }
+        console.Out.Write(grid);
+        if (rows.Count < table.Contexts.Count)
+            console.OutWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"showing the {rows.Count} most visited of {table.Contexts.Count} listed contexts ({table.UnvisitedListed} of them unvisited); all are in --out DIR/{Stem}.csv"));
+        if (shown.Length < table.Shape.Actions - 1)
+            console.OutWriter.WriteLine(string.Create(CultureInfo.InvariantCulture, $"own actions shown: {string.Join(", ", shown)} of 1..{table.Shape.Actions - 1}; all are in the CSV"));
+    }
+
+    private static string Describe(PayoffDifferenceTable table, PayoffContext context)
+    {
+        if (table.Anonymous)
+        {
+            var parts = context.Actions.Select((count, action) => (count, action)).Where(p => p.count > 0)
+                .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.count}x{p.action}"));
+            return string.Join(" ", parts);
+        }
+        var others = context.Actions.Select(a => a == PayoffContext.OwnSlot ? "_" : a.ToString(CultureInfo.InvariantCulture));
+        return string.Create(CultureInfo.InvariantCulture, $"{context.Agent}: {string.Join(" ", others)}");
+    }
+}
