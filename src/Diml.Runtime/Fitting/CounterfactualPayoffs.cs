@@ -128,6 +128,7 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     public void Plan(Trajectories data, ReadOnlySpan<int> episodes, int firstStep, int steps, int regularizerFirstStep, int regularizerSteps)
     {
         ArgumentNullException.ThrowIfNull(data);
+        data.RequireFullPlay("the counterfactual payoffs");
         if (data.Shape.Agents != _agents || data.Shape.Actions != _actions)
             ThrowHelper.Argument(nameof(data), $"a game of {_agents} agents × {_actions} actions", $"{data.Shape.Agents} × {data.Shape.Actions}");
         if (episodes.Length > _maxEpisodes) ThrowHelper.ArgumentOutOfRange(nameof(episodes), $"at most {_maxEpisodes} episodes", episodes.Length);

@@ -54,6 +54,7 @@ public sealed class FitSession : IDisposable
         ArgumentNullException.ThrowIfNull(mechanism);
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(training);
+        training.RequireFullPlay("fit");
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         int p = mechanism.Layout.TotalLength;

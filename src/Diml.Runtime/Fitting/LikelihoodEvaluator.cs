@@ -56,6 +56,7 @@ public static class LikelihoodEvaluator
     {
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentNullException.ThrowIfNull(data);
+        data.RequireFullPlay("the step-by-step likelihood");
         if (data.Steps < 2) ThrowHelper.ArgumentOutOfRange(nameof(data), "episodes of at least 2 steps", data.Steps);
         int scoredSteps = data.Steps - 1;
         var nll = new double[checked(data.Episodes * scoredSteps)];

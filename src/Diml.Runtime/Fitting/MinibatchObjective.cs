@@ -131,6 +131,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     public MinibatchLoss Evaluate(Trajectories data, ReadOnlySpan<int> episodes, int t0, ReadOnlySpan<T> theta, Span<T> gradient, ulong sampleSeed = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
+        data.RequireFullPlay("the fitting objective");
         if (data.Shape.Agents != _agents || data.Shape.Actions != _actions)
             ThrowHelper.Argument(nameof(data), $"a game of {_agents} agents × {_actions} actions", $"{data.Shape.Agents} × {data.Shape.Actions}");
         if (episodes.Length < 1 || episodes.Length > _maxEpisodes) ThrowHelper.ArgumentOutOfRange(nameof(episodes), $"1..{_maxEpisodes} episodes", episodes.Length);
