@@ -259,6 +259,18 @@ public sealed class Trajectories
     }
 
     /// <summary>
+    /// The same data (groups, absences, metadata and source included) in a game with <paramref name="actions"/> actions,
+    /// at least as many as now: for data that do not use the top actions of their game.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Fewer actions than the data's game, or more than <see cref="GameShape.MaxActions"/>.</exception>
+    public Trajectories WithActionCount(int actions)
+    {
+        if (actions < Shape.Actions) ThrowHelper.ThrowArgumentOutOfRange(nameof(actions), string.Create(CultureInfo.InvariantCulture, $"at least the {Shape.Actions} actions of the data"), actions);
+        var shape = new GameShape(Agents, actions);
+        return new Trajectories(shape, Episodes, Steps, _actions, Metadata, validate: false, _grouping?.CellLabels.ToArray(), Source, GroupColumn);
+    }
+
+    /// <summary>
     /// A stable fingerprint of the content: lowercase hex SHA-256 over a format tag, the agents, actions, episodes and
     /// steps, and every action, all as little-endian 32-bit integers; data with groups or absent agents use the tag
     /// <c>diml.trajectories.v2</c> and add every cell's group (numbered by lowest agent at each step, −1 where absent), so

@@ -15,6 +15,11 @@ namespace Diml.Fitting;
 /// adjoint once per distinct query on the summed seeds.
 /// </summary>
 /// <remarks>
+/// <para>Data with groups (<see cref="Trajectories.Groups"/>) are planned group by group: the joint form's query is the
+/// group's joint action (its length is the group size), the per-agent form's the group's joint action with the agent's
+/// position, the anonymous form's the counts of the agent's group-mates' actions — whose sum is the group size less one,
+/// so that the key (group size, own action, group-mates' counts) is exact. Absent agents have no payoffs (their slots are
+/// −1 and must not be read).</para>
 /// Every buffer is sized in the constructor from the largest minibatch and window, so planning, evaluating
 /// and backpropagating allocate nothing. Query numbering follows insertion order (episode, step, agent,
 /// action), and the adjoint is accumulated in a fixed number of query blocks reduced in block order, so the
@@ -29,6 +34,9 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     private readonly IMechanism _mechanism;
     private readonly PayoffForm _form;
     private readonly int _agents, _actions, _entryWidth, _parameters;
+    private readonly int _size;      // agents of a query: n, or the group size of grouped data (joint and per-agent forms)
+    private readonly bool _grouped;  // planned group by group (data with groups or absent agents)
+    private readonly int[] _groupJoint;
     private readonly bool _deduplicate;
     private readonly QueryTable _table;
     private readonly T[] _values, _seeds;
@@ -48,8 +56,10 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     /// Buffers for minibatches of up to <paramref name="maxEpisodes"/> episodes, each needing payoffs at up
     /// to <paramref name="maxSteps"/> steps and the regularizer at up to <paramref name="maxRegularizerSteps"/>.
     /// </summary>
+    /// <remarks><c>groupSize</c>: null for data without groups or absences; otherwise the data's group size for the joint and
+    /// per-agent forms (<see cref="GroupSizeRule.KernelSize"/>) and any size in 1..n for the anonymous form.</remarks>
     internal CounterfactualPayoffs(IMechanism mechanism, GameShape shape, int maxEpisodes, int maxSteps, int maxRegularizerSteps,
-        WorkerPool pool, bool deduplicate = true)
+        WorkerPool pool, bool deduplicate = true, int? groupSize = null)
     {
         ArgumentNullException.ThrowIfNull(mechanism);
         ModelCalls.EnsureSupported<T>();
@@ -63,24 +73,28 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         _maxEpisodes = maxEpisodes;
         _maxSteps = maxSteps;
         _maxRegularizerSteps = maxRegularizerSteps;
-        int n = _agents, a = _actions;
+        _grouped = groupSize is not null;
+        if (groupSize is < 1 || groupSize > shape.Agents) ThrowHelper.ArgumentOutOfRange(nameof(groupSize), $"null or a group size in 1..{shape.Agents}", groupSize);
+        _size = _form == PayoffForm.Anonymous ? _agents : groupSize ?? _agents;
+        _groupJoint = new int[_agents];
+        int n = _agents, a = _actions, k = _size;
         int stepEvents = maxEpisodes * (maxSteps + maxRegularizerSteps);
         (int keyLength, int perStep) = _form switch
         {
-            // Joint: the profiles (k, a_{-i}) of one step; k = a_i is the same profile for every agent.
-            PayoffForm.Joint => (n, deduplicate ? n * (a - 1) + 1 : n * a),
+            // Joint: the profiles (k, a_{-i}) of one step; k = a_i is the same profile for every agent (of a group).
+            PayoffForm.Joint => (k, _grouped ? n * a : deduplicate ? n * (a - 1) + 1 : n * a),
             // Per agent: one context (a_{-i} with slot i blanked, i) per agent.
-            PayoffForm.PerAgent => (n + 1, n),
-            // Anonymous: one opponent-count vector per distinct own action played.
-            _ => (a, deduplicate ? Math.Min(n, a) : n),
+            PayoffForm.PerAgent => (k + 1, n),
+            // Anonymous: one opponent-count vector per distinct own action played (in each group).
+            _ => (a, deduplicate && !_grouped ? Math.Min(n, a) : n),
         };
-        _entryWidth = _form == PayoffForm.Joint ? n : a;
+        _entryWidth = _form == PayoffForm.Joint ? k : a;
         _table = new QueryTable(keyLength, checked(stepEvents * perStep));
         _values = new T[checked(_table.Capacity * _entryWidth)];
         _seeds = new T[_values.Length];
         _slots = new int[checked(maxEpisodes * maxSteps * n * a)];
         _regularizerSlots = new int[checked(maxEpisodes * maxRegularizerSteps * n)];
-        _profile = new int[n + 1];
+        _profile = new int[k + 1];
         _counts = new int[a];
         _actionContext = new int[a];
         _actionStamp = new int[a];
@@ -88,12 +102,12 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         for (int j = 0; j < ReductionBlocks; j++) _blockGradients[j] = new T[_parameters];
         // One kernel per block: blocks run in parallel, and a kernel owns scratch buffers.
         _kernels = new PayoffKernel<T>[ReductionBlocks];
-        for (int j = 0; j < ReductionBlocks; j++) _kernels[j] = PayoffKernel<T>.For(mechanism, n, a);
+        for (int j = 0; j < ReductionBlocks; j++) _kernels[j] = PayoffKernel<T>.For(mechanism, k, a);
         // Float fits of mechanisms with batched kernels run each block's queries a batch at a time.
         if (typeof(T) == typeof(float) && BatchedQueries.Supports(mechanism))
         {
             _batches = new BatchedQueries[ReductionBlocks];
-            for (int j = 0; j < ReductionBlocks; j++) _batches[j] = new BatchedQueries(mechanism, n, a);
+            for (int j = 0; j < ReductionBlocks; j++) _batches[j] = new BatchedQueries(mechanism, k, a);
         }
         _evaluateJob = new EvaluateJob(this);
         _adjointJob = new AdjointJob(this);
@@ -128,7 +142,8 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     public void Plan(Trajectories data, ReadOnlySpan<int> episodes, int firstStep, int steps, int regularizerFirstStep, int regularizerSteps)
     {
         ArgumentNullException.ThrowIfNull(data);
-        data.RequireFullPlay("the counterfactual payoffs");
+        if (!data.IsFullPlay && !_grouped)
+            ThrowHelper.Argument(nameof(data), "data without groups or absent agents (the payoffs were built for them)", "data with groups or absent agents");
         if (data.Shape.Agents != _agents || data.Shape.Actions != _actions)
             ThrowHelper.Argument(nameof(data), $"a game of {_agents} agents × {_actions} actions", $"{data.Shape.Agents} × {data.Shape.Actions}");
         if (episodes.Length > _maxEpisodes) ThrowHelper.ArgumentOutOfRange(nameof(episodes), $"at most {_maxEpisodes} episodes", episodes.Length);
@@ -148,7 +163,11 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
             int e = episodes[b];
             if ((uint)e >= (uint)data.Episodes) ThrowHelper.ArgumentOutOfRange(nameof(episodes), $"episode indices in 0..{data.Episodes - 1}", e);
             for (int s = 0; s < steps; s++)
-                PlanStep(data.Step(e, firstStep + s), _slots.AsSpan(((b * _maxSteps) + s) * n * a, n * a));
+            {
+                var slots = _slots.AsSpan(((b * _maxSteps) + s) * n * a, n * a);
+                if (_grouped) PlanGroupedStep(data, e, firstStep + s, slots, played: false);
+                else PlanStep(data.Step(e, firstStep + s), slots);
+            }
             for (int r = 0; r < regularizerSteps; r++)
             {
                 int t = regularizerFirstStep + r;
@@ -159,7 +178,11 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
                 {
                     // Already planned as a counterfactual step: the played action's payoff is one of them.
                     var slots = _slots.AsSpan(((b * _maxSteps) + s) * n * a, n * a);
-                    for (int i = 0; i < n; i++) regularizer[i] = slots[(i * a) + joint[i]];
+                    for (int i = 0; i < n; i++) regularizer[i] = joint[i] == Trajectories.Absent ? -1 : slots[(i * a) + joint[i]];
+                }
+                else if (_grouped)
+                {
+                    PlanGroupedStep(data, e, t, regularizer, played: true);
                 }
                 else
                 {
@@ -232,11 +255,66 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
 
     private int AddPerAgentContext(ReadOnlySpan<int> joint, int agent)
     {
-        var key = _profile.AsSpan(0, _agents + 1);
+        int size = joint.Length;
+        var key = _profile.AsSpan(0, size + 1);
         joint.CopyTo(key);
         key[agent] = 0; // the own action is the counterfactual; blank it so contexts compare equal
-        key[_agents] = agent;
+        key[size] = agent;
         return _table.Add(key, _deduplicate);
+    }
+
+    /// <summary>
+    /// Plans one step of grouped data, group by group: with <paramref name="played"/>, only each agent's payoff of its
+    /// played action (<paramref name="slots"/>[i]), else every counterfactual payoff (<paramref name="slots"/>[i·A + k]).
+    /// Absent agents get −1.
+    /// </summary>
+    private void PlanGroupedStep(Trajectories data, int episode, int t, Span<int> slots, bool played)
+    {
+        int a = _actions;
+        slots.Fill(-1);
+        var joint = data.Step(episode, t);
+        var groups = data.Groups(episode, t);
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var members = groups.Members(g);
+            int size = members.Length;
+            if (_form != PayoffForm.Anonymous && size != _size)
+                ThrowHelper.Argument(nameof(data), $"groups of {_size} agents (the {_form} form's kernel size)",
+                    $"a group of {size} at episode {episode}, t {t}");
+            var group = _groupJoint.AsSpan(0, size);
+            for (int p = 0; p < size; p++) group[p] = joint[members[p]];
+            if (_form == PayoffForm.Anonymous) BeginAnonymousStep(group);
+            for (int p = 0; p < size; p++)
+            {
+                int i = members[p], own = group[p];
+                switch (_form)
+                {
+                    case PayoffForm.Joint:
+                        if (played) { slots[i] = (_table.Add(group, _deduplicate) * size) + p; break; }
+                        for (int k = 0; k < a; k++)
+                        {
+                            group[p] = k;
+                            slots[(i * a) + k] = (_table.Add(group, _deduplicate) * size) + p;
+                        }
+                        group[p] = own;
+                        break;
+                    case PayoffForm.PerAgent:
+                    {
+                        int c = AddPerAgentContext(group, p);
+                        if (played) { slots[i] = (c * a) + own; break; }
+                        for (int k = 0; k < a; k++) slots[(i * a) + k] = (c * a) + k;
+                        break;
+                    }
+                    default:
+                    {
+                        int c = AnonymousContext(own);
+                        if (played) { slots[i] = (c * a) + own; break; }
+                        for (int k = 0; k < a; k++) slots[(i * a) + k] = (c * a) + k;
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     private void BeginAnonymousStep(ReadOnlySpan<int> joint)
