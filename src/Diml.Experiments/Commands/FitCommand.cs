@@ -157,7 +157,7 @@ internal static class FitCommand
             }
 
             var saved = new SavedModel(model.ModelName, model.Form, all.Shape, model.Layout, result.Parameters,
-                learner.Entry.RuleName, learner.Hyperparameters, options, train.Fingerprint());
+                learner.Entry.RuleName, learner.Hyperparameters, options, train.Fingerprint()) with { GroupSizes = all.IsFullPlay ? null : all.GroupSizes };
             CliFiles.WriteModel(modelPath, console, saved);
             if (curvePath is not null) WriteCurve(curvePath, console, result.Curve);
             // The model now holds the result: the checkpoint has served its purpose.

@@ -25,8 +25,17 @@ public static class GroupedSimulator
     /// <paramref name="theta"/>.
     /// </summary>
     public static Trajectories Simulate(IMechanism mechanism, ReadOnlySpan<float> theta, ILearningRule rule, int actions,
-        GroupMatching matching, int episodes, int steps, ulong seed, int threads = 1)
+        GroupMatching matching, int episodes, int steps, ulong seed, int threads = 1) =>
+        SimulateEpisodes(mechanism, theta, rule, actions, matching, 0, episodes, steps, seed, threads);
+
+    /// <summary>
+    /// Episodes <paramref name="firstEpisode"/> .. <paramref name="firstEpisode"/> + <paramref name="episodes"/> − 1 of the
+    /// run above (each episode has its own streams, so a run simulated in pieces equals the run simulated at once).
+    /// </summary>
+    public static Trajectories SimulateEpisodes(IMechanism mechanism, ReadOnlySpan<float> theta, ILearningRule rule, int actions,
+        GroupMatching matching, int firstEpisode, int episodes, int steps, ulong seed, int threads = 1)
     {
+        if (firstEpisode < 0) throw new ArgumentOutOfRangeException(nameof(firstEpisode), firstEpisode, $"{nameof(firstEpisode)}: expected an index ≥ 0; found {firstEpisode}.");
         ArgumentNullException.ThrowIfNull(mechanism);
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(matching);
@@ -47,7 +56,7 @@ public static class GroupedSimulator
             () => new Worker(mechanism, rule, shape, sizes),
             (e, _, worker) =>
             {
-                worker.Run(parameters, matching, seed, (int)e, played.AsSpan((int)e * steps * n, steps * n), labels.AsSpan((int)e * steps * n, steps * n));
+                worker.Run(parameters, matching, seed, firstEpisode + (int)e, played.AsSpan((int)e * steps * n, steps * n), labels.AsSpan((int)e * steps * n, steps * n));
                 return worker;
             },
             _ => { });
