@@ -13,16 +13,16 @@ public class GroupedMechanismTests
 {
     private static readonly LogitQ Learner = new(0.2f, 6f, 0.02f);
 
-    public static TheoryData<string> Mechanisms => ["public-goods", "anonymous-count"];
+    /// <summary>Public goods in groups of 4 (the batched per-agent kernels) and of 2, 3 and 4 (a kernel per size); anonymous count in groups of 2, 3 and 4.</summary>
+    public static TheoryData<string> Mechanisms => ["public-goods", "public-goods-mixed", "anonymous-count"];
 
     private static (IMechanism Model, Trajectories Data, float[] Initial) Game(string name)
     {
-        IMechanism Create() => name == "public-goods" ? new PublicGoods(5, hidden: 8) : new AnonymousCount(5, hidden: 16);
+        IMechanism Create() => name.StartsWith("public-goods", StringComparison.Ordinal) ? new PublicGoods(5, hidden: 8) : new AnonymousCount(5, hidden: 16);
         var truth = Create();
         truth.InitializeParameters(new Random(1));
         var theta = new float[truth.Layout.TotalLength];
         truth.ReadParameters(theta);
-        // Public goods (per-agent form): groups of 4 re-matched every step; anonymous count: groups of 2, 3, 4 and 3.
         var matching = name == "public-goods" ? GroupMatching.OfSize(12, 4) : GroupMatching.OfSizes(12, [2, 3, 4, 3]);
         var data = GroupedSimulator.Simulate(truth, theta, Learner, 5, matching, episodes: 8, steps: 12, seed: 3);
         var model = Create();
@@ -38,10 +38,10 @@ public class GroupedMechanismTests
     {
         var (model, data, initial) = Game(name);
         Assert.True(data.HasGroups);
-        int? size = GroupSizeRule.KernelSize(model, data);
+        var sizes = GroupSizeRule.KernelSizes(model, data);
         var episodes = Enumerable.Range(0, data.Episodes).ToArray();
-        using var inFloat = new MinibatchObjective<float>(model, Learner, data.Shape, 8, data.Steps, 10, WindowMode.Reference, 0.01, groupSize: size);
-        using var inDouble = new MinibatchObjective<double>(model, Learner, data.Shape, 8, data.Steps, 10, WindowMode.Reference, 0.01, groupSize: size);
+        using var inFloat = new MinibatchObjective<float>(model, Learner, data.Shape, 8, data.Steps, 10, WindowMode.Reference, 0.01, groupSizes: sizes);
+        using var inDouble = new MinibatchObjective<double>(model, Learner, data.Shape, 8, data.Steps, 10, WindowMode.Reference, 0.01, groupSizes: sizes);
         var g1 = new float[initial.Length];
         var g2 = new double[initial.Length];
         var l1 = inFloat.Evaluate(data, episodes, 2, initial, g1);

@@ -36,7 +36,7 @@ public static class LikelihoodEvaluator
         int chunk = Math.Min(Chunk, selected.Length);
         using var objective = new MinibatchObjective<float>(mechanism, rule, data.Shape, chunk, data.Steps, data.Steps,
             WindowMode.Reference, lambda: 0, regularizerSampleCap: 0, threads: Math.Max(1, Math.Min(threads, chunk)),
-            groupSize: GroupSizeRule.KernelSize(mechanism, data));
+            groupSizes: GroupSizeRule.KernelSizes(mechanism, data));
         double nll = 0;
         long scored = 0;
         for (int first = 0; first < selected.Length; first += chunk)

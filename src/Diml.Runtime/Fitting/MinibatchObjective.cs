@@ -25,7 +25,7 @@ namespace Diml.Fitting;
 /// the counterfactual payoffs per episode (in parallel), then sums them per distinct query in a fixed order
 /// and runs the mechanism adjoint once per distinct query (see <see cref="CounterfactualPayoffs{T}"/>).
 /// Nothing is allocated per call.</para>
-/// <para>Groups and absent agents (an objective built with a group size, see <see cref="GroupSizeRule.KernelSize"/>): payoffs
+/// <para>Groups and absent agents (an objective built with the group sizes, see <see cref="GroupSizeRule.KernelSizes"/>): payoffs
 /// come from each agent's own group (<see cref="CounterfactualPayoffs{T}"/>). An agent absent at step <c>t</c> gets no
 /// payoff feedback there — its learner state is carried unchanged, <c>Q[t+1] = Q[t]</c> — and an agent absent at
 /// <c>t+1</c> is not scored there; the regularizer averages over the agents present. The loss stays the window's NLL
@@ -64,17 +64,17 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     /// <paramref name="steps"/> steps, windows of <paramref name="window"/> steps (clamped to
     /// <paramref name="steps"/>), on <paramref name="threads"/> threads.
     /// </summary>
-    /// <remarks><c>groupSize</c>: null for data without groups or absent agents (a file without a <c>group</c> column); otherwise
-    /// what <see cref="GroupSizeRule.KernelSize"/> says for the mechanism and the data.</remarks>
+    /// <remarks><c>groupSizes</c>: null for data without groups or absent agents (a file without a <c>group</c> column); otherwise
+    /// what <see cref="GroupSizeRule.KernelSizes"/> says for the mechanism and the data.</remarks>
     public MinibatchObjective(IMechanism mechanism, ILearningRule rule, GameShape shape, int maxEpisodes, int steps, int window,
-        WindowMode mode, double lambda, int regularizerSampleCap = 0, int threads = 1, int? groupSize = null)
+        WindowMode mode, double lambda, int regularizerSampleCap = 0, int threads = 1, IReadOnlyList<int>? groupSizes = null)
         : this(mechanism, rule, shape, maxEpisodes, steps, window, mode, lambda, regularizerSampleCap, CreatePool(threads), ownsPool: true,
-            groupSize: groupSize)
+            groupSizes: groupSizes)
     {
     }
 
     internal MinibatchObjective(IMechanism mechanism, ILearningRule rule, GameShape shape, int maxEpisodes, int steps, int window,
-        WindowMode mode, double lambda, int regularizerSampleCap, WorkerPool pool, bool ownsPool, bool deduplicate = true, int? groupSize = null)
+        WindowMode mode, double lambda, int regularizerSampleCap, WorkerPool pool, bool ownsPool, bool deduplicate = true, IReadOnlyList<int>? groupSizes = null)
     {
         ArgumentNullException.ThrowIfNull(mechanism);
         ArgumentNullException.ThrowIfNull(rule);
@@ -107,16 +107,16 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         _payoffsBar = new T[checked(maxEpisodes * (_window - 1) * n * a)];
         _episodeNll = new double[maxEpisodes];
         _episodeScored = new int[maxEpisodes];
-        _grouped = groupSize is not null;
+        _grouped = groupSizes is not null;
         _episodes = new int[maxEpisodes];
         _sampledPairs = new int[regularizerSampleCap];
         _scratch = new WorkerScratch[pool.Workers];
         for (int w = 0; w < _scratch.Length; w++) _scratch[w] = new WorkerScratch(n, a, q);
-        _payoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, _window - 1, _window, pool, deduplicate, groupSize);
+        _payoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, _window - 1, _window, pool, deduplicate, groupSizes);
         // Carry mode also needs the payoffs of every step before the window, forward only. They are planned
         // separately so that no gradient can flow into the carried state (truncated backpropagation).
         if (mode == WindowMode.Carry && steps > _window)
-            _prefixPayoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, steps - _window, 0, pool, deduplicate, groupSize);
+            _prefixPayoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, steps - _window, 0, pool, deduplicate, groupSizes);
         _learnerJob = new LearnerJob(this);
     }
 
@@ -145,7 +145,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     {
         ArgumentNullException.ThrowIfNull(data);
         if (!data.IsFullPlay && !_grouped)
-            ThrowHelper.Argument(nameof(data), "data without groups or absent agents (or an objective built with a group size, see GroupSizeRule.KernelSize)",
+            ThrowHelper.Argument(nameof(data), "data without groups or absent agents (or an objective built with the group sizes, see GroupSizeRule.KernelSizes)",
                 "data with groups or absent agents");
         if (data.Shape.Agents != _agents || data.Shape.Actions != _actions)
             ThrowHelper.Argument(nameof(data), $"a game of {_agents} agents × {_actions} actions", $"{data.Shape.Agents} × {data.Shape.Actions}");

@@ -40,6 +40,7 @@ public sealed class AllocationTests
     [Theory]
     [InlineData(PayoffForm.Anonymous, new[] { 1, 2, 3 }, WindowMode.Carry)]
     [InlineData(PayoffForm.PerAgent, new[] { 3 }, WindowMode.Reference)]
+    [InlineData(PayoffForm.PerAgent, new[] { 1, 2, 3 }, WindowMode.Carry)]
     public void SteadyStateEpoch_OnRematchedGroupsWithAbsences_AllocatesZeroBytes(PayoffForm form, int[] sizes, WindowMode mode)
     {
         var shape = new GameShape(6, 3);

@@ -8,13 +8,14 @@ namespace Diml.Tests.Fitting;
 public sealed class GroupedFittingTests
 {
     /// <summary>
-    /// Six agents re-matched every step: pairs for the joint form (a 2-agent table), triples for the per-agent form,
-    /// groups of 1, 2 and 3 for the anonymous form; a group is absent with probability 0.2.
+    /// Six agents re-matched every step: pairs for the joint form (a 2-agent table), triples (or groups of 1, 2 and 3 with
+    /// <paramref name="mixed"/>) for the per-agent form, groups of 1, 2 and 3 for the anonymous form; a group is absent
+    /// with probability 0.2.
     /// </summary>
-    private static (HandWrittenMechanism Mechanism, Trajectories Data) Problem(PayoffForm form, int episodes = 5, int steps = 14, int seed = 7)
+    private static (HandWrittenMechanism Mechanism, Trajectories Data) Problem(PayoffForm form, int episodes = 5, int steps = 14, int seed = 7, bool mixed = false)
     {
         var shape = new GameShape(6, 3);
-        int[] sizes = form switch { PayoffForm.Joint => [2], PayoffForm.PerAgent => [3], _ => [1, 2, 3] };
+        int[] sizes = form switch { PayoffForm.Joint => [2], PayoffForm.PerAgent when !mixed => [3], _ => [1, 2, 3] };
         var truth = TestGames.Mechanism(PayoffForm.Anonymous, shape, seed: 3);
         var plain = TestGames.Simulate(truth, shape, episodes, steps, seed: 21);
         var data = GroupedData.Rematch(plain, sizes, absentRate: 0.2, seed);
@@ -36,6 +37,17 @@ public sealed class GroupedFittingTests
         Check(mechanism, data, mode, lambda: 0.05, cap: 0);
     }
 
+    [Theory]
+    [InlineData(WindowMode.Reference)]
+    [InlineData(WindowMode.Carry)]
+    public void FullModelGradient_OfAPerAgentMechanismOnSeveralGroupSizes_MatchesCentralDifferences(WindowMode mode)
+    {
+        var (mechanism, data) = Problem(PayoffForm.PerAgent, mixed: true);
+        Assert.Equal([1, 2, 3], data.GroupSizes);
+        Assert.True(data.HasGroups && data.HasAbsences);
+        Check(mechanism, data, mode, lambda: 0.05, cap: 0);
+    }
+
     [Fact]
     public void FullModelGradient_OnGroupsWithSubsampledRegularizer_MatchesCentralDifferences()
     {
@@ -49,9 +61,9 @@ public sealed class GroupedFittingTests
         int[] episodes = [4, 1, 2];
         const int window = 6, t0 = 5;
         int p = mechanism.Layout.TotalLength;
-        int? size = GroupSizeRule.KernelSize(mechanism, data);
-        using var inDouble = new MinibatchObjective<double>(mechanism, rule, data.Shape, 3, data.Steps, window, mode, lambda, cap, threads: 2, groupSize: size);
-        using var inFloat = new MinibatchObjective<float>(mechanism, rule, data.Shape, 3, data.Steps, window, mode, lambda, cap, threads: 1, groupSize: size);
+        var sizes = GroupSizeRule.KernelSizes(mechanism, data);
+        using var inDouble = new MinibatchObjective<double>(mechanism, rule, data.Shape, 3, data.Steps, window, mode, lambda, cap, threads: 2, groupSizes: sizes);
+        using var inFloat = new MinibatchObjective<float>(mechanism, rule, data.Shape, 3, data.Steps, window, mode, lambda, cap, threads: 1, groupSizes: sizes);
         var theta = new float[p];
         mechanism.ReadParameters(theta);
         inDouble.PrefixParametersOverride = TestGames.ToDouble(theta);
@@ -94,7 +106,7 @@ public sealed class GroupedFittingTests
 
         MinibatchLoss Loss(Trajectories data) {
             using var objective = new MinibatchObjective<double>(mechanism, TestGames.SmallGameLearner(), data.Shape, 1, data.Steps, data.Steps,
-                WindowMode.Reference, lambda: 0, groupSize: GroupSizeRule.KernelSize(mechanism, data));
+                WindowMode.Reference, lambda: 0, groupSizes: GroupSizeRule.KernelSizes(mechanism, data));
             return objective.Evaluate(data, [0], 0, theta, Span<double>.Empty);
         }
 
@@ -108,9 +120,10 @@ public sealed class GroupedFittingTests
     [InlineData(PayoffForm.PerAgent, WindowMode.Carry)]
     [InlineData(PayoffForm.Anonymous, WindowMode.Reference)]
     [InlineData(PayoffForm.Joint, WindowMode.Reference)]
-    public void Fit_OnGroups_IsBitIdentical_OnOneAndTwoThreads(PayoffForm form, WindowMode mode)
+    [InlineData(PayoffForm.PerAgent, WindowMode.Reference, true)]
+    public void Fit_OnGroups_IsBitIdentical_OnOneAndTwoThreads(PayoffForm form, WindowMode mode, bool mixed = false)
     {
-        var (model, data) = Problem(form, episodes: 30, steps: 20);
+        var (model, data) = Problem(form, episodes: 30, steps: 20, mixed: mixed);
         var initial = model.Parameters();
         var options = new FitOptions { Epochs = 3, BatchSize = 8, Window = 10, WindowMode = mode, LearningRate = 1e-2, Seed = 5, MinSteps = 0, Lambda = 0.01 };
         var one = new Fitter(model, TestGames.SmallGameLearner(), options with { Threads = 1 }).Fit(data, initial);
@@ -123,16 +136,16 @@ public sealed class GroupedFittingTests
     }
 
     [Fact]
-    public void Fit_OfAPerAgentMechanismOnMixedGroupSizes_IsALocatedError()
+    public void Fit_OfAJointMechanismOnSeveralGroupSizes_IsALocatedError()
     {
         var (_, data) = Problem(PayoffForm.Anonymous);
-        var mechanism = TestGames.Mechanism(PayoffForm.PerAgent, new GameShape(3, 3));
+        var mechanism = TestGames.Mechanism(PayoffForm.Joint, new GameShape(3, 3));
 
         var error = Assert.Throws<DataFormatException>(() =>
             new Fitter(mechanism, TestGames.SmallGameLearner(), new FitOptions { Epochs = 1, Threads = 1 }).Fit(data, mechanism.Parameters()));
 
-        Assert.Matches(@"^<data>, column 'group': mechanism \S+ \(PerAgent form\) takes one group size per fit \(the first group, at episode 0, t 0, has \d agents\); " +
-            @"expected every group of \d agents \(or an anonymous mechanism, which takes any size\), found a group of \d agents \(group \d+\) at episode \d+, t \d+\.$", error.Message);
+        Assert.Matches(@"^<data>, column 'group': mechanism \S+ \(joint form\) takes one group size per fit \(the first group, at episode 0, t 0, has \d agents\); " +
+            @"expected every group of \d agents \(or a per-agent or anonymous mechanism, which take any size\), found a group of \d agents \(group \d+\) at episode \d+, t \d+\.$", error.Message);
     }
 
     [Fact]
