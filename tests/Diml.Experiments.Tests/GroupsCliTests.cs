@@ -85,4 +85,19 @@ public sealed class GroupsCliTests : IDisposable
         Assert.Contains("--mechanism neural-joint has parameters tied to its number of agents, which fit does not yet set from the group size; " +
             "expected data without groups or absent agents for it, found groups of 4 agents.", Assert.Single(run.ErrorLines));
     }
+
+    [Fact]
+    public void PooledSizes_SimulateAndFit_WithTheGroupSizeAsAnInput()
+    {
+        string data = _cli.PathOf("vd.csv"), model = _cli.PathOf("vd.json");
+        var simulate = _cli.Run("simulate", "--mechanism", "pooled-anonymous", "--hidden", "8", "--agents", "9", "--actions", "2",
+            "--group-sizes", "2,3,4", "--episodes", "8", "--horizon", "8", "--seed", "2", "--out", data);
+        Assert.True(simulate.ExitCode == 0, simulate.Error);
+        Assert.Equal([2, 3, 4], Diml.Data.TrajectoryCsv.Read(data).Trajectories.GroupSizes);
+
+        var fit = _cli.Run("fit", "--data", data, "--mechanism", "pooled-anonymous", "--hidden", "8", "--epochs", "2", "--min-steps", "0", "--out", model);
+        Assert.True(fit.ExitCode == 0, fit.Error);
+        Assert.Contains("nll_test", fit.Output);
+        Assert.Contains("\"groupSizes\"", File.ReadAllText(model));
+    }
 }

@@ -14,11 +14,16 @@ public class GroupedMechanismTests
     private static readonly LogitQ Learner = new(0.2f, 6f, 0.02f);
 
     /// <summary>Public goods in groups of 4 (the batched per-agent kernels) and of 2, 3 and 4 (a kernel per size); anonymous count in groups of 2, 3 and 4.</summary>
-    public static TheoryData<string> Mechanisms => ["public-goods", "public-goods-mixed", "anonymous-count"];
+    public static TheoryData<string> Mechanisms => ["public-goods", "public-goods-mixed", "anonymous-count", "pooled-anonymous"];
 
     private static (IMechanism Model, Trajectories Data, float[] Initial) Game(string name)
     {
-        IMechanism Create() => name.StartsWith("public-goods", StringComparison.Ordinal) ? new PublicGoods(5, hidden: 8) : new AnonymousCount(5, hidden: 16);
+        IMechanism Create() => name switch
+        {
+            "anonymous-count" => new AnonymousCount(5, hidden: 16),
+            "pooled-anonymous" => new PooledAnonymous(5, hidden: 16),
+            _ => new PublicGoods(5, hidden: 8),
+        };
         var truth = Create();
         truth.InitializeParameters(new Random(1));
         var theta = new float[truth.Layout.TotalLength];
@@ -63,5 +68,24 @@ public class GroupedMechanismTests
         var one = Run(1);
         Assert.NotEqual(initial, one);
         Assert.Equal(one, Run(2));
+    }
+
+    [Fact]
+    public void PooledAnonymous_TellsGroupSizesApart_WhereSharesAlikeDoNot()
+    {
+        var pooled = new PooledAnonymous(2, hidden: 8);
+        pooled.InitializeParameters(new Random(4));
+        var shares = new AnonymousCount(2, hidden: 8);
+        shares.InitializeParameters(new Random(4));
+        var pooledTheta = new float[pooled.Layout.TotalLength];
+        pooled.ReadParameters(pooledTheta);
+        var sharesTheta = new float[shares.Layout.TotalLength];
+        shares.ReadParameters(sharesTheta);
+        // One volunteer (action 1) among the others of a pair and of a group of five: the same shares, other sizes.
+        int[] pair = [0, 1], five = [0, 4];
+
+        Assert.Equal(shares.Payoff(sharesTheta, 0, pair), shares.Payoff(sharesTheta, 0, five));
+        Assert.NotEqual(pooled.Payoff(pooledTheta, 0, pair), pooled.Payoff(pooledTheta, 0, five));
+        Assert.IsAssignableFrom<IBatchedAnonymousMechanism>(pooled);
     }
 }

@@ -107,7 +107,7 @@ internal static class FitCommand
                 throw CliException.Input(string.Create(CultureInfo.InvariantCulture, $"{dataPath}: expected episodes of at least 2 steps to fit, found {all.Steps}."));
             if (!all.IsFullPlay && entry.AgentsFixedByParameters)
                 throw CliException.Input(string.Create(CultureInfo.InvariantCulture,
-                    $"{dataPath}: --mechanism {entry.Name} has parameters tied to its number of agents, which fit does not yet set from the group size; expected data without groups or absent agents for it, found {(all.HasGroups ? "groups of " + string.Join(", ", all.GroupSizes) + " agents" : "absent agents")}. Use anonymous-count, public-goods or congestion for grouped data."));
+                    $"{dataPath}: --mechanism {entry.Name} has parameters tied to its number of agents, which fit does not yet set from the group size; expected data without groups or absent agents for it, found {(all.HasGroups ? "groups of " + string.Join(", ", all.GroupSizes) + " agents" : "absent agents")}. Use pooled-anonymous, anonymous-count, public-goods or congestion for grouped data."));
             double fraction = parse.GetValue(trainFraction);
             var (train, test) = Split(all, fraction, dataPath);
             var model = MechanismOptions.Create(entry, all.Shape, settings);

@@ -79,7 +79,7 @@ internal static class SimulateCommand
             var groups = Matching(parse.GetValue(groupSize), parse.GetValue(groupSizes), parse.GetValue(matching)!,
                 parse.GetResult(matching) is { Implicit: false }, shape.Agents);
             if (groups is not null && entry.AgentsFixedByParameters)
-                throw CliException.Usage($"--mechanism: {entry.Name} has parameters tied to its number of agents, which simulate does not yet set from the group size; with --group-size or --group-sizes use anonymous-count, public-goods or congestion.");
+                throw CliException.Usage($"--mechanism: {entry.Name} has parameters tied to its number of agents, which simulate does not yet set from the group size; with --group-size or --group-sizes use pooled-anonymous, anonymous-count, public-goods or congestion.");
 
             var trueMechanism = MechanismOptions.Create(entry, shape, settings);
             entry.InitializeTruth(trueMechanism, new Random(parameterSeed));
