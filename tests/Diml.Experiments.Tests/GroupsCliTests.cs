@@ -100,4 +100,18 @@ public sealed class GroupsCliTests : IDisposable
         Assert.Contains("nll_test", fit.Output);
         Assert.Contains("\"groupSizes\"", File.ReadAllText(model));
     }
+
+    [Fact]
+    public void Evaluate_OfAFixedSizeModelOnGroups_IsRefused()
+    {
+        string plain = _cli.PathOf("nj.csv"), model = _cli.PathOf("nj.json"), grouped = SimulateRematched("pg.csv");
+        Assert.Equal(0, _cli.Run("simulate", "--mechanism", "neural-joint", "--hidden", "8", "--agents", "8", "--actions", "4", "--episodes", "4", "--horizon", "5", "--out", plain).ExitCode);
+        Assert.Equal(0, _cli.Run("fit", "--data", plain, "--mechanism", "neural-joint", "--hidden", "8", "--epochs", "1", "--min-steps", "0", "--train-fraction", "1", "--out", model).ExitCode);
+
+        var run = _cli.Run("evaluate", "--model", model, "--data", grouped);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("pg.csv: a neural-joint model's parameters are tied to its 8 agents, and evaluate does not yet score it in groups; " +
+            "expected data without groups or absent agents for it, found groups of 4 agents.", Assert.Single(run.ErrorLines));
+    }
 }
