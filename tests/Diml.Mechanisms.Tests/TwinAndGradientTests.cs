@@ -30,6 +30,8 @@ public sealed class TwinAndGradientTests
         { "public-goods/small", 2, 5 },
         { "anonymous-count/paper", 40, 10 },
         { "anonymous-count/small", 5, 3 },
+        { "pooled-anonymous", 2, 2 },
+        { "pooled-anonymous", 12, 5 },
         { "tabular", 3, 4 },
         { "tabular", 2, 3 },
         { "tabular", 3, 6 },
@@ -49,10 +51,11 @@ public sealed class TwinAndGradientTests
             "public-goods/small" => new PublicGoods(actions, hidden: 8),
             "anonymous-count/paper" => new AnonymousCount(actions),
             "anonymous-count/small" => new AnonymousCount(actions, hidden: 8),
+            "pooled-anonymous" => new PooledAnonymous(actions, hidden: 8),
             "tabular" => new Tabular(agents, actions),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown case"),
         };
-        if (name.StartsWith("neural", StringComparison.Ordinal) || name.StartsWith("anonymous", StringComparison.Ordinal) || name == "public-goods/small")
+        if (name.StartsWith("neural", StringComparison.Ordinal) || name.StartsWith("anonymous", StringComparison.Ordinal) || name == "pooled-anonymous" || name == "public-goods/small")
             mechanism.InitializeParameters(random);
         if (name == "tabular")
         {

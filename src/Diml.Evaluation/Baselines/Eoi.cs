@@ -78,6 +78,7 @@ public sealed class Eoi : IPayoffModel
     public static Eoi Fit(Trajectories data, double beta, double pseudocount = DefaultPseudocount)
     {
         ArgumentNullException.ThrowIfNull(data);
+        data.RequireFullPlay("the EOI baseline");
         if (!(beta > 0) || double.IsInfinity(beta))
             throw new ArgumentOutOfRangeException(nameof(beta), beta, string.Create(CultureInfo.InvariantCulture, $"{nameof(beta)}: expected a positive finite inverse temperature; found {beta}."));
         if (!(pseudocount > 0) || double.IsInfinity(pseudocount))

@@ -41,6 +41,7 @@ public static class JointBc
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(training);
+        training.RequireFullPlay("the JointBC baseline");
         options ??= new JointBcOptions();
         options.Validate();
         if (training.Steps < 2)

@@ -132,6 +132,7 @@ public sealed class JointBcModel
     public JointBcScore Evaluate(Trajectories data)
     {
         ArgumentNullException.ThrowIfNull(data);
+        data.RequireFullPlay("the JointBC baseline");
         if (data.Shape != Shape)
             throw new ArgumentException($"{nameof(data)}: expected a game of {Shape}; found {data.Shape}.", nameof(data));
         int n = Shape.Agents, a = Shape.Actions;

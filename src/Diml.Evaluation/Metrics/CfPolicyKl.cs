@@ -45,6 +45,7 @@ public sealed class CfPolicyKl : IMetric
         ArgumentNullException.ThrowIfNull(estimate);
         ArgumentNullException.ThrowIfNull(shiftedRule);
         ArgumentNullException.ThrowIfNull(underTruth);
+        underTruth.RequireFullPlay("the metric cf_policy_kl");
         if (underTruth.Steps < 2) throw new ArgumentException($"{nameof(underTruth)}: expected episodes of at least 2 steps, found {underTruth.Steps}.", nameof(underTruth));
         int episodes = underTruth.Episodes, n = underTruth.Agents, a = underTruth.Shape.Actions;
         var sums = new double[episodes];

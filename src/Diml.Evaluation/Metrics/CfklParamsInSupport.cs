@@ -58,6 +58,7 @@ public sealed class CfklParamsInSupport : IMetric
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(support);
+        data.RequireFullPlay("the metric cfkl_params_in_support");
         if (support.Shape != data.Shape) throw new ArgumentException($"{nameof(support)}: expected the support of a game of {data.Shape}, found {support.Shape}.", nameof(support));
         var key = new ContextKey(data.Shape);
         var counts = new Dictionary<ulong, long>();

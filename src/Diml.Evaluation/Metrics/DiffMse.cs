@@ -38,6 +38,7 @@ public sealed class DiffMse : IMetric
     public static double Compute(IPayoffModel truth, IPayoffModel estimate, Trajectories data, ulong seed = 0, int contexts = DefaultContexts)
     {
         ArgumentNullException.ThrowIfNull(data);
+        data.RequireFullPlay("the metric diff_mse");
         MetricArguments.Check(truth, estimate, data.Shape);
         ArgumentOutOfRangeException.ThrowIfLessThan(contexts, 1);
         if (data.Steps < 2) throw new ArgumentException($"{nameof(data)}: expected episodes of at least 2 steps, found {data.Steps}.", nameof(data));

@@ -23,6 +23,7 @@ public static class HeldOutLikelihood
     {
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentNullException.ThrowIfNull(test);
+        test.RequireFullPlay("the held-out likelihood (nll_test)");
         ArgumentNullException.ThrowIfNull(support);
         if (support.Shape != test.Shape) throw new ArgumentException($"{nameof(support)}: expected the support of a game of {test.Shape}, found {support.Shape}.", nameof(support));
         if (test.Steps < 2) throw new ArgumentException($"{nameof(test)}: expected episodes of at least 2 steps, found {test.Steps}.", nameof(test));

@@ -63,6 +63,7 @@ public sealed class JointActionHistogram
     private static JointActionHistogram Build(Trajectories data, bool byCounts)
     {
         ArgumentNullException.ThrowIfNull(data);
+        data.RequireFullPlay("the joint-action histogram");
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var actionCounts = new int[data.Shape.Actions];
         for (int e = 0; e < data.Episodes; e++)

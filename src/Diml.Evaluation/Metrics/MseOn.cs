@@ -37,6 +37,8 @@ public sealed class MseOn : IMetric
     /// <summary>Computes the metric; <paramref name="seed"/> drives the subsample when one is needed.</summary>
     public static double Compute(IPayoffModel truth, IPayoffModel estimate, Trajectories data, ulong seed = 0, int maxVisits = DefaultMaxVisits)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        data.RequireFullPlay("the metric mse_on");
         MetricArguments.Check(truth, estimate, data.Shape);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxVisits, 1);
         int visits = data.Episodes * data.Steps;

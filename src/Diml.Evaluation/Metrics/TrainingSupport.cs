@@ -30,6 +30,7 @@ public sealed class TrainingSupport
     public static TrainingSupport Of(Trajectories training)
     {
         ArgumentNullException.ThrowIfNull(training);
+        training.RequireFullPlay("the training support (metrics in and off support)");
         var key = new ContextKey(training.Shape);
         var keys = new HashSet<ulong>();
         for (int e = 0; e < training.Episodes; e++)

@@ -33,7 +33,7 @@ internal static class CliFiles
             if (a < data.Shape.Actions)
                 throw CliException.Input(string.Create(CultureInfo.InvariantCulture,
                     $"{path}: expected actions in 0..{a - 1} ({a} actions), found action {data.Shape.Actions - 1}."));
-            data = new Trajectories(new GameShape(data.Shape.Agents, a), data.Episodes, data.Steps, data.AsSpan(), data.Metadata);
+            data = data.WithActionCount(a);
         }
         return data;
     }

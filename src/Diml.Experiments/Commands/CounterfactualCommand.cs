@@ -39,6 +39,8 @@ internal static class CounterfactualCommand
             string? distributionPath = parse.GetValue(distribution);
             CliFiles.CheckFiles(CliFiles.Input("--model", modelPath), CliFiles.Output("--out", outPath), CliFiles.Output("--distribution", distributionPath));
             var saved = CliFiles.ReadModel(modelPath, "--model");
+            if (saved.GroupSizes is { } sizes)
+                throw CliException.Input($"{modelPath}, $.game.groupSizes: counterfactual does not simulate groups yet; expected a model fitted on data without groups or absent agents, found one fitted on groups of {string.Join(", ", sizes)} agents.");
             var fitted = LearnerChoice.FromModel(saved, modelPath);
             var learner = rule.Resolve(parse, fitted.Entry, fitted.Hyperparameters);
             var shape = new GameShape(parse.GetValue(agents) ?? saved.Shape.Agents, saved.Shape.Actions);

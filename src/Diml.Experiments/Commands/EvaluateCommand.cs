@@ -56,6 +56,8 @@ internal static class EvaluateCommand
                 throw CliException.Input(string.Create(CultureInfo.InvariantCulture, $"{dataPath}: expected episodes of at least 2 steps to score, found {episodes.Steps}."));
             var shape = episodes.Shape;
             var (entry, estimate) = Rebuild(saved, modelPath, shape);
+            if (!episodes.IsFullPlay && entry.AgentsFixedByParameters)
+                throw CliException.Input($"{dataPath}: a {entry.Name} model's parameters are tied to its {saved.Shape.Agents} agents, and evaluate does not yet score it in groups; expected data without groups or absent agents for it, found {(episodes.HasGroups ? "groups of " + string.Join(", ", episodes.GroupSizes) + " agents" : "absent agents")}.");
             var learner = LearnerChoice.FromModel(saved, modelPath);
             int threadCount = parse.GetValue(threads);
             ulong metricSeed = parse.GetValue(seed);

@@ -105,6 +105,9 @@ internal static class FitCommand
             var all = CliFiles.ReadTrajectories(dataPath, "--data", console, parse.GetValue(actions));
             if (all.Steps < 2)
                 throw CliException.Input(string.Create(CultureInfo.InvariantCulture, $"{dataPath}: expected episodes of at least 2 steps to fit, found {all.Steps}."));
+            if (!all.IsFullPlay && entry.AgentsFixedByParameters)
+                throw CliException.Input(string.Create(CultureInfo.InvariantCulture,
+                    $"{dataPath}: --mechanism {entry.Name} has parameters tied to its number of agents, which fit does not yet set from the group size; expected data without groups or absent agents for it, found {(all.HasGroups ? "groups of " + string.Join(", ", all.GroupSizes) + " agents" : "absent agents")}. Use pooled-anonymous, anonymous-count, public-goods or congestion for grouped data."));
             double fraction = parse.GetValue(trainFraction);
             var (train, test) = Split(all, fraction, dataPath);
             var model = MechanismOptions.Create(entry, all.Shape, settings);
@@ -154,7 +157,7 @@ internal static class FitCommand
             }
 
             var saved = new SavedModel(model.ModelName, model.Form, all.Shape, model.Layout, result.Parameters,
-                learner.Entry.RuleName, learner.Hyperparameters, options, train.Fingerprint());
+                learner.Entry.RuleName, learner.Hyperparameters, options, train.Fingerprint()) with { GroupSizes = all.IsFullPlay ? null : all.GroupSizes };
             CliFiles.WriteModel(modelPath, console, saved);
             if (curvePath is not null) WriteCurve(curvePath, console, result.Curve);
             // The model now holds the result: the checkpoint has served its purpose.

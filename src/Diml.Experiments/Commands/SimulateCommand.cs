@@ -22,12 +22,45 @@ internal static class SimulateCommand
         var seed = CliOptions.Seed("--seed", "seed of the simulation");
         var initSeed = CliOptions.OptionalInt("--init-seed", "seed of the true mechanism's parameters (default: --seed)", minimum: 0, expected: "a non-negative integer");
         var threads = CliOptions.Threads();
-        var output = CliOptions.File("--out", "trajectory CSV to write (episode,t,agent,action), or - for standard output", required: true);
+        var groupSize = CliOptions.OptionalInt("--group-size", "sessions of --agents matched into groups of this size (a divisor of --agents); writes the group column");
+        var groupSizes = new Option<int[]?>("--group-sizes")
+        {
+            Description = "sessions of --agents matched into groups of these sizes, comma-separated, adding up to --agents (e.g. 2,3,4 for 9 agents)",
+            HelpName = "k1,k2,...",
+            CustomParser = result =>
+            {
+                string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                var parts = token.Split(',');
+                var sizes = new int[parts.Length];
+                for (int j = 0; j < parts.Length; j++)
+                    if (!int.TryParse(parts[j], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[j]) || sizes[j] < 1)
+                    {
+                        result.AddError($"--group-sizes: expected positive integers separated by commas, found '{MessageText.Escape(token)}'.");
+                        return null;
+                    }
+                return sizes;
+            },
+        };
+        var matching = new Option<string>("--matching")
+        {
+            Description = "with groups: random (re-matched at random every step) or fixed (matched at random once per episode)",
+            HelpName = "random|fixed",
+            DefaultValueFactory = _ => "random",
+            CustomParser = result =>
+            {
+                string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (token.Equals("random", StringComparison.OrdinalIgnoreCase)) return "random";
+                if (token.Equals("fixed", StringComparison.OrdinalIgnoreCase)) return "fixed";
+                result.AddError($"--matching: expected random or fixed, found '{MessageText.Escape(token)}'.");
+                return "random";
+            },
+        };
+        var output = CliOptions.File("--out", "trajectory CSV to write (episode,t,agent,action[,group]), or - for standard output", required: true);
         var truth = CliOptions.File("--truth", "model file to write the true mechanism to, for recovery metrics, or - for standard output", required: false);
 
         var command = new Command("simulate", "Simulate learning agents under a true mechanism and write their trajectories.");
         mechanism.AddTo(command);
-        foreach (var option in new Option[] { agents, actions }) command.Options.Add(option);
+        foreach (var option in new Option[] { agents, actions, groupSize, groupSizes, matching }) command.Options.Add(option);
         rule.AddTo(command);
         foreach (var option in new Option[] { episodes, horizon, seed, initSeed, threads, output, truth }) command.Options.Add(option);
 
@@ -43,14 +76,30 @@ internal static class SimulateCommand
             CliFiles.CheckFiles(CliFiles.Output("--out", outPath), CliFiles.Output("--truth", truthPath));
             int e = parse.GetValue(episodes), steps = parse.GetValue(horizon);
             CheckSize(e, steps, shape);
+            var groups = Matching(parse.GetValue(groupSize), parse.GetValue(groupSizes), parse.GetValue(matching)!,
+                parse.GetResult(matching) is { Implicit: false }, shape.Agents);
+            if (groups is not null && entry.AgentsFixedByParameters)
+                throw CliException.Usage($"--mechanism: {entry.Name} has parameters tied to its number of agents, which simulate does not yet set from the group size; with --group-size or --group-sizes use pooled-anonymous, anonymous-count, public-goods or congestion.");
 
             var trueMechanism = MechanismOptions.Create(entry, shape, settings);
             entry.InitializeTruth(trueMechanism, new Random(parameterSeed));
             var theta = new float[trueMechanism.Layout.TotalLength];
             trueMechanism.ReadParameters(theta);
+            // With groups, each piece's labels go to their place as the actions do (ProgressDisplay keeps the actions).
+            var labels = groups is null ? null : new int[(long)e * steps * shape.Agents];
             var simulated = ProgressDisplay.Episodes(console,
-                $"simulating {MessageText.Count(e, "episode")} x {MessageText.Count(steps, "step")} of {shape} under {entry.Name}, {learner}", e,
-                (first, count) => Simulator.SimulateEpisodes(trueMechanism, theta, learner.Create(), shape, first, count, steps, simulationSeed, parse.GetValue(threads)));
+                $"simulating {MessageText.Count(e, "episode")} x {MessageText.Count(steps, "step")} of {shape}{(groups is null ? "" : " in groups of " + string.Join(",", groups.Sizes))} under {entry.Name}, {learner}", e,
+                (first, count) =>
+                {
+                    if (groups is null)
+                        return Simulator.SimulateEpisodes(trueMechanism, theta, learner.Create(), shape, first, count, steps, simulationSeed, parse.GetValue(threads));
+                    var part = GroupedSimulator.SimulateEpisodes(trueMechanism, theta, learner.Create(), shape.Actions, groups, first, count, steps, simulationSeed, parse.GetValue(threads));
+                    var destination = labels.AsSpan(first * steps * shape.Agents, count * steps * shape.Agents);
+                    // One group of everyone with nobody absent has no labels: that is group 0.
+                    if (part.GroupLabels.IsEmpty) destination.Clear();
+                    else part.GroupLabels.CopyTo(destination);
+                    return part;
+                });
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -63,7 +112,12 @@ internal static class SimulateCommand
             };
             if (entry.HasHiddenLayers) metadata["hidden"] = settings.Hidden.ToString(CultureInfo.InvariantCulture);
             foreach (var (name, value) in learner.Hyperparameters) metadata[name] = CliFiles.Number(value);
-            var data = new Trajectories(shape, e, steps, simulated, metadata);
+            if (groups is not null)
+            {
+                metadata["group-sizes"] = string.Join(",", groups.Sizes);
+                metadata["matching"] = groups.Rematch ? "random" : "fixed";
+            }
+            var data = labels is null ? new Trajectories(shape, e, steps, simulated, metadata) : new Trajectories(shape, e, steps, simulated, labels, metadata);
 
             if (truthPath is not null)
                 CliFiles.WriteModel(truthPath, console, new SavedModel(trueMechanism.ModelName, trueMechanism.Form, shape, trueMechanism.Layout, theta,
@@ -76,6 +130,29 @@ internal static class SimulateCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The matching the group options ask for, or null without groups; contradictory options are usage errors.</summary>
+    private static GroupMatching? Matching(int? size, int[]? sizes, string matching, bool matchingGiven, int agents)
+    {
+        if (sizes is { Length: 0 }) sizes = null; // not given
+        if (size is not null && sizes is not null) throw CliException.Usage("--group-size, --group-sizes: expected one of them, found both.");
+        if (size is null && sizes is null)
+        {
+            if (matchingGiven) throw CliException.Usage("--matching: expected --group-size or --group-sizes with it, found neither.");
+            return null;
+        }
+        bool rematch = matching == "random";
+        if (size is int k)
+        {
+            if (agents % k != 0)
+                throw CliException.Usage(string.Create(CultureInfo.InvariantCulture, $"--group-size: expected a divisor of the {agents} agents (--agents), found {k}."));
+            return GroupMatching.OfSize(agents, k, rematch);
+        }
+        long sum = sizes!.Sum(x => (long)x);
+        if (sum != agents)
+            throw CliException.Usage(string.Create(CultureInfo.InvariantCulture, $"--group-sizes: expected sizes adding up to the {agents} agents (--agents), found {string.Join(",", sizes!)} (sum {sum})."));
+        return GroupMatching.OfSizes(agents, sizes!, rematch);
     }
 
     /// <summary>Refuses, before any work, trajectories larger than one array or than the memory available.</summary>

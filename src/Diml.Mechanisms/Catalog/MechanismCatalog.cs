@@ -39,6 +39,14 @@ public static class MechanismCatalog
             layout => new MechanismSettings(layout[nameof(AnonymousCount.B1)].Rows),
             AgentsFixedByParameters: false),
         new MechanismEntry(
+            "pooled-anonymous", nameof(PooledAnonymous),
+            "anonymous MLP for pooled group sizes: f(own action embedding, group-mates' shares, 1/group size), 2 tanh layers (anonymous form)",
+            DefaultHidden: PooledAnonymous.DefaultHidden,
+            (shape, settings) => new PooledAnonymous(shape.Actions, settings.Hidden),
+            (mechanism, random) => mechanism.InitializeParameters(random),
+            layout => new MechanismSettings(layout[nameof(PooledAnonymous.B1)].Rows),
+            AgentsFixedByParameters: false),
+        new MechanismEntry(
             "public-goods", nameof(PublicGoods),
             "public goods with a learned subsidy: s(1 - e^(-kΣℓ)) - cℓ_i² + sub(Σℓ, ℓ_i), sub an MLP 2→64 tanh→1 (per-agent form)",
             DefaultHidden: PublicGoods.DefaultHidden,

@@ -6,7 +6,9 @@ namespace Diml.Data;
 
 /// <summary>
 /// Reads and writes trajectories in the long CSV format: a header naming the columns <c>episode,t,agent,action</c>
-/// (in any order, extra columns ignored with a warning), then one row per (episode, step, agent) in any order.
+/// and optionally <c>group</c> (in any order, extra columns ignored with a warning), then one row per (episode, step,
+/// agent) in any order. Without a <c>group</c> column every agent acts at every step in one group of all agents; with
+/// it, the rows of an (episode, t, group) form a group and an agent without a row at a step is absent there.
 /// Lines starting with <c>#</c> are comments; <c>#key=value</c> comments before the header carry metadata.
 /// The full rules, with an example of every error, are in <c>docs/formats.md</c>.
 /// </summary>
@@ -21,8 +23,14 @@ public static class TrajectoryCsv
     public const string Header = "episode,t,agent,action";
 
     /// <summary>Column names, in the writer's order.</summary>
-    private static readonly string[] ColumnNames = ["episode", "t", "agent", "action"];
-    private const int EpisodeColumn = 0, TColumn = 1, AgentColumn = 2, ActionColumn = 3;
+    private static readonly string[] ColumnNames = ["episode", "t", "agent", "action", "group"];
+    private const int EpisodeColumn = 0, TColumn = 1, AgentColumn = 2, ActionColumn = 3, GroupColumn = 4;
+
+    /// <summary>The columns every file has; <c>group</c> is optional.</summary>
+    private const int RequiredColumns = 4;
+
+    /// <summary>The header the writer emits for data with groups or absent agents.</summary>
+    public const string GroupedHeader = "episode,t,agent,action,group";
 
     /// <summary>The shortest possible data row, <c>0,0,0,0\n</c>: the most rows a file of a given length can hold.</summary>
     internal const int MinimumBytesPerRow = 8;
@@ -180,7 +188,8 @@ public static class TrajectoryCsv
         var rows = new TrajectoryRow[capacity];
         int count = 0;
         int maxAgent = -1, maxAction = -1, maxEpisode = -1;
-        Span<int> values = stackalloc int[4];
+        Span<int> values = stackalloc int[ColumnNames.Length];
+        bool grouped = columns[GroupColumn] >= 0;
         while ((text = lines.ReadLine()) is not null)
         {
             line = lines.Line;
@@ -194,7 +203,8 @@ public static class TrajectoryCsv
                         string.Create(CultureInfo.InvariantCulture, $"at most {Array.MaxLength:N0} data rows"), "more");
                 Array.Resize(ref rows, (int)Math.Min(2L * rows.Length, Array.MaxLength));
             }
-            rows[count++] = new TrajectoryRow(values[EpisodeColumn], values[TColumn], values[AgentColumn], values[ActionColumn], line);
+            rows[count++] = new TrajectoryRow(values[EpisodeColumn], values[TColumn], values[AgentColumn], values[ActionColumn],
+                grouped ? values[GroupColumn] : 0, line);
             maxEpisode = Math.Max(maxEpisode, values[EpisodeColumn]);
             maxAgent = Math.Max(maxAgent, values[AgentColumn]);
             maxAction = Math.Max(maxAction, values[ActionColumn]);
@@ -214,14 +224,16 @@ public static class TrajectoryCsv
             shape = new GameShape(maxAgent + 1, maxAction + 1);
         }
 
-        var data = Assemble(rows.AsSpan(0, count), source, shape, columns, metadata);
+        var data = grouped
+            ? AssembleGrouped(rows.AsSpan(0, count), source, shape, columns, metadata)
+            : Assemble(rows.AsSpan(0, count), source, shape, columns, metadata);
         return new TrajectoryCsvReadResult(data, warnings.AsReadOnly());
     }
 
-    /// <summary>Locates the four required columns (index = field position) and warns about the others.</summary>
+    /// <summary>Locates the four required columns and the optional group column (index = field position) and warns about the others.</summary>
     private static int[] ParseHeader(string text, string source, int line, List<string> warnings, out int fieldCount)
     {
-        int[] columns = [-1, -1, -1, -1];
+        int[] columns = [-1, -1, -1, -1, -1];
         var names = new List<string>();
         int start = 0;
         while (true)
@@ -243,7 +255,7 @@ public static class TrajectoryCsv
             columns[which] = f;
         }
 
-        for (int which = 0; which < columns.Length; which++)
+        for (int which = 0; which < RequiredColumns; which++)
         {
             if (columns[which] >= 0) continue;
             // A first line of numbers is data without a header, which deserves a clearer message than a missing column.
@@ -258,7 +270,7 @@ public static class TrajectoryCsv
         for (int f = 0; f < names.Count; f++)
             if (Array.IndexOf(columns, f) < 0)
                 warnings.Add(Diml.IO.MessageText.Escape(string.Create(CultureInfo.InvariantCulture,
-                    $"{source}, line {line}: column {f + 1} '{names[f]}' is not one of {Header} and was ignored.")));
+                    $"{source}, line {line}: column {f + 1} '{names[f]}' is not one of {GroupedHeader} and was ignored.")));
         return columns;
     }
 
@@ -278,7 +290,7 @@ public static class TrajectoryCsv
                 {
                     // All digits but no int: too large, which the limit (or int's range) says better than "not an integer".
                     bool tooLarge = !raw.IsEmpty && !raw.ContainsAnyExceptInRange('0', '9');
-                    string expected = tooLarge && which is EpisodeColumn or TColumn
+                    string expected = tooLarge && which is EpisodeColumn or TColumn or GroupColumn
                         ? string.Create(CultureInfo.InvariantCulture, $"a non-negative integer of at most {int.MaxValue}")
                         : tooLarge || shape is not null ? ExpectedValue(which, shape) : "a non-negative integer";
                     throw new DataFormatException(source, line, ColumnNames[which], field + 1, null, expected, $"'{Shorten(raw)}'");
@@ -388,7 +400,66 @@ public static class TrajectoryCsv
         }
         if (actions is null)
             throw new InvalidOperationException("Internal error: the trajectory rows passed every check but do not fill the array.");
-        return new Trajectories(shape, episodes, steps, actions, metadata, validate: false);
+        return new Trajectories(shape, episodes, steps, actions, metadata, validate: false, source: source);
+    }
+
+    /// <summary>
+    /// Checks and builds data with a <c>group</c> column: episodes 0..E-1 without gaps, at most one row per (episode, t,
+    /// agent). Cells without a row are absent agents; episodes may differ in length (steps past an episode's last row are
+    /// absent for everyone). The panel is sized by the largest t and agent, so it is refused, before allocating, when it
+    /// cannot fit one array or the memory available.
+    /// </summary>
+    private static Trajectories AssembleGrouped(Span<TrajectoryRow> rows, string source, GameShape shape, int[] columns,
+        Dictionary<string, string> metadata)
+    {
+        if (!IsSorted(rows)) rows.Sort();
+        int episodes = 0, steps = 0;
+        for (int r = 0; r < rows.Length; r++)
+        {
+            ref readonly var row = ref rows[r];
+            if (r > 0 && row.SameKey(rows[r - 1]))
+            {
+                ref readonly var first = ref rows[r - 1];
+                throw new DataFormatException(source, row.Line, null, null,
+                    string.Create(CultureInfo.InvariantCulture, $"duplicate row for episode {row.Episode}, t {row.T}, agent {row.Agent} (lines {first.Line} and {row.Line})"),
+                    "one row per (episode, t, agent): an agent is in one group at a step",
+                    string.Create(CultureInfo.InvariantCulture, $"a second one at line {row.Line}, the first at line {first.Line}"),
+                    relatedLine: first.Line);
+            }
+            if (r == 0 || row.Episode != rows[r - 1].Episode)
+            {
+                if (row.Episode != episodes)
+                    throw new DataFormatException(source, null, ColumnNames[EpisodeColumn], columns[EpisodeColumn] + 1,
+                        string.Create(CultureInfo.InvariantCulture, $"episode {episodes} has no rows"),
+                        string.Create(CultureInfo.InvariantCulture, $"episodes numbered 0..{rows[^1].Episode} without gaps"),
+                        string.Create(CultureInfo.InvariantCulture, $"none for episode {episodes}"));
+                episodes++;
+            }
+            steps = Math.Max(steps, row.T + 1);
+        }
+
+        int agents = shape.Agents;
+        long cells = (long)episodes * steps * agents;
+        // Actions, labels and the group structure's four arrays: six ints a cell.
+        long bytes = cells * 6 * sizeof(int);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (cells > Array.MaxLength || (available > 0 && bytes > available / 2))
+            throw new DataFormatException(source, null, ColumnNames[TColumn], columns[TColumn] + 1,
+                "the panel is too large: every (episode, t, agent) up to the largest t and agent is a cell, absent agents included",
+                string.Create(CultureInfo.InvariantCulture, $"episodes x steps x agents of at most {Math.Min(Array.MaxLength, Math.Max(1, available / 2 / 24)):N0} cells"),
+                string.Create(CultureInfo.InvariantCulture, $"{episodes} x {steps} x {agents} = {cells:N0} (number the steps of each episode from 0 and the agents from 0)"));
+
+        var actions = new int[cells];
+        var labels = new int[cells];
+        Array.Fill(actions, Trajectories.Absent);
+        Array.Fill(labels, Trajectories.Absent);
+        foreach (ref readonly var row in rows)
+        {
+            long k = ((long)row.Episode * steps + row.T) * agents + row.Agent;
+            actions[k] = row.Action;
+            labels[k] = row.Group;
+        }
+        return new Trajectories(shape, episodes, steps, actions, metadata, validate: false, labels, source, columns[GroupColumn] + 1);
     }
 
     /// <summary>The error for the first missing (t, agent) of an episode: a whole step, or named agents of a step.</summary>
@@ -499,22 +570,28 @@ public static class TrajectoryCsv
             writer.Write(value);
             writer.Write('\n');
         }
-        writer.Write(Header);
+        // Data with groups or absent agents need the group column (and have no row for an absent agent).
+        bool grouped = !data.IsFullPlay;
+        writer.Write(grouped ? GroupedHeader : Header);
         writer.Write('\n');
 
-        // Four non-negative ints, three commas and a newline: 4·10 + 4 chars at most.
-        Span<char> buffer = stackalloc char[48];
+        // Five non-negative ints, four commas and a newline: 5·10 + 5 chars at most.
+        Span<char> buffer = stackalloc char[64];
         var actions = data.AsSpan();
+        var labels = data.GroupLabels;
         int agents = data.Agents, k = 0;
         for (int e = 0; e < data.Episodes; e++)
             for (int t = 0; t < data.Steps; t++)
-                for (int i = 0; i < agents; i++)
+                for (int i = 0; i < agents; i++, k++)
                 {
+                    if (actions[k] == Trajectories.Absent) continue;
                     int n = 0;
                     Append(buffer, ref n, e); buffer[n++] = ',';
                     Append(buffer, ref n, t); buffer[n++] = ',';
                     Append(buffer, ref n, i); buffer[n++] = ',';
-                    Append(buffer, ref n, actions[k++]); buffer[n++] = '\n';
+                    Append(buffer, ref n, actions[k]);
+                    if (grouped) { buffer[n++] = ','; Append(buffer, ref n, labels[k]); }
+                    buffer[n++] = '\n';
                     writer.Write(buffer[..n]);
                 }
     }

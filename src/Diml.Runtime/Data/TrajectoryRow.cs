@@ -2,12 +2,12 @@ namespace Diml.Data;
 
 /// <summary>
 /// One parsed data row of a trajectory CSV, kept with its line number so that structural errors found after
-/// parsing (duplicates, gaps) can still point at the file. Orders by (episode, t, agent), then line.
+/// parsing (duplicates, gaps) can still point at the file. <see cref="Group"/> is 0 in files without a <c>group</c> column. Orders by (episode, t, agent), then line.
 /// </summary>
-internal readonly record struct TrajectoryRow(int Episode, int T, int Agent, int Action, int Line) : IComparable<TrajectoryRow>
+internal readonly record struct TrajectoryRow(int Episode, int T, int Agent, int Action, int Group, int Line) : IComparable<TrajectoryRow>
 {
     /// <summary>Size in memory; the reader's memory estimate is built on it.</summary>
-    public const int SizeInBytes = 5 * sizeof(int);
+    public const int SizeInBytes = 6 * sizeof(int);
 
     /// <inheritdoc/>
     public int CompareTo(TrajectoryRow other)

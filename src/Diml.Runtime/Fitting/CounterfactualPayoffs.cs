@@ -15,6 +15,12 @@ namespace Diml.Fitting;
 /// adjoint once per distinct query on the summed seeds.
 /// </summary>
 /// <remarks>
+/// <para>Data with groups (<see cref="Trajectories.Groups"/>) are planned group by group: the joint form's query is the
+/// group's joint action (its length is the group size), the per-agent form's the group's joint action with the agent's
+/// position, the anonymous form's the counts of the agent's group-mates' actions — whose sum is the group size less one,
+/// so that the key (group size, own action, group-mates' counts) is exact. A per-agent mechanism on groups of several
+/// sizes gets keys of the form <c>(size, profile with the own slot blanked, position, 0…)</c> and a kernel per size, one
+/// query at a time. Absent agents have no payoffs (their slots are −1 and must not be read).</para>
 /// Every buffer is sized in the constructor from the largest minibatch and window, so planning, evaluating
 /// and backpropagating allocate nothing. Query numbering follows insertion order (episode, step, agent,
 /// action), and the adjoint is accumulated in a fixed number of query blocks reduced in block order, so the
@@ -29,6 +35,11 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     private readonly IMechanism _mechanism;
     private readonly PayoffForm _form;
     private readonly int _agents, _actions, _entryWidth, _parameters;
+    private readonly int _size;      // agents of a query: n, or the (largest) group size of grouped data (joint and per-agent forms)
+    private readonly bool _grouped;  // planned group by group (data with groups or absent agents)
+    private readonly bool _sizedKeys; // per-agent form on several group sizes: keys start with the size
+    private readonly PayoffKernel<T>?[][]? _sizeKernels; // [block][size], for sized keys
+    private readonly int[] _groupJoint;
     private readonly bool _deduplicate;
     private readonly QueryTable _table;
     private readonly T[] _values, _seeds;
@@ -48,8 +59,10 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     /// Buffers for minibatches of up to <paramref name="maxEpisodes"/> episodes, each needing payoffs at up
     /// to <paramref name="maxSteps"/> steps and the regularizer at up to <paramref name="maxRegularizerSteps"/>.
     /// </summary>
+    /// <remarks><c>groupSizes</c>: null for data without groups or absences; otherwise the data's group sizes
+    /// (<see cref="GroupSizeRule.KernelSizes"/>: one for the joint form).</remarks>
     internal CounterfactualPayoffs(IMechanism mechanism, GameShape shape, int maxEpisodes, int maxSteps, int maxRegularizerSteps,
-        WorkerPool pool, bool deduplicate = true)
+        WorkerPool pool, bool deduplicate = true, IReadOnlyList<int>? groupSizes = null)
     {
         ArgumentNullException.ThrowIfNull(mechanism);
         ModelCalls.EnsureSupported<T>();
@@ -63,24 +76,32 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         _maxEpisodes = maxEpisodes;
         _maxSteps = maxSteps;
         _maxRegularizerSteps = maxRegularizerSteps;
-        int n = _agents, a = _actions;
+        _grouped = groupSizes is not null;
+        if (groupSizes is not null && (groupSizes.Count == 0 || groupSizes.Any(size => size < 1 || size > shape.Agents)))
+            ThrowHelper.ArgumentOutOfRange(nameof(groupSizes), $"null or group sizes in 1..{shape.Agents}", string.Join(", ", groupSizes));
+        if (_form == PayoffForm.Joint && groupSizes is { Count: > 1 })
+            ThrowHelper.Argument(nameof(groupSizes), "one group size for the joint form", string.Join(", ", groupSizes));
+        _sizedKeys = _form == PayoffForm.PerAgent && groupSizes is { Count: > 1 };
+        _size = _form == PayoffForm.Anonymous || groupSizes is null ? _agents : groupSizes.Max();
+        _groupJoint = new int[_agents];
+        int n = _agents, a = _actions, k = _size;
         int stepEvents = maxEpisodes * (maxSteps + maxRegularizerSteps);
         (int keyLength, int perStep) = _form switch
         {
-            // Joint: the profiles (k, a_{-i}) of one step; k = a_i is the same profile for every agent.
-            PayoffForm.Joint => (n, deduplicate ? n * (a - 1) + 1 : n * a),
+            // Joint: the profiles (k, a_{-i}) of one step; k = a_i is the same profile for every agent (of a group).
+            PayoffForm.Joint => (k, _grouped ? n * a : deduplicate ? n * (a - 1) + 1 : n * a),
             // Per agent: one context (a_{-i} with slot i blanked, i) per agent.
-            PayoffForm.PerAgent => (n + 1, n),
-            // Anonymous: one opponent-count vector per distinct own action played.
-            _ => (a, deduplicate ? Math.Min(n, a) : n),
+            PayoffForm.PerAgent => (_sizedKeys ? k + 2 : k + 1, n),
+            // Anonymous: one opponent-count vector per distinct own action played (in each group).
+            _ => (a, deduplicate && !_grouped ? Math.Min(n, a) : n),
         };
-        _entryWidth = _form == PayoffForm.Joint ? n : a;
+        _entryWidth = _form == PayoffForm.Joint ? k : a;
         _table = new QueryTable(keyLength, checked(stepEvents * perStep));
         _values = new T[checked(_table.Capacity * _entryWidth)];
         _seeds = new T[_values.Length];
         _slots = new int[checked(maxEpisodes * maxSteps * n * a)];
         _regularizerSlots = new int[checked(maxEpisodes * maxRegularizerSteps * n)];
-        _profile = new int[n + 1];
+        _profile = new int[k + 2];
         _counts = new int[a];
         _actionContext = new int[a];
         _actionStamp = new int[a];
@@ -88,12 +109,21 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         for (int j = 0; j < ReductionBlocks; j++) _blockGradients[j] = new T[_parameters];
         // One kernel per block: blocks run in parallel, and a kernel owns scratch buffers.
         _kernels = new PayoffKernel<T>[ReductionBlocks];
-        for (int j = 0; j < ReductionBlocks; j++) _kernels[j] = PayoffKernel<T>.For(mechanism, n, a);
-        // Float fits of mechanisms with batched kernels run each block's queries a batch at a time.
-        if (typeof(T) == typeof(float) && BatchedQueries.Supports(mechanism))
+        for (int j = 0; j < ReductionBlocks; j++) _kernels[j] = PayoffKernel<T>.For(mechanism, k, a);
+        if (_sizedKeys)
+        {
+            _sizeKernels = new PayoffKernel<T>?[ReductionBlocks][];
+            for (int j = 0; j < ReductionBlocks; j++)
+            {
+                _sizeKernels[j] = new PayoffKernel<T>?[k + 1];
+                foreach (int size in groupSizes!) _sizeKernels[j][size] = PayoffKernel<T>.For(mechanism, size, a);
+            }
+        }
+        // Float fits of mechanisms with batched kernels run each block's queries a batch at a time (one key width only).
+        if (typeof(T) == typeof(float) && BatchedQueries.Supports(mechanism) && !_sizedKeys)
         {
             _batches = new BatchedQueries[ReductionBlocks];
-            for (int j = 0; j < ReductionBlocks; j++) _batches[j] = new BatchedQueries(mechanism, n, a);
+            for (int j = 0; j < ReductionBlocks; j++) _batches[j] = new BatchedQueries(mechanism, k, a);
         }
         _evaluateJob = new EvaluateJob(this);
         _adjointJob = new AdjointJob(this);
@@ -128,6 +158,8 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     public void Plan(Trajectories data, ReadOnlySpan<int> episodes, int firstStep, int steps, int regularizerFirstStep, int regularizerSteps)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (!data.IsFullPlay && !_grouped)
+            ThrowHelper.Argument(nameof(data), "data without groups or absent agents (the payoffs were built for them)", "data with groups or absent agents");
         if (data.Shape.Agents != _agents || data.Shape.Actions != _actions)
             ThrowHelper.Argument(nameof(data), $"a game of {_agents} agents × {_actions} actions", $"{data.Shape.Agents} × {data.Shape.Actions}");
         if (episodes.Length > _maxEpisodes) ThrowHelper.ArgumentOutOfRange(nameof(episodes), $"at most {_maxEpisodes} episodes", episodes.Length);
@@ -147,7 +179,11 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
             int e = episodes[b];
             if ((uint)e >= (uint)data.Episodes) ThrowHelper.ArgumentOutOfRange(nameof(episodes), $"episode indices in 0..{data.Episodes - 1}", e);
             for (int s = 0; s < steps; s++)
-                PlanStep(data.Step(e, firstStep + s), _slots.AsSpan(((b * _maxSteps) + s) * n * a, n * a));
+            {
+                var slots = _slots.AsSpan(((b * _maxSteps) + s) * n * a, n * a);
+                if (_grouped) PlanGroupedStep(data, e, firstStep + s, slots, played: false);
+                else PlanStep(data.Step(e, firstStep + s), slots);
+            }
             for (int r = 0; r < regularizerSteps; r++)
             {
                 int t = regularizerFirstStep + r;
@@ -158,7 +194,11 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
                 {
                     // Already planned as a counterfactual step: the played action's payoff is one of them.
                     var slots = _slots.AsSpan(((b * _maxSteps) + s) * n * a, n * a);
-                    for (int i = 0; i < n; i++) regularizer[i] = slots[(i * a) + joint[i]];
+                    for (int i = 0; i < n; i++) regularizer[i] = joint[i] == Trajectories.Absent ? -1 : slots[(i * a) + joint[i]];
+                }
+                else if (_grouped)
+                {
+                    PlanGroupedStep(data, e, t, regularizer, played: true);
                 }
                 else
                 {
@@ -231,11 +271,77 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
 
     private int AddPerAgentContext(ReadOnlySpan<int> joint, int agent)
     {
-        var key = _profile.AsSpan(0, _agents + 1);
+        int size = joint.Length;
+        if (_sizedKeys)
+        {
+            // (size, profile with the own slot blanked, position, zeros): one key width for every size.
+            var sized = _profile.AsSpan(0, _size + 2);
+            sized.Clear();
+            sized[0] = size;
+            joint.CopyTo(sized[1..]);
+            sized[1 + agent] = 0;
+            sized[1 + size] = agent;
+            return _table.Add(sized, _deduplicate);
+        }
+        var key = _profile.AsSpan(0, size + 1);
         joint.CopyTo(key);
         key[agent] = 0; // the own action is the counterfactual; blank it so contexts compare equal
-        key[_agents] = agent;
+        key[size] = agent;
         return _table.Add(key, _deduplicate);
+    }
+
+    /// <summary>
+    /// Plans one step of grouped data, group by group: with <paramref name="played"/>, only each agent's payoff of its
+    /// played action (<paramref name="slots"/>[i]), else every counterfactual payoff (<paramref name="slots"/>[i·A + k]).
+    /// Absent agents get −1.
+    /// </summary>
+    private void PlanGroupedStep(Trajectories data, int episode, int t, Span<int> slots, bool played)
+    {
+        int a = _actions;
+        slots.Fill(-1);
+        var joint = data.Step(episode, t);
+        var groups = data.Groups(episode, t);
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var members = groups.Members(g);
+            int size = members.Length;
+            if (_form != PayoffForm.Anonymous && size != _size && !_sizedKeys)
+                ThrowHelper.Argument(nameof(data), $"groups of {_size} agents (the {_form} form's kernel size)",
+                    $"a group of {size} at episode {episode}, t {t}");
+            var group = _groupJoint.AsSpan(0, size);
+            for (int p = 0; p < size; p++) group[p] = joint[members[p]];
+            if (_form == PayoffForm.Anonymous) BeginAnonymousStep(group);
+            for (int p = 0; p < size; p++)
+            {
+                int i = members[p], own = group[p];
+                switch (_form)
+                {
+                    case PayoffForm.Joint:
+                        if (played) { slots[i] = (_table.Add(group, _deduplicate) * size) + p; break; }
+                        for (int k = 0; k < a; k++)
+                        {
+                            group[p] = k;
+                            slots[(i * a) + k] = (_table.Add(group, _deduplicate) * size) + p;
+                        }
+                        group[p] = own;
+                        break;
+                    case PayoffForm.PerAgent:
+                    {
+                        int c = AddPerAgentContext(group, p);
+                        if (played) { slots[i] = (c * a) + own; break; }
+                        for (int k = 0; k < a; k++) slots[(i * a) + k] = (c * a) + k;
+                        break;
+                    }
+                    default:
+                    {
+                        int c = AnonymousContext(own);
+                        if (played) { slots[i] = (c * a) + own; break; }
+                        for (int k = 0; k < a; k++) slots[(i * a) + k] = (c * a) + k;
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     private void BeginAnonymousStep(ReadOnlySpan<int> joint)
@@ -327,6 +433,15 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
             _batches[block].Evaluate(_table, start, end, MemoryMarshal.Cast<T, float>(_theta.AsSpan()), MemoryMarshal.Cast<T, float>(_values.AsSpan()));
             return;
         }
+        if (_sizeKernels is not null)
+        {
+            for (int q = start; q < end; q++)
+            {
+                var key = _table.Key(q);
+                _sizeKernels[block][key[0]]!.EvaluateQuery(_theta, key.Slice(1, key[0] + 1), _values.AsSpan(q * _actions, _actions));
+            }
+            return;
+        }
         var kernel = _kernels[block];
         int width = kernel.QueryWidth;
         for (int q = start; q < end; q++)
@@ -343,6 +458,15 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         {
             _batches[block].Backpropagate(_table, start, end, MemoryMarshal.Cast<T, float>(_theta.AsSpan()),
                 MemoryMarshal.Cast<T, float>(_seeds.AsSpan()), MemoryMarshal.Cast<T, float>(gradient));
+            return;
+        }
+        if (_sizeKernels is not null)
+        {
+            for (int q = start; q < end; q++)
+            {
+                var key = _table.Key(q);
+                _sizeKernels[block][key[0]]!.QueryAdjoint(theta, key.Slice(1, key[0] + 1), _seeds.AsSpan(q * _actions, _actions), gradient);
+            }
             return;
         }
         var kernel = _kernels[block];

@@ -70,16 +70,17 @@ public sealed class FitSession : IDisposable
         int chunk = Math.Min(ValidationChunk, validation);
         CheckFitsInMemory(rule, training, batch, options.Window, "lower the batch size or the window");
         if (validation > 0) CheckFitsInMemory(rule, training, chunk, training.Steps, "validation runs whole episodes: set the validation fraction to 0 or shorten the episodes");
+        var groupSizes = GroupSizeRule.KernelSizes(mechanism, training);
         PlannedEpochs = options.PlannedEpochs(training.Episodes);
         PatienceEpochs = validation > 0 ? options.PatienceEpochs(training.Episodes) : 0;
         _objective = new MinibatchObjective<float>(mechanism, rule, training.Shape, batch, training.Steps, options.Window,
-            options.WindowMode, options.Lambda, options.RegularizerSampleCap, Math.Min(options.Threads, Math.Max(1, batch)));
+            options.WindowMode, options.Lambda, options.RegularizerSampleCap, Math.Min(options.Threads, Math.Max(1, batch)), groupSizes);
         // The validation episodes are the last ones; evaluated on the training objective's workers, with buffers of their own.
         _validationEpisodes = new int[validation];
         for (int v = 0; v < validation; v++) _validationEpisodes[v] = fitted + v;
         if (validation > 0)
             _validation = new MinibatchObjective<float>(mechanism, rule, training.Shape, chunk, training.Steps, training.Steps,
-                WindowMode.Reference, lambda: 0, regularizerSampleCap: 0, _objective.Pool, ownsPool: false);
+                WindowMode.Reference, lambda: 0, regularizerSampleCap: 0, _objective.Pool, ownsPool: false, groupSizes: groupSizes);
         _adam = new AdamOptimizer(p, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
         _parameters = initialParameters.ToArray();
         _lastGood = initialParameters.ToArray();

@@ -15,6 +15,7 @@ public sealed class LearnerStepScorer(IPayoffModel payoffs, ILearningRule rule) 
     public void ScoreEpisode(Trajectories data, int episode, Span<double> nll)
     {
         ArgumentNullException.ThrowIfNull(data);
+        data.RequireFullPlay("the step-by-step likelihood");
         int n = data.Agents, a = data.Shape.Actions;
         _replay.Reset();
         for (int t = 0; t + 1 < data.Steps; t++)

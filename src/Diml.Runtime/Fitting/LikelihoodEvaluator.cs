@@ -21,7 +21,8 @@ public static class LikelihoodEvaluator
 
     /// <summary>
     /// Mean NLL per scored agent-step, <c>Σ_e NLL_e / (E·(T−1)·n)</c>, over <paramref name="episodes"/>
-    /// (all episodes of <paramref name="data"/> when empty).
+    /// (all episodes of <paramref name="data"/> when empty). With groups or absent agents, the agent-steps scored are those
+    /// of agents present (see <see cref="MinibatchObjective{T}"/>).
     /// </summary>
     public static double PerAgentStepNll(IMechanism mechanism, ReadOnlySpan<float> theta, ILearningRule rule, Trajectories data,
         ReadOnlySpan<int> episodes = default, int threads = 1)
@@ -34,7 +35,8 @@ public static class LikelihoodEvaluator
         if (selected.Length == 0) ThrowHelper.ArgumentOutOfRange(nameof(episodes), "at least one episode", 0);
         int chunk = Math.Min(Chunk, selected.Length);
         using var objective = new MinibatchObjective<float>(mechanism, rule, data.Shape, chunk, data.Steps, data.Steps,
-            WindowMode.Reference, lambda: 0, regularizerSampleCap: 0, threads: Math.Max(1, Math.Min(threads, chunk)));
+            WindowMode.Reference, lambda: 0, regularizerSampleCap: 0, threads: Math.Max(1, Math.Min(threads, chunk)),
+            groupSizes: GroupSizeRule.KernelSizes(mechanism, data));
         double nll = 0;
         long scored = 0;
         for (int first = 0; first < selected.Length; first += chunk)
@@ -56,6 +58,7 @@ public static class LikelihoodEvaluator
     {
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentNullException.ThrowIfNull(data);
+        data.RequireFullPlay("the step-by-step likelihood");
         if (data.Steps < 2) ThrowHelper.ArgumentOutOfRange(nameof(data), "episodes of at least 2 steps", data.Steps);
         int scoredSteps = data.Steps - 1;
         var nll = new double[checked(data.Episodes * scoredSteps)];

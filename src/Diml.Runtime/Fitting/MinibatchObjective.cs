@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Diml.Data;
 using Diml.Simulation;
 
@@ -24,6 +25,11 @@ namespace Diml.Fitting;
 /// the counterfactual payoffs per episode (in parallel), then sums them per distinct query in a fixed order
 /// and runs the mechanism adjoint once per distinct query (see <see cref="CounterfactualPayoffs{T}"/>).
 /// Nothing is allocated per call.</para>
+/// <para>Groups and absent agents (an objective built with the group sizes, see <see cref="GroupSizeRule.KernelSizes"/>): payoffs
+/// come from each agent's own group (<see cref="CounterfactualPayoffs{T}"/>). An agent absent at step <c>t</c> gets no
+/// payoff feedback there — its learner state is carried unchanged, <c>Q[t+1] = Q[t]</c> — and an agent absent at
+/// <c>t+1</c> is not scored there; the regularizer averages over the agents present. The loss stays the window's NLL
+/// summed over scored agent-steps and averaged over episodes.</para>
 /// </remarks>
 /// <typeparam name="T">float for fitting, double for gradient checks.</typeparam>
 public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
@@ -37,6 +43,8 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     private readonly T[] _states;           // [b, s, i, ·] for window steps s = 0..W−1
     private readonly T[] _payoffsBar;       // [b, s, i, k] for scored transitions s = 0..W−2
     private readonly double[] _episodeNll;
+    private readonly int[] _episodeScored;
+    private readonly bool _grouped;
     private readonly int[] _episodes;
     private readonly int[] _sampledPairs;
     private readonly WorkerScratch[] _scratch;
@@ -56,14 +64,17 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     /// <paramref name="steps"/> steps, windows of <paramref name="window"/> steps (clamped to
     /// <paramref name="steps"/>), on <paramref name="threads"/> threads.
     /// </summary>
+    /// <remarks><c>groupSizes</c>: null for data without groups or absent agents (a file without a <c>group</c> column); otherwise
+    /// what <see cref="GroupSizeRule.KernelSizes"/> says for the mechanism and the data.</remarks>
     public MinibatchObjective(IMechanism mechanism, ILearningRule rule, GameShape shape, int maxEpisodes, int steps, int window,
-        WindowMode mode, double lambda, int regularizerSampleCap = 0, int threads = 1)
-        : this(mechanism, rule, shape, maxEpisodes, steps, window, mode, lambda, regularizerSampleCap, CreatePool(threads), ownsPool: true)
+        WindowMode mode, double lambda, int regularizerSampleCap = 0, int threads = 1, IReadOnlyList<int>? groupSizes = null)
+        : this(mechanism, rule, shape, maxEpisodes, steps, window, mode, lambda, regularizerSampleCap, CreatePool(threads), ownsPool: true,
+            groupSizes: groupSizes)
     {
     }
 
     internal MinibatchObjective(IMechanism mechanism, ILearningRule rule, GameShape shape, int maxEpisodes, int steps, int window,
-        WindowMode mode, double lambda, int regularizerSampleCap, WorkerPool pool, bool ownsPool, bool deduplicate = true)
+        WindowMode mode, double lambda, int regularizerSampleCap, WorkerPool pool, bool ownsPool, bool deduplicate = true, IReadOnlyList<int>? groupSizes = null)
     {
         ArgumentNullException.ThrowIfNull(mechanism);
         ArgumentNullException.ThrowIfNull(rule);
@@ -95,15 +106,17 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         _states = new T[checked(maxEpisodes * _window * n * q)];
         _payoffsBar = new T[checked(maxEpisodes * (_window - 1) * n * a)];
         _episodeNll = new double[maxEpisodes];
+        _episodeScored = new int[maxEpisodes];
+        _grouped = groupSizes is not null;
         _episodes = new int[maxEpisodes];
         _sampledPairs = new int[regularizerSampleCap];
         _scratch = new WorkerScratch[pool.Workers];
         for (int w = 0; w < _scratch.Length; w++) _scratch[w] = new WorkerScratch(n, a, q);
-        _payoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, _window - 1, _window, pool, deduplicate);
+        _payoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, _window - 1, _window, pool, deduplicate, groupSizes);
         // Carry mode also needs the payoffs of every step before the window, forward only. They are planned
         // separately so that no gradient can flow into the carried state (truncated backpropagation).
         if (mode == WindowMode.Carry && steps > _window)
-            _prefixPayoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, steps - _window, 0, pool, deduplicate);
+            _prefixPayoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, steps - _window, 0, pool, deduplicate, groupSizes);
         _learnerJob = new LearnerJob(this);
     }
 
@@ -131,6 +144,9 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     public MinibatchLoss Evaluate(Trajectories data, ReadOnlySpan<int> episodes, int t0, ReadOnlySpan<T> theta, Span<T> gradient, ulong sampleSeed = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (!data.IsFullPlay && !_grouped)
+            ThrowHelper.Argument(nameof(data), "data without groups or absent agents (or an objective built with the group sizes, see GroupSizeRule.KernelSizes)",
+                "data with groups or absent agents");
         if (data.Shape.Agents != _agents || data.Shape.Actions != _actions)
             ThrowHelper.Argument(nameof(data), $"a game of {_agents} agents × {_actions} actions", $"{data.Shape.Agents} × {data.Shape.Actions}");
         if (episodes.Length < 1 || episodes.Length > _maxEpisodes) ThrowHelper.ArgumentOutOfRange(nameof(episodes), $"1..{_maxEpisodes} episodes", episodes.Length);
@@ -163,7 +179,12 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
 
         // 3. Reductions in a fixed order: episodes 0..B−1, then the regularizer pairs in order.
         double nll = 0;
-        for (int b = 0; b < _batch; b++) nll += _episodeNll[b];
+        long scoredActions = 0;
+        for (int b = 0; b < _batch; b++)
+        {
+            nll += _episodeNll[b];
+            scoredActions += _episodeScored[b];
+        }
         double loss = nll / _batch;
 
         if (_wantGradient) _payoffs.ClearSeeds();
@@ -177,12 +198,16 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
             for (int b = 0; b < _batch; b++)
                 for (int s = 0; s < length - 1; s++)
                     for (int i = 0; i < n; i++)
+                    {
+                        // An absent agent had no payoffs at the step, so it has no seeds.
+                        if (_grouped && data.Action(_episodes[b], t0 + s, i) == Trajectories.Absent) continue;
                         _payoffs.AddSeeds(b, s, i, _payoffsBar.AsSpan((((b * (_window - 1)) + s) * n + i) * a, a));
+                    }
             gradient.Clear();
             _payoffs.Backpropagate(gradient);
         }
         _data = null;
-        return new MinibatchLoss(loss, nll, regularizer, _batch * (length - 1) * _agents);
+        return new MinibatchLoss(loss, nll, regularizer, checked((int)scoredActions));
     }
 
     private double Regularize(ulong sampleSeed)
@@ -196,13 +221,16 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
             // Uniform subsample of (episode, step) pairs with replacement, from a stream fixed by the seed.
             var random = new SplitMix64(sampleSeed);
             for (int j = 0; j < _regularizerSampleCap; j++) _sampledPairs[j] = random.NextInt(pairs);
-            count = _regularizerSampleCap * n;
+            count = 0;
             for (int j = 0; j < _regularizerSampleCap; j++)
                 for (int i = 0; i < n; i++)
                 {
+                    if (IsAbsent(_sampledPairs[j] / _length, _sampledPairs[j] % _length, i)) continue;
                     double u = double.CreateTruncating(_payoffs.PlayedPayoff(_sampledPairs[j] / _length, _sampledPairs[j] % _length, i));
                     sum += u * u;
+                    count++;
                 }
+            if (count == 0) return 0;
             if (_wantGradient)
             {
                 T scale = T.CreateTruncating(2 * _lambda / count);
@@ -210,6 +238,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
                     for (int i = 0; i < n; i++)
                     {
                         int b = _sampledPairs[j] / _length, r = _sampledPairs[j] % _length;
+                        if (IsAbsent(b, r, i)) continue;
                         _payoffs.AddPlayedSeed(b, r, i, scale * _payoffs.PlayedPayoff(b, r, i));
                     }
             }
@@ -217,11 +246,21 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         else
         {
             count = pairs * n;
+            if (_grouped)
+            {
+                count = 0;
+                for (int b = 0; b < _batch; b++)
+                    for (int r = 0; r < _length; r++)
+                        for (int i = 0; i < n; i++)
+                            if (!IsAbsent(b, r, i)) count++;
+                if (count == 0) return 0;
+            }
             T scale = T.CreateTruncating(2 * _lambda / count);
             for (int b = 0; b < _batch; b++)
                 for (int r = 0; r < _length; r++)
                     for (int i = 0; i < n; i++)
                     {
+                        if (IsAbsent(b, r, i)) continue;
                         T u = _payoffs.PlayedPayoff(b, r, i);
                         double ud = double.CreateTruncating(u);
                         sum += ud * ud;
@@ -230,6 +269,9 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         }
         return _lambda * sum / count;
     }
+
+    /// <summary>Whether agent <paramref name="agent"/> is absent at window step <paramref name="step"/> of planned episode <paramref name="b"/>.</summary>
+    private bool IsAbsent(int b, int step, int agent) => _grouped && _data!.Action(_episodes[b], _t0 + step, agent) == Trajectories.Absent;
 
     /// <summary>Forward (and reverse) of the learner over one episode's window.</summary>
     private void RunEpisode(int b, int worker)
@@ -252,8 +294,11 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
             {
                 for (int i = 0; i < n; i++)
                 {
+                    int played = data.Action(e, t, i);
+                    // Absent: no payoff feedback, the state is carried unchanged.
+                    if (played == Trajectories.Absent) { current.Slice(i * q, q).CopyTo(next.Slice(i * q, q)); continue; }
                     _prefixPayoffs!.Gather(b, t, i, u);
-                    ModelCalls.Update(_rule, current.Slice(i * q, q), u, data.Action(e, t, i), next.Slice(i * q, q));
+                    ModelCalls.Update(_rule, current.Slice(i * q, q), u, played, next.Slice(i * q, q));
                 }
                 next.CopyTo(current);
             }
@@ -261,19 +306,29 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
 
         // Forward over the window: Q[s+1] = update(Q[s], u[s]); score log π[s+1](a[t0+s+1]).
         double nll = 0;
+        int scored = 0;
         for (int s = 0; s < length - 1; s++)
         {
             var before = states.Slice(s * n * q, n * q);
             var after = states.Slice((s + 1) * n * q, n * q);
             for (int i = 0; i < n; i++)
             {
-                _payoffs.Gather(b, s, i, u);
-                ModelCalls.Update(_rule, before.Slice(i * q, q), u, data.Action(e, _t0 + s, i), after.Slice(i * q, q));
+                int played = data.Action(e, _t0 + s, i), next = data.Action(e, _t0 + s + 1, i);
+                // Absent at t: no payoff feedback, Q[t+1] = Q[t]. Absent at t+1: not scored.
+                if (played == Trajectories.Absent) before.Slice(i * q, q).CopyTo(after.Slice(i * q, q));
+                else
+                {
+                    _payoffs.Gather(b, s, i, u);
+                    ModelCalls.Update(_rule, before.Slice(i * q, q), u, played, after.Slice(i * q, q));
+                }
+                if (next == Trajectories.Absent) continue;
                 ModelCalls.Response(_rule, after.Slice(i * q, q), logPolicy);
-                nll -= double.CreateTruncating(logPolicy[data.Action(e, _t0 + s + 1, i)]);
+                nll -= double.CreateTruncating(logPolicy[next]);
+                scored++;
             }
         }
         _episodeNll[b] = nll;
+        _episodeScored[b] = scored;
         if (!_wantGradient) return;
 
         // Reverse: nextBar = ∂L/∂Q[s+1]; add the response term at s+1, then push through the update at s.
@@ -289,14 +344,23 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
             currentBar.Clear();
             for (int i = 0; i < n; i++)
             {
-                int played = data.Action(e, _t0 + s + 1, i);
-                logPolicyBar.Clear();
-                logPolicyBar[played] = seed;
-                ModelCalls.ResponseAdjoint(_rule, after.Slice(i * q, q), logPolicyBar, nextBar.Slice(i * q, q));
+                int next = data.Action(e, _t0 + s + 1, i), played = data.Action(e, _t0 + s, i);
+                if (next != Trajectories.Absent)
+                {
+                    logPolicyBar.Clear();
+                    logPolicyBar[next] = seed;
+                    ModelCalls.ResponseAdjoint(_rule, after.Slice(i * q, q), logPolicyBar, nextBar.Slice(i * q, q));
+                }
                 var payoffsBar = _payoffsBar.AsSpan((((b * (_window - 1)) + s) * n + i) * a, a);
                 payoffsBar.Clear();
+                if (played == Trajectories.Absent)
+                {
+                    // Q[s+1] = Q[s]: the adjoint passes straight through.
+                    TensorPrimitives.Add(currentBar.Slice(i * q, q), nextBar.Slice(i * q, q), currentBar.Slice(i * q, q));
+                    continue;
+                }
                 _payoffs.Gather(b, s, i, u);
-                ModelCalls.UpdateAdjoint(_rule, before.Slice(i * q, q), u, data.Action(e, _t0 + s, i), nextBar.Slice(i * q, q), currentBar.Slice(i * q, q), payoffsBar);
+                ModelCalls.UpdateAdjoint(_rule, before.Slice(i * q, q), u, played, nextBar.Slice(i * q, q), currentBar.Slice(i * q, q), payoffsBar);
             }
             var swap = nextBar;
             nextBar = currentBar;

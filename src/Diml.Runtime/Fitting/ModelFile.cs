@@ -110,6 +110,12 @@ public static class ModelFile
         w.WriteStartObject("game");
         w.WriteNumber("agents", model.Shape.Agents);
         w.WriteNumber("actions", model.Shape.Actions);
+        if (model.GroupSizes is { } sizes)
+        {
+            w.WriteStartArray("groupSizes");
+            foreach (int size in sizes) w.WriteNumberValue(size);
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
         w.WriteStartObject("parameters");
         w.WriteNumber("count", model.Parameters.Length);
@@ -155,16 +161,24 @@ public static class ModelFile
         var mechanism = f.Object(f.Required(top, root, "mechanism"), "$.mechanism", "type", "form");
         string type = f.String(f.Required(mechanism, "$.mechanism", "type"), "$.mechanism.type");
         var form = f.Enum<PayoffForm>(f.Required(mechanism, "$.mechanism", "form"), "$.mechanism.form");
-        var game = f.Object(f.Required(top, root, "game"), "$.game", "agents", "actions");
+        var game = f.Object(f.Required(top, root, "game"), "$.game", "agents", "actions", "groupSizes");
         var shape = new GameShape(
             f.Int(f.Required(game, "$.game", "agents"), "$.game.agents", 1, GameShape.MaxAgents),
             f.Int(f.Required(game, "$.game", "actions"), "$.game.actions", 2, GameShape.MaxActions));
+        List<int>? groupSizes = null;
+        if (game.TryGetValue("groupSizes", out var sizesElement))
+        {
+            groupSizes = [];
+            int index = 0;
+            foreach (var size in f.Array(sizesElement, "$.game.groupSizes").EnumerateArray())
+                groupSizes.Add(f.Int(size, JsonFields.Index("$.game.groupSizes", index++), 1, shape.Agents));
+        }
 
         var (layout, values) = ParseParameters(f, f.Required(top, root, "parameters"));
         var (learnerName, hyperparameters) = ParseLearner(f, f.Required(top, root, "learner"));
         FitOptions? training = top.TryGetValue("training", out var t) ? ParseTraining(f, t, "$.training") : null;
         string? fingerprint = top.TryGetValue("dataFingerprint", out var fp) ? f.String(fp, "$.dataFingerprint") : null;
-        return new SavedModel(type, form, shape, layout, values, learnerName, hyperparameters, training, fingerprint);
+        return new SavedModel(type, form, shape, layout, values, learnerName, hyperparameters, training, fingerprint) { GroupSizes = groupSizes };
     }
 
     private static (ParameterLayout Layout, float[] Values) ParseParameters(JsonFields f, JsonElement element)

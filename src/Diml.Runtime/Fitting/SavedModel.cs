@@ -23,6 +23,13 @@ public sealed record SavedModel(
     FitOptions? Training,
     string? DataFingerprint)
 {
+    /// <summary>
+    /// The group sizes of the data the model was fitted on, when those had groups or absent agents (file: <c>$.game.groupSizes</c>);
+    /// null for one group of all <see cref="GameShape.Agents"/> at every step. Tools that simulate the model refuse it until they
+    /// simulate groups.
+    /// </summary>
+    public IReadOnlyList<int>? GroupSizes { get; init; }
+
     /// <summary>The model-file format version this build writes.</summary>
     public const int CurrentFormatVersion = 1;
 }

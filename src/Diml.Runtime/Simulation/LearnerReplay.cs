@@ -4,14 +4,14 @@ namespace Diml.Simulation;
 
 /// <summary>
 /// Every agent's learner state along a sequence of joint actions under a payoff model (DESIGN §1): <c>Q = Q0</c> at
-/// <see cref="Reset"/>, and each <see cref="Observe"/> of the joint action <c>a[t]</c> applies the update with the
+/// <see cref="Reset"/>, and each <see cref="Observe(ReadOnlySpan{int})"/> of the joint action <c>a[t]</c> applies the update with the
 /// counterfactual payoffs <c>u[t]</c>; <see cref="LogPolicies"/> is then <c>log π[t+1]</c> and <see cref="Draw"/>
 /// samples <c>a[t+1]</c>. The state is kept in float, as in fitting. This is the simulator's inner loop
 /// (<see cref="Simulator"/>) and the held-out likelihood's (<see cref="Fitting.LearnerStepScorer"/>). One instance per thread.
 /// </summary>
 public sealed class LearnerReplay
 {
-    private readonly IPayoffModel _payoffs;
+    private readonly IPayoffModel? _payoffs;
     private readonly IFloatCounterfactuals? _floatPayoffs;
     private readonly ILearningRule _rule;
     private readonly int _agents, _actions, _stateSize;
@@ -25,6 +25,7 @@ public sealed class LearnerReplay
         ArgumentNullException.ThrowIfNull(payoffs);
         ArgumentNullException.ThrowIfNull(rule);
         _payoffs = payoffs;
+        Shape = payoffs.Shape;
         _floatPayoffs = payoffs as IFloatCounterfactuals;
         _rule = rule;
         _agents = payoffs.Shape.Agents;
@@ -40,8 +41,30 @@ public sealed class LearnerReplay
         Reset();
     }
 
+    /// <summary>
+    /// A replay of learners following <paramref name="rule"/> in a game of <paramref name="shape"/> whose payoffs the caller
+    /// supplies (<see cref="Observe(ReadOnlySpan{int}, ReadOnlySpan{float})"/>): for groups, where each group has its own game.
+    /// </summary>
+    internal LearnerReplay(GameShape shape, ILearningRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        _rule = rule;
+        Shape = shape;
+        _agents = shape.Agents;
+        _actions = shape.Actions;
+        _stateSize = rule.StateSize(_actions);
+        _initial = new float[_stateSize];
+        rule.InitialState(_initial);
+        _state = new float[_agents * _stateSize];
+        _next = new float[_agents * _stateSize];
+        _logPolicies = new float[_agents * _actions];
+        _u = [];
+        _counterfactual = [];
+        Reset();
+    }
+
     /// <summary>The game.</summary>
-    public GameShape Shape => _payoffs.Shape;
+    public GameShape Shape { get; }
 
     /// <summary>Every agent back at the initial state <c>Q0</c>.</summary>
     public void Reset()
@@ -53,7 +76,6 @@ public sealed class LearnerReplay
     /// <summary>One step: the agents played <paramref name="joint"/> and update on its counterfactual payoffs.</summary>
     public void Observe(ReadOnlySpan<int> joint)
     {
-        int q = _stateSize, a = _actions;
         if (joint.Length != _agents)
             throw new ArgumentException($"{nameof(joint)}: expected {_agents} actions, found {joint.Length}.", nameof(joint));
         if (_floatPayoffs is not null)
@@ -62,11 +84,26 @@ public sealed class LearnerReplay
         }
         else
         {
+            if (_payoffs is null) throw new InvalidOperationException("This replay has no payoff model: pass the counterfactual payoffs.");
             _payoffs.CounterfactualPayoffs(joint, _counterfactual);
             for (int j = 0; j < _u.Length; j++) _u[j] = (float)_counterfactual[j];
         }
+        Update(joint, _u);
+    }
+
+    /// <summary>One step with the counterfactual payoffs given: <paramref name="u"/>[i·A + k] is agent i's payoff of action k.</summary>
+    internal void Observe(ReadOnlySpan<int> joint, ReadOnlySpan<float> u)
+    {
+        if (joint.Length != _agents) throw new ArgumentException($"{nameof(joint)}: expected {_agents} actions, found {joint.Length}.", nameof(joint));
+        if (u.Length != _agents * _actions) throw new ArgumentException($"{nameof(u)}: expected {_agents * _actions} payoffs, found {u.Length}.", nameof(u));
+        Update(joint, u);
+    }
+
+    private void Update(ReadOnlySpan<int> joint, ReadOnlySpan<float> u)
+    {
+        int q = _stateSize, a = _actions;
         for (int i = 0; i < _agents; i++)
-            _rule.Update(_state.AsSpan(i * q, q), _u.AsSpan(i * a, a), joint[i], _next.AsSpan(i * q, q));
+            _rule.Update(_state.AsSpan(i * q, q), u.Slice(i * a, a), joint[i], _next.AsSpan(i * q, q));
         _next.AsSpan().CopyTo(_state);
         _policiesCurrent = false;
     }

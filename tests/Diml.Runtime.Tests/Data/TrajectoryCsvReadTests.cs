@@ -58,8 +58,8 @@ public sealed class TrajectoryCsvReadTests : IDisposable
 
         Assert.Equal(
         [
-            $"{path}, line 1: column 2 'reward' is not one of episode,t,agent,action and was ignored.",
-            $"{path}, line 1: column 6 'note' is not one of episode,t,agent,action and was ignored.",
+            $"{path}, line 1: column 2 'reward' is not one of episode,t,agent,action,group and was ignored.",
+            $"{path}, line 1: column 6 'note' is not one of episode,t,agent,action,group and was ignored.",
         ], result.Warnings);
         Assert.Equal(new[] { 1, 0, 0, 1 }, result.Trajectories.AsSpan().ToArray());
     }
@@ -389,12 +389,12 @@ public sealed class TrajectoryCsvReadTests : IDisposable
     [Fact]
     public void CheckFitsInMemory_FileTooLarge_SaysSoBeforeReading()
     {
-        // 8 GiB of rows could be 2^30 rows of 24 bytes each in memory: 24 GiB against 4 GiB available.
+        // 8 GiB of rows could be 2^30 rows of 28 bytes each in memory: 28 GiB against 4 GiB available.
         var error = Assert.Throws<InsufficientMemoryException>(() =>
             TrajectoryCsv.CheckFitsInMemory("big.csv", 8L << 30, 4L << 30));
         Assert.Equal(
             "Cannot load 'big.csv': the file is 8.0 GiB, which can hold up to 1,073,741,824 rows (8 bytes per row at the shortest); " +
-            "loading needs about 24 bytes of memory per row, 24.0 GiB in all, but only 4.0 GiB is available to this process. " +
+            "loading needs about 28 bytes of memory per row, 28.0 GiB in all, but only 4.0 GiB is available to this process. " +
             "Split the file by episode, or load it on a machine with more memory.", error.Message);
         TrajectoryCsv.CheckFitsInMemory("fine.csv", 1L << 20, 4L << 30);
     }

@@ -36,4 +36,25 @@ public sealed class AllocationTests
         // the test host's own threads may allocate meanwhile.)
         Assert.True(allocated == 0, $"4 steady-state epochs allocated {allocated} bytes on the fit's threads ({processAllocated} in the whole process).");
     }
+
+    [Theory]
+    [InlineData(PayoffForm.Anonymous, new[] { 1, 2, 3 }, WindowMode.Carry)]
+    [InlineData(PayoffForm.PerAgent, new[] { 3 }, WindowMode.Reference)]
+    [InlineData(PayoffForm.PerAgent, new[] { 1, 2, 3 }, WindowMode.Carry)]
+    public void SteadyStateEpoch_OnRematchedGroupsWithAbsences_AllocatesZeroBytes(PayoffForm form, int[] sizes, WindowMode mode)
+    {
+        var shape = new GameShape(6, 3);
+        var plain = TestGames.Simulate(TestGames.Mechanism(PayoffForm.Anonymous, shape, seed: 3), shape, 40, 30, seed: 21);
+        var data = GroupedData.Rematch(plain, sizes, absentRate: 0.2, seed: 4);
+        var model = TestGames.Mechanism(form, new GameShape(sizes[0], 3), seed: 99);
+        var options = new FitOptions { Epochs = 10, BatchSize = 8, Window = 12, WindowMode = mode, Threads = 2, Seed = 3, ValidationFraction = 0.2, Lambda = 0.01 };
+        using var session = new FitSession(model, TestGames.SmallGameLearner(), data, options, model.Parameters());
+        session.RunEpoch();
+        session.RunEpoch();
+        long before = session.WorkAllocatedBytes();
+        for (int epoch = 0; epoch < 4; epoch++) session.RunEpoch();
+        long allocated = session.WorkAllocatedBytes() - before;
+        Assert.Null(session.Failure);
+        Assert.True(allocated == 0, $"4 steady-state epochs on grouped data allocated {allocated} bytes on the fit's threads.");
+    }
 }
