@@ -44,6 +44,12 @@ public sealed class GroupsCliTests : IDisposable
         var evaluate = _cli.Run("evaluate", "--model", model, "--data", data);
         Assert.True(evaluate.ExitCode == 0, evaluate.Error);
         Assert.Contains("nll_test", evaluate.Output);
+        Assert.Contains("baselines not computed: the behavioural baselines do not take data with groups or absent agents yet", evaluate.Output);
+
+        var inspect = _cli.Run("inspect", "--model", model, "--data", data, "--out", _cli.PathOf("inspect"));
+        Assert.Equal(1, inspect.ExitCode);
+        Assert.Contains("pg.csv, column 5 'group': inspect does not take data with groups yet", Assert.Single(inspect.ErrorLines));
+        Assert.False(Directory.Exists(_cli.PathOf("inspect")));
 
         var metrics = _cli.Run("evaluate", "--model", model, "--data", data, "--truth", _cli.PathOf("pg.csv.truth.json"));
         Assert.Equal(1, metrics.ExitCode);

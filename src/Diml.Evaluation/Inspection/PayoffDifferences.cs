@@ -30,11 +30,13 @@ public static class PayoffDifferences
     /// the <paramref name="maxContexts"/> most visited when more were visited.
     /// </summary>
     /// <exception cref="ArgumentException">The payoffs are for another game than the data.</exception>
+    /// <exception cref="DataFormatException">The data have groups or absent agents (not taken yet: contexts are counted over all agents).</exception>
     public static PayoffDifferenceTable Compute(IPayoffModel payoffs, PayoffForm form, Trajectories data, int maxContexts = DefaultMaxContexts)
     {
         ArgumentNullException.ThrowIfNull(payoffs);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegative(maxContexts);
+        data.RequireFullPlay("inspect");
         if (payoffs.Shape != data.Shape)
             throw new ArgumentException($"{nameof(payoffs)}: expected payoffs of the data's game ({data.Shape}), found {payoffs.Shape}.", nameof(payoffs));
         return form == PayoffForm.Anonymous ? ByGroupMates(payoffs, data, maxContexts) : ByJointContext(payoffs, data, maxContexts);

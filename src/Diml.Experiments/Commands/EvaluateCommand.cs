@@ -69,8 +69,12 @@ internal static class EvaluateCommand
                 () => LikelihoodEvaluator.PerAgentStepNll(estimate, estimateTheta, learner.Create(), episodes, threads: threadCount))));
 
             var baselineSource = BaselineReport.Choose(trainEpisodes, trainPath, all, episodes, dataPath, parse.GetValue(split), saved.DataFingerprint);
-            BaselineReport.WarnIfOtherTrainingData(console, baselineSource, modelPath);
-            var baselines = BehaviouralBaselines.Compare(baselineSource.Training, episodes, rows[0].Value, threadCount);
+            IReadOnlyList<BaselineComparison>? baselines = null;
+            if (episodes.IsFullPlay && baselineSource.Training.IsFullPlay)
+            {
+                BaselineReport.WarnIfOtherTrainingData(console, baselineSource, modelPath);
+                baselines = BehaviouralBaselines.Compare(baselineSource.Training, episodes, rows[0].Value, threadCount);
+            }
 
             if (savedTruth is not null)
             {
@@ -120,7 +124,7 @@ internal static class EvaluateCommand
     }
 
     private static void WriteJson(TextWriter output, string modelPath, string dataPath, string? truthPath, MechanismEntry entry,
-        Trajectories episodes, List<(string Column, double Value)> rows, IReadOnlyList<BaselineComparison> baselines, BaselineReport.Source baselineSource)
+        Trajectories episodes, List<(string Column, double Value)> rows, IReadOnlyList<BaselineComparison>? baselines, BaselineReport.Source baselineSource)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
