@@ -12,6 +12,7 @@ namespace Diml.Evaluation;
 public sealed class MetricContext
 {
     private HeldOutLikelihood.Result? _heldOut;
+    private SampledPayoffDifferences.Result? _differences;
     private Trajectories? _underEstimate;
     private JointActionHistogram? _truthHistogram;
 
@@ -66,6 +67,10 @@ public sealed class MetricContext
         (!needs.HasFlag(MetricNeeds.Payoffs) || Estimate is not null)
         && (!needs.HasFlag(MetricNeeds.Likelihood) || Scorer is not null)
         && (!needs.HasFlag(MetricNeeds.Simulation) || (Simulate && Estimate is not null));
+
+    /// <summary>The sampled payoff differences of <c>diff_mse</c>, <c>diff_rel</c> and <c>diff_corr</c> (<see cref="DiffContexts"/> draws with <see cref="Seed"/>).</summary>
+    public SampledPayoffDifferences.Result Differences =>
+        _differences ??= SampledPayoffDifferences.Compute(Truth(), (Estimate ?? throw new InvalidOperationException("The model has no payoffs."))(), Test, Seed, DiffContexts);
 
     /// <summary>The held-out likelihood of <see cref="Scorer"/> on <see cref="Test"/>.</summary>
     public HeldOutLikelihood.Result HeldOut =>

@@ -23,7 +23,7 @@ public static class SummaryWriter
 
     /// <summary>The other metrics, in the order readers know, then any newly registered one in registry order.</summary>
     private static readonly (string Column, string Header)[] OursOnly = WithRegistered(
-        [(MetricColumns.NllTestInSupport, "nll_test_in_support"), (MetricColumns.CfklParamsInSupport, "cfkl_params_in_support"),
+        [(MetricColumns.DiffRel, "diff_rel"), (MetricColumns.DiffCorr, "diff_corr"), (MetricColumns.NllTestInSupport, "nll_test_in_support"), (MetricColumns.CfklParamsInSupport, "cfkl_params_in_support"),
          (MetricColumns.CfPolicyKl, "cf_policy_kl"), (MetricColumns.MseOn, "mse_on"), (MetricColumns.MseOff, "mse_off"), (MetricColumns.JointBcAccuracy, "jointbc_acc")]);
 
     private static (string Column, string Header)[] WithRegistered((string Column, string Header)[] known) =>

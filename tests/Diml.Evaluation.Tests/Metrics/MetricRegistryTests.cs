@@ -43,7 +43,7 @@ public sealed class MetricRegistryTests
     {
         var names = MetricRegistry.All.Select(m => m.Name).ToArray();
         Assert.Equal(names.Length, names.Distinct(StringComparer.Ordinal).Count());
-        Assert.Equal(["mse_on", "diff_mse", "nll_test", "nll_test_in_support", "cfkl_params", "cfkl_params_in_support", "mse_off", "cf_policy_kl"], names);
+        Assert.Equal(["mse_on", "diff_mse", "nll_test", "nll_test_in_support", "cfkl_params", "cfkl_params_in_support", "mse_off", "cf_policy_kl", "diff_rel", "diff_corr"], names);
         Assert.All(MetricRegistry.All, m => Assert.False(string.IsNullOrWhiteSpace(m.Description)));
         Assert.Same(DiffMse.Metric, MetricRegistry.Find("diff_mse"));
         Assert.Null(MetricRegistry.Find("accuracy"));
