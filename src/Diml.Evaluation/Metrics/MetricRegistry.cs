@@ -14,6 +14,7 @@ public static class MetricRegistry
         CfklParamsInSupport.Metric,
         MseOff.Metric,
         CfPolicyKl.Metric,
+        CfklCounts.Metric,
         DiffRel.Metric,
         DiffCorr.Metric,
     ];
