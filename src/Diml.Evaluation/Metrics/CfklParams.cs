@@ -7,7 +7,9 @@ namespace Diml.Evaluation;
 /// <c>cfkl_params</c>: how well the fitted mechanism predicts play under <i>changed learning</i>. Agents with shifted
 /// hyperparameters (Logit-Q: α×0.6, β×1.4, ε×1.5 capped at 0.5) are simulated under the true and under the estimated
 /// mechanism — <see cref="DefaultEpisodes"/> episodes of <c>min(50, T)</c> steps, the same seed for both — and the
-/// result is <c>KL(p_true ‖ p_est)</c> of their empirical joint-action histograms (see <see cref="KlDivergence"/>).
+/// result is <c>KL(p_true ‖ p_est)</c> of their empirical histograms (see <see cref="KlDivergence"/>), keyed as the
+/// reference keys them (<see cref="JointActionHistogram.ForComparison"/>): exact joint actions in small games, the action
+/// total <c>Σ_i a_i</c> in large ones (<see cref="CfklCounts"/> keeps the count-vector version).
 /// </summary>
 public sealed class CfklParams : IMetric
 {

@@ -3,11 +3,12 @@ using Diml.Data;
 namespace Diml.Evaluation;
 
 /// <summary>
-/// <c>cfkl_params_in_support</c>: <c>cfkl_params</c> restricted to where the training data say something. From the two
-/// counterfactual simulations of <c>cfkl_params</c> (shifted learner under the true and under the estimated mechanism),
+/// <c>cfkl_params_in_support</c>: <c>cfkl_params</c> restricted to where the training data say something. From two
+/// counterfactual simulations (the shifted learner under the true and under the estimated mechanism; in the suite their
+/// own, larger set of episodes, <see cref="MetricContext.SupportUnderTruth"/>),
 /// take every transition <c>a[t] → a[t+1]</c> (<c>t = 0..T−2</c>) whose context <c>a[t]</c> is in the
 /// <see cref="TrainingSupport"/>, histogram the next joint actions <c>a[t+1]</c> of those transitions (keyed as
-/// <see cref="ContextKey"/>: exact joint actions in small games, action counts in large ones), normalise each histogram
+/// <see cref="ContextKey"/>: exact joint actions in small games, action totals in large ones), normalise each histogram
 /// over its own in-support transitions, and return <c>KL(p_true ‖ p_est)</c> with <c>1e-12</c> inside the logs.
 /// NaN when either simulation has no in-support transition.
 /// </summary>
@@ -31,7 +32,7 @@ public sealed class CfklParamsInSupport : IMetric
     public MetricNeeds Needs => MetricNeeds.Payoffs | MetricNeeds.Simulation;
 
     /// <inheritdoc/>
-    double IMetric.Compute(MetricContext context) => CfklParamsInSupport.Compute(context.UnderTruth, context.UnderEstimate, context.Support);
+    double IMetric.Compute(MetricContext context) => CfklParamsInSupport.Compute(context.SupportUnderTruth, context.SupportUnderEstimate, context.Support);
 
     /// <summary>Computes the metric.</summary>
     public static double Compute(Trajectories underTruth, Trajectories underEstimate, TrainingSupport support)

@@ -3,26 +3,26 @@ using Diml.Data;
 namespace Diml.Evaluation;
 
 /// <summary>
-/// A joint action as a 64-bit key for support tests and histograms: its exact index <c>Σ a_i·A^(n−1−i)</c> when the
-/// reference histograms exact joint actions (<see cref="JointActionHistogram.UsesExactJointActions"/>: <c>n ≤ 10</c> and
-/// <c>A^n ≤ 2·10⁶</c>), otherwise the FNV-1a 64-bit hash of its action counts (how many agents play each action) sorted largest
-/// first, the count vectors of <see cref="JointActionHistogram"/>. One instance per thread (it keeps a count buffer).
+/// A joint action as a 64-bit key for support tests and histograms, the reference's: its exact index
+/// <c>Σ a_i·A^(n−1−i)</c> when the reference histograms exact joint actions
+/// (<see cref="JointActionHistogram.UsesExactJointActions"/>: <c>n ≤ 10</c> and <c>A^n ≤ 2·10⁶</c>), otherwise the
+/// action total <c>Σ_i a_i</c>. The reference's large-game key is <c>mix(C · Σ_k (k+1)·count_k)</c> with <c>C</c> odd and
+/// <c>mix</c> a bijective 64-bit mixer; since <c>Σ_k (k+1)·count_k = Σ_i a_i + n</c>, and multiplying by an odd constant
+/// and mixing are bijections, two joint actions share its key exactly when they share their action total. The total is
+/// therefore the same partition of joint actions, written plainly.
 /// </summary>
 public sealed class ContextKey
 {
-    private const ulong FnvOffset = 14695981039346656037UL, FnvPrime = 1099511628211UL;
     private readonly int _actions;
-    private readonly int[] _counts;
 
     /// <summary>Keys for joint actions of games of <paramref name="shape"/>.</summary>
     public ContextKey(GameShape shape)
     {
         Exact = JointActionHistogram.UsesExactJointActions(shape);
         _actions = shape.Actions;
-        _counts = new int[shape.Actions];
     }
 
-    /// <summary>Whether keys are exact joint indices (otherwise hashes of action counts).</summary>
+    /// <summary>Whether keys are exact joint indices (otherwise action totals).</summary>
     public bool Exact { get; }
 
     /// <summary>The key of <paramref name="joint"/>.</summary>
@@ -34,20 +34,8 @@ public sealed class ContextKey
             foreach (int action in joint) index = (index * (ulong)_actions) + (ulong)action;
             return index;
         }
-        Array.Clear(_counts);
-        foreach (int action in joint) _counts[action]++;
-        // Sorted largest first, as JointActionHistogram's count vectors.
-        _counts.AsSpan().Sort(static (x, y) => y.CompareTo(x));
-        ulong hash = FnvOffset;
-        foreach (int count in _counts)
-        {
-            // Four bytes per count, little end first.
-            for (int b = 0; b < 4; b++)
-            {
-                hash ^= (byte)(count >> (8 * b));
-                hash *= FnvPrime;
-            }
-        }
-        return hash;
+        ulong total = 0;
+        foreach (int action in joint) total += (ulong)action;
+        return total;
     }
 }

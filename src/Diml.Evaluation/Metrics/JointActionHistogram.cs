@@ -5,20 +5,24 @@ using Diml.Data;
 namespace Diml.Evaluation;
 
 /// <summary>
-/// How often each joint action occurs over every episode and step of some trajectories. Keys are the joint action
-/// written <c>a0-a1-...</c>, or — for games too large to histogram exactly (<see cref="ByCounts"/>) — the sorted count
-/// vector <c>counts:c0-c1-...</c> (how many agents play each action, sorted largest first).
+/// How often each joint action occurs over every episode and step of some trajectories, under one of three keys
+/// (<see cref="HistogramKeying"/>): the joint action written <c>a0-a1-...</c>; the sorted count vector
+/// <c>counts:c0-c1-...</c> (how many agents play each action, sorted largest first); or the action total
+/// <c>total:S</c> with <c>S = Σ_i a_i</c>, the reference's key for games too large to histogram exactly.
 /// </summary>
 public sealed class JointActionHistogram
 {
     private readonly Dictionary<string, long> _counts;
 
-    private JointActionHistogram(Dictionary<string, long> counts, long total, bool byCounts)
+    private JointActionHistogram(Dictionary<string, long> counts, long total, HistogramKeying keying)
     {
         _counts = counts;
         Total = total;
-        ByCounts = byCounts;
+        Keying = keying;
     }
+
+    /// <summary>What the keys are.</summary>
+    public HistogramKeying Keying { get; }
 
     /// <summary>Joint actions (or count vectors) with their number of occurrences.</summary>
     public IReadOnlyDictionary<string, long> Counts => _counts;
@@ -26,8 +30,8 @@ public sealed class JointActionHistogram
     /// <summary>Number of (episode, step) pairs counted.</summary>
     public long Total { get; }
 
-    /// <summary>Whether keys are action-count vectors rather than exact joint actions.</summary>
-    public bool ByCounts { get; }
+    /// <summary>Whether keys are sorted action-count vectors.</summary>
+    public bool ByCounts => Keying == HistogramKeying.CountVectors;
 
     /// <summary>The empirical probability of <paramref name="key"/> (0 when absent).</summary>
     public double Probability(string key) => _counts.TryGetValue(key, out long count) ? (double)count / Total : 0;
@@ -39,13 +43,19 @@ public sealed class JointActionHistogram
     public static bool UsesExactJointActions(GameShape shape) => shape.Agents <= 10 && shape.HasAtMostJointActions(2_000_000);
 
     /// <summary>The histogram over exact joint actions.</summary>
-    public static JointActionHistogram OfJointActions(Trajectories data) => Build(data, byCounts: false);
+    public static JointActionHistogram OfJointActions(Trajectories data) => Build(data, HistogramKeying.JointActions);
 
-    /// <summary>The histogram the <c>cfkl</c> metrics compare: exact joint actions in small games, count vectors in large ones.</summary>
+    /// <summary>The histogram over sorted action-count vectors (<c>cfkl_counts</c>).</summary>
+    public static JointActionHistogram OfCountVectors(Trajectories data) => Build(data, HistogramKeying.CountVectors);
+
+    /// <summary>
+    /// The histogram <c>cfkl_params</c> compares, as the reference keys it: exact joint actions in small games
+    /// (<see cref="UsesExactJointActions"/>), the action total <c>Σ_i a_i</c> in large ones (<see cref="ContextKey"/>).
+    /// </summary>
     public static JointActionHistogram ForComparison(Trajectories data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return Build(data, byCounts: !UsesExactJointActions(data.Shape));
+        return Build(data, UsesExactJointActions(data.Shape) ? HistogramKeying.JointActions : HistogramKeying.ActionTotals);
     }
 
     /// <summary>The joint action as its key, <c>a0-a1-...</c>.</summary>
@@ -60,7 +70,7 @@ public sealed class JointActionHistogram
         return text.ToString();
     }
 
-    private static JointActionHistogram Build(Trajectories data, bool byCounts)
+    private static JointActionHistogram Build(Trajectories data, HistogramKeying keying)
     {
         ArgumentNullException.ThrowIfNull(data);
         data.RequireFullPlay("the joint-action histogram");
@@ -71,7 +81,13 @@ public sealed class JointActionHistogram
         {
             var joint = data.Step(e, t);
             string key;
-            if (byCounts)
+            if (keying == HistogramKeying.ActionTotals)
+            {
+                long total = 0;
+                foreach (int action in joint) total += action;
+                key = "total:" + total.ToString(CultureInfo.InvariantCulture);
+            }
+            else if (keying == HistogramKeying.CountVectors)
             {
                 Array.Clear(actionCounts);
                 foreach (int action in joint) actionCounts[action]++;
@@ -86,6 +102,17 @@ public sealed class JointActionHistogram
             }
             counts[key] = counts.GetValueOrDefault(key) + 1;
         }
-        return new JointActionHistogram(counts, (long)data.Episodes * data.Steps, byCounts);
+        return new JointActionHistogram(counts, (long)data.Episodes * data.Steps, keying);
     }
+}
+
+/// <summary>What a <see cref="JointActionHistogram"/> counts.</summary>
+public enum HistogramKeying
+{
+    /// <summary>Exact joint actions.</summary>
+    JointActions,
+    /// <summary>Action-count vectors sorted largest first.</summary>
+    CountVectors,
+    /// <summary>Action totals <c>Σ_i a_i</c>: the reference's large-game key (<see cref="ContextKey"/>).</summary>
+    ActionTotals,
 }

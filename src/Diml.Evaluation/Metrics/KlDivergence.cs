@@ -14,7 +14,7 @@ public static class KlDivergence
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        if (p.ByCounts != q.ByCounts) throw new ArgumentException("q: expected a histogram keyed like p (joint actions or count vectors).", nameof(q));
+        if (p.Keying != q.Keying) throw new ArgumentException($"q: expected a histogram keyed like p ({p.Keying}), found {q.Keying}.", nameof(q));
         double sum = 0;
         // Ordinal key order makes the floating-point sum independent of dictionary layout.
         foreach (var key in p.Counts.Keys.Order(StringComparer.Ordinal))

@@ -12,8 +12,9 @@ namespace Diml.Evaluation;
 public sealed class MetricContext
 {
     private HeldOutLikelihood.Result? _heldOut;
-    private Trajectories? _underEstimate;
-    private JointActionHistogram? _truthHistogram;
+    private SampledPayoffDifferences.Result? _differences;
+    private Trajectories? _underEstimate, _supportUnderTruth, _supportUnderEstimate;
+    private JointActionHistogram? _truthHistogram, _truthCountHistogram;
 
     /// <summary>A fresh copy of the true payoffs (once per worker thread).</summary>
     public required Func<IPayoffModel> Truth { get; init; }
@@ -54,11 +55,28 @@ public sealed class MetricContext
     /// <summary>The shifted learner's play under the true mechanism (simulated once per experiment with <see cref="Seed"/>).</summary>
     public required Trajectories UnderTruth { get; init; }
 
-    /// <summary>The joint-action histogram of <see cref="UnderTruth"/> (count vectors in large games).</summary>
+    /// <summary>
+    /// The shifted learner's play under the truth that <c>cfkl_params_in_support</c> compares (the reference simulates
+    /// more episodes for it than for <c>cfkl_params</c> in large games); <see cref="UnderTruth"/> unless set.
+    /// </summary>
+    public Trajectories SupportUnderTruth
+    {
+        get => _supportUnderTruth ?? UnderTruth;
+        init => _supportUnderTruth = value;
+    }
+
+    /// <summary>The <c>cfkl_params</c> histogram of <see cref="UnderTruth"/> (<see cref="JointActionHistogram.ForComparison"/>: action totals in large games).</summary>
     public JointActionHistogram TruthHistogram
     {
         get => _truthHistogram ??= JointActionHistogram.ForComparison(UnderTruth);
         init => _truthHistogram = value;
+    }
+
+    /// <summary>The sorted count-vector histogram of <see cref="UnderTruth"/> (<c>cfkl_counts</c>).</summary>
+    public JointActionHistogram TruthCountHistogram
+    {
+        get => _truthCountHistogram ??= JointActionHistogram.OfCountVectors(UnderTruth);
+        init => _truthCountHistogram = value;
     }
 
     /// <summary>Whether the context offers everything <paramref name="needs"/> names.</summary>
@@ -66,6 +84,10 @@ public sealed class MetricContext
         (!needs.HasFlag(MetricNeeds.Payoffs) || Estimate is not null)
         && (!needs.HasFlag(MetricNeeds.Likelihood) || Scorer is not null)
         && (!needs.HasFlag(MetricNeeds.Simulation) || (Simulate && Estimate is not null));
+
+    /// <summary>The sampled payoff differences of <c>diff_mse</c>, <c>diff_rel</c> and <c>diff_corr</c> (<see cref="DiffContexts"/> draws with <see cref="Seed"/>).</summary>
+    public SampledPayoffDifferences.Result Differences =>
+        _differences ??= SampledPayoffDifferences.Compute(Truth(), (Estimate ?? throw new InvalidOperationException("The model has no payoffs."))(), Test, Seed, DiffContexts);
 
     /// <summary>The held-out likelihood of <see cref="Scorer"/> on <see cref="Test"/>.</summary>
     public HeldOutLikelihood.Result HeldOut =>
@@ -75,4 +97,10 @@ public sealed class MetricContext
     public Trajectories UnderEstimate =>
         _underEstimate ??= Simulator.Simulate(Estimate ?? throw new InvalidOperationException("The model has no payoffs."), ShiftedLearner,
             Test.Shape, UnderTruth.Episodes, UnderTruth.Steps, Seed, Threads);
+
+    /// <summary>The shifted learner under the estimate with as many episodes and steps as <see cref="SupportUnderTruth"/>, the same seed.</summary>
+    public Trajectories SupportUnderEstimate =>
+        ReferenceEquals(SupportUnderTruth, UnderTruth) ? UnderEstimate
+        : _supportUnderEstimate ??= Simulator.Simulate(Estimate ?? throw new InvalidOperationException("The model has no payoffs."), ShiftedLearner,
+            Test.Shape, SupportUnderTruth.Episodes, SupportUnderTruth.Steps, Seed, Threads);
 }

@@ -14,6 +14,9 @@ public static class MetricRegistry
         CfklParamsInSupport.Metric,
         MseOff.Metric,
         CfPolicyKl.Metric,
+        CfklCounts.Metric,
+        DiffRel.Metric,
+        DiffCorr.Metric,
     ];
 
     /// <summary>The metric named <paramref name="name"/>, or null.</summary>

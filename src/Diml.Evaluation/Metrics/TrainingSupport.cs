@@ -23,7 +23,7 @@ public sealed class TrainingSupport
     /// <summary>Distinct contexts.</summary>
     public int Count => _keys.Count;
 
-    /// <summary>Whether keys are exact joint indices (else hashes of action counts).</summary>
+    /// <summary>Whether keys are exact joint indices (else action totals).</summary>
     public bool Exact { get; private init; }
 
     /// <summary>The contexts of <paramref name="training"/>.</summary>

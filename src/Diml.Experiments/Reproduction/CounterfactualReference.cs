@@ -6,20 +6,36 @@ namespace Diml.Experiments.Reproduction;
 
 /// <summary>
 /// The truth's side of the counterfactual metrics, computed once per experiment and evaluation setting and reused at
-/// every evaluation: the shifted learner simulated under the true mechanism (<c>E × min(50, T)</c>, the metric seed)
-/// and its joint-action histogram.
+/// every evaluation: the shifted learner simulated under the true mechanism (<c>E × min(CfMaxSteps, T)</c>, the metric
+/// seed) and its histograms, and the simulation of <c>cfkl_params_in_support</c> when the settings give it its own size.
 /// </summary>
 public sealed class CounterfactualReference
 {
-    /// <summary>Simulates <paramref name="episodes"/> counterfactual episodes under the truth of <paramref name="instance"/>.</summary>
-    public CounterfactualReference(ExperimentInstance instance, int episodes)
+    /// <summary>Simulates the counterfactual episodes of <paramref name="settings"/> under the truth of <paramref name="instance"/>.</summary>
+    public CounterfactualReference(ExperimentInstance instance, EvaluationSettings settings)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        Episodes = episodes;
-        UnderTruth = Simulator.Simulate(instance.TruePayoffs, instance.ShiftedLearner, instance.Shape, episodes,
-            instance.CounterfactualSteps, instance.MetricSeed, instance.Threads);
+        ArgumentNullException.ThrowIfNull(settings);
+        Episodes = settings.CfEpisodes;
+        int steps = settings.CounterfactualSteps(instance.Definition.Steps);
+        UnderTruth = Simulate(instance, settings.CfEpisodes, steps);
+        SupportUnderTruth = settings.SupportSimulationEpisodes == settings.CfEpisodes ? UnderTruth : Simulate(instance, settings.SupportSimulationEpisodes, steps);
         Histogram = JointActionHistogram.ForComparison(UnderTruth);
+        CountHistogram = JointActionHistogram.OfCountVectors(UnderTruth);
     }
+
+    /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> simulate the same counterfactual play (one reference serves both).</summary>
+    public static bool SameSimulations(EvaluationSettings a, EvaluationSettings b) =>
+        a.CfEpisodes == b.CfEpisodes && a.CfMaxSteps == b.CfMaxSteps && a.SupportSimulationEpisodes == b.SupportSimulationEpisodes;
+
+    private static Trajectories Simulate(ExperimentInstance instance, int episodes, int steps) =>
+        Simulator.Simulate(instance.TruePayoffs, instance.ShiftedLearner, instance.Shape, episodes, steps, instance.MetricSeed, instance.Threads);
+
+    /// <summary>The play <c>cfkl_params_in_support</c> compares (the same object as <see cref="UnderTruth"/> when the sizes agree).</summary>
+    public Trajectories SupportUnderTruth { get; }
+
+    /// <summary>Its sorted count-vector histogram (<c>cfkl_counts</c>).</summary>
+    public JointActionHistogram CountHistogram { get; }
 
     /// <summary>Simulated episodes per mechanism.</summary>
     public int Episodes { get; }
@@ -27,6 +43,6 @@ public sealed class CounterfactualReference
     /// <summary>The shifted learner's play under the true mechanism.</summary>
     public Trajectories UnderTruth { get; }
 
-    /// <summary>Its joint-action histogram (count vectors in large games).</summary>
+    /// <summary>Its <c>cfkl_params</c> histogram (action totals in large games).</summary>
     public JointActionHistogram Histogram { get; }
 }

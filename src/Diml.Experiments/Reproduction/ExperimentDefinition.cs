@@ -92,5 +92,5 @@ public sealed record ExperimentDefinition(
     }
 
     /// <summary>Bumped when the meaning of a stored result changes.</summary>
-    private const int FingerprintVersion = 1;
+    private const int FingerprintVersion = 2;
 }

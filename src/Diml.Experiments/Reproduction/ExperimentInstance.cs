@@ -39,7 +39,6 @@ public sealed class ExperimentInstance
         Data = Simulator.Simulate(Truth, TruthParameters, Learner, shape, definition.Episodes, definition.Steps, StreamSeed(DataStream), threads);
         (Train, Test) = Data.Split(0.8);
         Support = TrainingSupport.Of(Train);
-        CounterfactualSteps = CfklParams.StepsFor(definition.Steps);
         DataSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
@@ -65,9 +64,6 @@ public sealed class ExperimentInstance
     public Trajectories Train { get; }
     public Trajectories Test { get; }
     public TrainingSupport Support { get; }
-
-    /// <summary>Steps of the counterfactual simulations, <c>min(50, T)</c>.</summary>
-    public int CounterfactualSteps { get; }
 
     /// <summary>Seconds spent drawing the truth and simulating the data.</summary>
     public double DataSeconds { get; }

@@ -28,9 +28,13 @@ public static class ReferenceSuite
     /// <summary>Per-epoch settings of the small games (E1–E3): cheap enough to run every epoch.</summary>
     public static readonly EvaluationSettings SmallCurve = new(Every: 1, SimulationEvery: 5, DiffContexts: 2000, MseOffProbes: 8000, MseOnVisits: 200_000, CfEpisodes: 40);
 
-    /// <summary>Per-epoch settings of the large games: every 10th epoch, fewer contexts, probes and simulated episodes.</summary>
+    /// <summary>
+    /// Per-epoch settings of the large games: every 10th epoch, fewer contexts and probes; the reference's per-epoch
+    /// simulation sizes (<c>cfkl_params</c> on 120 episodes, <c>cfkl_params_in_support</c> on 160, of <c>min(30, T)</c> steps).
+    /// </summary>
     public static EvaluationSettings LargeCurve(int agents) =>
-        new(Every: agents <= 40 ? 5 : 10, SimulationEvery: agents <= 40 ? 10 : 20, DiffContexts: 5000, MseOffProbes: 500, MseOnVisits: 200_000, CfEpisodes: 16);
+        new(Every: agents <= 40 ? 5 : 10, SimulationEvery: agents <= 40 ? 10 : 20, DiffContexts: 5000, MseOffProbes: 500, MseOnVisits: 200_000, CfEpisodes: 120,
+            CfMaxSteps: 30, SupportEpisodes: 160);
 
     /// <summary>The reference configuration.</summary>
     public static IReadOnlyList<ExperimentDefinition> Full()

@@ -39,6 +39,8 @@ public static class RunEvaluator
             ShiftedLearner = instance.ShiftedLearner,
             UnderTruth = counterfactual.UnderTruth,
             TruthHistogram = counterfactual.Histogram,
+            TruthCountHistogram = counterfactual.CountHistogram,
+            SupportUnderTruth = counterfactual.SupportUnderTruth,
         };
         foreach (var (name, value) in MetricRegistry.ComputeAll(context)) row.Set(name, value);
         if (snapshot.Extra is { } extra)

@@ -65,8 +65,8 @@ public sealed class SuiteRunner(SuiteOptions options, ISuiteProgress progress)
 
         var instance = new ExperimentInstance(definition, seed, options.Threads);
         long start = Stopwatch.GetTimestamp();
-        var curveReference = new CounterfactualReference(instance, definition.PerEpoch.CfEpisodes);
-        var finalReference = definition.Final.CfEpisodes == definition.PerEpoch.CfEpisodes ? curveReference : new CounterfactualReference(instance, definition.Final.CfEpisodes);
+        var curveReference = new CounterfactualReference(instance, definition.PerEpoch);
+        var finalReference = CounterfactualReference.SameSimulations(definition.Final, definition.PerEpoch) ? curveReference : new CounterfactualReference(instance, definition.Final);
         double referenceSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         progress.Note(string.Create(CultureInfo.InvariantCulture,
             $"{definition.Tag} seed {seed}: {instance.Shape}, {definition.Episodes} x {definition.Steps} simulated in {instance.DataSeconds:F2} s; truth's counterfactual play in {referenceSeconds:F2} s."));

@@ -23,7 +23,7 @@ public static class SummaryWriter
 
     /// <summary>The other metrics, in the order readers know, then any newly registered one in registry order.</summary>
     private static readonly (string Column, string Header)[] OursOnly = WithRegistered(
-        [(MetricColumns.NllTestInSupport, "nll_test_in_support"), (MetricColumns.CfklParamsInSupport, "cfkl_params_in_support"),
+        [(MetricColumns.DiffRel, "diff_rel"), (MetricColumns.DiffCorr, "diff_corr"), (MetricColumns.NllTestInSupport, "nll_test_in_support"), (MetricColumns.CfklParamsInSupport, "cfkl_params_in_support"),
          (MetricColumns.CfPolicyKl, "cf_policy_kl"), (MetricColumns.MseOn, "mse_on"), (MetricColumns.MseOff, "mse_off"), (MetricColumns.JointBcAccuracy, "jointbc_acc")]);
 
     private static (string Column, string Header)[] WithRegistered((string Column, string Header)[] known) =>
@@ -61,7 +61,9 @@ public static class SummaryWriter
             md.Append(".\n\n");
             md.Append(inv, $"Curves: evaluated every {definition.PerEpoch.Every} epoch(s) (and the first and last) with {definition.PerEpoch.DiffContexts} diff_mse contexts, ");
             md.Append(inv, $"{definition.PerEpoch.CfEpisodes} counterfactual episodes, {definition.PerEpoch.MseOffProbes} mse_off probes (when A^n > 20,000). ");
-            md.Append(inv, $"Final rows: {definition.Final.DiffContexts} contexts, {definition.Final.CfEpisodes} counterfactual episodes x min(50, T), {definition.Final.MseOffProbes} probes.\n\n");
+            md.Append(inv, $"Final rows: {definition.Final.DiffContexts} contexts, {definition.Final.CfEpisodes} counterfactual episodes x min({definition.Final.CfMaxSteps}, T)");
+            if (definition.Final.SupportSimulationEpisodes != definition.Final.CfEpisodes) md.Append(inv, $" ({definition.Final.SupportSimulationEpisodes} for cfkl_params_in_support)");
+            md.Append(inv, $", {definition.Final.MseOffProbes} probes.\n\n");
             if (experimentRuns.Count == 0)
             {
                 md.Append("No completed runs.\n\n");

@@ -43,7 +43,7 @@ public sealed class MetricRegistryTests
     {
         var names = MetricRegistry.All.Select(m => m.Name).ToArray();
         Assert.Equal(names.Length, names.Distinct(StringComparer.Ordinal).Count());
-        Assert.Equal(["mse_on", "diff_mse", "nll_test", "nll_test_in_support", "cfkl_params", "cfkl_params_in_support", "mse_off", "cf_policy_kl"], names);
+        Assert.Equal(["mse_on", "diff_mse", "nll_test", "nll_test_in_support", "cfkl_params", "cfkl_params_in_support", "mse_off", "cf_policy_kl", "cfkl_counts", "diff_rel", "diff_corr"], names);
         Assert.All(MetricRegistry.All, m => Assert.False(string.IsNullOrWhiteSpace(m.Description)));
         Assert.Same(DiffMse.Metric, MetricRegistry.Find("diff_mse"));
         Assert.Null(MetricRegistry.Find("accuracy"));
@@ -54,8 +54,9 @@ public sealed class MetricRegistryTests
     {
         var context = Context(Truth, () => new LearnerStepScorer(Truth(), Learner));
         var values = MetricRegistry.ComputeAll(context).ToDictionary(p => p.Name, p => p.Value);
-        foreach (string name in new[] { "mse_on", "diff_mse", "mse_off", "cfkl_params", "cfkl_params_in_support", "cf_policy_kl" })
+        foreach (string name in new[] { "mse_on", "diff_mse", "mse_off", "cfkl_params", "cfkl_params_in_support", "cf_policy_kl", "cfkl_counts", "diff_rel" })
             Assert.Equal(0, values[name]);
+        Assert.Equal(1, values["diff_corr"], 12);
         var expected = HeldOutLikelihood.Compute(() => new LearnerStepScorer(Truth(), Learner), context.Test, context.Support);
         Assert.Equal(expected.NllTest, values["nll_test"]);
         Assert.Equal(expected.NllTestInSupport, values["nll_test_in_support"]);
@@ -65,7 +66,7 @@ public sealed class MetricRegistryTests
     public void AModelWithoutPayoffs_GetsOnlyItsLikelihood()
     {
         var values = MetricRegistry.ComputeAll(Context(null, () => new LearnerStepScorer(Truth(), Learner))).ToDictionary(p => p.Name, p => p.Value);
-        foreach (string name in new[] { "mse_on", "diff_mse", "mse_off", "cfkl_params", "cfkl_params_in_support", "cf_policy_kl" })
+        foreach (string name in new[] { "mse_on", "diff_mse", "mse_off", "cfkl_params", "cfkl_params_in_support", "cf_policy_kl", "cfkl_counts", "diff_rel", "diff_corr" })
             Assert.True(double.IsNaN(values[name]), name);
         Assert.True(values["nll_test"] > 0 && double.IsFinite(values["nll_test"]));
     }
@@ -83,5 +84,31 @@ public sealed class MetricRegistryTests
         Assert.Equal(0, values["diff_mse"]);
         foreach (string name in new[] { "cfkl_params", "cfkl_params_in_support", "cf_policy_kl", "nll_test" })
             Assert.True(double.IsNaN(values[name]), name);
+    }
+
+    [Fact]
+    public void CfklParamsInSupport_UsesItsOwnSimulations_WhenGivenThem_AndCfklParamsKeepsTheOthers()
+    {
+        var estimate = Diml.Mechanisms.Congestion.RandomTruth(4, new Random(9));
+        var estimateTheta = new float[estimate.Layout.TotalLength];
+        estimate.ReadParameters(estimateTheta);
+        Func<IPayoffModel> estimatePayoffs = () => new MechanismPayoffs(estimate, estimateTheta, Shape);
+        var plain = Context(estimatePayoffs, null);
+        var supportTruth = Simulator.Simulate(Truth, Shifted, Shape, 25, 12, seed: 5);
+        var own = new MetricContext
+        {
+            Truth = plain.Truth, Estimate = plain.Estimate, Test = plain.Test, Support = plain.Support, Seed = plain.Seed, DiffContexts = 300,
+            ShiftedLearner = Shifted, UnderTruth = plain.UnderTruth, SupportUnderTruth = supportTruth,
+        };
+        Assert.Equal(25, own.SupportUnderEstimate.Episodes);
+        Assert.Equal(plain.UnderTruth.Episodes, own.UnderEstimate.Episodes);
+        var values = MetricRegistry.ComputeAll(own).ToDictionary(p => p.Name, p => p.Value);
+        var before = MetricRegistry.ComputeAll(plain).ToDictionary(p => p.Name, p => p.Value);
+        var supportEstimate = Simulator.Simulate(estimatePayoffs, Shifted, Shape, 25, 12, seed: 5);
+        Assert.Equal(CfklParamsInSupport.Compute(supportTruth, supportEstimate, plain.Support), values["cfkl_params_in_support"]);
+        Assert.NotEqual(before["cfkl_params_in_support"], values["cfkl_params_in_support"]);
+        Assert.Equal(before["cfkl_params"], values["cfkl_params"]);
+        Assert.Equal(before["cfkl_counts"], values["cfkl_counts"]);
+        Assert.True(values["cfkl_params"] > 0 && values["cfkl_counts"] > 0);
     }
 }

@@ -117,15 +117,27 @@ public sealed class MetricTests
     }
 
     [Fact]
-    public void Histogram_UsesSortedCountVectors_InLargeGames()
+    public void Histogram_ComparesActionTotals_InLargeGames_AndKeepsCountVectorsApart()
     {
-        var large = new GameShape(11, 2);
+        var large = new GameShape(11, 3);
         Assert.False(JointActionHistogram.UsesExactJointActions(large));
         Assert.True(JointActionHistogram.UsesExactJointActions(new GameShape(3, 6)));
-        var data = new Trajectories(large, 1, 2, [0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        // Three steps chosen so that the totals and the sorted count vectors group them differently.
+        int[] s0 = [0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0];    // counts 9,2,0 -> sorted 9-2-0; total 2
+        int[] s1 = [2, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0];    // counts 9,0,2 -> sorted 9-2-0; total 4
+        int[] s2 = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0];    // counts 7,4,0 -> sorted 7-4-0; total 4
+        var data = new Trajectories(large, 1, 3, [.. s0, .. s1, .. s2]);
         var histogram = JointActionHistogram.ForComparison(data);
-        Assert.True(histogram.ByCounts);
-        Assert.Equal(1.0, histogram.Probability("counts:9-2"));
+        Assert.Equal(HistogramKeying.ActionTotals, histogram.Keying);
+        Assert.Equal(1.0 / 3, histogram.Probability("total:2"), 15);
+        Assert.Equal(2.0 / 3, histogram.Probability("total:4"), 15);
+        var counts = JointActionHistogram.OfCountVectors(data);
+        Assert.True(counts.ByCounts);
+        Assert.Equal(2.0 / 3, counts.Probability("counts:9-2-0"), 15);
+        Assert.Equal(1.0 / 3, counts.Probability("counts:7-4-0"), 15);
+        Assert.Throws<ArgumentException>(() => KlDivergence.Between(histogram, counts));
+        // Small games keep exact joint actions.
+        Assert.Equal(HistogramKeying.JointActions, JointActionHistogram.ForComparison(new Trajectories(new GameShape(2, 2), 1, 1, [0, 1])).Keying);
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public sealed class ReproductionMetricTests
     }
 
     [Fact]
-    public void ContextKey_IsTheExactIndexInSmallGames_AndSortedCountsInLargeOnes()
+    public void ContextKey_IsTheExactIndexInSmallGames_AndTheActionTotalInLargeOnes()
     {
         var small = new ContextKey(Small);
         Assert.True(small.Exact);
@@ -130,10 +130,49 @@ public sealed class ReproductionMetricTests
         var large = new ContextKey(new GameShape(11, 3));
         Assert.False(large.Exact);
         int[] a = [0, 1, 2, 2, 1, 0, 0, 0, 1, 2, 2], b = [2, 2, 1, 0, 0, 0, 1, 2, 2, 1, 0], c = [0, 0, 0, 0, 0, 0, 1, 2, 2, 1, 1];
-        Assert.Equal(large.Of(a), large.Of(b));
-        Assert.NotEqual(large.Of(a), large.Of(c));
-        int[] relabelled = a.Select(x => (x + 1) % 3).ToArray();  // same crowding, other actions
-        Assert.Equal(large.Of(a), large.Of(relabelled));
+        Assert.Equal(11UL, large.Of(a));
+        Assert.Equal(large.Of(a), large.Of(b));  // a permutation of a
+        Assert.Equal(7UL, large.Of(c));
+        // The count vectors (4,3,4) and (5,1,5) differ, sorted or not, but their totals 3+8 = 1+10 = 11 agree: the key sees only the total.
+        int[] d = [0, 0, 0, 0, 0, 1, 2, 2, 2, 2, 2];
+        Assert.Equal(large.Of(a), large.Of(d));
+        // Relabelling the actions keeps the crowding (the sorted count vector) but moves the total: 4·0 + 3·1 + 4·2 = 11 becomes 4·1 + 3·2 + 4·0 = 10.
+        int[] relabelled = a.Select(x => (x + 1) % 3).ToArray();
+        Assert.Equal(10UL, large.Of(relabelled));
+    }
+
+    [Fact]
+    public void ContextKey_InLargeGames_PartitionsJointActionsAsTheReferencesCountHash()
+    {
+        // The reference's key: mix(C * sum_k (k+1) count_k), C odd, mix bijective (splitmix64's finaliser here). Over random
+        // joint actions of a large game, two joint actions share that key exactly when they share our key.
+        static ulong Mix(ulong z)
+        {
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+        var shape = new GameShape(40, 10);
+        var key = new ContextKey(shape);
+        var random = new Random(3);
+        var reference = new Dictionary<ulong, ulong>();
+        var counts = new long[shape.Actions];
+        for (int draw = 0; draw < 5000; draw++)
+        {
+            var joint = new int[shape.Agents];
+            // A skewed draw so that totals repeat across many different count vectors.
+            for (int i = 0; i < joint.Length; i++) joint[i] = Math.Min(shape.Actions - 1, random.Next(3) + random.Next(3));
+            Array.Clear(counts);
+            foreach (int action in joint) counts[action]++;
+            ulong weighted = 0;
+            for (int k = 0; k < counts.Length; k++) weighted += (ulong)(k + 1) * (ulong)counts[k];
+            ulong theirs = Mix(0x9E3779B97F4A7C15UL * weighted), ours = key.Of(joint);
+            Assert.Equal((ulong)joint.Sum(), ours);
+            if (reference.TryGetValue(ours, out ulong seen)) Assert.Equal(seen, theirs);
+            else Assert.DoesNotContain(theirs, reference.Values);
+            reference[ours] = theirs;
+        }
+        Assert.True(reference.Count > 10, $"only {reference.Count} distinct totals drawn");
     }
 
     [Fact]

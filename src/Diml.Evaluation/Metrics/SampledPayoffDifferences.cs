@@ -1,0 +1,79 @@
+using Diml.Data;
+using Diml.Simulation;
+
+namespace Diml.Evaluation;
+
+/// <summary>
+/// The sampled payoff differences behind <c>diff_mse</c>, <c>diff_rel</c> and <c>diff_corr</c>: draw a context
+/// <c>(e, t &lt; T−1, i)</c> uniformly from the data and two own actions <c>k1, k2</c> uniformly, hold the others at
+/// <c>a_{−i,t}</c>, and take <c>d = M(k1, a_{−i})_i − M(k2, a_{−i})_i</c> under the truth and under the estimate. All
+/// three metrics read the same draws, so <c>diff_rel</c>'s zero-predictor denominator is on exactly <c>diff_mse</c>'s contexts.
+/// </summary>
+public static class SampledPayoffDifferences
+{
+    /// <summary>
+    /// The three statistics. <c>DiffMse</c> = mean (d_true − d_est)²; <c>ZeroDiffMse</c> = mean d_true² (the zero
+    /// predictor's <c>diff_mse</c>); <c>DiffRel</c> = their ratio (NaN when the truth's differences are all 0);
+    /// <c>DiffCorr</c> = Pearson correlation of d_true and d_est (NaN when either is constant over the draws).
+    /// </summary>
+    public readonly record struct Result(double DiffMse, double ZeroDiffMse, double DiffRel, double DiffCorr);
+
+    /// <summary>Samples <paramref name="contexts"/> seeded draws.</summary>
+    public static Result Compute(IPayoffModel truth, IPayoffModel estimate, Trajectories data, ulong seed, int contexts)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        data.RequireFullPlay("the metric diff_mse");
+        MetricArguments.Check(truth, estimate, data.Shape);
+        ArgumentOutOfRangeException.ThrowIfLessThan(contexts, 1);
+        if (data.Steps < 2) throw new ArgumentException($"{nameof(data)}: expected episodes of at least 2 steps, found {data.Steps}.", nameof(data));
+        var random = new SplitMix64(seed);
+        var joint = new int[data.Agents];
+        var trueDifferences = new double[contexts];
+        var estimatedDifferences = new double[contexts];
+        double squaredError = 0, squaredTrue = 0;
+        for (int c = 0; c < contexts; c++)
+        {
+            int e = random.NextInt(data.Episodes), t = random.NextInt(data.Steps - 1), i = random.NextInt(data.Agents);
+            int k1 = random.NextInt(data.Shape.Actions), k2 = random.NextInt(data.Shape.Actions);
+            data.Step(e, t).CopyTo(joint);
+            double dTrue = Difference(truth, joint, i, k1, k2), dEstimate = Difference(estimate, joint, i, k1, k2);
+            double error = dTrue - dEstimate;
+            squaredError += error * error;
+            squaredTrue += dTrue * dTrue;
+            trueDifferences[c] = dTrue;
+            estimatedDifferences[c] = dEstimate;
+        }
+        double diffMse = squaredError / contexts, zero = squaredTrue / contexts;
+        return new Result(diffMse, zero, zero > 0 ? diffMse / zero : double.NaN, Correlation(trueDifferences, estimatedDifferences));
+    }
+
+    /// <summary>Pearson correlation, two-pass (centred sums); NaN when either series has zero variance.</summary>
+    public static double Correlation(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        if (x.Length != y.Length) throw new ArgumentException($"{nameof(y)}: expected {x.Length} values, found {y.Length}.", nameof(y));
+        if (x.Length < 2) return double.NaN;
+        double meanX = 0, meanY = 0;
+        for (int j = 0; j < x.Length; j++) { meanX += x[j]; meanY += y[j]; }
+        meanX /= x.Length;
+        meanY /= y.Length;
+        double sxx = 0, syy = 0, sxy = 0;
+        for (int j = 0; j < x.Length; j++)
+        {
+            double dx = x[j] - meanX, dy = y[j] - meanY;
+            sxx += dx * dx;
+            syy += dy * dy;
+            sxy += dx * dy;
+        }
+        if (sxx <= 0 || syy <= 0) return double.NaN;
+        // Rounding can push |r| a hair past 1 for exactly proportional series.
+        return Math.Clamp(sxy / Math.Sqrt(sxx * syy), -1, 1);
+    }
+
+    private static double Difference(IPayoffModel payoffs, int[] joint, int agent, int k1, int k2)
+    {
+        joint[agent] = k1;
+        double first = payoffs.Payoff(joint, agent);
+        joint[agent] = k2;
+        return first - payoffs.Payoff(joint, agent);
+    }
+}
