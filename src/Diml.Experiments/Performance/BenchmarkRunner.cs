@@ -26,8 +26,8 @@ public static class BenchmarkRunner
         progress?.Invoke("the FMA peak (calibration)");
         var one = FmaPeak.Measure(1);
         var peak = threads == 1 ? one : FmaPeak.Measure(threads);
+        progress?.Invoke(FormattableString.Invariant($"E1 epoch (the FMA peak is {one.Gflops:F1} GFLOP/s on one thread, {peak.Gflops:F1} on {threads}, {peak.VectorBits}-bit vectors)"));
         var cases = new List<BenchmarkCase>();
-        progress?.Invoke("E1 epoch");
         using (var e1 = EpochWorkload.E1(threads))
             cases.Add(MeasureEpoch("E1 epoch", e1, repetitions, ReferenceE1Epoch, peak));
         progress?.Invoke("E7 n=40 A=10 epoch");

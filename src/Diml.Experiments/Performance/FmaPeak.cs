@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Diml.Experiments.Performance;
@@ -14,7 +15,9 @@ public sealed record FmaPeakResult(double Gflops, int Threads, int VectorBits);
 /// (<see cref="Vector512"/>, else <see cref="Vector256"/>, else <see cref="Vector128"/>) over
 /// <see cref="Accumulators"/> independent accumulators, enough to hide the FMA latency on two pipes
 /// (latency 4 × 2 pipes = 8 in flight on Zen 4 and recent Intel cores); no memory traffic. 2 FLOP per lane per FMA.
-/// The best of several trials is the peak: anything else running on the machine only lowers a trial.
+/// Each thread's rate is taken over its own CPU time (on Linux), so another process sharing the cores does not lower the
+/// figure; the threads still run at the same time, so what the cores share (SMT siblings, the all-core clock) does. The
+/// best of several trials is the peak.
 /// </summary>
 public static class FmaPeak
 {
@@ -35,42 +38,63 @@ public static class FmaPeak
         double flopPerIteration = 2.0 * Accumulators * (bits / 32);
         // Size the trials from a short probe on one thread, so that each trial lasts about trialSeconds.
         long probe = 1 << 16;
-        double probeSeconds = RunTrial(1, probe);
-        while (probeSeconds < 0.01) { probe *= 4; probeSeconds = RunTrial(1, probe); }
-        long iterations = Math.Max(1, (long)(probe * trialSeconds / probeSeconds));
+        double probeRate = RunTrial(1, probe);
+        while (probe / probeRate < 0.01) { probe *= 4; probeRate = RunTrial(1, probe); }
+        long iterations = Math.Max(1, (long)(probeRate * trialSeconds));
         double best = 0;
         for (int t = 0; t < trials; t++)
-        {
-            double seconds = RunTrial(threads, iterations);
-            best = Math.Max(best, flopPerIteration * iterations * threads / seconds / 1e9);
-        }
+            best = Math.Max(best, flopPerIteration * RunTrial(threads, iterations) / 1e9);
         return new FmaPeakResult(best, threads, bits);
     }
 
-    /// <summary>Wall-clock seconds for <paramref name="threads"/> threads, released together, to run <paramref name="iterations"/> each.</summary>
+    /// <summary>
+    /// <paramref name="threads"/> threads, released together, run <paramref name="iterations"/> each; returns the sum over
+    /// the threads of iterations per second of the thread's own CPU time (of wall-clock time where the platform gives no
+    /// thread CPU time), so that time the scheduler gives to other processes does not count against the cores.
+    /// </summary>
     private static double RunTrial(int threads, long iterations)
     {
         using var start = new ManualResetEventSlim();
-        using var done = new CountdownEvent(threads);
+        var rates = new double[threads];
         var workers = new Thread[threads];
         for (int w = 0; w < threads; w++)
         {
+            int worker = w;
             workers[w] = new Thread(() =>
             {
                 start.Wait();
+                long wall = Stopwatch.GetTimestamp();
+                double cpu = ThreadCpuSeconds();
                 Sink(Kernel(iterations));
-                done.Signal();
+                double seconds = double.IsNaN(cpu) ? Stopwatch.GetElapsedTime(wall).TotalSeconds : ThreadCpuSeconds() - cpu;
+                rates[worker] = iterations / seconds;
             }) { IsBackground = true };
             workers[w].Start();
         }
         Thread.Sleep(1); // let the threads reach the gate
-        long begin = Stopwatch.GetTimestamp();
         start.Set();
-        done.Wait();
-        double seconds = Stopwatch.GetElapsedTime(begin).TotalSeconds;
         foreach (var worker in workers) worker.Join();
-        return seconds;
+        return rates.Sum();
     }
+
+    /// <summary>The calling thread's CPU time in seconds (Linux), or NaN where it is not available.</summary>
+    private static double ThreadCpuSeconds()
+    {
+        if (!OperatingSystem.IsLinux()) return double.NaN;
+        return ClockGetTime(ClockThreadCpuTime, out var time) == 0 ? time.Seconds + (time.Nanoseconds * 1e-9) : double.NaN;
+    }
+
+    private const int ClockThreadCpuTime = 3; // CLOCK_THREAD_CPUTIME_ID
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
 
     private static float _sink;
 
