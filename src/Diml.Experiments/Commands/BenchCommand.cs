@@ -27,7 +27,7 @@ internal static class BenchCommand
             var report = BenchmarkRunner.Run(parse.GetValue(threads), parse.GetValue(repetitions), step => console.Error.WriteLine("measuring " + step));
             if (parse.GetValue(json))
             {
-                foreach (var c in report.Cases) console.Out.WriteLine(Json(c, report));
+                foreach (var c in report.Cases) console.OutWriter.WriteLine(Json(c, report)); // raw: the styled console wraps long lines
                 return ExitCodes.Success;
             }
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
