@@ -35,7 +35,7 @@ internal static class BenchCommand
             var table = CliTables.Create(console, "case", "seconds", "GFLOP", "GFLOP/s", "of peak", "bytes allocated", "threads", "reference (2-core CPU)", "speed-up");
             foreach (var c in report.Cases)
                 table.AddRow(new Text(c.Case), new Text(c.SecondsPerEpoch.ToString("F4", CultureInfo.InvariantCulture)),
-                    Optional(console, c.GflopPerEpoch, "F2"), Optional(console, c.Gflops, "F1"), Optional(console, c.PeakFraction, "P1"),
+                    Optional(console, c.GflopPerEpoch, "G4"), Optional(console, c.Gflops, "F1"), Optional(console, c.PeakFraction, "P1"),
                     new Text(c.BytesPerEpoch.ToString(CultureInfo.InvariantCulture)), new Text(c.Threads.ToString(CultureInfo.InvariantCulture)),
                     new Text(c.ReferenceSeconds is { } r ? r.ToString("G4", CultureInfo.InvariantCulture) + " s" : CliTables.None(console)),
                     new Text(c.ReferenceSeconds is { } s ? (s / c.SecondsPerEpoch).ToString("F0", CultureInfo.InvariantCulture) + "x" : CliTables.None(console)));
