@@ -6,4 +6,20 @@ namespace Diml.Experiments.Performance;
 /// <param name="BytesPerEpoch">Bytes allocated per epoch in steady state, over all threads.</param>
 /// <param name="Threads">Threads the work ran on.</param>
 /// <param name="ReferenceSeconds">The reference implementation's time for the same work on this kind of machine, when known (DESIGN §1).</param>
-public sealed record BenchmarkCase(string Case, double SecondsPerEpoch, long BytesPerEpoch, int Threads, double? ReferenceSeconds);
+public sealed record BenchmarkCase(string Case, double SecondsPerEpoch, long BytesPerEpoch, int Threads, double? ReferenceSeconds)
+{
+    /// <summary>
+    /// The useful work of one epoch in GFLOP (<see cref="UsefulWork"/>, the mean over the measured epochs), when it is
+    /// counted for this case.
+    /// </summary>
+    public double? GflopPerEpoch { get; init; }
+
+    /// <summary>The fp32 FMA peak of this machine on <see cref="Threads"/> threads, measured in the same run (<see cref="FmaPeak"/>).</summary>
+    public double PeakGflops { get; init; } = double.NaN;
+
+    /// <summary>The useful work per second: <see cref="GflopPerEpoch"/> / <see cref="SecondsPerEpoch"/>.</summary>
+    public double? Gflops => GflopPerEpoch / SecondsPerEpoch;
+
+    /// <summary><see cref="Gflops"/> as a fraction of <see cref="PeakGflops"/>: comparable across machines.</summary>
+    public double? PeakFraction => Gflops / PeakGflops;
+}

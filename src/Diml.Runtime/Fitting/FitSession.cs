@@ -41,6 +41,7 @@ public sealed class FitSession : IDisposable
     private bool _inEpoch;
     private int _nextEpisode, _epochMinibatches;
     private double _epochLossSum, _epochSeconds;
+    private long _epochQueries, _epochEvaluations;
     private double _bestLoss = double.PositiveInfinity;
     private double _bestValidation = double.PositiveInfinity;
     private int _sinceBest;
@@ -129,6 +130,16 @@ public sealed class FitSession : IDisposable
     /// <summary>The objective (for diagnostics such as the number of distinct queries of the last minibatch).</summary>
     public MinibatchObjective<float> Objective => _objective;
 
+    /// <summary>
+    /// Distinct mechanism queries summed over the minibatches of the last (or current) epoch that this session ran, each
+    /// evaluated forward and backpropagated (<see cref="CounterfactualPayoffs{T}.DistinctQueries"/>; the validation pass and
+    /// a carried prefix are not included). With <see cref="LastEpochEvaluations"/>, what a FLOP count of the epoch needs.
+    /// </summary>
+    public long LastEpochDistinctQueries => _epochQueries;
+
+    /// <summary>Mechanism evaluations of those queries (<see cref="CounterfactualPayoffs{T}.Evaluations"/>), summed likewise.</summary>
+    public long LastEpochEvaluations => _epochEvaluations;
+
     /// <summary>Test hook: called after every successful minibatch (to cancel a fit in the middle of an epoch).</summary>
     internal Action? MinibatchCompleted { get; set; }
 
@@ -175,6 +186,8 @@ public sealed class FitSession : IDisposable
             _epochMinibatches = 0;
             _epochLossSum = 0;
             _epochSeconds = 0;
+            _epochQueries = 0;
+            _epochEvaluations = 0;
         }
 
         int steps = _training.Steps, window = _objective.Window;
@@ -191,6 +204,8 @@ public sealed class FitSession : IDisposable
             ulong sampleSeed = _random.NextUInt64();
             int minibatch = _epochMinibatches + 1;
             var loss = _objective.Evaluate(_training, episodes, t0, _parameters, _gradient, sampleSeed);
+            _epochQueries += _objective.Payoffs.DistinctQueries;
+            _epochEvaluations += _objective.Payoffs.Evaluations;
             string? problem = !double.IsFinite(loss.Loss) ? "loss"
                 : !AllFinite(_gradient) ? "gradient" : null;
             if (problem is null)
