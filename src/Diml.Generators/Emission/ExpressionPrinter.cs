@@ -9,7 +9,8 @@ using Diml.Generators.Model;
 namespace Diml.Generators.Emission;
 
 /// <summary>
-/// Prints IR expressions as C# in one precision, and names the adjoint of every differentiable place.
+/// Prints IR expressions as C# in one precision, forward and adjoint (<see cref="BarRef"/>, ...), and names the
+/// adjoint of every differentiable place.
 /// Parentheses follow C# precedence but keep the IR's tree exactly (floating-point addition is not
 /// associative, so <c>a + (b + c)</c> must stay as written).
 /// </summary>
@@ -165,6 +166,17 @@ internal sealed class ExpressionPrinter
                 return mathClass + "." + math.Function + "(" + string.Join(", ", math.Args.Select(a => Print(a))) + ")";
             case CallExpr call:
                 return PrintCall(call, out precedence);
+            // Adjoint IR
+            case BarRef bar:
+                return Bar(bar.Place);
+            case BarSpanRef barSpan:
+                return BarSpan(barSpan.Span) ?? "default";
+            case DefaultArg:
+                return "default";
+            case RefArg reference:
+                return "ref " + Print(reference.Local);
+            case Grouped grouped:
+                return Group(Print(grouped.Inner));
             default:
                 throw new System.InvalidOperationException("Unknown expression " + expr.GetType().Name);
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 using Diml.Generators.Analysis;
 using Diml.Generators.Optimisation;
 using Diml.Generators.Ir;
@@ -6,13 +7,16 @@ using Diml.Generators.Ir;
 namespace Diml.Generators.Emission;
 
 /// <summary>
-/// Emits a kernel's statements as plain forward code in one precision: the double twins, and the mechanism
-/// kernels that read parameters from the flat vector. Locals are declared where the user declared them.
+/// The one printer of statements: a kernel's forward IR as plain code in one precision (the double twins, and
+/// the mechanism kernels that read parameters from the flat vector; locals are declared where the user declared
+/// them), and the adjoint IR that <see cref="Differentiation.ReverseMode"/> builds (tape, adjoint accumulation,
+/// calls to callees' adjoints).
 /// </summary>
 internal sealed class ForwardEmitter
 {
     private readonly ExpressionPrinter _p;
     private readonly LaneEmitter? _lanes;
+    private readonly LaneEmitter? _queries;
     private readonly string _results;
 
     /// <summary>
@@ -23,8 +27,22 @@ internal sealed class ForwardEmitter
     {
         _p = printer;
         _lanes = lanes;
+        _queries = lanes;
         _results = results;
     }
+
+    private ForwardEmitter(ExpressionPrinter printer, LaneEmitter? queries)
+    {
+        _p = printer;
+        _queries = queries;
+        _results = "results";
+    }
+
+    /// <summary>
+    /// The printer of adjoint IR. Its loops over queries are explicit (<see cref="PerQuery"/>), so unlike the
+    /// batched forward printer it adds none of its own.
+    /// </summary>
+    public static ForwardEmitter ForAdjoint(ExpressionPrinter printer, LaneEmitter? lanes) => new(printer, lanes);
 
     private bool Varies(Expr expr) => _lanes is not null && _lanes.IsVarying(expr);
     private bool Varies(string name) => _lanes is not null && _lanes.IsVaryingName(name);
@@ -70,7 +88,7 @@ internal sealed class ForwardEmitter
                 w.WriteLine(_p.Print(assign.Target) + " " + Operators.Text(assign.Op) + " " + _p.Print(assign.Value) + ";");
                 break;
             case CallStmt call when Varies(call.Call):
-                EmitBatchedCall(call.Call, w);
+                EmitBatchedCall(call.Call, _lanes!, w);
                 break;
             case CallStmt call:
                 w.WriteLine(_p.Print(call.Call) + ";");
@@ -92,6 +110,104 @@ internal sealed class ForwardEmitter
                     w.CloseBlock();
                 }
                 break;
+            // Adjoint IR
+            case Comment comment:
+                w.WriteLine("// " + comment.Text);
+                break;
+            case ReversesComment reverses:
+                w.WriteLine("// " + Quote(reverses.Forward));
+                break;
+            case TapePush push:
+                w.WriteLine(push.Value.Kind switch
+                {
+                    ValueKind.Real => "tape.PushReal(" + _p.Print(push.Value) + ");",
+                    ValueKind.Bool => "tape.PushInt(" + _p.Print(push.Value) + " ? 1 : 0);",
+                    _ => "tape.PushInt(" + _p.Print(push.Value) + ");",
+                });
+                break;
+            case TapePop pop:
+                w.WriteLine(_p.Print(pop.Place) + " = " + pop.Place.Kind switch
+                {
+                    ValueKind.Real => (_p.Precision.IsDouble ? "" : "(float)") + "tape.PopReal();",
+                    ValueKind.Bool => "tape.PopInt() != 0;",
+                    _ => "tape.PopInt();",
+                });
+                break;
+            case AdjointCall adjoint:
+            {
+                var args = adjoint.Call.Args.Select(_p.Print).ToList();
+                if (adjoint.Seed is not null) args.Add(_p.Print(adjoint.Seed));
+                args.AddRange(adjoint.OutputBars.Select(_p.Print));
+                args.AddRange(adjoint.InputBars.Select(_p.Print));
+                var target = adjoint.Call.Target;
+                w.WriteLine((_p.Precision.IsDouble ? target.AdjointDouble : target.Adjoint) + "(" + string.Join(", ", args) + ");");
+                break;
+            }
+            case TapePushSpan push:
+                w.WriteLine("tape.PushSpan(" + (push.WholeBuffer ? Activity.Root(push.Span) : _p.Print(push.Span)) + ");");
+                break;
+            case TapePopSpan pop:
+                w.WriteLine("tape.PopSpan(" + (pop.WholeBuffer ? Activity.Root(pop.Span) : _p.Print(pop.Span)) + ");");
+                break;
+            case ClearBar clear:
+                w.WriteLine((clear.WholeBuffer ? _p.BarName(Activity.Root(clear.Span)!) : _p.BarSpan(clear.Span)) + ".Clear();");
+                break;
+            case BarStackAlloc { Alloc: var alloc }:
+            {
+                string element = alloc.Kind == ValueKind.RealSpan ? _p.Precision.Real : "int";
+                w.WriteLine("global::System.Span<" + element + "> " + _p.BarName(alloc.Name) + " = stackalloc " + element + "[" + _p.Print(alloc.Size) + "];");
+                break;
+            }
+            case BarAlias { Alias: var alias }:
+                if (_p.BarSpan(alias.Value) is { } bar)
+                    w.WriteLine("global::System.Span<" + _p.Precision.Real + "> " + _p.BarName(alias.Name) + " = " + bar + ";");
+                break;
+            case SweepLoop sweep:
+            {
+                var loop = sweep.Loop;
+                w.OpenBlock("for (" + loop.Variable + " = " + _p.Print(sweep.Start) + "; " + loop.Variable + " " + loop.Comparison + " " + _p.Print(loop.Bound) + "; " + ExpressionPrinter.StepText(loop) + ")");
+                Emit(sweep.Body, w);
+                w.CloseBlock();
+                break;
+            }
+            case SweepBranch branch:
+                w.OpenBlock("if (" + _p.Print(branch.Condition) + ")");
+                Emit(branch.Then, w);
+                w.CloseBlock();
+                if (branch.Else is not null)
+                {
+                    w.OpenBlock("else");
+                    Emit(branch.Else, w);
+                    w.CloseBlock();
+                }
+                break;
+            case CountIteration count:
+                w.WriteLine(count.Counter.Name + "++;");
+                break;
+            case PerQuery perQuery:
+                _queries!.ForEachQuery(w, perQuery.Backwards, () => Emit(perQuery.Body, w));
+                break;
+            case QueryBuffers buffers:
+                _queries!.SpanBuffer(w, buffers.Alloc, buffers.WithBar);
+                break;
+            case WholeBatchCall batched:
+                EmitBatchedCall(batched.Call.Call, _queries!, w);
+                break;
+            case DenseAdjointCall dense:
+                w.WriteLine(_queries!.DenseAdjoint(dense.Call, dense.ActiveArgs.Contains));
+                break;
+            case ElementwiseAdjointCall elementwise:
+            {
+                var call = elementwise.Call;
+                var buffers = _queries!.WholeBuffers(call);
+                var args = new System.Collections.Generic.List<string>(buffers);
+                for (int i = 0; i < call.Args.Count; i++)
+                    if (Activity.RoleAt(call.Target, i) == ArgumentRole.Output) args.Add(_p.BarName(buffers[i]));
+                for (int i = 0; i < call.Args.Count; i++)
+                    if (Activity.RoleAt(call.Target, i) == ArgumentRole.InputSpan) args.Add(elementwise.ActiveArgs[i] ? _p.BarName(buffers[i]) : "default");
+                w.WriteLine(call.Target.Adjoint + "(" + string.Join(", ", args) + ");");
+                break;
+            }
             case ReturnStmt { Value: { } value } when _lanes is not null:
                 _lanes.ForEachQuery(w, false, () => w.WriteLine(_results + "[q] = " + _p.Print(value) + ";"));
                 break;
@@ -103,20 +219,30 @@ internal sealed class ForwardEmitter
         }
     }
 
-    private void EmitBatchedCall(CallExpr call, SourceWriter w)
+    /// <summary>A forward statement in one line, as a reverse-sweep comment quotes it.</summary>
+    private string Quote(Stmt statement) => statement switch
     {
-        switch (_lanes!.Classify(call))
+        Assign assign => _p.Print(assign.Target) + " " + Operators.Text(assign.Op) + " " + _p.Print(assign.Value),
+        CallStmt call => _p.Print(call.Call),
+        ReturnStmt { Value: { } value } => "return " + _p.Print(value),
+        ReturnStmt => "return",
+        _ => throw new System.InvalidOperationException("No one-line form of " + statement.GetType().Name),
+    };
+
+    private void EmitBatchedCall(CallExpr call, LaneEmitter lanes, SourceWriter w)
+    {
+        switch (lanes.Classify(call))
         {
             case BatchedCall.Dense:
                 w.WriteLine("// " + call.Target.DisplayName + " for every query at once: a matrix-matrix product");
-                w.WriteLine(_lanes.DenseForward(call));
+                w.WriteLine(lanes.DenseForward(call));
                 break;
             case BatchedCall.Elementwise:
                 w.WriteLine("// " + call.Target.DisplayName + " maps element by element: one call covers every query's row");
-                w.WriteLine(call.Target.Forward + "(" + string.Join(", ", _lanes.WholeBuffers(call)) + ");");
+                w.WriteLine(call.Target.Forward + "(" + string.Join(", ", lanes.WholeBuffers(call)) + ");");
                 break;
             default:
-                _lanes.ForEachQuery(w, false, () => w.WriteLine(_p.Print(call) + ";"));
+                lanes.ForEachQuery(w, false, () => w.WriteLine(_p.Print(call) + ";"));
                 break;
         }
     }

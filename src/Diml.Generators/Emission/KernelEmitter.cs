@@ -59,7 +59,7 @@ internal static class KernelEmitter
         IReadOnlyList<ParamField>? parameters, AdjointStyle style, string resultBar, string summary, bool markMethod = false)
     {
         var printer = new ExpressionPrinter(p, parameters);
-        var emitter = new AdjointEmitter(m, printer, resultBar);
+        var emitter = new AdjointEmitter(m, printer, new LocalRef(resultBar, ValueKind.Real));
         var activity = emitter.Activity;
         var signature = new List<string>();
         var prologue = new SourceWriter();
@@ -161,13 +161,16 @@ internal static class KernelEmitter
         w.CloseBlock();
     }
 
+    /// <summary>The adjoint of query q's result in a batched adjoint: <c>resultsBar[q]</c>.</summary>
+    private static readonly Expr ResultsBarOfQuery = new ElementRef(new LocalRef("resultsBar", ValueKind.RealSpan), new LocalRef("q", ValueKind.Int), null, ValueKind.Real);
+
     /// <summary>The adjoint of <see cref="WriteBatchedForward"/>: gradients summed over the queries into <c>thetaBar</c>.</summary>
     public static void WriteBatchedAdjoint(SourceWriter w, KernelMethod m, string name, IReadOnlyList<ParamField> parameters, BatchPlan plan, string summary)
     {
         var p = Precision.Float;
         var printer = new ExpressionPrinter(p, parameters) { Batch = plan };
         var lanes = new LaneEmitter(printer, plan);
-        var emitter = new AdjointEmitter(m, printer, "resultsBar[q]", lanes);
+        var emitter = new AdjointEmitter(m, printer, ResultsBarOfQuery, lanes);
         var signature = new List<string> { p.ReadOnlySpan + " theta" };
         signature.AddRange(m.Parameters.Where(x => x.Kind != ParameterKind.RealSpanOutput).Select(x => "global::System.ReadOnlySpan<int> " + x.Name));
         signature.Add("int count");

@@ -55,26 +55,7 @@ internal sealed class LaneEmitter
     }
 
     /// <summary>How a call over varying arguments runs for the whole batch.</summary>
-    public BatchedCall Classify(CallExpr call)
-    {
-        var target = call.Target;
-        var args = call.Args;
-        if (target.Batch == BatchedForm.Dense && args.Count is 3 or 4)
-        {
-            bool hasBias = args.Count == 4;
-            var weights = args[0];
-            var bias = hasBias ? args[1] : null;
-            var input = args[hasBias ? 2 : 1];
-            var output = args[hasBias ? 3 : 2];
-            if (!IsVarying(weights) && (bias is null || !IsVarying(bias)) && IsVaryingSpan(input) && IsVaryingSpan(output))
-                return BatchedCall.Dense;
-        }
-        if (target.Batch == BatchedForm.Elementwise && args.All(a => a is LocalRef local && IsVaryingSpan(a) && Plan.Buffer(local.Name) == local.Name))
-            return BatchedCall.Elementwise;
-        return BatchedCall.PerQuery;
-    }
-
-    private bool IsVaryingSpan(Expr span) => span.Kind is ValueKind.RealSpan && Activity.Root(span) is { } root && Plan.IsVarying(root);
+    public BatchedCall Classify(CallExpr call) => Plan.Classify(call);
 
     /// <summary>Buffer, per-query stride, offset within a row and row length of a varying span argument.</summary>
     public (string Buffer, string Stride, string Offset, string Length) Row(Expr span)
@@ -112,15 +93,4 @@ internal sealed class LaneEmitter
 
     /// <summary>The whole-buffer names of an elementwise call's span arguments (all rows of the batch at once).</summary>
     public IReadOnlyList<string> WholeBuffers(CallExpr call) => call.Args.Select(a => ((LocalRef)a).Name).ToList();
-}
-
-/// <summary>How a primitive call over varying arguments is batched.</summary>
-internal enum BatchedCall
-{
-    /// <summary>One call per query.</summary>
-    PerQuery,
-    /// <summary>One matrix–matrix product for the whole batch.</summary>
-    Dense,
-    /// <summary>One call over whole buffers: the primitive maps element by element.</summary>
-    Elementwise,
 }

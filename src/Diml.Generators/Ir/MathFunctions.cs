@@ -5,7 +5,7 @@ namespace Diml.Generators.Ir;
 /// <summary>The Math/MathF functions kernels may call; the member name is the method name.</summary>
 internal enum MathFunction
 {
-    // Differentiable: each has a derivative rule (AdjointEmitter.PropagateMath).
+    // Differentiable: each has a derivative rule (ReverseMode.PropagateMath).
     Exp, Log, Tanh, Sqrt, Pow, Abs, Max, Min, Sin, Cos,
     // Piecewise constant: the derivative is zero wherever it exists.
     Floor, Ceiling, Round, Truncate, Sign,

@@ -138,6 +138,28 @@ internal sealed class BatchPlan
     private bool SliceBoundsVary(Expr span) => span is SliceExpr slice
         && (IsVarying(slice.Start) || (slice.Length is not null && IsVarying(slice.Length)) || SliceBoundsVary(slice.Target));
 
+    /// <summary>How a call over varying arguments runs for the whole batch.</summary>
+    public BatchedCall Classify(CallExpr call)
+    {
+        var target = call.Target;
+        var args = call.Args;
+        if (target.Batch == BatchedForm.Dense && args.Count is 3 or 4)
+        {
+            bool hasBias = args.Count == 4;
+            var weights = args[0];
+            var bias = hasBias ? args[1] : null;
+            var input = args[hasBias ? 2 : 1];
+            var output = args[hasBias ? 3 : 2];
+            if (!IsVarying(weights) && (bias is null || !IsVarying(bias)) && IsVaryingSpan(input) && IsVaryingSpan(output))
+                return BatchedCall.Dense;
+        }
+        if (target.Batch == BatchedForm.Elementwise && args.All(a => a is LocalRef local && IsVaryingSpan(a) && Buffer(local.Name) == local.Name))
+            return BatchedCall.Elementwise;
+        return BatchedCall.PerQuery;
+    }
+
+    private bool IsVaryingSpan(Expr span) => span.Kind is ValueKind.RealSpan && Activity.Root(span) is { } root && IsVarying(root);
+
     /// <summary>Whether the value of <paramref name="expr"/> can differ between queries (lengths never do).</summary>
     public bool IsVarying(Expr expr) => expr switch
     {
@@ -153,4 +175,15 @@ internal sealed class BatchPlan
         CallExpr call => call.Args.Any(IsVarying),
         _ => false,
     };
+}
+
+/// <summary>How a primitive call over varying arguments is batched.</summary>
+internal enum BatchedCall
+{
+    /// <summary>One call per query.</summary>
+    PerQuery,
+    /// <summary>One matrix–matrix product for the whole batch.</summary>
+    Dense,
+    /// <summary>One call over whole buffers: the primitive maps element by element.</summary>
+    Elementwise,
 }
