@@ -56,7 +56,7 @@ public sealed class GroupedSimulatorTests
         var shape = new GameShape(5, 4);
 
         var grouped = GroupedSimulator.Simulate(mechanism, theta, TestGames.SmallGameLearner(), 4, GroupMatching.OfSize(5, 5), 6, 9, seed: 12);
-        var plain = Simulator.Simulate(() => new MechanismPayoffs(mechanism, theta, shape, batched: true), TestGames.SmallGameLearner(), shape, 6, 9, seed: 12);
+        var plain = Simulator.Simulate(mechanism, theta, TestGames.SmallGameLearner(), shape, 6, 9, seed: 12);
 
         Assert.True(grouped.IsFullPlay);
         Assert.True(plain.ContentEquals(grouped));
