@@ -70,6 +70,51 @@ internal sealed class ReverseMode
     /// </summary>
     public Block ReverseSweep(Block body, Expr resultBar) => Reverse(body, resultBar, topLevel: true);
 
+    /// <summary>
+    /// The declarations at the top of the adjoint of <paramref name="body"/>: the tape if the sweeps use it (build
+    /// them first), every scalar local and loop variable (with its adjoint if active), then the loops' and
+    /// branches' bookkeeping.
+    /// </summary>
+    public Block Hoisted(Block body)
+    {
+        var declarations = new List<Stmt>();
+        if (UsesTape) declarations.Add(new OpenTape());
+        var scalars = new List<(string Name, ValueKind Kind)>();
+        var bookkeeping = new List<Stmt>();
+        Collect(body);
+        var declared = new HashSet<string>();
+        foreach (var (name, kind) in scalars)
+            if (declared.Add(name))
+                declarations.Add(new HoistedLocal(name, kind, kind == ValueKind.Real && _activity.IsActiveName(name), Varies(name)));
+        declarations.AddRange(bookkeeping);
+        return BlockOf(declarations);
+
+        void Collect(Stmt statement)
+        {
+            switch (statement)
+            {
+                case Block block:
+                    foreach (var s in block.Statements) Collect(s);
+                    break;
+                case DeclareLocal declare:
+                    scalars.Add((declare.Name, declare.Kind));
+                    break;
+                case ForLoop loop:
+                    scalars.Add((loop.Variable, ValueKind.Int));
+                    if (_plan.HasReverseWork(loop))
+                        bookkeeping.Add(new HoistedBookkeeping(ValueKind.Int, new ImmutableEquatableArray<string>(new[] { LoopStart(loop).Name, LoopCount(loop).Name })));
+                    Collect(loop.Body);
+                    break;
+                case IfStmt branch:
+                    if (_plan.HasReverseWork(branch))
+                        bookkeeping.Add(new HoistedBookkeeping(ValueKind.Bool, new ImmutableEquatableArray<string>(new[] { BranchFlag(branch).Name })));
+                    Collect(branch.Then);
+                    if (branch.Else is not null) Collect(branch.Else);
+                    break;
+            }
+        }
+    }
+
     private bool Varies(string name) => _batch is not null && _batch.IsVarying(name);
     private bool Varies(Expr expr) => _batch is not null && _batch.IsVarying(expr);
     private bool VariesTarget(Expr target) => Activity.Root(target) is { } root && Varies(root);

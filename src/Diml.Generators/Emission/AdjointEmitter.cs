@@ -26,7 +26,6 @@ internal sealed class AdjointEmitter
     private readonly ReversePlan _plan;
     private readonly Expr _resultBar;
     private readonly ReverseMode _reverse;
-    private readonly HashSet<string> _declaredScalars = new();
 
     private readonly LaneEmitter? _lanes;
 
@@ -50,21 +49,19 @@ internal sealed class AdjointEmitter
 
     public Activity Activity => _activity;
 
-    private string Zero => _p.Precision.Literal(0);
-
     /// <summary>Writes hoisted locals, the forward sweep and the reverse sweep.</summary>
     public void EmitBody(SourceWriter output)
     {
         var forwardSweep = _reverse.ForwardSweep(_method.Body);
         var reverseSweep = _reverse.ReverseSweep(_method.Body, _resultBar);
+        var hoisted = _reverse.Hoisted(_method.Body);
         var printer = ForwardEmitter.ForAdjoint(_p, _lanes);
         var forward = new SourceWriter();
         printer.Emit(forwardSweep, forward);
         var reverse = new SourceWriter();
         printer.Emit(reverseSweep, reverse);
 
-        if (_reverse.UsesTape) output.WriteLine("var tape = global::Diml.Kernels.AdjointTape.Current;");
-        EmitHoisted(output);
+        printer.Emit(hoisted, output);
         output.WriteLine();
         output.WriteLine("// Forward sweep: the user's statements, saving what the reverse sweep needs.");
         if (!forward.IsEmpty) output.Append(forward);
@@ -72,54 +69,4 @@ internal sealed class AdjointEmitter
         output.WriteLine("// Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.");
         if (!reverse.IsEmpty) output.Append(reverse);
     }
-
-    // ------------------------------------------------------------ bookkeeping
-
-    private void EmitHoisted(SourceWriter output)
-    {
-        var scalars = new List<(string Name, ValueKind Kind)>();
-        var bookkeeping = new List<string>();
-        Collect(_method.Body);
-        foreach (var (name, kind) in scalars)
-        {
-            if (!_declaredScalars.Add(name)) continue;
-            if (Varies(name))
-            {
-                output.WriteLine(_lanes!.ScalarBuffer(name, kind));
-                if (kind == ValueKind.Real && _activity.IsActiveName(name)) output.WriteLine(_lanes.ScalarBuffer(_p.BarName(name), kind));
-                continue;
-            }
-            string init = kind switch { ValueKind.Real => Zero, ValueKind.Bool => "false", _ => "0" };
-            string line = _p.TypeName(kind) + " " + name + " = " + init;
-            if (kind == ValueKind.Real && _activity.IsActiveName(name)) line += ", " + _p.BarName(name) + " = " + init;
-            output.WriteLine(line + ";");
-        }
-        foreach (var line in bookkeeping) output.WriteLine(line);
-
-        void Collect(Stmt statement)
-        {
-            switch (statement)
-            {
-                case Block block:
-                    foreach (var s in block.Statements) Collect(s);
-                    break;
-                case DeclareLocal declare:
-                    scalars.Add((declare.Name, declare.Kind));
-                    break;
-                case ForLoop loop:
-                    scalars.Add((loop.Variable, ValueKind.Int));
-                    if (_plan.HasReverseWork(loop))
-                        bookkeeping.Add("int " + EmittedNames.LoopStart(_plan.Id(loop)) + " = 0, " + EmittedNames.LoopCount(_plan.Id(loop)) + " = 0;");
-                    Collect(loop.Body);
-                    break;
-                case IfStmt branch:
-                    if (_plan.HasReverseWork(branch)) bookkeeping.Add("bool " + EmittedNames.BranchFlag(_plan.Id(branch)) + " = false;");
-                    Collect(branch.Then);
-                    if (branch.Else is not null) Collect(branch.Else);
-                    break;
-            }
-        }
-    }
-
-    private bool Varies(string name) => _lanes is not null && _lanes.IsVaryingName(name);
 }

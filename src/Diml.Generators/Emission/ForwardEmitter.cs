@@ -181,6 +181,22 @@ internal sealed class ForwardEmitter
                     w.CloseBlock();
                 }
                 break;
+            case OpenTape:
+                w.WriteLine("var tape = global::Diml.Kernels.AdjointTape.Current;");
+                break;
+            case HoistedLocal { PerQuery: true } local:
+                w.WriteLine(_queries!.ScalarBuffer(local.Name, local.Kind));
+                if (local.WithBar) w.WriteLine(_queries.ScalarBuffer(_p.BarName(local.Name), local.Kind));
+                break;
+            case HoistedLocal local:
+            {
+                string zero = Zero(local.Kind);
+                w.WriteLine(_p.TypeName(local.Kind) + " " + local.Name + " = " + zero + (local.WithBar ? ", " + _p.BarName(local.Name) + " = " + zero : "") + ";");
+                break;
+            }
+            case HoistedBookkeeping bookkeeping:
+                w.WriteLine(_p.TypeName(bookkeeping.Kind) + " " + string.Join(", ", bookkeeping.Names.Select(name => name + " = " + Zero(bookkeeping.Kind))) + ";");
+                break;
             case CountIteration count:
                 w.WriteLine(count.Counter.Name + "++;");
                 break;
@@ -218,6 +234,8 @@ internal sealed class ForwardEmitter
                 break;
         }
     }
+
+    private string Zero(ValueKind kind) => kind switch { ValueKind.Real => _p.Precision.Literal(0), ValueKind.Bool => "false", _ => "0" };
 
     /// <summary>A forward statement in one line, as a reverse-sweep comment quotes it.</summary>
     private string Quote(Stmt statement) => statement switch

@@ -89,3 +89,15 @@ internal sealed record ElementwiseAdjointCall(CallExpr Call, ImmutableEquatableA
 /// keeps the <c>else</c> the user wrote even when nothing in it is left to run, so the sweep reads like the source.
 /// </summary>
 internal sealed record SweepBranch(Expr Condition, Block Then, Block? Else) : Stmt;
+
+/// <summary>Takes the thread's adjoint tape: <c>var tape = AdjointTape.Current</c>.</summary>
+internal sealed record OpenTape() : Stmt;
+
+/// <summary>
+/// A local of the kernel declared once at the top of an adjoint (names are unique, so hoisting is safe), zeroed,
+/// with its adjoint when <paramref name="WithBar"/>; in a batched adjoint, one slot per query when <paramref name="PerQuery"/>.
+/// </summary>
+internal sealed record HoistedLocal(string Name, ValueKind Kind, bool WithBar, bool PerQuery) : Stmt;
+
+/// <summary>Bookkeeping locals of one loop or branch (recorded start and trip count, or side), zeroed, in one declaration.</summary>
+internal sealed record HoistedBookkeeping(ValueKind Kind, ImmutableEquatableArray<string> Names) : Stmt;
