@@ -80,6 +80,8 @@ public static class CorpusCases
         Of(nameof(ScalarCorpus.PowBoth), ScalarCorpus.PowBothCheckGradient, ScalarCorpus.PowBoth, ScalarCorpus.PowBothDouble),
         Of(nameof(ScalarCorpus.PowConstantExponent), ScalarCorpus.PowConstantExponentCheckGradient, ScalarCorpus.PowConstantExponent, ScalarCorpus.PowConstantExponentDouble),
         Of(nameof(ScalarCorpus.AbsOf), ScalarCorpus.AbsOfCheckGradient, ScalarCorpus.AbsOf, ScalarCorpus.AbsOfDouble),
+        Of(nameof(ScalarCorpus.AbsOfConditional), ScalarCorpus.AbsOfConditionalCheckGradient, ScalarCorpus.AbsOfConditional, ScalarCorpus.AbsOfConditionalDouble),
+        Of(nameof(ScalarCorpus.PowOfConditional), ScalarCorpus.PowOfConditionalCheckGradient, ScalarCorpus.PowOfConditional, ScalarCorpus.PowOfConditionalDouble),
         Of(nameof(ScalarCorpus.MaxMin), ScalarCorpus.MaxMinCheckGradient, ScalarCorpus.MaxMin, ScalarCorpus.MaxMinDouble),
         Of(nameof(ScalarCorpus.SinCos), ScalarCorpus.SinCosCheckGradient, ScalarCorpus.SinCos, ScalarCorpus.SinCosDouble),
         Of(nameof(ScalarCorpus.HandSigmoid), ScalarCorpus.HandSigmoidCheckGradient, ScalarCorpus.HandSigmoid, ScalarCorpus.HandSigmoidDouble),

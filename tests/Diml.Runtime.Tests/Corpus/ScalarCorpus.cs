@@ -40,6 +40,14 @@ public static partial class ScalarCorpus
     [Differentiable]
     public static float AbsOf(float x, float y) => MathF.Abs(x - 0.3f * y) + MathF.Abs(y) * x;
 
+    /// <summary>Conditional expressions as the argument of Abs and the exponent of Pow: their derivative rules must
+    /// bracket the argument (<c>MathF.Abs(c ? a : b)</c>), or the chain factor binds to one branch only.</summary>
+    [Differentiable]
+    public static float AbsOfConditional(float x, float y) => MathF.Abs(x > 0.2f ? x * y - 1f : y - 2f * x) * 2f + x;
+
+    [Differentiable]
+    public static float PowOfConditional(float x, float y) => MathF.Pow(x * x + 1f, y > 0f ? y + 1f : 2f - y) + MathF.Pow(y > 0.5f ? y * y + 1f : 1.5f - x, 1.5f);
+
     [Differentiable]
     public static float MaxMin(float x, float y) => MathF.Max(x, y) * 2f + MathF.Min(x * y, 0.1f) + MathF.Max(0f, x);
 
