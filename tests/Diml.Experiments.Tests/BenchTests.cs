@@ -1,3 +1,4 @@
+using Diml.Kernels;
 using System.Text.Json;
 using Diml.Data;
 using Diml.Experiments.Commands;

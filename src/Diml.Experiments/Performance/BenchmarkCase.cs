@@ -1,3 +1,4 @@
+using Diml.Kernels;
 namespace Diml.Experiments.Performance;
 
 /// <summary>One measured case of <c>diml bench</c>: the median seconds and the allocated bytes of one unit of work.</summary>

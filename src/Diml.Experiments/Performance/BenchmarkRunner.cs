@@ -1,3 +1,4 @@
+using Diml.Kernels;
 using System.Diagnostics;
 using Diml.Fitting;
 

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Diml.Experiments.Performance;
+namespace Diml.Kernels;
 
 /// <summary>A measured fp32 FMA peak: GFLOP/s on <see cref="Threads"/> threads at <see cref="VectorBits"/>-bit vectors.</summary>
 public sealed record FmaPeakResult(double Gflops, int Threads, int VectorBits);
@@ -103,78 +103,41 @@ public static class FmaPeak
     private static void Sink(float value) => Volatile.Write(ref _sink, value);
 
     private static float Kernel(long iterations) =>
-        Vector512.IsHardwareAccelerated ? Kernel512(iterations)
-        : Vector256.IsHardwareAccelerated ? Kernel256(iterations)
-        : Vector128.IsHardwareAccelerated ? Kernel128(iterations) : KernelScalar(iterations);
+        Vector512.IsHardwareAccelerated ? Kernel<Vector512<float>, Vector512Tier>(iterations)
+        : Vector256.IsHardwareAccelerated ? Kernel<Vector256<float>, Vector256Tier>(iterations)
+        : Vector128.IsHardwareAccelerated ? Kernel<Vector128<float>, Vector128Tier>(iterations)
+        : Kernel<float, ScalarTier>(iterations);
 
     // x ← x·m + c with m < 1 converges to c / (1 − m): the values stay finite and normal however long the loop runs.
     private const float Multiplier = 0.999f, Addend = 0.001f;
 
+    /// <summary>The loop at one vector width: <see cref="Accumulators"/> independent multiply-add chains, in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Kernel512(long iterations)
+    private static float Kernel<TVector, TTier>(long iterations)
+        where TVector : struct
+        where TTier : struct, IVectorTier<TVector>
     {
-        var m = Vector512.Create(Multiplier);
-        var c = Vector512.Create(Addend);
-        Vector512<float> a0 = Vector512.Create(0.10f), a1 = Vector512.Create(0.11f), a2 = Vector512.Create(0.12f), a3 = Vector512.Create(0.13f),
-            a4 = Vector512.Create(0.14f), a5 = Vector512.Create(0.15f), a6 = Vector512.Create(0.16f), a7 = Vector512.Create(0.17f),
-            a8 = Vector512.Create(0.18f), a9 = Vector512.Create(0.19f), a10 = Vector512.Create(0.20f), a11 = Vector512.Create(0.21f);
+        var m = TTier.Broadcast(Multiplier);
+        var c = TTier.Broadcast(Addend);
+        TVector a0 = TTier.Broadcast(0.10f), a1 = TTier.Broadcast(0.11f), a2 = TTier.Broadcast(0.12f), a3 = TTier.Broadcast(0.13f),
+            a4 = TTier.Broadcast(0.14f), a5 = TTier.Broadcast(0.15f), a6 = TTier.Broadcast(0.16f), a7 = TTier.Broadcast(0.17f),
+            a8 = TTier.Broadcast(0.18f), a9 = TTier.Broadcast(0.19f), a10 = TTier.Broadcast(0.20f), a11 = TTier.Broadcast(0.21f);
         for (long i = 0; i < iterations; i++)
         {
-            a0 = Vector512.FusedMultiplyAdd(a0, m, c); a1 = Vector512.FusedMultiplyAdd(a1, m, c); a2 = Vector512.FusedMultiplyAdd(a2, m, c);
-            a3 = Vector512.FusedMultiplyAdd(a3, m, c); a4 = Vector512.FusedMultiplyAdd(a4, m, c); a5 = Vector512.FusedMultiplyAdd(a5, m, c);
-            a6 = Vector512.FusedMultiplyAdd(a6, m, c); a7 = Vector512.FusedMultiplyAdd(a7, m, c); a8 = Vector512.FusedMultiplyAdd(a8, m, c);
-            a9 = Vector512.FusedMultiplyAdd(a9, m, c); a10 = Vector512.FusedMultiplyAdd(a10, m, c); a11 = Vector512.FusedMultiplyAdd(a11, m, c);
+            a0 = TTier.MultiplyAdd(a0, m, c); a1 = TTier.MultiplyAdd(a1, m, c); a2 = TTier.MultiplyAdd(a2, m, c);
+            a3 = TTier.MultiplyAdd(a3, m, c); a4 = TTier.MultiplyAdd(a4, m, c); a5 = TTier.MultiplyAdd(a5, m, c);
+            a6 = TTier.MultiplyAdd(a6, m, c); a7 = TTier.MultiplyAdd(a7, m, c); a8 = TTier.MultiplyAdd(a8, m, c);
+            a9 = TTier.MultiplyAdd(a9, m, c); a10 = TTier.MultiplyAdd(a10, m, c); a11 = TTier.MultiplyAdd(a11, m, c);
         }
-        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Kernel256(long iterations)
-    {
-        var m = Vector256.Create(Multiplier);
-        var c = Vector256.Create(Addend);
-        Vector256<float> a0 = Vector256.Create(0.10f), a1 = Vector256.Create(0.11f), a2 = Vector256.Create(0.12f), a3 = Vector256.Create(0.13f),
-            a4 = Vector256.Create(0.14f), a5 = Vector256.Create(0.15f), a6 = Vector256.Create(0.16f), a7 = Vector256.Create(0.17f),
-            a8 = Vector256.Create(0.18f), a9 = Vector256.Create(0.19f), a10 = Vector256.Create(0.20f), a11 = Vector256.Create(0.21f);
-        for (long i = 0; i < iterations; i++)
-        {
-            a0 = Vector256.FusedMultiplyAdd(a0, m, c); a1 = Vector256.FusedMultiplyAdd(a1, m, c); a2 = Vector256.FusedMultiplyAdd(a2, m, c);
-            a3 = Vector256.FusedMultiplyAdd(a3, m, c); a4 = Vector256.FusedMultiplyAdd(a4, m, c); a5 = Vector256.FusedMultiplyAdd(a5, m, c);
-            a6 = Vector256.FusedMultiplyAdd(a6, m, c); a7 = Vector256.FusedMultiplyAdd(a7, m, c); a8 = Vector256.FusedMultiplyAdd(a8, m, c);
-            a9 = Vector256.FusedMultiplyAdd(a9, m, c); a10 = Vector256.FusedMultiplyAdd(a10, m, c); a11 = Vector256.FusedMultiplyAdd(a11, m, c);
-        }
-        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Kernel128(long iterations)
-    {
-        var m = Vector128.Create(Multiplier);
-        var c = Vector128.Create(Addend);
-        Vector128<float> a0 = Vector128.Create(0.10f), a1 = Vector128.Create(0.11f), a2 = Vector128.Create(0.12f), a3 = Vector128.Create(0.13f),
-            a4 = Vector128.Create(0.14f), a5 = Vector128.Create(0.15f), a6 = Vector128.Create(0.16f), a7 = Vector128.Create(0.17f),
-            a8 = Vector128.Create(0.18f), a9 = Vector128.Create(0.19f), a10 = Vector128.Create(0.20f), a11 = Vector128.Create(0.21f);
-        for (long i = 0; i < iterations; i++)
-        {
-            a0 = Vector128.FusedMultiplyAdd(a0, m, c); a1 = Vector128.FusedMultiplyAdd(a1, m, c); a2 = Vector128.FusedMultiplyAdd(a2, m, c);
-            a3 = Vector128.FusedMultiplyAdd(a3, m, c); a4 = Vector128.FusedMultiplyAdd(a4, m, c); a5 = Vector128.FusedMultiplyAdd(a5, m, c);
-            a6 = Vector128.FusedMultiplyAdd(a6, m, c); a7 = Vector128.FusedMultiplyAdd(a7, m, c); a8 = Vector128.FusedMultiplyAdd(a8, m, c);
-            a9 = Vector128.FusedMultiplyAdd(a9, m, c); a10 = Vector128.FusedMultiplyAdd(a10, m, c); a11 = Vector128.FusedMultiplyAdd(a11, m, c);
-        }
-        return Vector128.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float KernelScalar(long iterations)
-    {
-        float a0 = 0.10f, a1 = 0.11f, a2 = 0.12f, a3 = 0.13f, a4 = 0.14f, a5 = 0.15f, a6 = 0.16f, a7 = 0.17f, a8 = 0.18f, a9 = 0.19f, a10 = 0.20f, a11 = 0.21f;
-        for (long i = 0; i < iterations; i++)
-        {
-            a0 = MathF.FusedMultiplyAdd(a0, Multiplier, Addend); a1 = MathF.FusedMultiplyAdd(a1, Multiplier, Addend); a2 = MathF.FusedMultiplyAdd(a2, Multiplier, Addend);
-            a3 = MathF.FusedMultiplyAdd(a3, Multiplier, Addend); a4 = MathF.FusedMultiplyAdd(a4, Multiplier, Addend); a5 = MathF.FusedMultiplyAdd(a5, Multiplier, Addend);
-            a6 = MathF.FusedMultiplyAdd(a6, Multiplier, Addend); a7 = MathF.FusedMultiplyAdd(a7, Multiplier, Addend); a8 = MathF.FusedMultiplyAdd(a8, Multiplier, Addend);
-            a9 = MathF.FusedMultiplyAdd(a9, Multiplier, Addend); a10 = MathF.FusedMultiplyAdd(a10, Multiplier, Addend); a11 = MathF.FusedMultiplyAdd(a11, Multiplier, Addend);
-        }
-        return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
+        // Every accumulator feeds the result (x·1 + y adds), so none of the chains can be dropped.
+        var one = TTier.Broadcast(1f);
+        var sum = TTier.MultiplyAdd(a0, one, TTier.MultiplyAdd(a1, one, TTier.MultiplyAdd(a2, one, TTier.MultiplyAdd(a3, one,
+            TTier.MultiplyAdd(a4, one, TTier.MultiplyAdd(a5, one, TTier.MultiplyAdd(a6, one, TTier.MultiplyAdd(a7, one,
+            TTier.MultiplyAdd(a8, one, TTier.MultiplyAdd(a9, one, TTier.MultiplyAdd(a10, one, a11)))))))))));
+        Span<float> lanes = stackalloc float[TTier.Lanes];
+        TTier.Store(sum, ref MemoryMarshal.GetReference(lanes), 0);
+        float total = 0;
+        foreach (var lane in lanes) total += lane;
+        return total;
     }
 }
