@@ -30,7 +30,7 @@ public static class LearningRuleCatalog
                 ["alpha"] = h["alpha"] * 0.6,
                 ["beta"] = h["beta"] * 1.4,
                 ["epsilon"] = Math.Min(h["epsilon"] * 1.5, 0.5),
-            }),
+            }) { PayoffScale = "beta" },
         new LearningRuleEntry(
             "hedge", nameof(Hedge),
             "Hedge: S' = S + u, π ∝ exp(ηS)",
@@ -38,7 +38,7 @@ public static class LearningRuleCatalog
                 new Hyperparameter("eta", "η", 0.1, "a positive finite learning rate", v => v > 0 && v <= float.MaxValue),
             ],
             h => new Hedge((float)h["eta"]),
-            h => new Dictionary<string, double>(StringComparer.Ordinal) { ["eta"] = h["eta"] * 1.4 }),
+            h => new Dictionary<string, double>(StringComparer.Ordinal) { ["eta"] = h["eta"] * 1.4 }) { PayoffScale = "eta" },
         new LearningRuleEntry(
             "ewa", nameof(ExperienceWeightedAttraction),
             "EWA: N' = ρN + 1, A' = (φNA + (δ + (1-δ)[played])u)/N', π ∝ exp(λA)",
@@ -55,7 +55,7 @@ public static class LearningRuleCatalog
             {
                 ["phi"] = 1 - ((1 - h["phi"]) * 0.6),
                 ["lambda"] = h["lambda"] * 1.4,
-            }),
+            }) { PayoffScale = "lambda" },
     ];
 
     /// <summary>The names, comma-separated, for messages.</summary>
