@@ -106,3 +106,38 @@ public sealed partial class LearnableStart(int actions)
     [Response]
     public void Response(ReadOnlySpan<float> q, Span<float> logPolicy) => Nn.LogSoftmax(q, logPolicy);
 }
+
+/// <summary>Logit-Q with inertia: the bonus goes to the previous action only, and an absence keeps it.</summary>
+public sealed class LogitQWithInertiaTests
+{
+    [Fact]
+    public void Response_AddsTheInertiaBonusToThePreviousActionsLogit()
+    {
+        var rule = new LogitQWithInertia(0.5f, 2f, 0f, 1.5f);
+        var state = new float[rule.StateSize(3)];
+        rule.InitialState(state);
+        var next = new float[state.Length];
+        rule.Update(state, [1f, 0f, 0.5f], played: 2, next);
+        Assert.Equal([0.5f, 0f, 0.25f, 0f, 0f, 1f], next);
+        var logPolicy = new float[3];
+        rule.Response(next, logPolicy);
+        // Logits β·Q + κ·[k = 2] = (1, 0, 0.5 + 1.5).
+        double z = Math.Exp(1) + 1 + Math.Exp(2);
+        Assert.Equal(Math.Log(Math.Exp(2) / z), logPolicy[2], 5);
+        Assert.Equal(Math.Log(1 / z), logPolicy[1], 5);
+    }
+
+    [Fact]
+    public void WithoutInertia_ItIsLogitQ()
+    {
+        var inertia = new LogitQWithInertia(0.3f, 2f, 0.1f, 0f);
+        var plain = new LogitQ(0.3f, 2f, 0.1f);
+        float[] q = [0.2f, -0.4f, 1f];
+        float[] state = [.. q, 0f, 1f, 0f];
+        var a = new float[3];
+        var b = new float[3];
+        inertia.Response(state, a);
+        plain.Response(q, b);
+        for (int k = 0; k < 3; k++) Assert.Equal(b[k], a[k], 6);
+    }
+}
