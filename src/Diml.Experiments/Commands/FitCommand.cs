@@ -247,6 +247,8 @@ internal static class FitCommand
         {
             if (!learnableNames.Contains(name, StringComparer.Ordinal))
                 throw CliException.Usage($"--estimate: expected learnable parameters of rule {learner.Entry.Name} ({string.Join(", ", learnableNames)}), found '{MessageText.Escape(name)}'.");
+            if (learnable.Layout.Blocks.First(b => LearnerParameters.CamelCase(b.Name) == name).Rank > 0)
+                throw CliException.Usage($"--estimate: expected scalar learner parameters (model files store the learner's hyperparameters as numbers), found the vector '{MessageText.Escape(name)}'; estimate it through the library (LearnerParameters).");
             if (names.Count(n => n == name) > 1)
                 throw CliException.Usage($"--estimate: expected each parameter once, found '{MessageText.Escape(name)}' twice.");
         }
