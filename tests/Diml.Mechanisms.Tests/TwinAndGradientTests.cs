@@ -37,6 +37,8 @@ public sealed class TwinAndGradientTests
         { "tabular", 3, 6 },
         { "tabular", 4, 5 },
         { "tabular", 1, 4 },
+        { "linear-public-goods", 4, 21 },
+        { "linear-public-goods", 3, 11 },
     };
 
     private static IMechanism Create(string name, int agents, int actions, int seed)
@@ -53,10 +55,12 @@ public sealed class TwinAndGradientTests
             "anonymous-count/small" => new AnonymousCount(actions, hidden: 8),
             "pooled-anonymous" => new PooledAnonymous(actions, hidden: 8),
             "tabular" => new Tabular(agents, actions),
+            "linear-public-goods" => new LinearPublicGoods(actions),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown case"),
         };
         if (name.StartsWith("neural", StringComparison.Ordinal) || name.StartsWith("anonymous", StringComparison.Ordinal) || name == "pooled-anonymous" || name == "public-goods/small")
             mechanism.InitializeParameters(random);
+        if (mechanism is LinearPublicGoods linear) linear.DrawTruth(random);
         if (name == "tabular")
         {
             // Zero tables are a degenerate point: draw every entry.

@@ -62,6 +62,14 @@ public static class MechanismCatalog
             (mechanism, random) => ((Tabular)mechanism).DrawTruth(random),
             _ => new MechanismSettings(0),
             AgentsFixedByParameters: true),
+        new MechanismEntry(
+            "linear-public-goods", nameof(LinearPublicGoods),
+            "linear public goods (lab VCM): money 1 - ℓ_i + 0.4·Σℓ (known scale) + w·ℓ_i - γ(ℓ_i - mean of group-mates)², w and γ learned (per-agent form)",
+            DefaultHidden: 0,
+            (shape, _) => new LinearPublicGoods(shape.Actions),
+            (mechanism, random) => ((LinearPublicGoods)mechanism).DrawTruth(random),
+            _ => new MechanismSettings(0),
+            AgentsFixedByParameters: false) { KnownScale = true },
     ];
 
     /// <summary>The names, comma-separated, for messages.</summary>
