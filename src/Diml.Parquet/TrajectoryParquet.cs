@@ -44,17 +44,25 @@ public static class TrajectoryParquet
         await using var reader = await Open(stream, path, cancellationToken).ConfigureAwait(false);
 
         var warnings = new List<string>();
-        var fields = reader.Schema.GetDataFields();
-        var columns = FindColumns(fields, path, warnings);
-
+        DataField[] fields;
         long total = 0;
-        var starts = new long[reader.RowGroupCount + 1];
-        for (int g = 0; g < reader.RowGroupCount; g++)
+        long[] starts;
+        try
         {
-            using var rowGroup = reader.OpenRowGroupReader(g);
-            total += rowGroup.RowCount;
-            starts[g + 1] = total;
+            fields = reader.Schema.GetDataFields();
+            starts = new long[reader.RowGroupCount + 1];
+            for (int g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var rowGroup = reader.OpenRowGroupReader(g);
+                total += rowGroup.RowCount;
+                starts[g + 1] = total;
+            }
         }
+        catch (Exception e) when (IsDecodingFailure(e))
+        {
+            throw NotParquet(path, e);
+        }
+        var columns = FindColumns(fields, path, warnings);
         if (total == 0)
             throw DataFormatException.At(path, null, null, null, "the file has a schema but no rows", "at least one row", "none");
         if (total >= Array.MaxLength)
@@ -78,7 +86,15 @@ public static class TrajectoryParquet
             {
                 if (columns[which] < 0) continue;
                 if (values[which] is null || values[which].Length < count) values[which] = new int[count];
-                await ReadColumn(rowGroup, fields[columns[which]], which, columns[which], count, expectedShape, path, g, values[which], cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await ReadColumn(rowGroup, fields[columns[which]], which, columns[which], count, expectedShape, path, g, values[which], cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (IsDecodingFailure(e))
+                {
+                    throw DataFormatException.At(path, string.Create(CultureInfo.InvariantCulture, $"row group {g}"), ColumnNames[which], columns[which] + 1,
+                        "the column cannot be decoded (the file is damaged or truncated)", "a readable Parquet column chunk", MessageText.Escape(e.Message));
+                }
             }
             int first = (int)starts[g];
             for (int r = 0; r < count; r++)
@@ -166,12 +182,21 @@ public static class TrajectoryParquet
         {
             return await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or FormatException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (IsDecodingFailure(e))
         {
-            throw DataFormatException.At(path, null, null, null, "the file cannot be read as Parquet",
-                "an Apache Parquet file (it starts and ends with 'PAR1')", MessageText.Escape(e.Message));
+            throw NotParquet(path, e);
         }
     }
+
+    private static DataFormatException NotParquet(string path, Exception e) =>
+        DataFormatException.At(path, null, null, null, "the file cannot be read as Parquet",
+            "an Apache Parquet file (it starts and ends with 'PAR1')", MessageText.Escape(e.Message));
+
+    /// <summary>
+    /// Whatever the Parquet library throws on bytes it cannot decode (its exception types are not part of its contract):
+    /// every exception but our own located errors, cancellation and running out of memory.
+    /// </summary>
+    private static bool IsDecodingFailure(Exception e) => e is not (DataFormatException or OperationCanceledException or OutOfMemoryException);
 
     /// <summary>The schema position of each column (index: <see cref="TrajectoryAssembly.ColumnNames"/>), or −1 for an absent optional one.</summary>
     private static int[] FindColumns(DataField[] fields, string path, List<string> warnings)
