@@ -77,7 +77,7 @@ public sealed class ParameterInference
     /// <summary>A basis of the directions the likelihood does not identify (reduced row echelon form, so each reads as a combination).</summary>
     public IReadOnlyList<LinearCombination> Unidentified { get; }
 
-    /// <summary>Identified contrasts of parameters that are not identified one by one (e.g. <c>Toll[0] − LinearCost[0]</c>).</summary>
+    /// <summary>Identified contrasts of parameters that are not identified one by one (e.g. <c>Toll[0] - LinearCost[0]</c>).</summary>
     public IReadOnlyList<IdentifiedContrast> Contrasts { get; }
 
     /// <summary>

@@ -123,7 +123,10 @@ public static class StandardErrors
             if (!inference0.IsIdentified(c)) continue;
             double value = 0;
             for (int j = 0; j < p; j++) value += c[j] * theta[j];
-            contrasts.Add(new IdentifiedContrast(new LinearCombination(LinearCombination.Describe(c, names), c), value, Math.Sqrt(inference0.Variance(c))));
+            // Named with the positive term first: "Toll[0] - LinearCost[0]".
+            string scale = Math.Abs(Math.Abs(s) - 1) <= 1e-6 ? "" : Math.Abs(s).ToString("G4", System.Globalization.CultureInfo.InvariantCulture) + "*";
+            string name = $"{names[second]} {(s >= 0 ? "-" : "+")} {scale}{names[first]}";
+            contrasts.Add(new IdentifiedContrast(new LinearCombination(name, c), value, Math.Sqrt(inference0.Variance(c))));
         }
         return inference0;
     }

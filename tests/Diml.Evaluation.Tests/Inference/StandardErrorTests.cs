@@ -70,7 +70,7 @@ public sealed class StandardErrorTests
         var inference = StandardErrors.Compute(panel, estimate);
         Assert.Equal(2, inference.Rank);
         var direction = Assert.Single(inference.Unidentified);
-        Assert.Equal("b[0] − b[2]", direction.Name);
+        Assert.Equal("b[0] - b[2]", direction.Name);
         Assert.False(inference.Identified[0]);
         Assert.True(inference.Identified[1]);
         Assert.False(inference.Identified[2]);
@@ -78,9 +78,9 @@ public sealed class StandardErrorTests
         // b0 + b2 is what the data see; its SE is the SE of a single intercept fitted alone.
         Assert.True(inference.IsIdentified([1, 0, 1]));
         Assert.True(double.IsNaN(inference.StandardErrorOf([1, 0, 0])));
-        Assert.Contains("b[0] − b[2]", inference.IdentificationMessage);
+        Assert.Contains("b[0] - b[2]", inference.IdentificationMessage);
         var contrast = Assert.Single(inference.Contrasts);
-        Assert.Equal("b[0] + b[2]", contrast.Combination.Name);
+        Assert.Equal("b[2] + b[0]", contrast.Combination.Name);
         Assert.Equal(estimate[0] + estimate[2], contrast.Estimate, 10);
 
         var single = new LogisticPanel(episodes: 30, rows: 20, truth: [0.3, -1.0], seed: 4);
@@ -149,7 +149,7 @@ public sealed class StandardErrorTests
         int a = 3;
         Assert.Equal(3 * a - a, inference.Rank);
         Assert.Equal(Enumerable.Range(0, a).Select(k => $"LinearCost[{k}] + Toll[{k}]"), inference.Unidentified.Select(u => u.Name));
-        Assert.Equal(Enumerable.Range(0, a).Select(k => $"−LinearCost[{k}] + Toll[{k}]"), inference.Contrasts.Select(c => c.Combination.Name));
+        Assert.Equal(Enumerable.Range(0, a).Select(k => $"Toll[{k}] - LinearCost[{k}]"), inference.Contrasts.Select(c => c.Combination.Name));
         for (int k = 0; k < a; k++)
         {
             Assert.False(inference.Identified[k]);
