@@ -20,15 +20,16 @@ public static class PayoffDifferenceErrors
         ArgumentNullException.ThrowIfNull(mechanism);
         ArgumentNullException.ThrowIfNull(covariance);
         ArgumentNullException.ThrowIfNull(table);
-        int p = estimate.Length, n = table.Shape.Agents, a = table.Shape.Actions;
+        int p = estimate.Length, a = table.Shape.Actions;
         if (covariance.GetLength(0) != p || covariance.GetLength(1) != p)
             throw new ArgumentException($"{nameof(covariance)}: expected {p} × {p}, found {covariance.GetLength(0)} × {covariance.GetLength(1)}.", nameof(covariance));
         var errors = new double[table.Contexts.Count][];
-        var profile = new int[n];
         var gradient = new double[p];
         for (int c = 0; c < table.Contexts.Count; c++)
         {
             var context = table.Contexts[c];
+            // The context's own group (every agent without groups): the payoff form takes a group of any size it supports.
+            var profile = new int[context.GroupSize];
             int agent = Profile(table, context, profile);
             errors[c] = new double[a];
             for (int k = 0; k < a; k++)
@@ -52,12 +53,12 @@ public static class PayoffDifferenceErrors
         return errors;
     }
 
-    /// <summary>The joint action a context stands for (the own slot to be filled) and whose payoff it is.</summary>
+    /// <summary>The (group's) joint action a context stands for (the own slot to be filled) and whose payoff it is (the position).</summary>
     private static int Profile(PayoffDifferenceTable table, PayoffContext context, int[] profile)
     {
         if (table.Anonymous)
         {
-            // Agent 0 stands for every agent, as in PayoffDifferences: group-mates fill slots 1.. by their counts.
+            // Position 0 stands for every member, as in PayoffDifferences: group-mates fill slots 1.. by their counts.
             int slot = 1;
             for (int k = 0; k < context.Actions.Count; k++)
                 for (int c = 0; c < context.Actions[k]; c++) profile[slot++] = k;
