@@ -77,15 +77,13 @@ public static class PolicyPrediction
         var column = new double[jobs];
         for (int q = 0; q < width; q++)
         {
-            double sum = 0;
             for (int j = 0; j < jobs; j++)
-            {
-                double v = values[(j * width) + q] - (baseline is null ? 0 : baseline[(j * width) + q]);
-                column[j] = v;
-                sum += v;
-            }
+                column[j] = values[(j * width) + q] - (baseline is null ? 0 : baseline[(j * width) + q]);
+            // Summed as deviations from the first replication: equal values then have exactly that value as their mean.
+            double first = column[0], deviations = 0;
+            for (int j = 0; j < jobs; j++) deviations += column[j] - first;
             Array.Sort(column);
-            bands[q] = new Band(sum / jobs, Percentile(column, tail), Percentile(column, 1 - tail));
+            bands[q] = new Band(first + (deviations / jobs), Percentile(column, tail), Percentile(column, 1 - tail));
         }
         return bands;
     }
