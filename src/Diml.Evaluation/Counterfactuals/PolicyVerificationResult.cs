@@ -70,8 +70,8 @@ public sealed class PolicyVerificationResult
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
-        string Shares(double[] table) => "[" + string.Join(", ", FinalShares(table).Select(F)) + "]";
+        string F(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
+        string Shares(double[] table) => "[" + string.Join(", ", FinalShares(table).Select(v => v.ToString("F3", CultureInfo.InvariantCulture))) + "]";
         text.AppendLine(CultureInfo.InvariantCulture, $"Policy: {Policy}; {Steps} periods, {Actions} actions.");
         text.AppendLine();
         text.AppendLine("| prediction | mean KL, periods 1..T-1 | final-period KL | final-period shares |");

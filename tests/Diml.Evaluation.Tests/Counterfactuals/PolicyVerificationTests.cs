@@ -12,7 +12,7 @@ namespace Diml.Evaluation.Tests.Counterfactuals;
 /// <summary>
 /// The verification study of docs/counterfactuals.md at test size: fit on synthetic data, apply the same policy to the
 /// fitted model and to the truth, and require the fitted prediction to beat "no change" and the static logit response.
-/// <c>DIML_POLICY_STUDY=1</c> runs the study's sizes instead and prints its tables.
+/// <c>DIML_POLICY_STUDY=1</c> runs the study's sizes instead and prints its tables without asserting.
 /// </summary>
 public sealed class PolicyVerificationTests(ITestOutputHelper output)
 {
@@ -33,6 +33,8 @@ public sealed class PolicyVerificationTests(ITestOutputHelper output)
     private void Check(PolicyVerificationResult result)
     {
         output.WriteLine(result.ToMarkdown());
+        // The study reports what it measures, whichever way it comes out (docs/counterfactuals.md); the test sizes assert.
+        if (Study) return;
         double fitted = PolicyVerificationResult.MeanAfterFirst(result.FittedKl);
         Assert.True(fitted < PolicyVerificationResult.MeanAfterFirst(result.NoChangeKl), result.ToMarkdown());
         Assert.True(fitted < PolicyVerificationResult.MeanAfterFirst(result.StaticKl), result.ToMarkdown());
@@ -59,6 +61,30 @@ public sealed class PolicyVerificationTests(ITestOutputHelper output)
         var toll = new float[5];
         toll[busiest] = -0.5f;
         var result = PolicyVerification.Compare(truth, theta, new Congestion(5), fit.Parameters, Learner, PolicyChange.PayoffShift(toll), data,
+            new PredictionOptions(Replications: Study ? 400 : 100, Seed: 7, Threads: 2));
+        Check(result);
+    }
+
+    /// <summary>E2's setting: congestion with tolls as the truth, the paper's neural joint mechanism as the model (reference estimator).</summary>
+    [Fact]
+    public void CongestionToll_NeuralModel_FittedPrediction_BeatsNoChangeAndStaticLogit()
+    {
+        const int seed = 3, episodes = 60, steps = 60;
+        var shape = new GameShape(4, 5);
+        var truth = Congestion.RandomTruth(5, new Random(seed));
+        var theta = Read(truth);
+        var data = Simulator.Simulate(truth, theta, Learner, shape, episodes, steps, seed: seed);
+        var model = new NeuralJoint(4, 5, Study ? 128 : 32);
+        model.InitializeParameters(new Random(seed));
+        var options = FitOptions.Reference with { Epochs = Study ? 100 : 40, BatchSize = 32, Window = 50, Seed = seed, Threads = 2 };
+        var fit = MechanismEstimator.Diml(model, Learner, options).Fit(data);
+        Assert.True(fit.Completed);
+
+        var observed = StaticLogitResponse.ObservedShares(data);
+        int busiest = Enumerable.Range(0, 5).MaxBy(k => Enumerable.Range(0, steps).Sum(t => observed[t * 5 + k]));
+        var toll = new float[5];
+        toll[busiest] = -0.5f;
+        var result = PolicyVerification.Compare(truth, theta, model, fit.Parameters, Learner, PolicyChange.PayoffShift(toll), data,
             new PredictionOptions(Replications: Study ? 400 : 100, Seed: 7, Threads: 2));
         Check(result);
     }
