@@ -126,7 +126,6 @@ namespace Diml.Mechanisms
             global::System.Span<float> payoffs = stackalloc float[payoffsBar.Length];
             global::System.Span<float> payoffsBarWork = stackalloc float[payoffsBar.Length];
             payoffsBar.CopyTo(payoffsBarWork);
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int size = 0;
             int i = 0;
             int loop1Start = 0, loop1Count = 0;
@@ -152,7 +151,6 @@ namespace Diml.Mechanisms
             loop1Count = 0;
             for (i = loop1Start; i < joint.Length; i++)
             {
-                tape.PushSpan(features.Slice(i * size, size));
                 global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size));
                 loop1Count++;
             }
@@ -185,7 +183,6 @@ namespace Diml.Mechanisms
                 // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size))
                 global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size), featuresBar.Slice(i * size, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
                 featuresBar.Slice(i * size, size).Clear();
-                tape.PopSpan(features.Slice(i * size, size));
             }
         }
 
@@ -238,7 +235,6 @@ namespace Diml.Mechanisms
             global::System.Span<double> payoffs = stackalloc double[payoffsBar.Length];
             global::System.Span<double> payoffsBarWork = stackalloc double[payoffsBar.Length];
             payoffsBar.CopyTo(payoffsBarWork);
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int size = 0;
             int i = 0;
             int loop1Start = 0, loop1Count = 0;
@@ -264,7 +260,6 @@ namespace Diml.Mechanisms
             loop1Count = 0;
             for (i = loop1Start; i < joint.Length; i++)
             {
-                tape.PushSpan(features.Slice(i * size, size));
                 global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size));
                 loop1Count++;
             }
@@ -297,7 +292,6 @@ namespace Diml.Mechanisms
                 // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size))
                 global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size), featuresBar.Slice(i * size, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
                 featuresBar.Slice(i * size, size).Clear();
-                tape.PopSpan(features.Slice(i * size, size));
             }
         }
 
@@ -365,7 +359,6 @@ namespace Diml.Mechanisms
             global::System.Span<float> payoffs = arena.Floats(payoffsBar.Length);
             global::System.Span<float> payoffsBarWork = arena.Floats(payoffsBar.Length);
             payoffsBar.CopyTo(payoffsBarWork);
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int size = 0;
             int i = 0;
             int loop1Start = 0, loop1Count = 0;
@@ -393,7 +386,6 @@ namespace Diml.Mechanisms
             {
                 for (int q = 0; q < count; q++)
                 {
-                    tape.PushSpan(features.Slice(q * featuresStride + i * size, size));
                     global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[q * jointStride + i], features.Slice(q * featuresStride + i * size, size));
                 }
                 loop1Count++;
@@ -434,7 +426,6 @@ namespace Diml.Mechanisms
                     // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[q * jointStride + i], features.Slice(q * featuresStride + i * size, size))
                     global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[q * jointStride + i], features.Slice(q * featuresStride + i * size, size), featuresBar.Slice(q * featuresStride + i * size, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
                     featuresBar.Slice(q * featuresStride + i * size, size).Clear();
-                    tape.PopSpan(features.Slice(q * featuresStride + i * size, size));
                 }
             }
             arena.Release(arenaMark);
