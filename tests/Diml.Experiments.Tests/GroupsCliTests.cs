@@ -32,7 +32,7 @@ public sealed class GroupsCliTests : IDisposable
     }
 
     [Fact]
-    public void FitAndNllTest_TakeGroups_WhileMetricsAndCounterfactualRefuseThem()
+    public void FitEvaluateAndInspect_TakeGroups_WhileCounterfactualRefusesThem()
     {
         string data = SimulateRematched("pg.csv"), model = _cli.PathOf("pg.json");
 
@@ -41,20 +41,24 @@ public sealed class GroupsCliTests : IDisposable
         Assert.Contains("\"groupSizes\": [\n      4\n    ]", File.ReadAllText(model).Replace("\r", ""));
         Assert.Contains("\"nll_test\"", fit.Output);
 
-        var evaluate = _cli.Run("evaluate", "--model", model, "--data", data);
+        var evaluate = _cli.Run("evaluate", "--model", model, "--data", data, "--split", "0.5");
         Assert.True(evaluate.ExitCode == 0, evaluate.Error);
         Assert.Contains("nll_test", evaluate.Output);
-        Assert.Contains("baselines not computed: the behavioural baselines do not take data with groups or absent agents yet", evaluate.Output);
+        Assert.Contains("own_previous", evaluate.Output);
+        Assert.Contains("baselines estimated on the first 5 episodes", evaluate.Output);
 
-        var inspect = _cli.Run("inspect", "--model", model, "--data", data, "--out", _cli.PathOf("inspect"));
-        Assert.Equal(1, inspect.ExitCode);
-        Assert.Contains("pg.csv, column 5 'group': inspect does not take data with groups yet", Assert.Single(inspect.ErrorLines));
-        Assert.False(Directory.Exists(_cli.PathOf("inspect")));
+        string inspectFolder = _cli.PathOf("inspect");
+        var inspect = _cli.Run("inspect", "--model", model, "--data", data, "--out", inspectFolder);
+        Assert.True(inspect.ExitCode == 0, inspect.Error);
+        Assert.Contains("in each agent's own group", inspect.Output);
+        Assert.StartsWith("group_size,position,a_0,a_1,a_2,a_3,visits", File.ReadAllText(Path.Combine(inspectFolder, "payoff-differences.csv")));
 
-        var metrics = _cli.Run("evaluate", "--model", model, "--data", data, "--truth", _cli.PathOf("pg.csv.truth.json"));
-        Assert.Equal(1, metrics.ExitCode);
-        Assert.Contains("pg.csv, column 5 'group': the metric mse_on does not take data with groups yet; expected one group of all agents at every step " +
-            "(a file without a 'group' column), found 2 groups at episode 0, t 0.", Assert.Single(metrics.ErrorLines));
+        var metrics = _cli.Run("evaluate", "--model", model, "--data", data, "--truth", _cli.PathOf("pg.csv.truth.json"), "--json");
+        Assert.True(metrics.ExitCode == 0, metrics.Error);
+        Assert.Contains("\"diff_mse\": ", metrics.Output);
+        Assert.Contains("\"mse_on\": ", metrics.Output);
+        Assert.Contains("\"cfkl_params\": null", metrics.Output);
+        Assert.Contains("mse_off and cfkl_params: not computed on data with groups or absent agents", metrics.Output);
 
         var counterfactual = _cli.Run("counterfactual", "--model", model, "--out", _cli.PathOf("cf.csv"));
         Assert.Equal(1, counterfactual.ExitCode);

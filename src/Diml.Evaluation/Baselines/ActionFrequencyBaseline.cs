@@ -27,10 +27,11 @@ public sealed class ActionFrequencyBaseline : BehaviouralBaseline
         var counts = TransitionCounts(training);
         var probabilities = new double[a];
         double total = a;
+        int rows = counts.Length / a;
         for (int k = 0; k < a; k++)
         {
             double n = 1;
-            for (int p = 0; p < a; p++) n += counts[(p * a) + k];
+            for (int p = 0; p < rows; p++) n += counts[(p * a) + k];
             probabilities[k] = n;
             total += n - 1;
         }

@@ -32,43 +32,66 @@ public abstract class BehaviouralBaseline : IStepScorer
 
     /// <summary>
     /// <c>log π(action | previous)</c>: the log probability of <paramref name="action"/> for an agent whose previous
-    /// action was <paramref name="previous"/> (ignored by baselines without memory). Always finite.
+    /// action was <paramref name="previous"/> (ignored by baselines without memory), or <see cref="Trajectories.Absent"/>
+    /// for an agent with no earlier action in the episode (one who joins late). Always finite.
     /// </summary>
     public abstract double LogProbability(int previous, int action);
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// With absent agents, an agent's previous action is its last one in the episode before the decision (as its
+    /// learner's state is the one it had then), and an agent absent at <c>t+1</c> is not scored there.
+    /// </remarks>
     public void ScoreEpisode(Trajectories data, int episode, Span<double> nll)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Shape.Actions != Actions)
             throw new ArgumentException($"{nameof(data)}: expected trajectories of {Actions} actions (the baseline's), found {data.Shape.Actions}.", nameof(data));
+        int n = data.Agents;
+        Span<int> last = n <= 1024 ? stackalloc int[n] : new int[n];
+        data.Step(episode, 0).CopyTo(last);
         for (int t = 0; t + 1 < data.Steps; t++)
         {
-            var previous = data.Step(episode, t);
             var next = data.Step(episode, t + 1);
             double sum = 0;
-            for (int i = 0; i < next.Length; i++) sum -= LogProbability(previous[i], next[i]);
+            for (int i = 0; i < n; i++)
+            {
+                if (next[i] == Trajectories.Absent) continue;
+                sum -= LogProbability(last[i], next[i]);
+                last[i] = next[i];
+            }
             nll[t] = sum;
         }
     }
 
     /// <summary>
-    /// The decisions a baseline is estimated on: <c>counts[p·A + a]</c> is how many times an agent whose previous action
-    /// was <c>p</c> played <c>a</c>, over every step <c>t ≥ 1</c> of every episode and agent of <paramref name="training"/>
-    /// — the same kind of decisions as those scored (the first action of an episode has no previous one).
+    /// The decisions a baseline is estimated on — the same kind as those scored: every action at <c>t ≥ 1</c> of every
+    /// episode and agent of <paramref name="training"/> (the first action of an episode has no previous one).
+    /// <c>counts[p·A + a]</c> is how many times an agent whose previous action was <c>p</c> played <c>a</c>; with absent
+    /// agents, row <c>p = A</c> counts the decisions of agents with no earlier action in the episode (<c>(A + 1)·A</c>
+    /// entries then, <c>A·A</c> otherwise).
     /// </summary>
     public static long[] TransitionCounts(Trajectories training)
     {
         ArgumentNullException.ThrowIfNull(training);
-        int a = training.Shape.Actions;
-        var counts = new long[a * a];
+        int a = training.Shape.Actions, n = training.Agents;
+        var counts = new long[(training.HasAbsences ? a + 1 : a) * a];
+        var last = new int[n];
         for (int e = 0; e < training.Episodes; e++)
+        {
+            training.Step(e, 0).CopyTo(last);
             for (int t = 1; t < training.Steps; t++)
             {
-                var previous = training.Step(e, t - 1);
                 var now = training.Step(e, t);
-                for (int i = 0; i < now.Length; i++) counts[(previous[i] * a) + now[i]]++;
+                for (int i = 0; i < n; i++)
+                {
+                    if (now[i] == Trajectories.Absent) continue;
+                    int previous = last[i] == Trajectories.Absent ? a : last[i];
+                    counts[(previous * a) + now[i]]++;
+                    last[i] = now[i];
+                }
             }
+        }
         return counts;
     }
 }

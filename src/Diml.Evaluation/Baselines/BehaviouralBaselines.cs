@@ -10,16 +10,11 @@ namespace Diml.Evaluation.Baselines;
 /// </summary>
 public static class BehaviouralBaselines
 {
-    // Each baseline reads an agent's previous action at t − 1 of the same episode; with absences that step may not
-    // exist, so such data are refused until the baselines score them the way the model does.
-    private const string What = "the behavioural baselines";
-
     /// <summary>The three baselines, estimated on <paramref name="training"/>, in report order.</summary>
-    /// <exception cref="DataFormatException">The data have groups or absent agents (not taken yet).</exception>
+    /// <remarks>Groups do not matter to them (they ignore payoffs); with absent agents they score the decisions the model scores.</remarks>
     public static IReadOnlyList<BehaviouralBaseline> Fit(Trajectories training)
     {
         ArgumentNullException.ThrowIfNull(training);
-        training.RequireFullPlay(What);
         return [new UniformBaseline(training.Shape.Actions), ActionFrequencyBaseline.Fit(training), OwnPreviousChoiceBaseline.Fit(training)];
     }
 
@@ -31,7 +26,6 @@ public static class BehaviouralBaselines
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(test);
-        test.RequireFullPlay(What);
         if (training.Shape.Actions != test.Shape.Actions)
             throw new ArgumentException($"{nameof(training)}: expected training data of {test.Shape.Actions} actions (the test data's), found {training.Shape.Actions}.", nameof(training));
         return Fit(training)

@@ -22,6 +22,10 @@ namespace Diml.Evaluation.Baselines;
 /// every (previous, action) cell. At <c>s = 0</c> the intercepts then reproduce <see cref="ActionFrequencyBaseline"/>
 /// exactly, every probability is positive and the stay bonus stays finite even on data where nobody ever switches.
 /// </para>
+/// <para>
+/// With absent agents, an agent who joins an episode late has no previous action at her first decision: that decision is
+/// predicted by the intercepts alone, <c>π(a) ∝ exp(c_a)</c>, and enters the fit as such (a row with no stay feature).
+/// </para>
 /// </remarks>
 public sealed class OwnPreviousChoiceBaseline : BehaviouralBaseline
 {
@@ -34,9 +38,10 @@ public sealed class OwnPreviousChoiceBaseline : BehaviouralBaseline
         StayBonus = stayBonus;
         Iterations = iterations;
         int a = intercepts.Length;
-        _logProbabilities = new double[a * a];
+        // Row A: no previous action (RowLogPartition applies no stay bonus to it).
+        _logProbabilities = new double[(a + 1) * a];
         var utilities = new double[a];
-        for (int p = 0; p < a; p++)
+        for (int p = 0; p <= a; p++)
         {
             double logZ = RowLogPartition(intercepts, stayBonus, p, utilities);
             for (int k = 0; k < a; k++) _logProbabilities[(p * a) + k] = utilities[k] - logZ;
@@ -50,8 +55,9 @@ public sealed class OwnPreviousChoiceBaseline : BehaviouralBaseline
         ArgumentNullException.ThrowIfNull(training);
         int a = training.Shape.Actions;
         var counts = TransitionCounts(training);
-        var weights = new double[a * a];
-        for (int j = 0; j < weights.Length; j++) weights[j] = counts[j] + (1.0 / a);
+        // Rows 0..A−1 by previous action, with the prior; row A (decisions with no previous action) without it.
+        var weights = new double[counts.Length];
+        for (int j = 0; j < weights.Length; j++) weights[j] = counts[j] + (j < a * a ? 1.0 / a : 0);
         var (intercepts, stay, iterations) = Maximise(weights, a);
         return new OwnPreviousChoiceBaseline(intercepts, stay, iterations);
     }
@@ -72,18 +78,21 @@ public sealed class OwnPreviousChoiceBaseline : BehaviouralBaseline
     public int Iterations { get; }
 
     /// <inheritdoc/>
-    public override double LogProbability(int previous, int action) => _logProbabilities[(previous * Actions) + action];
+    public override double LogProbability(int previous, int action) =>
+        _logProbabilities[((previous == Trajectories.Absent ? Actions : previous) * Actions) + action];
 
     /// <summary>
     /// Maximises <c>L = Σ_p Σ_a w[p,a]·u_p(a) − W_p·log Σ_a exp u_p(a)</c>, <c>u_p(a) = c_a + s·[a = p]</c>, over
     /// <c>x = (c_1..c_{A−1}, s)</c>: Newton steps on the negative Hessian (the weighted covariance of the features
-    /// <c>(e_a, [a = p])</c>, positive definite), halved until the objective rises.
+    /// <c>(e_a, [a = p])</c>, positive definite), halved until the objective rises. <paramref name="w"/> has a row per
+    /// previous action and, when it has <c>A + 1</c> rows, a last one for decisions with none (no stay feature).
     /// </summary>
     private static (double[] Intercepts, double Stay, int Iterations) Maximise(double[] w, int a)
     {
-        var rowTotals = new double[a];
+        int rows = w.Length / a;
+        var rowTotals = new double[rows];
         double total = 0;
-        for (int p = 0; p < a; p++)
+        for (int p = 0; p < rows; p++)
         {
             for (int k = 0; k < a; k++) rowTotals[p] += w[(p * a) + k];
             total += rowTotals[p];
@@ -91,7 +100,7 @@ public sealed class OwnPreviousChoiceBaseline : BehaviouralBaseline
         // Start at the frequency solution: s = 0, c_a = log(column total / column total of action 0).
         var c = new double[a];
         var column = new double[a];
-        for (int p = 0; p < a; p++)
+        for (int p = 0; p < rows; p++)
             for (int k = 0; k < a; k++) column[k] += w[(p * a) + k];
         for (int k = 0; k < a; k++) c[k] = Math.Log(column[k] / column[0]);
         double s = 0;
@@ -108,11 +117,12 @@ public sealed class OwnPreviousChoiceBaseline : BehaviouralBaseline
         {
             Array.Clear(gradient);
             Array.Clear(hessian);
-            for (int p = 0; p < a; p++)
+            for (int p = 0; p < rows; p++)
             {
                 double logZ = RowLogPartition(c, s, p, utilities);
                 for (int k = 0; k < a; k++) probabilities[k] = Math.Exp(utilities[k] - logZ);
-                double wp = rowTotals[p], stayProbability = probabilities[p];
+                // The row of decisions without a previous action has no stay feature.
+                double wp = rowTotals[p], stayProbability = p < a ? probabilities[p] : 0;
                 for (int k = 1; k < a; k++)
                 {
                     gradient[k - 1] += w[(p * a) + k] - (wp * probabilities[k]);
@@ -122,7 +132,7 @@ public sealed class OwnPreviousChoiceBaseline : BehaviouralBaseline
                     hessian[((k - 1) * d) + (d - 1)] += cross;
                     hessian[((d - 1) * d) + (k - 1)] += cross;
                 }
-                gradient[d - 1] += w[(p * a) + p] - (wp * stayProbability);
+                if (p < a) gradient[d - 1] += w[(p * a) + p] - (wp * stayProbability);
                 hessian[((d - 1) * d) + (d - 1)] += wp * stayProbability * (1 - stayProbability);
             }
             SolvePositiveDefinite(hessian, gradient, step, d);
@@ -155,7 +165,7 @@ public sealed class OwnPreviousChoiceBaseline : BehaviouralBaseline
     private static double Objective(double[] w, double[] rowTotals, double[] c, double s, int a, double[] utilities)
     {
         double sum = 0;
-        for (int p = 0; p < a; p++)
+        for (int p = 0; p < rowTotals.Length; p++)
         {
             double logZ = RowLogPartition(c, s, p, utilities);
             for (int k = 0; k < a; k++) sum += w[(p * a) + k] * utilities[k];
@@ -164,7 +174,7 @@ public sealed class OwnPreviousChoiceBaseline : BehaviouralBaseline
         return sum;
     }
 
-    /// <summary>Writes the utilities of row <paramref name="previous"/> and returns their log-sum-exp.</summary>
+    /// <summary>Writes the utilities of row <paramref name="previous"/> (<c>A</c>: no previous action) and returns their log-sum-exp.</summary>
     private static double RowLogPartition(double[] c, double s, int previous, double[] utilities)
     {
         double max = double.NegativeInfinity;

@@ -5,10 +5,13 @@ namespace Diml.Evaluation.Inspection;
 /// often the data visited it, and the differences themselves.
 /// </summary>
 /// <param name="GroupSize">Agents in the group (the agent and its group-mates).</param>
-/// <param name="Agent">The agent, for joint and per-agent mechanisms; <c>-1</c> for anonymous ones (the same for every agent).</param>
+/// <param name="Agent">
+/// The agent, for joint and per-agent mechanisms (on grouped data, its position in its group); <c>-1</c> for anonymous ones
+/// (the same for every agent).
+/// </param>
 /// <param name="Actions">
 /// Anonymous mechanisms: how many group-mates played each action (length <c>A</c>, summing to <c>GroupSize − 1</c>).
-/// Otherwise: the joint action with the agent's own slot <see cref="OwnSlot"/>.
+/// Otherwise: the (group's) joint action with the agent's own slot <see cref="OwnSlot"/>.
 /// </param>
 /// <param name="Visits">Agent-steps of the data at <c>t &lt; T−1</c> in this context (0: never visited).</param>
 /// <param name="Differences">For each own action <c>k</c>, <c>M(k, context) − M(reference, context)</c> (0 at the reference).</param>

@@ -11,11 +11,12 @@ namespace Diml.Evaluation.Inspection;
 /// </summary>
 public sealed class PayoffDifferenceTable
 {
-    internal PayoffDifferenceTable(GameShape shape, bool anonymous, IReadOnlyList<PayoffContext> contexts, double possibleContexts, int visitedContexts)
+    internal PayoffDifferenceTable(GameShape shape, bool anonymous, bool grouped, IReadOnlyList<PayoffContext> contexts, double possibleContexts, int visitedContexts)
     {
         VisitedContexts = visitedContexts;
         Shape = shape;
         Anonymous = anonymous;
+        Grouped = grouped;
         Contexts = contexts;
         PossibleContexts = possibleContexts;
     }
@@ -30,9 +31,16 @@ public sealed class PayoffDifferenceTable
     public bool Anonymous { get; }
 
     /// <summary>
+    /// Whether the data had groups or absent agents: contexts are then the agent's own group at the step (its size, and for
+    /// joint contexts the agent's position in it and the group's joint action).
+    /// </summary>
+    public bool Grouped { get; }
+
+    /// <summary>
     /// The contexts listed: every possible one when there are at most the limit given to
     /// <see cref="PayoffDifferences.Compute"/>, else the visited ones only (the most visited, up to that limit). Anonymous contexts are ordered by the
-    /// group-mates' total action, then by their counts; joint ones by agent, then by the others' actions.
+    /// group size, the group-mates' total action, then their counts; joint ones by group size, agent (its position in the
+    /// group), then the others' actions.
     /// </summary>
     public IReadOnlyList<PayoffContext> Contexts { get; }
 
@@ -59,7 +67,8 @@ public sealed class PayoffDifferenceTable
     /// <c>docs/formats.md</c>): anonymous,
     /// <c>group_size,mates_0..mates_{A−1},mates_action_sum,visits,visited,own_action,difference_vs_action_0</c>;
     /// otherwise <c>agent,a_0..a_{n−1},visits,visited,own_action,difference_vs_action_0</c> with the agent's own
-    /// <c>a_i</c> empty. Numbers in the invariant culture, shortest round-trip form.
+    /// <c>a_i</c> empty — on grouped data <c>group_size,position,a_0..a_{m−1},…</c> with <c>m</c> the largest group and the
+    /// slots past a smaller group's size empty. Numbers in the invariant culture, shortest round-trip form.
     /// </summary>
     public void WriteCsv(TextWriter writer)
     {
@@ -74,8 +83,9 @@ public sealed class PayoffDifferenceTable
         }
         else
         {
-            header.Add("agent");
-            for (int i = 0; i < Shape.Agents; i++) header.Add(Invariant($"a_{i}"));
+            if (Grouped) header.AddRange(["group_size", "position"]);
+            else header.Add("agent");
+            for (int i = 0; i < JointSlots; i++) header.Add(Invariant($"a_{i}"));
         }
         header.AddRange(["visits", "visited", "own_action", "difference_vs_action_0"]);
         writer.WriteLine(string.Join(',', header));
@@ -91,8 +101,10 @@ public sealed class PayoffDifferenceTable
             }
             else
             {
+                if (Grouped) fields.Add(Invariant($"{context.GroupSize}"));
                 fields.Add(Invariant($"{context.Agent}"));
                 foreach (int action in context.Actions) fields.Add(action == PayoffContext.OwnSlot ? "" : Invariant($"{action}"));
+                for (int i = context.Actions.Count; i < JointSlots; i++) fields.Add("");
             }
             fields.Add(Invariant($"{context.Visits}"));
             fields.Add(context.Visited ? "true" : "false");
@@ -104,6 +116,9 @@ public sealed class PayoffDifferenceTable
             }
         }
     }
+
+    /// <summary>Columns of a joint context: the largest group's size (every agent without groups).</summary>
+    private int JointSlots => Grouped ? Contexts.Select(c => c.GroupSize).DefaultIfEmpty(0).Max() : Shape.Agents;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -30,94 +30,134 @@ public static class PayoffDifferences
     /// the <paramref name="maxContexts"/> most visited when more were visited.
     /// </summary>
     /// <exception cref="ArgumentException">The payoffs are for another game than the data.</exception>
-    /// <exception cref="DataFormatException">The data have groups or absent agents (not taken yet: contexts are counted over all agents).</exception>
+    /// <remarks>
+    /// On data with groups or absent agents a context is the agent's own group at the step: its size, and the group-mates'
+    /// counts (anonymous) or the agent's position in the group and the group's joint action (joint and per-agent, as the
+    /// runtime evaluates them); the payoffs are evaluated through a model of the group's size, so the model must be a
+    /// mechanism (<see cref="MechanismPayoffs"/>). Absent agents visit nothing.
+    /// </remarks>
     public static PayoffDifferenceTable Compute(IPayoffModel payoffs, PayoffForm form, Trajectories data, int maxContexts = DefaultMaxContexts)
     {
         ArgumentNullException.ThrowIfNull(payoffs);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegative(maxContexts);
-        data.RequireFullPlay("inspect");
-        if (payoffs.Shape != data.Shape)
+        bool matches = data.IsFullPlay ? payoffs.Shape == data.Shape : payoffs.Shape.Actions == data.Shape.Actions;
+        if (!matches)
             throw new ArgumentException($"{nameof(payoffs)}: expected payoffs of the data's game ({data.Shape}), found {payoffs.Shape}.", nameof(payoffs));
-        return form == PayoffForm.Anonymous ? ByGroupMates(payoffs, data, maxContexts) : ByJointContext(payoffs, data, maxContexts);
+        var models = new GroupPayoffModels(payoffs, "model", "inspect", data);
+        return form == PayoffForm.Anonymous ? ByGroupMates(models, data, maxContexts) : ByJointContext(models, data, maxContexts);
     }
 
-    private static PayoffDifferenceTable ByGroupMates(IPayoffModel payoffs, Trajectories data, int maxContexts)
+    private static PayoffDifferenceTable ByGroupMates(GroupPayoffModels models, Trajectories data, int maxContexts)
     {
-        int n = data.Agents, a = data.Shape.Actions, mates = n - 1;
+        int a = data.Shape.Actions;
+        // Key: the group size, then how many group-mates played each action.
         var visits = new Dictionary<int[], long>(IntArrayComparer.Instance);
-        var counts = new int[a];
+        var counts = new int[a + 1];
         for (int e = 0; e < data.Episodes; e++)
             for (int t = 0; t + 1 < data.Steps; t++)
             {
                 var joint = data.Step(e, t);
-                Array.Clear(counts);
-                foreach (int action in joint) counts[action]++;
-                // Agents playing the same action see the same group-mates' counts: one key per action played.
-                for (int own = 0; own < a; own++)
+                var groups = data.Groups(e, t);
+                for (int g = 0; g < groups.Count; g++)
                 {
-                    int players = counts[own];
-                    if (players == 0) continue;
-                    counts[own]--;
-                    var key = (int[])counts.Clone();
-                    counts[own]++;
-                    visits[key] = visits.GetValueOrDefault(key) + players;
+                    var members = groups.Members(g);
+                    Array.Clear(counts);
+                    counts[0] = members.Length;
+                    foreach (int member in members) counts[1 + joint[member]]++;
+                    // Agents playing the same action see the same group-mates' counts: one key per action played.
+                    for (int own = 0; own < a; own++)
+                    {
+                        int players = counts[1 + own];
+                        if (players == 0) continue;
+                        counts[1 + own]--;
+                        var key = (int[])counts.Clone();
+                        counts[1 + own]++;
+                        visits[key] = visits.GetValueOrDefault(key) + players;
+                    }
                 }
             }
 
-        // C(mates + A − 1, A − 1) count vectors.
-        double possible = 1;
-        for (int j = 1; j < a; j++) possible = possible * (mates + j) / j;
-        possible = Math.Round(possible);
-        var listed = possible <= maxContexts ? AllCompositions(mates, a) : MostVisited(visits, maxContexts);
+        var sizes = data.GroupSizes;
+        double possible = 0;
+        foreach (int size in sizes)
+        {
+            // C(mates + A − 1, A − 1) count vectors of size − 1 group-mates.
+            double compositions = 1;
+            for (int j = 1; j < a; j++) compositions = compositions * (size - 1 + j) / j;
+            possible += Math.Round(compositions);
+        }
+        List<int[]> listed;
+        if (possible <= maxContexts)
+        {
+            listed = [];
+            foreach (int size in sizes)
+                foreach (var composition in AllCompositions(size - 1, a)) listed.Add([size, .. composition]);
+        }
+        else listed = MostVisited(visits, maxContexts);
         listed.Sort(CompareAnonymous);
 
-        var profile = new int[n];
-        var contexts = new List<PayoffContext>(listed.Count);
-        foreach (var mateCounts in listed)
-        {
-            // Agent 0 stands for every agent: the mechanism sees only its own action and the others' counts.
-            int slot = 1;
-            for (int k = 0; k < a; k++)
-                for (int c = 0; c < mateCounts[k]; c++) profile[slot++] = k;
-            contexts.Add(new PayoffContext(n, -1, mateCounts, visits.GetValueOrDefault(mateCounts), Differences(payoffs, profile, 0, a)));
-        }
-        return new PayoffDifferenceTable(data.Shape, anonymous: true, contexts, possible, visits.Count);
-    }
-
-    private static PayoffDifferenceTable ByJointContext(IPayoffModel payoffs, Trajectories data, int maxContexts)
-    {
-        int n = data.Agents, a = data.Shape.Actions;
-        var visits = new Dictionary<int[], long>(IntArrayComparer.Instance);
-        for (int e = 0; e < data.Episodes; e++)
-            for (int t = 0; t + 1 < data.Steps; t++)
-            {
-                var joint = data.Step(e, t);
-                for (int i = 0; i < n; i++)
-                {
-                    // Key: the agent, then the joint action with its own slot open.
-                    var key = new int[n + 1];
-                    key[0] = i;
-                    joint.CopyTo(key.AsSpan(1));
-                    key[1 + i] = PayoffContext.OwnSlot;
-                    visits[key] = visits.GetValueOrDefault(key) + 1;
-                }
-            }
-
-        double possible = n * Math.Pow(a, n - 1);
-        var listed = possible <= maxContexts ? AllJointContexts(n, a) : MostVisited(visits, maxContexts);
-        listed.Sort(IntArrayComparer.Instance.Compare);
-
-        var profile = new int[n];
         var contexts = new List<PayoffContext>(listed.Count);
         foreach (var key in listed)
         {
-            int agent = key[0];
-            var others = key[1..];
-            others.CopyTo(profile, 0);
-            contexts.Add(new PayoffContext(n, agent, others, visits.GetValueOrDefault(key), Differences(payoffs, profile, agent, a)));
+            int size = key[0];
+            var mateCounts = key[1..];
+            // Position 0 stands for every member: the mechanism sees only its own action and the others' counts.
+            var profile = new int[size];
+            int slot = 1;
+            for (int k = 0; k < a; k++)
+                for (int c = 0; c < mateCounts[k]; c++) profile[slot++] = k;
+            contexts.Add(new PayoffContext(size, -1, mateCounts, visits.GetValueOrDefault(key), Differences(models.OfSize(size), profile, 0, a)));
         }
-        return new PayoffDifferenceTable(data.Shape, anonymous: false, contexts, possible, visits.Count);
+        return new PayoffDifferenceTable(data.Shape, anonymous: true, grouped: !data.IsFullPlay, contexts, possible, visits.Count);
+    }
+
+    private static PayoffDifferenceTable ByJointContext(GroupPayoffModels models, Trajectories data, int maxContexts)
+    {
+        int a = data.Shape.Actions;
+        // Key: the group size, the agent's position in the group, then the group's joint action with its own slot open.
+        var visits = new Dictionary<int[], long>(IntArrayComparer.Instance);
+        for (int e = 0; e < data.Episodes; e++)
+            for (int t = 0; t + 1 < data.Steps; t++)
+            {
+                var joint = data.Step(e, t);
+                var groups = data.Groups(e, t);
+                for (int g = 0; g < groups.Count; g++)
+                {
+                    var members = groups.Members(g);
+                    for (int position = 0; position < members.Length; position++)
+                    {
+                        var key = new int[members.Length + 2];
+                        key[0] = members.Length;
+                        key[1] = position;
+                        for (int p = 0; p < members.Length; p++) key[2 + p] = joint[members[p]];
+                        key[2 + position] = PayoffContext.OwnSlot;
+                        visits[key] = visits.GetValueOrDefault(key) + 1;
+                    }
+                }
+            }
+
+        var sizes = data.GroupSizes;
+        double possible = 0;
+        foreach (int size in sizes) possible += size * Math.Pow(a, size - 1);
+        List<int[]> listed;
+        if (possible <= maxContexts)
+        {
+            listed = [];
+            foreach (int size in sizes) listed.AddRange(AllJointContexts(size, a));
+        }
+        else listed = MostVisited(visits, maxContexts);
+        listed.Sort(IntArrayComparer.Instance.Compare);
+
+        var contexts = new List<PayoffContext>(listed.Count);
+        foreach (var key in listed)
+        {
+            int size = key[0], position = key[1];
+            var others = key[2..];
+            var profile = (int[])others.Clone();
+            contexts.Add(new PayoffContext(size, position, others, visits.GetValueOrDefault(key), Differences(models.OfSize(size), profile, position, a)));
+        }
+        return new PayoffDifferenceTable(data.Shape, anonymous: false, grouped: !data.IsFullPlay, contexts, possible, visits.Count);
     }
 
     /// <summary>The visited contexts, or the <paramref name="limit"/> most visited of them (ties in context order).</summary>
@@ -165,7 +205,7 @@ public static class PayoffDifferences
         return all;
     }
 
-    /// <summary>Every (agent, others' actions) key: the agent, then a joint action with its own slot open.</summary>
+    /// <summary>Every (size, position, others' actions) key of a group of <paramref name="agents"/>: a joint action with the position's slot open.</summary>
     private static List<int[]> AllJointContexts(int agents, int actions)
     {
         var all = new List<int[]>();
@@ -173,13 +213,14 @@ public static class PayoffDifferences
         for (int i = 0; i < agents; i++)
             for (int index = 0; index < perAgent; index++)
             {
-                var key = new int[agents + 1];
-                key[0] = i;
+                var key = new int[agents + 2];
+                key[0] = agents;
+                key[1] = i;
                 int rest = index;
                 for (int j = agents - 1; j >= 0; j--)
                 {
-                    if (j == i) { key[1 + j] = PayoffContext.OwnSlot; continue; }
-                    key[1 + j] = rest % actions;
+                    if (j == i) { key[2 + j] = PayoffContext.OwnSlot; continue; }
+                    key[2 + j] = rest % actions;
                     rest /= actions;
                 }
                 all.Add(key);
@@ -187,15 +228,18 @@ public static class PayoffDifferences
         return all;
     }
 
+    /// <summary>Anonymous keys (size, counts…): by group size, then the group-mates' total action, then the counts.</summary>
     private static int CompareAnonymous(int[] x, int[] y)
     {
+        int size = x[0].CompareTo(y[0]);
+        if (size != 0) return size;
         int sum = Sum(x).CompareTo(Sum(y));
         return sum != 0 ? sum : IntArrayComparer.Instance.Compare(x, y);
 
-        static int Sum(int[] counts)
+        static int Sum(int[] key)
         {
             int s = 0;
-            for (int k = 0; k < counts.Length; k++) s += k * counts[k];
+            for (int k = 1; k < key.Length; k++) s += (k - 1) * key[k];
             return s;
         }
     }

@@ -6,7 +6,8 @@ namespace Diml.Evaluation;
 /// <summary>
 /// <c>mse_on</c>: the mean squared payoff error <c>(M_true(a)_i − M_est(a)_i)²</c> over the joint actions visited in
 /// the data (every episode and step, with multiplicity; a uniform sample without replacement of
-/// <see cref="DefaultMaxVisits"/> when there are more) and all agents.
+/// <see cref="DefaultMaxVisits"/> when there are more) and all agents. On data with groups or absent agents, every
+/// acting agent at the visited steps, at its own group's joint action (<see cref="GroupPayoffModels"/>).
 /// </summary>
 /// <remarks>Not gauge-invariant: a fit may legitimately differ from the truth by <c>c_i(a_{−i})</c> and still score badly here.</remarks>
 public sealed class MseOn : IMetric
@@ -38,8 +39,7 @@ public sealed class MseOn : IMetric
     public static double Compute(IPayoffModel truth, IPayoffModel estimate, Trajectories data, ulong seed = 0, int maxVisits = DefaultMaxVisits)
     {
         ArgumentNullException.ThrowIfNull(data);
-        data.RequireFullPlay("the metric mse_on");
-        MetricArguments.Check(truth, estimate, data.Shape);
+        GroupPayoffModels.Check(truth, estimate, data);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxVisits, 1);
         int visits = data.Episodes * data.Steps;
         var order = Enumerable.Range(0, visits).ToArray();
@@ -54,9 +54,44 @@ public sealed class MseOn : IMetric
                 (order[j], order[r]) = (order[r], order[j]);
             }
         }
-        var squared = new SquaredPayoffError(truth, estimate);
-        for (int j = 0; j < used; j++)
-            squared.Add(data.Step(order[j] / data.Steps, order[j] % data.Steps));
-        return squared.Mean;
+        if (data.IsFullPlay)
+        {
+            var squared = new SquaredPayoffError(truth, estimate);
+            for (int j = 0; j < used; j++)
+                squared.Add(data.Step(order[j] / data.Steps, order[j] % data.Steps));
+            return squared.Mean;
+        }
+        return GroupedMean(truth, estimate, data, order.AsSpan(0, used));
+    }
+
+    /// <summary>With groups or absent agents: every acting agent's error at its group's joint action, at the visited steps.</summary>
+    private static double GroupedMean(IPayoffModel truth, IPayoffModel estimate, Trajectories data, ReadOnlySpan<int> visits)
+    {
+        var truths = new GroupPayoffModels(truth, "truth", "mse_on", data);
+        var estimates = new GroupPayoffModels(estimate, "estimate", "mse_on", data);
+        var bySize = new SortedDictionary<int, SquaredPayoffError>();
+        var joint = new int[data.Agents];
+        foreach (int visit in visits)
+        {
+            int e = visit / data.Steps, t = visit % data.Steps;
+            var step = data.Step(e, t);
+            var groups = data.Groups(e, t);
+            for (int g = 0; g < groups.Count; g++)
+            {
+                var members = groups.Members(g);
+                if (!bySize.TryGetValue(members.Length, out var squared))
+                    bySize[members.Length] = squared = new SquaredPayoffError(truths.OfSize(members.Length), estimates.OfSize(members.Length));
+                for (int p = 0; p < members.Length; p++) joint[p] = step[members[p]];
+                squared.Add(joint.AsSpan(0, members.Length));
+            }
+        }
+        double sum = 0;
+        long count = 0;
+        foreach (var squared in bySize.Values)
+        {
+            sum += squared.Sum;
+            count += squared.Count;
+        }
+        return count == 0 ? double.NaN : sum / count;
     }
 }

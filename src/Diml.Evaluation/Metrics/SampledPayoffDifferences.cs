@@ -19,13 +19,20 @@ public static class SampledPayoffDifferences
     public readonly record struct Result(double DiffMse, double ZeroDiffMse, double DiffRel, double DiffCorr);
 
     /// <summary>Samples <paramref name="contexts"/> seeded draws.</summary>
+    /// <remarks>
+    /// On data with groups or absent agents a context is a decision of an agent present at <c>t</c> (a draw on an absent
+    /// agent is drawn again), and the others are its group-mates at <c>t</c>: both models are evaluated on the group's joint
+    /// action at the agent's position, through a model of the group's size (<see cref="GroupPayoffModels"/>).
+    /// </remarks>
     public static Result Compute(IPayoffModel truth, IPayoffModel estimate, Trajectories data, ulong seed, int contexts)
     {
         ArgumentNullException.ThrowIfNull(data);
-        data.RequireFullPlay("the metric diff_mse");
-        MetricArguments.Check(truth, estimate, data.Shape);
+        GroupPayoffModels.Check(truth, estimate, data);
         ArgumentOutOfRangeException.ThrowIfLessThan(contexts, 1);
         if (data.Steps < 2) throw new ArgumentException($"{nameof(data)}: expected episodes of at least 2 steps, found {data.Steps}.", nameof(data));
+        if (!HasContext(data)) throw new ArgumentException($"{nameof(data)}: expected an agent acting at some step t < T - 1, found none.", nameof(data));
+        var truths = new GroupPayoffModels(truth, "truth", "diff_mse", data);
+        var estimates = new GroupPayoffModels(estimate, "estimate", "diff_mse", data);
         var random = new SplitMix64(seed);
         var joint = new int[data.Agents];
         var trueDifferences = new double[contexts];
@@ -33,10 +40,23 @@ public static class SampledPayoffDifferences
         double squaredError = 0, squaredTrue = 0;
         for (int c = 0; c < contexts; c++)
         {
-            int e = random.NextInt(data.Episodes), t = random.NextInt(data.Steps - 1), i = random.NextInt(data.Agents);
+            int e, t, i;
+            do
+            {
+                e = random.NextInt(data.Episodes);
+                t = random.NextInt(data.Steps - 1);
+                i = random.NextInt(data.Agents);
+            }
+            while (!data.IsPresent(e, t, i));
             int k1 = random.NextInt(data.Shape.Actions), k2 = random.NextInt(data.Shape.Actions);
-            data.Step(e, t).CopyTo(joint);
-            double dTrue = Difference(truth, joint, i, k1, k2), dEstimate = Difference(estimate, joint, i, k1, k2);
+            var step = data.Step(e, t);
+            var groups = data.Groups(e, t);
+            var members = groups.Members(groups.GroupOf(i));
+            for (int p = 0; p < members.Length; p++) joint[p] = step[members[p]];
+            var groupJoint = joint.AsSpan(0, members.Length);
+            int position = groups.PositionOf(i);
+            double dTrue = Difference(truths.OfSize(members.Length), groupJoint, position, k1, k2);
+            double dEstimate = Difference(estimates.OfSize(members.Length), groupJoint, position, k1, k2);
             double error = dTrue - dEstimate;
             squaredError += error * error;
             squaredTrue += dTrue * dTrue;
@@ -45,6 +65,16 @@ public static class SampledPayoffDifferences
         }
         double diffMse = squaredError / contexts, zero = squaredTrue / contexts;
         return new Result(diffMse, zero, zero > 0 ? diffMse / zero : double.NaN, Correlation(trueDifferences, estimatedDifferences));
+    }
+
+    private static bool HasContext(Trajectories data)
+    {
+        if (data.IsFullPlay) return true;
+        for (int e = 0; e < data.Episodes; e++)
+            for (int t = 0; t + 1 < data.Steps; t++)
+                foreach (int action in data.Step(e, t))
+                    if (action != Trajectories.Absent) return true;
+        return false;
     }
 
     /// <summary>Pearson correlation, two-pass (centred sums); NaN when either series has zero variance.</summary>
@@ -69,7 +99,7 @@ public static class SampledPayoffDifferences
         return Math.Clamp(sxy / Math.Sqrt(sxx * syy), -1, 1);
     }
 
-    private static double Difference(IPayoffModel payoffs, int[] joint, int agent, int k1, int k2)
+    private static double Difference(IPayoffModel payoffs, Span<int> joint, int agent, int k1, int k2)
     {
         joint[agent] = k1;
         double first = payoffs.Payoff(joint, agent);

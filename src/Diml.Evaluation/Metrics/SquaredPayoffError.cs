@@ -23,4 +23,10 @@ internal sealed class SquaredPayoffError(IPayoffModel truth, IPayoffModel estima
 
     /// <summary>The mean so far (NaN before anything was added).</summary>
     public double Mean => _count == 0 ? double.NaN : _sum / _count;
+
+    /// <summary>The sum of squared errors so far.</summary>
+    public double Sum => _sum;
+
+    /// <summary>The number of agent payoffs added so far.</summary>
+    public long Count => _count;
 }

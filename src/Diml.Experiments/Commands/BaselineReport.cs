@@ -42,16 +42,8 @@ internal static class BaselineReport
             console.Error.WriteLine($"diml: warning: the baselines are estimated on {source.Description}, which are not the episodes {modelPath} was fitted on (its data fingerprint differs); give the fit's training data with --train, or its --train-fraction as --split.");
     }
 
-    /// <summary>The note printed, and put in the JSON, when the baselines cannot score the data.</summary>
-    public const string NotOnGroupedData = "not computed: the behavioural baselines do not take data with groups or absent agents yet";
-
-    public static void WriteTable(CliConsole console, IReadOnlyList<BaselineComparison>? rows, Source source)
+    public static void WriteTable(CliConsole console, IReadOnlyList<BaselineComparison> rows, Source source)
     {
-        if (rows is null)
-        {
-            console.OutWriter.WriteLine($"baselines {NotOnGroupedData}");
-            return;
-        }
         var table = CliTables.Create(console, "baseline", "nll per decision", "model - baseline", "model beats it");
         foreach (var row in rows)
             table.AddRow(new Text(row.Name), new Text(Format(row.BaselineNll)), new Text(row.ModelMinusBaseline.ToString("+0.00000;-0.00000;0", CultureInfo.InvariantCulture)),
@@ -60,14 +52,8 @@ internal static class BaselineReport
         console.OutWriter.WriteLine($"baselines estimated on {source.Description}; differences in nats per scored decision (negative: the model predicts better)");
     }
 
-    public static void WriteJson(Utf8JsonWriter w, IReadOnlyList<BaselineComparison>? rows, Source source)
+    public static void WriteJson(Utf8JsonWriter w, IReadOnlyList<BaselineComparison> rows, Source source)
     {
-        if (rows is null)
-        {
-            w.WriteNull("baselines");
-            w.WriteString("baselines_note", NotOnGroupedData);
-            return;
-        }
         w.WriteString("baselines_fitted_on", source.Description);
         if (source.SameAsModelTraining is bool same) w.WriteBoolean("baselines_on_model_training_data", same);
         else w.WriteNull("baselines_on_model_training_data");

@@ -63,18 +63,15 @@ internal static class EvaluateCommand
             ulong metricSeed = parse.GetValue(seed);
 
             var rows = new List<(string Column, double Value)>();
+            var notes = new List<string>();
             var estimateTheta = new float[estimate.Layout.TotalLength];
             estimate.ReadParameters(estimateTheta);
             rows.Add(("nll_test", ProgressDisplay.Status(console, "scoring the likelihood",
                 () => LikelihoodEvaluator.PerAgentStepNll(estimate, estimateTheta, learner.Create(), episodes, threads: threadCount))));
 
             var baselineSource = BaselineReport.Choose(trainEpisodes, trainPath, all, episodes, dataPath, parse.GetValue(split), saved.DataFingerprint);
-            IReadOnlyList<BaselineComparison>? baselines = null;
-            if (episodes.IsFullPlay && baselineSource.Training.IsFullPlay)
-            {
-                BaselineReport.WarnIfOtherTrainingData(console, baselineSource, modelPath);
-                baselines = BehaviouralBaselines.Compare(baselineSource.Training, episodes, rows[0].Value, threadCount);
-            }
+            BaselineReport.WarnIfOtherTrainingData(console, baselineSource, modelPath);
+            var baselines = BehaviouralBaselines.Compare(baselineSource.Training, episodes, rows[0].Value, threadCount);
 
             if (savedTruth is not null)
             {
@@ -82,26 +79,35 @@ internal static class EvaluateCommand
                 var trueLearner = LearnerChoice.FromModel(savedTruth, truthPath!);
                 var truePayoffs = MechanismPayoffs.AtCurrentParameters(trueMechanism, shape);
                 var estimatedPayoffs = MechanismPayoffs.AtCurrentParameters(estimate, shape);
+                // On groups, the metrics at the data's contexts evaluate each agent's own group; mse_off (random whole-game
+                // profiles) and cfkl_params (whole-game simulations) have no group design to follow and are left out.
+                bool wholeGame = episodes.IsFullPlay;
                 ProgressDisplay.Status(console, "computing the recovery metrics", () =>
                 {
                     rows.Add(("mse_on", MseOn.Compute(truePayoffs, estimatedPayoffs, episodes, metricSeed)));
-                    rows.Add(("mse_off", MseOff.Compute(truePayoffs, estimatedPayoffs, metricSeed, parse.GetValue(probes))));
-                    rows.Add(("diff_mse", DiffMse.Compute(truePayoffs, estimatedPayoffs, episodes, metricSeed, parse.GetValue(contexts))));
+                    rows.Add(("mse_off", wholeGame ? MseOff.Compute(truePayoffs, estimatedPayoffs, metricSeed, parse.GetValue(probes)) : double.NaN));
+                    var differences = SampledPayoffDifferences.Compute(truePayoffs, estimatedPayoffs, episodes, metricSeed, parse.GetValue(contexts));
+                    rows.Add(("diff_mse", differences.DiffMse));
+                    rows.Add(("diff_rel", differences.DiffRel));
+                    rows.Add(("diff_corr", differences.DiffCorr));
                     return 0;
                 });
                 int steps = CfklParams.StepsFor(episodes.Steps);
                 int simulated = parse.GetValue(cfEpisodes);
-                rows.Add(("cfkl_params", ProgressDisplay.Status(console,
+                rows.Add(("cfkl_params", wholeGame ? ProgressDisplay.Status(console,
                     string.Create(CultureInfo.InvariantCulture, $"simulating {simulated} x {steps} steps of {trueLearner.Shifted()} under both mechanisms"),
-                    () => CfklParams.Compute(trueMechanism, estimate, trueLearner.Shifted().Create(), shape, steps, metricSeed, simulated, threadCount))));
+                    () => CfklParams.Compute(trueMechanism, estimate, trueLearner.Shifted().Create(), shape, steps, metricSeed, simulated, threadCount)) : double.NaN));
+                if (!wholeGame) notes.Add(NotOnGroups);
             }
 
-            if (parse.GetValue(json)) WriteJson(console.OutWriter, modelPath, dataPath, truthPath, entry, episodes, rows, baselines, baselineSource);
+            if (parse.GetValue(json)) WriteJson(console.OutWriter, modelPath, dataPath, truthPath, entry, episodes, rows, notes, baselines, baselineSource);
             else
             {
                 var table = CliTables.Create(console, "metric", "value");
-                foreach (var (column, value) in rows) table.AddRow(new Text(column), new Text(value.ToString("G6", CultureInfo.InvariantCulture)));
+                foreach (var (column, value) in rows)
+                    table.AddRow(new Text(column), new Text(double.IsNaN(value) ? "n/a" : value.ToString("G6", CultureInfo.InvariantCulture)));
                 console.Out.Write(table);
+                foreach (string note in notes) console.OutWriter.WriteLine(note);
                 console.OutWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{entry.Name} model {modelPath} on {episodes.Episodes} episodes x {episodes.Steps} steps of {dataPath}"));
                 BaselineReport.WriteTable(console, baselines, baselineSource);
@@ -110,6 +116,9 @@ internal static class EvaluateCommand
         });
         return command;
     }
+
+    /// <summary>Why two recovery metrics are n/a (JSON null) on grouped data.</summary>
+    public const string NotOnGroups = "mse_off and cfkl_params: not computed on data with groups or absent agents (they probe and simulate whole-session games, not the data's groups); mse_on and the diff_ metrics evaluate each agent's own group";
 
     private static (MechanismEntry Entry, IMechanism Mechanism) Rebuild(SavedModel saved, string path, GameShape shape)
     {
@@ -124,7 +133,7 @@ internal static class EvaluateCommand
     }
 
     private static void WriteJson(TextWriter output, string modelPath, string dataPath, string? truthPath, MechanismEntry entry,
-        Trajectories episodes, List<(string Column, double Value)> rows, IReadOnlyList<BaselineComparison>? baselines, BaselineReport.Source baselineSource)
+        Trajectories episodes, List<(string Column, double Value)> rows, List<string> notes, IReadOnlyList<BaselineComparison> baselines, BaselineReport.Source baselineSource)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -140,6 +149,12 @@ internal static class EvaluateCommand
             {
                 if (double.IsFinite(value)) w.WriteNumber(column, value);
                 else w.WriteNull(column);
+            }
+            if (notes.Count > 0)
+            {
+                w.WriteStartArray("notes");
+                foreach (string note in notes) w.WriteStringValue(note);
+                w.WriteEndArray();
             }
             BaselineReport.WriteJson(w, baselines, baselineSource);
             w.WriteEndObject();

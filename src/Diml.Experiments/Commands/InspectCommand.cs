@@ -74,7 +74,7 @@ internal static class InspectCommand
             string visits = table.ListsEveryContext
                 ? string.Create(CultureInfo.InvariantCulture, $"every one of the {table.Contexts.Count} contexts listed, {table.UnvisitedListed} never visited (marked)")
                 : string.Create(CultureInfo.InvariantCulture, $"{table.Contexts.Count} visited contexts listed of {table.PossibleContexts:G6}{(table.VisitedNotListed > 0 ? $" (the most visited; {table.VisitedNotListed} less visited ones not listed)" : "")}; {table.UnvisitedNotListed:G6} never visited, not listed (raise --max-contexts to list more)");
-            console.OutWriter.WriteLine($"{entry.Name} model {modelPath}: payoff of each own action minus that of action 0, by {(table.Anonymous ? "group-mates' action counts" : "agent and others' actions")}; visits: agent-steps t < T-1 of {dataPath}; {visits}");
+            console.OutWriter.WriteLine($"{entry.Name} model {modelPath}: payoff of each own action minus that of action 0, by {(table.Anonymous ? "group-mates' action counts" : table.Grouped ? "position in the group and the group's actions" : "agent and others' actions")}{(table.Grouped ? " in each agent's own group" : "")}; visits: agent-steps t < T-1 of {dataPath}; {visits}");
             if (csvPath is not null) console.OutWriter.WriteLine($"wrote {csvPath}, {pngPath} and {svgPath}");
             return ExitCodes.Success;
         });
@@ -92,7 +92,14 @@ internal static class InspectCommand
 
     private static void WriteTable(CliConsole console, PayoffDifferenceTable table, int[] shown)
     {
-        var columns = new List<string> { table.Anonymous ? "group-mates (count x action)" : "agent: others' actions", "visits" };
+        string contextColumn = (table.Anonymous, table.Grouped) switch
+        {
+            (true, false) => "group-mates (count x action)",
+            (true, true) => "group size: group-mates (count x action)",
+            (false, false) => "agent: others' actions",
+            (false, true) => "group size, position: group's actions",
+        };
+        var columns = new List<string> { contextColumn, "visits" };
         columns.AddRange(shown.Select(k => string.Create(CultureInfo.InvariantCulture, $"own {k} - own 0")));
         var grid = CliTables.Create(console, columns.ToArray());
         var rows = table.Contexts.Count <= MaxTableRows
@@ -118,9 +125,12 @@ internal static class InspectCommand
         {
             var parts = context.Actions.Select((count, action) => (count, action)).Where(p => p.count > 0)
                 .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.count}x{p.action}"));
-            return string.Join(" ", parts);
+            string mates = string.Join(" ", parts);
+            return table.Grouped ? string.Create(CultureInfo.InvariantCulture, $"{context.GroupSize}: {mates}") : mates;
         }
         var others = context.Actions.Select(a => a == PayoffContext.OwnSlot ? "_" : a.ToString(CultureInfo.InvariantCulture));
-        return string.Create(CultureInfo.InvariantCulture, $"{context.Agent}: {string.Join(" ", others)}");
+        return table.Grouped
+            ? string.Create(CultureInfo.InvariantCulture, $"{context.GroupSize}, {context.Agent}: {string.Join(" ", others)}")
+            : string.Create(CultureInfo.InvariantCulture, $"{context.Agent}: {string.Join(" ", others)}");
     }
 }

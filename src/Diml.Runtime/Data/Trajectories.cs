@@ -115,7 +115,7 @@ public sealed class Trajectories
     public string? Source { get; }
 
     /// <summary>1-based column of <c>group</c> in the file read, for messages; null when unknown.</summary>
-    internal int? GroupColumn { get; }
+    public int? GroupColumn { get; }
 
     /// <summary>Whether some step has more than one group.</summary>
     public bool HasGroups => _grouping?.HasGroups ?? false;

@@ -58,23 +58,31 @@ public static class LikelihoodEvaluator
     {
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentNullException.ThrowIfNull(data);
-        data.RequireFullPlay("the step-by-step likelihood");
         if (data.Steps < 2) ThrowHelper.ArgumentOutOfRange(nameof(data), "episodes of at least 2 steps", data.Steps);
         int scoredSteps = data.Steps - 1;
         var nll = new double[checked(data.Episodes * scoredSteps)];
-        Parallel.For(0, data.Episodes, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
-            scorer,
-            (e, _, local) =>
-            {
-                local.ScoreEpisode(data, (int)e, nll.AsSpan((int)e * scoredSteps, scoredSteps));
-                return local;
-            },
-            _ => { });
+        try
+        {
+            Parallel.For(0, data.Episodes, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
+                scorer,
+                (e, _, local) =>
+                {
+                    local.ScoreEpisode(data, (int)e, nll.AsSpan((int)e * scoredSteps, scoredSteps));
+                    return local;
+                },
+                _ => { });
+        }
+        catch (AggregateException e)
+        {
+            // A scorer refusing the data (a located DataFormatException) reaches the caller as itself, not wrapped.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
+        }
         return nll;
     }
 
     /// <summary>
-    /// Mean NLL per scored agent-step of any step scorer: per-episode sums in step order, added in episode order.
+    /// Mean NLL per scored agent-step of any step scorer: per-episode sums in step order, added in episode order, over
+    /// <see cref="ScoredAgentSteps"/>.
     /// </summary>
     public static double PerAgentStepNll(Func<IStepScorer> scorer, Trajectories data, int threads = 1)
     {
@@ -87,6 +95,22 @@ public static class LikelihoodEvaluator
             for (int t = 0; t < scoredSteps; t++) sum += nll[(e * scoredSteps) + t];
             total += sum;
         }
-        return total / ((double)data.Episodes * scoredSteps * data.Agents);
+        return total / ScoredAgentSteps(data);
+    }
+
+    /// <summary>
+    /// The decisions a step likelihood scores: every action after an episode's first, <c>E·(T−1)·n</c> without absences;
+    /// with absent agents, those of the agents present at <c>t ≥ 1</c>.
+    /// </summary>
+    public static long ScoredAgentSteps(Trajectories data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.IsFullPlay) return (long)data.Episodes * (data.Steps - 1) * data.Agents;
+        long scored = 0;
+        for (int e = 0; e < data.Episodes; e++)
+            for (int t = 1; t < data.Steps; t++)
+                foreach (int action in data.Step(e, t))
+                    if (action != Trajectories.Absent) scored++;
+        return scored;
     }
 }

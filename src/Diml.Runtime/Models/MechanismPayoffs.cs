@@ -56,6 +56,9 @@ public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
     /// <summary>The mechanism.</summary>
     public IMechanism Mechanism => _mechanism;
 
+    /// <summary>The parameters <c>θ</c> the payoffs are evaluated at.</summary>
+    public ReadOnlySpan<float> Theta => _theta;
+
     /// <inheritdoc/>
     public GameShape Shape { get; }
 

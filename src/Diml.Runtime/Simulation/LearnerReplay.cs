@@ -91,7 +91,10 @@ public sealed class LearnerReplay
         Update(joint, _u);
     }
 
-    /// <summary>One step with the counterfactual payoffs given: <paramref name="u"/>[i·A + k] is agent i's payoff of action k.</summary>
+    /// <summary>
+    /// One step with the counterfactual payoffs given: <paramref name="u"/>[i·A + k] is agent i's payoff of action k; an agent
+    /// whose action is <see cref="Trajectories.Absent"/> keeps its state.
+    /// </summary>
     internal void Observe(ReadOnlySpan<int> joint, ReadOnlySpan<float> u)
     {
         if (joint.Length != _agents) throw new ArgumentException($"{nameof(joint)}: expected {_agents} actions, found {joint.Length}.", nameof(joint));
@@ -103,7 +106,11 @@ public sealed class LearnerReplay
     {
         int q = _stateSize, a = _actions;
         for (int i = 0; i < _agents; i++)
-            _rule.Update(_state.AsSpan(i * q, q), u.Slice(i * a, a), joint[i], _next.AsSpan(i * q, q));
+        {
+            // An absent agent gets no payoff feedback: its state is carried unchanged (as in fitting).
+            if (joint[i] == Trajectories.Absent) _state.AsSpan(i * q, q).CopyTo(_next.AsSpan(i * q, q));
+            else _rule.Update(_state.AsSpan(i * q, q), u.Slice(i * a, a), joint[i], _next.AsSpan(i * q, q));
+        }
         _next.AsSpan().CopyTo(_state);
         _policiesCurrent = false;
     }

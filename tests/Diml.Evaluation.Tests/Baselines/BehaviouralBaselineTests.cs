@@ -184,4 +184,66 @@ public sealed class BehaviouralBaselineTests
         var e = Assert.Throws<ArgumentException>(() => BehaviouralBaselines.Compare(training, test, 1.0));
         Assert.Contains("expected training data of 4 actions (the test data's), found 3", e.Message);
     }
+
+    private const int X = Trajectories.Absent;
+
+    /// <summary>
+    /// One episode of two agents and two actions with absences: agent 0 plays 0, 0, —, 0; agent 1 —, 1, 1, 0. Decisions at
+    /// t ≥ 1: (0 after 0), (1 with no previous), (1 after 1), (0 after 0, across agent 0's absence), (0 after 1).
+    /// </summary>
+    private static Trajectories WithAbsences()
+    {
+        int[] actions = [0, X, 0, 1, X, 1, 0, 0];
+        int[] groups = Array.ConvertAll(actions, a => a == X ? X : 0);
+        return new Trajectories(new GameShape(2, 2), 1, 4, actions, groups);
+    }
+
+    private sealed class Recording() : BehaviouralBaseline(2)
+    {
+        public List<(int Previous, int Action)> Calls { get; } = [];
+        public override string Name => "recording";
+        public override string Description => "records what it is asked";
+        public override double LogProbability(int previous, int action)
+        {
+            Calls.Add((previous, action));
+            return Math.Log(0.5);
+        }
+    }
+
+    [Fact]
+    public void Scoring_WithAbsences_TakesThePresentAgents_AndTheirLastAction()
+    {
+        var data = WithAbsences();
+        var recording = new Recording();
+        var nll = new double[3];
+        recording.ScoreEpisode(data, 0, nll);
+
+        Assert.Equal([(0, 0), (X, 1), (1, 1), (0, 0), (1, 0)], recording.Calls);
+        Assert.Equal([2 * Math.Log(2), Math.Log(2), 2 * Math.Log(2)], nll);
+        Assert.Equal(Math.Log(2), Nll(new UniformBaseline(2), data), 12);
+    }
+
+    [Fact]
+    public void TransitionCounts_WithAbsences_HaveARowForDecisionsWithoutAPreviousAction()
+    {
+        Assert.Equal([2L, 0, 1, 1, 0, 1], BehaviouralBaseline.TransitionCounts(WithAbsences()));
+    }
+
+    [Fact]
+    public void Baselines_WithAbsences_CountEveryScoredDecision_AndPredictLateJoinersByTheIntercepts()
+    {
+        var data = WithAbsences();
+        // Decisions 0, 1, 1, 0, 0 → counts (3, 2); (N_a + 1) / (N + A) = (4, 3) / 7.
+        var frequencies = ActionFrequencyBaseline.Fit(data);
+        Assert.Equal(4.0 / 7, frequencies.Probabilities[0], 12);
+
+        var ownPrevious = OwnPreviousChoiceBaseline.Fit(data);
+        double first = Math.Exp(ownPrevious.LogProbability(X, 0)), second = Math.Exp(ownPrevious.LogProbability(X, 1));
+        Assert.Equal(1, first + second, 12);
+        // A late joiner's probabilities are the intercepts' softmax: c_0 = 0, so π(1) / π(0) = exp(c_1).
+        Assert.Equal(Math.Exp(ownPrevious.Intercepts[1]), second / first, 10);
+        var comparisons = BehaviouralBaselines.Compare(data, data, modelNll: 0.5);
+        Assert.Equal(3, comparisons.Count);
+        Assert.All(comparisons, c => Assert.True(double.IsFinite(c.BaselineNll)));
+    }
 }

@@ -167,4 +167,52 @@ public sealed class GroupedFittingTests
         Assert.InRange(nll, 0.5, 1.5);
         Assert.Equal(nll, LikelihoodEvaluator.PerAgentStepNll(mechanism, mechanism.Parameters(), TestGames.SmallGameLearner(), data, threads: 1));
     }
+
+    [Theory]
+    [InlineData(PayoffForm.Joint)]
+    [InlineData(PayoffForm.PerAgent)]
+    [InlineData(PayoffForm.Anonymous)]
+    public void StepScorer_OnGroupsWithAbsences_AgreesWithTheObjective(PayoffForm form)
+    {
+        // Two independent paths: the step-by-step replay (one scalar kernel per group size) and the fitting objective
+        // (deduplicated queries); they agree to float rounding of the summation order.
+        var (mechanism, data) = Problem(form);
+        var theta = mechanism.Parameters();
+        var rule = TestGames.SmallGameLearner();
+        double objective = LikelihoodEvaluator.PerAgentStepNll(mechanism, theta, rule, data);
+        double stepwise = LikelihoodEvaluator.PerAgentStepNll(() => new LearnerStepScorer(new MechanismPayoffs(mechanism, theta, data.Shape), rule), data, threads: 2);
+        Assert.Equal(objective, stepwise, 1e-5 * objective);
+        Assert.Equal(stepwise, LikelihoodEvaluator.PerAgentStepNll(() => new LearnerStepScorer(new MechanismPayoffs(mechanism, theta, data.Shape), rule), data, threads: 1));
+    }
+
+    [Fact]
+    public void StepScorer_CountsOnlyThePresentAgents()
+    {
+        var (_, data) = Problem(PayoffForm.Anonymous);
+        long present = 0;
+        for (int e = 0; e < data.Episodes; e++)
+            for (int t = 1; t < data.Steps; t++)
+                for (int i = 0; i < data.Agents; i++)
+                    if (data.IsPresent(e, t, i)) present++;
+        Assert.Equal(present, LikelihoodEvaluator.ScoredAgentSteps(data));
+        Assert.True(present < (long)data.Episodes * (data.Steps - 1) * data.Agents);
+    }
+
+    [Fact]
+    public void StepScorer_OfAPayoffTable_RefusesGroupedData_WithALocatedError()
+    {
+        var (_, data) = Problem(PayoffForm.Anonymous);
+        var error = Assert.Throws<DataFormatException>(() =>
+            LikelihoodEvaluator.StepNll(() => new LearnerStepScorer(new ZeroPayoffs(data.Shape), TestGames.SmallGameLearner()), data));
+        Assert.Contains("the step likelihood of this payoff model does not take data with groups or absent agents", error.Message);
+        Assert.Contains("ZeroPayoffs", error.Message);
+    }
+
+    /// <summary>A payoff model of one joint action of all agents, not a mechanism.</summary>
+    private sealed class ZeroPayoffs(GameShape shape) : IPayoffModel
+    {
+        public GameShape Shape => shape;
+        public void Payoffs(ReadOnlySpan<int> joint, Span<double> payoffs) => payoffs.Clear();
+        public double Payoff(ReadOnlySpan<int> joint, int agent) => 0;
+    }
 }
