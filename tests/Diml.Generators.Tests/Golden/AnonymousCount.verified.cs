@@ -187,19 +187,14 @@ namespace Diml.Mechanisms
             outputBar[0] += payoffBar;
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output, outputBar, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
-            outputBar.Clear();
             // global::Diml.Nn.Relu(z2, h2)
             global::Diml.Nn.ReluAdjoint(z2, h2, h2Bar, z2Bar);
-            h2Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2, z2Bar, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
-            z2Bar.Clear();
             // global::Diml.Nn.Relu(z1, h1)
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
-            h1Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar.Slice(0, size), 0);
-            z1Bar.Clear();
             // for k2, backwards
             for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
             {
@@ -209,7 +204,6 @@ namespace Diml.Mechanisms
             }
             // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size))
             global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size), inputBar.Slice(0, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
-            inputBar.Slice(0, size).Clear();
         }
 
         /// <summary>Double-precision twin of Payoff, used by the gradient checks.</summary>
@@ -322,19 +316,14 @@ namespace Diml.Mechanisms
             outputBar[0] += payoffBar;
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output, outputBar, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
-            outputBar.Clear();
             // global::Diml.Nn.Relu(z2, h2)
             global::Diml.Nn.ReluAdjoint(z2, h2, h2Bar, z2Bar);
-            h2Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2, z2Bar, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
-            z2Bar.Clear();
             // global::Diml.Nn.Relu(z1, h1)
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
-            h1Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar.Slice(0, size), 0);
-            z1Bar.Clear();
             // for k2, backwards
             for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
             {
@@ -344,7 +333,6 @@ namespace Diml.Mechanisms
             }
             // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size))
             global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size), inputBar.Slice(0, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
-            inputBar.Slice(0, size).Clear();
         }
 
         /// <summary>AnonymousCount.Payoff for many queries at once: each statement one loop over the queries, each dense layer one matrix-matrix product.</summary>
@@ -511,19 +499,14 @@ namespace Diml.Mechanisms
             }
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w3Offset, this.W3.Length), h2, h2Stride, 0, h2Stride, outputBar, outputStride, 0, outputStride, count, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
-            outputBar.Clear();
             // Nn.Relu over whole buffers
             global::Diml.Nn.ReluAdjoint(z2, h2, h2Bar, z2Bar);
-            h2Bar.Clear();
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w2Offset, this.W2.Length), h1, h1Stride, 0, h1Stride, z2Bar, z2Stride, 0, z2Stride, count, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
-            z2Bar.Clear();
             // Nn.Relu over whole buffers
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
-            h1Bar.Clear();
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), input, inputStride, 0, inputStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar, 0, size);
-            z1Bar.Clear();
             // for k2, backwards
             for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
             {

@@ -166,16 +166,12 @@ namespace Diml.Mechanisms
             payoffsBarWork.Clear();
             // global::Diml.Nn.Tanh(z2, h2)
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
-            h2Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2, z2Bar, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
-            z2Bar.Clear();
             // global::Diml.Nn.Tanh(z1, h1)
             global::Diml.Nn.TanhAdjoint(z1, h1, h1Bar, z1Bar);
-            h1Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), featuresBar);
-            z1Bar.Clear();
             // for i, backwards
             for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
             {
@@ -275,16 +271,12 @@ namespace Diml.Mechanisms
             payoffsBarWork.Clear();
             // global::Diml.Nn.Tanh(z2, h2)
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
-            h2Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2, z2Bar, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
-            z2Bar.Clear();
             // global::Diml.Nn.Tanh(z1, h1)
             global::Diml.Nn.TanhAdjoint(z1, h1, h1Bar, z1Bar);
-            h1Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), featuresBar);
-            z1Bar.Clear();
             // for i, backwards
             for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
             {
@@ -407,16 +399,12 @@ namespace Diml.Mechanisms
             payoffsBarWork.Clear();
             // Nn.Tanh over whole buffers
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
-            h2Bar.Clear();
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w2Offset, this.W2.Length), h1, h1Stride, 0, h1Stride, z2Bar, z2Stride, 0, z2Stride, count, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
-            z2Bar.Clear();
             // Nn.Tanh over whole buffers
             global::Diml.Nn.TanhAdjoint(z1, h1, h1Bar, z1Bar);
-            h1Bar.Clear();
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), features, featuresStride, 0, featuresStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), featuresBar);
-            z1Bar.Clear();
             // for i, backwards
             for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
             {
