@@ -20,6 +20,12 @@ internal static class FitCommand
         var actions = CliOptions.OptionalInt("--actions", "actions per agent, when the data might not use the top action (default: the file's #actions= metadata, else inferred)",
             minimum: 2, expected: "an integer of at least 2");
         var rule = new RuleOptions("learning rule assumed for the agents (default logit-q)");
+        var estimate = new Option<string?>("--estimate")
+        {
+            Description = "learner parameters to estimate jointly with the mechanism, comma-separated (e.g. alpha,epsilon), starting from their given values; " +
+                "the others stay fixed. The payoff scale (beta, lambda, eta) only with a mechanism of known scale",
+            HelpName = "name,...",
+        };
         var defaults = new FitOptions();
         var epochs = CliOptions.Int("--epochs", "passes over the fitted episodes, at least (more when --min-steps needs them; --patience may stop earlier)", defaults.Epochs);
         var validationFraction = CliOptions.Double("--validation-fraction",
@@ -65,6 +71,7 @@ internal static class FitCommand
         mechanism.AddTo(command);
         command.Options.Add(actions);
         rule.AddTo(command);
+        command.Options.Add(estimate);
         foreach (var option in new Option[] { epochs, validationFraction, patience, minSteps, batch, window, windowMode, learningRate, regularizer, clip, seed, initSeed, threads, trainFraction, output, curve, resume, checkpointEvery, json })
             command.Options.Add(option);
 
@@ -72,6 +79,7 @@ internal static class FitCommand
         {
             var (entry, settings) = mechanism.Resolve(parse);
             var learner = rule.Resolve(parse);
+            var estimated = EstimatedNames(parse.GetValue(estimate), learner, entry);
             string dataPath = parse.GetValue(data)!;
             string modelPath = parse.GetValue(output)!;
             string? curvePath = parse.GetValue(curve);
@@ -118,11 +126,13 @@ internal static class FitCommand
             var rule0 = learner.Create();
             var fitter = new Fitter(model, rule0, options)
             {
+                Learner = estimated.Count == 0 ? null : new LearnerParameters((ILearnableRule)rule0, estimated),
                 Checkpointing = new FitCheckpointing(checkpointPath, parse.GetValue(checkpointEvery), new Dictionary<string, string>(StringComparer.Ordinal)
                 {
                     ["--mechanism"] = entry.Name,
                     ["--init-seed"] = initialSeed.ToString(CultureInfo.InvariantCulture),
                     ["--train-fraction"] = fraction.ToString("R", CultureInfo.InvariantCulture),
+                    ["--estimate"] = string.Join(",", estimated),
                 }),
             };
             var checkpoint = resuming ? FitCheckpoint.Read(checkpointPath) : null;
@@ -156,8 +166,15 @@ internal static class FitCommand
                 return context.InterruptExitCode();
             }
 
+            // The estimates replace the start values; the model file names which they are.
+            var start = learner;
+            learner = learner with { Hyperparameters = WithEstimates(learner.Hyperparameters, result.LearnerValues) };
             var saved = new SavedModel(model.ModelName, model.Form, all.Shape, model.Layout, result.Parameters,
-                learner.Entry.RuleName, learner.Hyperparameters, options, train.Fingerprint()) with { GroupSizes = all.IsFullPlay ? null : all.GroupSizes };
+                learner.Entry.RuleName, learner.Hyperparameters, options, train.Fingerprint())
+            {
+                GroupSizes = all.IsFullPlay ? null : all.GroupSizes,
+                EstimatedLearnerParameters = estimated.Count == 0 ? null : estimated,
+            };
             CliFiles.WriteModel(modelPath, console, saved);
             if (curvePath is not null) WriteCurve(curvePath, console, result.Curve);
             // The model now holds the result: the checkpoint has served its purpose.
@@ -178,12 +195,15 @@ internal static class FitCommand
             double? nll = test is null ? null : LikelihoodEvaluator.PerAgentStepNll(model, result.Parameters, rule0, test, threads: options.Threads);
             if (asJson)
             {
-                WriteJson(console.OutWriter, entry.Name, all, train, test, learner, result, finalLoss, scoredPerWindow, secondsPerEpoch, nll, modelPath, curvePath);
+                WriteJson(console.OutWriter, entry.Name, all, train, test, learner, estimated, start, result, finalLoss, scoredPerWindow, secondsPerEpoch, nll, modelPath, curvePath);
                 return ExitCodes.Success;
             }
             var summary = CliTables.Create(console, "", "value");
             summary.AddRow(new Text("mechanism"), new Text($"{entry.Name} ({all.Shape}), {MessageText.Count(model.Layout.TotalLength, "parameter")}"));
             summary.AddRow(new Text("learner"), new Text(learner.ToString()));
+            if (estimated.Count > 0)
+                summary.AddRow(new Text("estimated learner parameters"), new Text(string.Join(", ", estimated.Select(name => string.Create(CultureInfo.InvariantCulture,
+                    $"{name} = {learner.Hyperparameters[name]:G6} (start {start.Hyperparameters[name]:G6})")))));
             summary.AddRow(new Text("episodes"), new Text(
                 $"{train.Episodes - result.ValidationEpisodes} fitted, {result.ValidationEpisodes} validation, {test?.Episodes ?? 0} held out, {MessageText.Count(all.Steps, "step")}"));
             summary.AddRow(new Text("epochs"), new Text(string.Create(CultureInfo.InvariantCulture,
@@ -206,6 +226,47 @@ internal static class FitCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The learner parameters <c>--estimate</c> names (camel-cased, in the rule's order), checked: each a learnable
+    /// parameter of the rule, once, and the payoff scale only with a mechanism of known scale (β only scales payoffs, so
+    /// with a mechanism whose every payoff term is learned, β and the payoffs trade off exactly: not identified).
+    /// </summary>
+    internal static IReadOnlyList<string> EstimatedNames(string? option, LearnerChoice learner, Diml.Mechanisms.MechanismEntry mechanism)
+    {
+        if (option is null) return [];
+        var names = option.Split(',', StringSplitOptions.TrimEntries);
+        if (names.Any(n => n.Length == 0))
+            throw CliException.Usage($"--estimate: expected learner parameter names separated by commas (e.g. alpha,epsilon), found '{MessageText.Escape(option)}'.");
+        var rule = learner.Create();
+        if (rule is not ILearnableRule learnable || learnable.Layout.Blocks.Count == 0)
+            throw CliException.Usage($"--estimate: rule {learner.Entry.Name} has no learnable parameters; expected a rule with [Param] fields, found {learner.Entry.Name}.");
+        var learnableNames = learnable.Layout.Blocks.Select(b => LearnerParameters.CamelCase(b.Name)).ToArray();
+        foreach (string name in names)
+        {
+            if (!learnableNames.Contains(name, StringComparer.Ordinal))
+                throw CliException.Usage($"--estimate: expected learnable parameters of rule {learner.Entry.Name} ({string.Join(", ", learnableNames)}), found '{MessageText.Escape(name)}'.");
+            if (names.Count(n => n == name) > 1)
+                throw CliException.Usage($"--estimate: expected each parameter once, found '{MessageText.Escape(name)}' twice.");
+        }
+        if (learner.Entry.PayoffScale is { } scale && names.Contains(scale) && !mechanism.KnownScale)
+        {
+            var known = Diml.Mechanisms.MechanismCatalog.Entries.Where(e => e.KnownScale).Select(e => e.Name).ToArray();
+            throw CliException.Usage($"--estimate: {scale} only scales the payoffs, and --mechanism {mechanism.Name} has no known payoff scale (every payoff term is learned), " +
+                $"so {scale} and the payoffs trade off exactly: not identified. Expected {scale} fixed (--{RuleOptions.OptionName(scale)} VALUE, not in --estimate), " +
+                $"or a mechanism with a known scale ({(known.Length == 0 ? "none in the catalog" : string.Join(", ", known))}); found --estimate {MessageText.Escape(option)}.");
+        }
+        return learnableNames.Where(names.Contains).ToArray();
+    }
+
+    /// <summary>The hyperparameters with the estimated ones replaced by their estimates.</summary>
+    private static IReadOnlyDictionary<string, double> WithEstimates(IReadOnlyDictionary<string, double> values, IReadOnlyDictionary<string, double> estimates)
+    {
+        var result = new Dictionary<string, double>(values, StringComparer.Ordinal);
+        foreach (var (name, value) in estimates)
+            if (result.ContainsKey(name)) result[name] = value;
+        return result;
     }
 
     /// <summary>Why the fit stopped, in words.</summary>
@@ -254,7 +315,7 @@ internal static class FitCommand
     };
 
     private static void WriteJson(TextWriter output, string mechanism, Trajectories all, Trajectories train, Trajectories? test, LearnerChoice learner,
-        FitResult result, double? finalLoss, int scoredPerWindow, double? secondsPerEpoch, double? nll, string modelPath, string? curvePath)
+        IReadOnlyList<string> estimated, LearnerChoice start, FitResult result, double? finalLoss, int scoredPerWindow, double? secondsPerEpoch, double? nll, string modelPath, string? curvePath)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -266,6 +327,12 @@ internal static class FitCommand
             w.WriteNumber("agents", all.Shape.Agents);
             w.WriteNumber("actions", all.Shape.Actions);
             w.WriteString("learner", learner.ToString());
+            w.WriteStartObject("learner_estimates");
+            foreach (string name in estimated) w.WriteNumber(name, learner.Hyperparameters[name]);
+            w.WriteEndObject();
+            w.WriteStartObject("learner_start");
+            foreach (string name in estimated) w.WriteNumber(name, start.Hyperparameters[name]);
+            w.WriteEndObject();
             w.WriteNumber("train_episodes", train.Episodes);
             w.WriteNumber("held_out_episodes", test?.Episodes ?? 0);
             w.WriteNumber("steps", all.Steps);

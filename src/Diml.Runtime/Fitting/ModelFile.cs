@@ -141,6 +141,12 @@ public static class ModelFile
         w.WriteStartObject("hyperparameters");
         foreach (var (name, value) in model.LearnerHyperparameters.OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteNumber(name, value);
         w.WriteEndObject();
+        if (model.EstimatedLearnerParameters is { } estimated)
+        {
+            w.WriteStartArray("estimated");
+            foreach (string name in estimated) w.WriteStringValue(name);
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
         if (model.Training is { } t) WriteTraining(w, "training", t);
         if (model.DataFingerprint is { } fingerprint) w.WriteString("dataFingerprint", fingerprint);
@@ -175,10 +181,14 @@ public static class ModelFile
         }
 
         var (layout, values) = ParseParameters(f, f.Required(top, root, "parameters"));
-        var (learnerName, hyperparameters) = ParseLearner(f, f.Required(top, root, "learner"));
+        var (learnerName, hyperparameters, estimated) = ParseLearner(f, f.Required(top, root, "learner"));
         FitOptions? training = top.TryGetValue("training", out var t) ? ParseTraining(f, t, "$.training") : null;
         string? fingerprint = top.TryGetValue("dataFingerprint", out var fp) ? f.String(fp, "$.dataFingerprint") : null;
-        return new SavedModel(type, form, shape, layout, values, learnerName, hyperparameters, training, fingerprint) { GroupSizes = groupSizes };
+        return new SavedModel(type, form, shape, layout, values, learnerName, hyperparameters, training, fingerprint)
+        {
+            GroupSizes = groupSizes,
+            EstimatedLearnerParameters = estimated,
+        };
     }
 
     private static (ParameterLayout Layout, float[] Values) ParseParameters(JsonFields f, JsonElement element)
@@ -228,10 +238,10 @@ public static class ModelFile
         return (new ParameterLayout(blocks), values);
     }
 
-    private static (string Name, SortedDictionary<string, double> Hyperparameters) ParseLearner(JsonFields f, JsonElement element)
+    private static (string Name, SortedDictionary<string, double> Hyperparameters, List<string>? Estimated) ParseLearner(JsonFields f, JsonElement element)
     {
         const string at = "$.learner";
-        var learner = f.Object(element, at, "name", "hyperparameters");
+        var learner = f.Object(element, at, "name", "hyperparameters", "estimated");
         string name = f.String(f.Required(learner, at, "name"), "$.learner.name");
         var hyperElement = f.Required(learner, at, "hyperparameters");
         if (hyperElement.ValueKind != JsonValueKind.Object) throw f.Error("$.learner.hyperparameters", "an object", JsonFields.Describe(hyperElement));
@@ -242,7 +252,22 @@ public static class ModelFile
             double value = f.Double(property.Value, path);
             if (!hyperparameters.TryAdd(property.Name, value)) throw f.Error(path, $"'{property.Name}' once", "it a second time");
         }
-        return (name, hyperparameters);
+        List<string>? estimated = null;
+        if (learner.TryGetValue("estimated", out var estimatedElement))
+        {
+            estimated = [];
+            int index = 0;
+            foreach (var item in f.Array(estimatedElement, "$.learner.estimated").EnumerateArray())
+            {
+                string path = JsonFields.Index("$.learner.estimated", index++);
+                string parameter = f.String(item, path);
+                if (!hyperparameters.ContainsKey(parameter))
+                    throw f.Error(path, "the name of one of the learner's hyperparameters (" + string.Join(", ", hyperparameters.Keys) + ")", $"'{parameter}'");
+                if (estimated.Contains(parameter)) throw f.Error(path, $"'{parameter}' once", "it a second time");
+                estimated.Add(parameter);
+            }
+        }
+        return (name, hyperparameters, estimated);
     }
 
     /// <summary>Reads the fit settings written by <see cref="WriteTraining"/>; shared with the checkpoint reader.</summary>

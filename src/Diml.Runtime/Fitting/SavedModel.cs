@@ -30,6 +30,13 @@ public sealed record SavedModel(
     /// </summary>
     public IReadOnlyList<int>? GroupSizes { get; init; }
 
+    /// <summary>
+    /// The learner parameters the fit estimated (camel-cased names, e.g. <c>alpha</c>, <c>epsilon</c>), whose estimates
+    /// <see cref="LearnerHyperparameters"/> holds; null (<c>learner.estimated</c> absent: every older file) when the
+    /// learner was fixed.
+    /// </summary>
+    public IReadOnlyList<string>? EstimatedLearnerParameters { get; init; }
+
     /// <summary>The model-file format version this build writes.</summary>
     public const int CurrentFormatVersion = 1;
 }
