@@ -95,9 +95,9 @@ public sealed class FitEstimateKnownScaleCliTests : IDisposable
     public void Fit_EstimatingBeta_WithAKnownScaleMechanism_IsAccepted()
     {
         string data = _cli.PathOf("vcm.csv"), model = _cli.PathOf("m.json");
-        Assert.Equal(0, _cli.Run("simulate", "--mechanism", "linear-public-goods", "--agents", "8", "--group-size", "4", "--actions", "5",
+        Assert.Equal(0, _cli.Run("simulate", "--mechanism", "public-goods-fixed-return", "--agents", "8", "--group-size", "4", "--actions", "5",
             "--episodes", "6", "--horizon", "10", "--seed", "2", "--threads", "1", "--out", data).ExitCode);
-        var run = _cli.Run("fit", "--data", data, "--mechanism", "linear-public-goods", "--threads", "1", "--epochs", "3", "--min-steps", "0",
+        var run = _cli.Run("fit", "--data", data, "--mechanism", "public-goods-fixed-return", "--threads", "1", "--epochs", "3", "--min-steps", "0",
             "--estimate", "beta,alpha", "--out", model, "--json");
         Assert.True(run.ExitCode == 0, run.Error);
         var estimates = JsonDocument.Parse(run.Output).RootElement.GetProperty("learner_estimates");

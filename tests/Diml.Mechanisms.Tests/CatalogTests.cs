@@ -10,7 +10,7 @@ public sealed class CatalogTests
     [InlineData("congestion", 0)]
     [InlineData("neural-joint", 7)]
     [InlineData("anonymous-count", 5)]
-    [InlineData("linear-public-goods", 0)]
+    [InlineData("public-goods-fixed-return", 0)]
     public void Rebuild_RestoresTypeShapeHiddenAndParameters(string name, int hidden)
     {
         var entry = MechanismCatalog.Find(name)!;
@@ -32,10 +32,10 @@ public sealed class CatalogTests
     }
 
     [Fact]
-    public void OnlyTheLinearPublicGoodsFamily_HasAKnownScale()
+    public void OnlyTheFixedReturnPublicGoodsFamily_HasAKnownScale()
     {
-        Assert.Equal(["linear-public-goods"], MechanismCatalog.Entries.Where(e => e.KnownScale).Select(e => e.Name));
-        var linear = new LinearPublicGoods(21);
+        Assert.Equal(["public-goods-fixed-return"], MechanismCatalog.Entries.Where(e => e.KnownScale).Select(e => e.Name));
+        var linear = new FixedReturnPublicGoods(21);
         linear.DrawTruth(new Random(3));
         var theta = new float[linear.Layout.TotalLength];
         linear.ReadParameters(theta);

@@ -1,8 +1,8 @@
 namespace Diml.Mechanisms;
 
 /// <summary>
-/// The linear public-goods game of the lab (a voluntary contribution mechanism) with a learned conditional-cooperation
-/// term: each agent contributes a share <c>ℓ = linspace(0, 1, A)</c> of an endowment of 1 and earns the money
+/// The linear public-goods game of the lab (a voluntary contribution mechanism) with the design's return fixed and a
+/// learned conditional-cooperation term: each agent contributes a share <c>ℓ = linspace(0, 1, A)</c> of an endowment of 1 and earns the money
 /// <c>1 − ℓ_i + m·Σ_j ℓ_j</c> of its group (m the marginal per-capita return, a design constant) plus
 /// <c>w·ℓ_i − γ·(ℓ_i − ℓ̄_−i)²</c>, where <c>ℓ̄_−i</c> is the mean contribution of the agent's group-mates: a warm
 /// glow w and a cost γ of deviating from what the others give (conditional cooperation).
@@ -10,10 +10,11 @@ namespace Diml.Mechanisms;
 /// <remarks>
 /// The money term has coefficient 1: payoffs are in money units, a <b>known scale</b>, so a learner's payoff scale
 /// (Logit-Q β) is identified with this family and <c>fit --estimate beta</c> accepts it. Only w and γ are learned. Any
-/// group size: a group of one has no group-mates and no conformity term.
+/// group size: a group of one has no group-mates and no conformity term. Unlike <see cref="LinearPublicGoods"/>, whose
+/// return m is learned (so its scale is not known), m is a design constant here.
 /// </remarks>
 [Mechanism]
-public sealed partial class LinearPublicGoods
+public sealed partial class FixedReturnPublicGoods
 {
     /// <summary>The marginal per-capita return of the lab designs this family stands for.</summary>
     public const float DefaultReturn = 0.4f;
@@ -21,7 +22,7 @@ public sealed partial class LinearPublicGoods
     private readonly float[] _levels;
 
     /// <summary>A game of <paramref name="actions"/> contribution levels, return <paramref name="marginalReturn"/>, and w = γ = 0.</summary>
-    public LinearPublicGoods(int actions, float marginalReturn = DefaultReturn)
+    public FixedReturnPublicGoods(int actions, float marginalReturn = DefaultReturn)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(actions, 2);
         if (!(marginalReturn >= 0) || !float.IsFinite(marginalReturn))
