@@ -41,8 +41,10 @@ public sealed class CatalogTests
         linear.ReadParameters(theta);
         // Everyone contributes nothing: each keeps the endowment of 1, whatever w and γ are.
         Assert.Equal(1f, linear.Payoff(theta, [0, 0, 0, 0], 2));
-        // Alone in a group of one contributing everything: 1 − 1 + 0.4·1 + w.
-        Assert.Equal(0.4f + linear.WarmGlow, linear.Payoff(theta, [20], 0), 6);
+        // Alone in a group of one contributing everything: 1 − 1 + 0.4·1, no conformity term.
+        Assert.Equal(0.4f, linear.Payoff(theta, [20], 0), 6);
+        // Contributing everything among three who give nothing: 1 − 1 + 0.4 − γ·1².
+        Assert.Equal(0.4f - linear.Conformity, linear.Payoff(theta, [20, 0, 0, 0], 0), 5);
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public static class MechanismCatalog
             AgentsFixedByParameters: true),
         new MechanismEntry(
             "public-goods-fixed-return", nameof(FixedReturnPublicGoods),
-            "linear public goods with the design's return fixed: money 1 - ℓ_i + 0.4·Σℓ (known scale) + w·ℓ_i - γ(ℓ_i - mean of group-mates)², w and γ learned (per-agent form)",
+            "linear public goods with the design's return fixed: money 1 - ℓ_i + 0.4·Σℓ (known scale) - γ(ℓ_i - mean of group-mates)², γ learned (per-agent form)",
             DefaultHidden: 0,
             (shape, _) => new FixedReturnPublicGoods(shape.Actions),
             (mechanism, random) => ((FixedReturnPublicGoods)mechanism).DrawTruth(random),

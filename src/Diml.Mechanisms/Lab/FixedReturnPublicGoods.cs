@@ -3,13 +3,15 @@ namespace Diml.Mechanisms;
 /// <summary>
 /// The linear public-goods game of the lab (a voluntary contribution mechanism) with the design's return fixed and a
 /// learned conditional-cooperation term: each agent contributes a share <c>ℓ = linspace(0, 1, A)</c> of an endowment of 1 and earns the money
-/// <c>1 − ℓ_i + m·Σ_j ℓ_j</c> of its group (m the marginal per-capita return, a design constant) plus
-/// <c>w·ℓ_i − γ·(ℓ_i − ℓ̄_−i)²</c>, where <c>ℓ̄_−i</c> is the mean contribution of the agent's group-mates: a warm
-/// glow w and a cost γ of deviating from what the others give (conditional cooperation).
+/// <c>1 − ℓ_i + m·Σ_j ℓ_j</c> of its group (m the marginal per-capita return, a design constant) minus
+/// <c>γ·(ℓ_i − ℓ̄_−i)²</c>, where <c>ℓ̄_−i</c> is the mean contribution of the agent's group-mates: a cost γ of
+/// deviating from what the others give (conditional cooperation).
 /// </summary>
 /// <remarks>
 /// The money term has coefficient 1: payoffs are in money units, a <b>known scale</b>, so a learner's payoff scale
-/// (Logit-Q β) is identified with this family and <c>fit --estimate beta</c> accepts it. Only w and γ are learned. Any
+/// (Logit-Q β) is identified with this family and <c>fit --estimate beta</c> accepts it: what choices see of one's own
+/// contribution is <c>β·((m − 1)·ℓ_i − γ·(ℓ_i − ℓ̄_−i)²)</c>, and with m known the linear coefficient pins β. Only γ is
+/// learned — a learned term linear in ℓ_i (a warm glow) would absorb m − 1 and lose the scale. Any
 /// group size: a group of one has no group-mates and no conformity term. Unlike <see cref="LinearPublicGoods"/>, whose
 /// return m is learned (so its scale is not known), m is a design constant here.
 /// </remarks>
@@ -21,7 +23,7 @@ public sealed partial class FixedReturnPublicGoods
 
     private readonly float[] _levels;
 
-    /// <summary>A game of <paramref name="actions"/> contribution levels, return <paramref name="marginalReturn"/>, and w = γ = 0.</summary>
+    /// <summary>A game of <paramref name="actions"/> contribution levels, return <paramref name="marginalReturn"/>, and γ = 0.</summary>
     public FixedReturnPublicGoods(int actions, float marginalReturn = DefaultReturn)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(actions, 2);
@@ -40,17 +42,13 @@ public sealed partial class FixedReturnPublicGoods
     /// <summary>m: the money each agent gets per unit contributed by anyone in its group (not learned).</summary>
     public float MarginalReturn { get; }
 
-    /// <summary>w: warm glow per unit contributed.</summary>
-    [Param(Init = ParamInit.Zeros)] public float WarmGlow;
-
     /// <summary>γ: cost of the squared deviation from the group-mates' mean contribution.</summary>
     [Param(Init = ParamInit.Zeros)] public float Conformity;
 
-    /// <summary>Draws a true instance: w ~ U(0.1, 0.5), γ ~ U(0.5, 1.5).</summary>
+    /// <summary>Draws a true instance: γ ~ U(0.5, 1.5).</summary>
     public void DrawTruth(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        WarmGlow = (float)(0.1 + 0.4 * random.NextDouble());
         Conformity = (float)(0.5 + random.NextDouble());
     }
 
@@ -66,6 +64,6 @@ public sealed partial class FixedReturnPublicGoods
         float deviation = 0f;
         if (others > 0)
             deviation = own - (total - own) / others;
-        return 1f - own + MarginalReturn * total + WarmGlow * own - Conformity * deviation * deviation;
+        return 1f - own + MarginalReturn * total - Conformity * deviation * deviation;
     }
 }
