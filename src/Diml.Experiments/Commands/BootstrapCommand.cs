@@ -169,7 +169,8 @@ internal static class BootstrapCommand
             int converged = result.Converged.Count(c => c);
             console.OutWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{family} model {modelPath}: {b} bootstrap refits from resampled episodes of {dataPath} ({episodes.Episodes} per resample), {converged} converged{(result.Resumed > 0 ? $", {result.Resumed} read back from the interrupted run" : "")}, {seconds:F1} s; {intervalLevel:P0} percentile intervals"));
-            if (saved.Inference is { } inference) WriteParameters(console, inference, result, intervalLevel);
+            // The refits move the mechanism's parameters at the model's learner values: compare them with a mechanism-only inference.
+            if (saved.Inference is { } inference && inference.Estimates.Length == centre.Estimate.Length) WriteParameters(console, inference, result, intervalLevel);
             WriteDifferenceTable(console, table, differenceRows);
             if (metrics.Count > 0)
             {
@@ -255,7 +256,7 @@ internal static class BootstrapCommand
             for (int j = 0; j < names.Count; j++)
             {
                 int index = j;
-                bool identified = inference is not null && double.IsFinite(inference.StandardErrors[j]);
+                bool identified = inference is not null && inference.Estimates.Length == names.Count && double.IsFinite(inference.StandardErrors[j]);
                 w.WriteStartObject();
                 w.WriteString("name", names[j]);
                 w.WriteNumber("estimate", result.Estimate[j]);

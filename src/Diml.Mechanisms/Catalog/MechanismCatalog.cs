@@ -21,7 +21,10 @@ public static class MechanismCatalog
             (shape, _) => new Congestion(shape.Actions),
             (mechanism, random) => ((Congestion)mechanism).DrawTruth(random),
             _ => new MechanismSettings(0),
-            AgentsFixedByParameters: false),
+            AgentsFixedByParameters: false)
+        {
+            MoneyTerm = new Diml.Interventions.MoneyTerm(nameof(Congestion.Toll), "toll revenue"),
+        },
         new MechanismEntry(
             "neural-joint", nameof(NeuralJoint),
             "neural joint mechanism: action embeddings of all agents, 2 tanh layers, linear to n payoffs (joint form)",
@@ -53,7 +56,10 @@ public static class MechanismCatalog
             (shape, settings) => new PublicGoods(shape.Actions, settings.Hidden),
             (mechanism, random) => mechanism.InitializeParameters(random),
             layout => new MechanismSettings(layout[nameof(PublicGoods.B1)].Rows),
-            AgentsFixedByParameters: false),
+            AgentsFixedByParameters: false)
+        {
+            MoneyTerm = new Diml.Interventions.MoneyTerm(nameof(PublicGoods.Scale), "return on the public account"),
+        },
         new MechanismEntry(
             "tabular", nameof(Tabular),
             "tabular: one parameter per joint action and agent, A^n ≤ 20,000 (joint form)",

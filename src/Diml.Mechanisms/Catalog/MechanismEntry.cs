@@ -21,6 +21,19 @@ public sealed record MechanismEntry(
     Func<ParameterLayout, MechanismSettings> SettingsFromLayout,
     bool AgentsFixedByParameters)
 {
+    /// <summary>
+    /// The family's known money term, when it has one (the return on the public account, toll revenue): what
+    /// <c>diml counterfactual --scale-money</c> scales.
+    /// </summary>
+    public Diml.Interventions.MoneyTerm? MoneyTerm { get; init; }
+
     /// <summary>Whether the family has hidden layers whose width <c>--hidden</c> sets.</summary>
     public bool HasHiddenLayers => DefaultHidden > 0;
+
+    /// <summary>
+    /// Whether the family's payoffs have a known scale (a money term with a fixed coefficient of 1, say), so that a
+    /// learner's payoff-scale parameter (<see cref="LearningRuleEntry.PayoffScale"/>) can be estimated with it. False for
+    /// every family whose every payoff term is learned: scaling all of them by c and β by 1/c gives the same choices.
+    /// </summary>
+    public bool KnownScale { get; init; }
 }

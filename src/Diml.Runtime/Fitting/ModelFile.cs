@@ -141,6 +141,12 @@ public static class ModelFile
         w.WriteStartObject("hyperparameters");
         foreach (var (name, value) in model.LearnerHyperparameters.OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteNumber(name, value);
         w.WriteEndObject();
+        if (model.EstimatedLearnerParameters is { } estimated)
+        {
+            w.WriteStartArray("estimated");
+            foreach (string name in estimated) w.WriteStringValue(name);
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
         if (model.Training is { } t) WriteTraining(w, "training", t);
         if (model.DataFingerprint is { } fingerprint) w.WriteString("dataFingerprint", fingerprint);
@@ -205,14 +211,36 @@ public static class ModelFile
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (inference.Learner is { } learner)
+        {
+            w.WriteStartArray("learner");
+            foreach (var value in learner)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", value.Name);
+                w.WriteNumber("estimate", value.Estimate);
+                w.WritePropertyName("standardError");
+                Nullable(w, value.StandardError);
+                w.WritePropertyName("ciLow");
+                Nullable(w, value.Low);
+                w.WritePropertyName("ciHigh");
+                Nullable(w, value.High);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 
-    private static SavedInference ParseInference(JsonFields f, JsonElement element, int count)
+    /// <remarks>
+    /// <paramref name="mechanismCount"/>: the mechanism's parameters; with estimated learner parameters their raw values
+    /// follow in the vector, so there are more entries.
+    /// </remarks>
+    private static SavedInference ParseInference(JsonFields f, JsonElement element, int mechanismCount, bool learnerEstimated)
     {
         const string at = "$.inference";
         var o = f.Object(element, at, "standardErrors", "clusters", "scoredDecisions", "nll", "gradientNorm", "converged", "rank", "parameters",
-            "covariance", "unidentified", "contrasts");
+            "covariance", "unidentified", "contrasts", "learner");
         JsonElement R(string name) => f.Required(o, at, name);
         string P(string name) => JsonFields.Member(at, name);
         string kind = f.String(R("standardErrors"), P("standardErrors"));
@@ -223,9 +251,12 @@ public static class ModelFile
         if (converged.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw f.Error(P("converged"), "true or false", JsonFields.Describe(converged));
 
         var parameters = f.Array(R("parameters"), P("parameters"));
-        if (parameters.GetArrayLength() != count)
-            throw f.Error(P("parameters"), string.Create(CultureInfo.InvariantCulture, $"{count} entries (the parameter count)"),
-                string.Create(CultureInfo.InvariantCulture, $"{parameters.GetArrayLength()}"));
+        int count = parameters.GetArrayLength();
+        if (learnerEstimated ? count <= mechanismCount : count != mechanismCount)
+            throw f.Error(P("parameters"), learnerEstimated
+                    ? string.Create(CultureInfo.InvariantCulture, $"more than {mechanismCount} entries (the mechanism's parameters, then the estimated learner parameters' raw values)")
+                    : string.Create(CultureInfo.InvariantCulture, $"{mechanismCount} entries (the parameter count)"),
+                count.ToString(CultureInfo.InvariantCulture));
         var names = new string[count];
         var estimates = new double[count];
         var errors = new double[count];
@@ -286,9 +317,23 @@ public static class ModelFile
             contrasts.Add(new SavedContrast(f.String(f.Required(e, path, "name"), path + ".name"), f.Double(f.Required(e, path, "estimate"), path + ".estimate"),
                 NullableDouble(f.Required(e, path, "standardError"), path + ".standardError")));
         }
+        List<SavedNaturalValue>? learner = null;
+        if (o.TryGetValue("learner", out var learnerElement))
+        {
+            learner = [];
+            int l = 0;
+            foreach (var entry in f.Array(learnerElement, P("learner")).EnumerateArray())
+            {
+                string path = JsonFields.Index(P("learner"), l++);
+                var e = f.Object(entry, path, "name", "estimate", "standardError", "ciLow", "ciHigh");
+                learner.Add(new SavedNaturalValue(f.String(f.Required(e, path, "name"), path + ".name"), f.Double(f.Required(e, path, "estimate"), path + ".estimate"),
+                    NullableDouble(f.Required(e, path, "standardError"), path + ".standardError"), NullableDouble(f.Required(e, path, "ciLow"), path + ".ciLow"),
+                    NullableDouble(f.Required(e, path, "ciHigh"), path + ".ciHigh")));
+            }
+        }
         return new SavedInference(kind, f.Int(R("clusters"), P("clusters"), 1, int.MaxValue), f.NonNegativeLong(R("scoredDecisions"), P("scoredDecisions")),
             f.Double(R("nll"), P("nll")), f.Double(R("gradientNorm"), P("gradientNorm")), converged.ValueKind == JsonValueKind.True,
-            f.Int(R("rank"), P("rank"), 0, count), names, estimates, errors, covariance, unidentified, contrasts);
+            f.Int(R("rank"), P("rank"), 0, count), names, estimates, errors, covariance, unidentified, contrasts) { Learner = learner };
     }
 
     private static SavedModel Parse(JsonFields f, JsonElement rootElement)
@@ -319,11 +364,16 @@ public static class ModelFile
         }
 
         var (layout, values) = ParseParameters(f, f.Required(top, root, "parameters"));
-        var (learnerName, hyperparameters) = ParseLearner(f, f.Required(top, root, "learner"));
+        var (learnerName, hyperparameters, estimated) = ParseLearner(f, f.Required(top, root, "learner"));
         FitOptions? training = top.TryGetValue("training", out var t) ? ParseTraining(f, t, "$.training") : null;
         string? fingerprint = top.TryGetValue("dataFingerprint", out var fp) ? f.String(fp, "$.dataFingerprint") : null;
-        SavedInference? inference = top.TryGetValue("inference", out var inferenceElement) ? ParseInference(f, inferenceElement, values.Length) : null;
-        return new SavedModel(type, form, shape, layout, values, learnerName, hyperparameters, training, fingerprint) { GroupSizes = groupSizes, Inference = inference };
+        SavedInference? inference = top.TryGetValue("inference", out var inferenceElement) ? ParseInference(f, inferenceElement, values.Length, estimated is { Count: > 0 }) : null;
+        return new SavedModel(type, form, shape, layout, values, learnerName, hyperparameters, training, fingerprint)
+        {
+            GroupSizes = groupSizes,
+            EstimatedLearnerParameters = estimated,
+            Inference = inference,
+        };
     }
 
     private static (ParameterLayout Layout, float[] Values) ParseParameters(JsonFields f, JsonElement element)
@@ -373,10 +423,10 @@ public static class ModelFile
         return (new ParameterLayout(blocks), values);
     }
 
-    private static (string Name, SortedDictionary<string, double> Hyperparameters) ParseLearner(JsonFields f, JsonElement element)
+    private static (string Name, SortedDictionary<string, double> Hyperparameters, List<string>? Estimated) ParseLearner(JsonFields f, JsonElement element)
     {
         const string at = "$.learner";
-        var learner = f.Object(element, at, "name", "hyperparameters");
+        var learner = f.Object(element, at, "name", "hyperparameters", "estimated");
         string name = f.String(f.Required(learner, at, "name"), "$.learner.name");
         var hyperElement = f.Required(learner, at, "hyperparameters");
         if (hyperElement.ValueKind != JsonValueKind.Object) throw f.Error("$.learner.hyperparameters", "an object", JsonFields.Describe(hyperElement));
@@ -387,7 +437,22 @@ public static class ModelFile
             double value = f.Double(property.Value, path);
             if (!hyperparameters.TryAdd(property.Name, value)) throw f.Error(path, $"'{property.Name}' once", "it a second time");
         }
-        return (name, hyperparameters);
+        List<string>? estimated = null;
+        if (learner.TryGetValue("estimated", out var estimatedElement))
+        {
+            estimated = [];
+            int index = 0;
+            foreach (var item in f.Array(estimatedElement, "$.learner.estimated").EnumerateArray())
+            {
+                string path = JsonFields.Index("$.learner.estimated", index++);
+                string parameter = f.String(item, path);
+                if (!hyperparameters.ContainsKey(parameter))
+                    throw f.Error(path, "the name of one of the learner's hyperparameters (" + string.Join(", ", hyperparameters.Keys) + ")", $"'{parameter}'");
+                if (estimated.Contains(parameter)) throw f.Error(path, $"'{parameter}' once", "it a second time");
+                estimated.Add(parameter);
+            }
+        }
+        return (name, hyperparameters, estimated);
     }
 
     /// <summary>Reads the fit settings written by <see cref="WriteTraining"/>; shared with the checkpoint reader.</summary>
