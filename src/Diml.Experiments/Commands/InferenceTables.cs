@@ -27,7 +27,12 @@ internal static class InferenceTables
             if (double.IsFinite(value.StandardError))
                 table.AddRow(new Text(value.Name + " (natural scale)"), new Text(F(value.Estimate)), new Text(F(value.StandardError)), new Text(none),
                     new Text($"[{F(value.Low)}, {F(value.High)}]"));
-            else table.AddRow(new Text(value.Name + " (natural scale)"), new Text(F(value.Estimate)), new Text("not identified"), new Text(none), new Text(none));
+            else
+            {
+                // A raw value run off to infinity leaves the natural one at the edge of its range, where the likelihood is flat.
+                string why = value.Estimate < 1e-6 ? "at its bound 0" : Math.Abs(value.Estimate - 1) < 1e-6 ? "at its bound 1" : "not identified";
+                table.AddRow(new Text(value.Name + " (natural scale)"), new Text(F(value.Estimate)), new Text(why), new Text(none), new Text(none));
+            }
         }
         console.Out.Write(table);
         string kind = inference.Kind == SavedInference.ClusterRobust
