@@ -10,7 +10,7 @@ using System.Runtime.InteropServices;
 namespace Diml.Experiments;
 
 /// <summary>
-/// The <c>diml</c> commands (<c>docs/cli.md</c>): <c>simulate</c>, <c>fit</c>, <c>evaluate</c>, <c>inspect</c>, <c>compare</c>, <c>counterfactual</c>,
+/// The <c>diml</c> commands (<c>docs/cli.md</c>): <c>simulate</c>, <c>fit</c>, <c>evaluate</c>, <c>inspect</c>, <c>compare</c>, <c>bootstrap</c>, <c>counterfactual</c>,
 /// <c>check</c> and <c>reproduce</c>. Every failure the user can fix is one line on standard error naming the argument or the file
 /// (line, column), what was expected and what was found, with a non-zero exit code (<see cref="ExitCodes"/>).
 /// </summary>
@@ -98,6 +98,7 @@ public static class Cli
             EvaluateCommand.Create(console),
             InspectCommand.Create(console),
             CompareCommand.Create(console),
+            BootstrapCommand.Create(context),
             CounterfactualCommand.Create(console),
             CheckCommand.Create(console),
             ReproduceCommand.Create(console),

@@ -69,6 +69,34 @@ public sealed class InferenceCliTests : IDisposable
     }
 
     [Fact]
+    public void Fit_WithEstimatedLearnerParameters_GivesThemStandardErrors_OnTheirNaturalScale()
+    {
+        var run = Fit("--estimate", "alpha");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var saved = ModelFile.Read(_model);
+        var inference = saved.Inference!;
+        Assert.Equal(10, inference.Estimates.Length);
+        Assert.Equal("learner.alpha", inference.Names[^1]);
+        Assert.Equal(7, inference.Rank);
+        Assert.True(inference.StandardErrors[^1] > 0);
+        var alpha = Assert.Single(inference.Learner!);
+        Assert.Equal("alpha", alpha.Name);
+        // α = sigmoid(raw): the natural estimate, its delta-method s.e. and the interval mapped from the raw one.
+        double raw = inference.Estimates[^1], sigmoid = 1 / (1 + Math.Exp(-raw));
+        Assert.Equal(sigmoid, alpha.Estimate, 12);
+        Assert.Equal(sigmoid * (1 - sigmoid) * inference.StandardErrors[^1], alpha.StandardError, 12);
+        Assert.Equal(1 / (1 + Math.Exp(-(raw - (1.959963984540054 * inference.StandardErrors[^1])))), alpha.Low, 12);
+        Assert.True(alpha.Low < alpha.Estimate && alpha.Estimate < alpha.High && alpha.Low > 0 && alpha.High < 1);
+        Assert.Equal(alpha.Estimate, saved.LearnerHyperparameters["alpha"], 6);
+        Assert.Contains("alpha (natural scale)", run.Output);
+
+        // Payoff differences use the mechanism's block of the covariance.
+        var inspect = _cli.Run("inspect", "--model", _model, "--data", _data);
+        Assert.True(inspect.ExitCode == 0, inspect.Error);
+        Assert.Contains("in parentheses: delta-method standard errors", inspect.Output);
+    }
+
+    [Fact]
     public void EvaluateAndInspect_ShowTheStoredStandardErrors()
     {
         Assert.Equal(0, Fit().ExitCode);

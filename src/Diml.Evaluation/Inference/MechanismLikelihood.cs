@@ -8,7 +8,9 @@ namespace Diml.Evaluation.Inference;
 /// the fitting objective (<see cref="MinibatchObjective{T}"/>) with a window of the whole episode, <c>Q</c> from
 /// <c>Q0</c> at <c>t = 0</c> and no regularizer, so that <c>NLL_e(θ) = −Σ_t Σ_i log π_i[t+1](a[e,t+1,i])</c>
 /// (DESIGN §1) and its gradient is exact (reverse mode through the learner and the generated double mechanism adjoint).
-/// Groups and absent agents are scored as the fit scores them.
+/// Groups and absent agents are scored as the fit scores them. With <see cref="LearnerParameters"/>, θ is
+/// <c>[mechanism θ | raw learner values]</c>, as in the fit: the learner's estimated parameters enter on their raw
+/// (unconstrained) scale, named <c>learner.alpha</c> and so on.
 /// </summary>
 /// <remarks>Not thread-safe: one instance per thread (the bootstrap builds one per worker).</remarks>
 public sealed class MechanismLikelihood : EpisodeLikelihood, IDisposable
@@ -24,7 +26,7 @@ public sealed class MechanismLikelihood : EpisodeLikelihood, IDisposable
     private readonly int _chunk;
 
     /// <summary>The likelihood of <paramref name="data"/> as a function of <paramref name="mechanism"/>'s parameters.</summary>
-    public MechanismLikelihood(IMechanism mechanism, ILearningRule rule, Trajectories data, int threads = 1)
+    public MechanismLikelihood(IMechanism mechanism, ILearningRule rule, Trajectories data, int threads = 1, LearnerParameters? learner = null)
     {
         ArgumentNullException.ThrowIfNull(mechanism);
         ArgumentNullException.ThrowIfNull(rule);
@@ -37,8 +39,10 @@ public sealed class MechanismLikelihood : EpisodeLikelihood, IDisposable
         _data = data;
         _chunk = Math.Min(Chunk, data.Episodes);
         _objective = new MinibatchObjective<double>(mechanism, rule, data.Shape, _chunk, data.Steps, data.Steps, WindowMode.Reference,
-            lambda: 0, regularizerSampleCap: 0, threads: Math.Min(threads, _chunk), groupSizes: GroupSizeRule.KernelSizes(mechanism, data));
-        _names = NamesOf(mechanism.Layout);
+            lambda: 0, regularizerSampleCap: 0, threads: Math.Min(threads, _chunk), groupSizes: GroupSizeRule.KernelSizes(mechanism, data),
+            learner: learner);
+        Learner = learner is { Length: > 0 } ? learner : null;
+        _names = [.. NamesOf(mechanism.Layout), .. LearnerNames(Learner)];
         _chunkGradient = new double[_names.Length];
         _scored = new int[data.Episodes];
         for (int e = 0; e < data.Episodes; e++)
@@ -49,6 +53,24 @@ public sealed class MechanismLikelihood : EpisodeLikelihood, IDisposable
 
     /// <summary>The mechanism whose parameters θ are (its own fields are never read or written here).</summary>
     public IMechanism Mechanism { get; }
+
+    /// <summary>The learner parameters estimated with the mechanism (the last entries of θ, raw scale), or null.</summary>
+    public LearnerParameters? Learner { get; }
+
+    /// <summary>Entries of θ that are the mechanism's (the rest are raw learner values).</summary>
+    public int MechanismParameterCount => Mechanism.Layout.TotalLength;
+
+    /// <summary>The names of a learner's raw values in θ: <c>learner.alpha</c>, <c>learner.q0[2]</c>.</summary>
+    public static string[] LearnerNames(LearnerParameters? learner)
+    {
+        if (learner is null) return [];
+        var names = new List<string>();
+        foreach (var block in learner.Estimated)
+            for (int k = 0; k < block.Length; k++)
+                names.Add(block.Rank == 0 ? "learner." + LearnerParameters.CamelCase(block.Name)
+                    : FormattableString.Invariant($"learner.{LearnerParameters.CamelCase(block.Name)}[{k}]"));
+        return [.. names];
+    }
 
     /// <summary>The learning rule the agents are assumed to follow.</summary>
     public ILearningRule Rule { get; }

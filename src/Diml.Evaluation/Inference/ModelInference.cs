@@ -20,16 +20,54 @@ public static class ModelInference
     /// Polishes <paramref name="fitted"/> on <paramref name="data"/> and computes standard errors of kind
     /// <paramref name="kind"/> at the polished estimate.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="learner"/> (built after the fit, so that its start values are the fit's estimates), θ is
+    /// <c>[mechanism θ | raw learner values]</c> and the learner's estimates get standard errors with the mechanism's
+    /// (<see cref="NaturalScale"/> maps them to their natural scale).
+    /// </remarks>
     public static (PolishResult Polish, ParameterInference Inference) Run(IMechanism mechanism, ILearningRule rule, Trajectories data,
         ReadOnlySpan<float> fitted, StandardErrorKind kind = StandardErrorKind.ClusterRobust, int threads = 1, PolishOptions? options = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, LearnerParameters? learner = null)
     {
-        using var likelihood = new MechanismLikelihood(mechanism, rule, data, threads);
-        var start = new double[fitted.Length];
-        for (int j = 0; j < start.Length; j++) start[j] = fitted[j];
+        using var likelihood = new MechanismLikelihood(mechanism, rule, data, threads, learner);
+        var start = new double[likelihood.ParameterCount];
+        for (int j = 0; j < fitted.Length; j++) start[j] = fitted[j];
+        if (likelihood.Learner is { } estimated)
+        {
+            var raw = new float[estimated.Length];
+            estimated.StartRaw(raw);
+            for (int j = 0; j < raw.Length; j++) start[fitted.Length + j] = raw[j];
+        }
         var polish = MaximumLikelihood.Polish(likelihood, start, options, cancellationToken: cancellationToken);
         var inference = StandardErrors.Compute(likelihood, polish.Estimate, kind, cancellationToken: cancellationToken);
         return (polish, inference);
+    }
+
+    /// <summary>
+    /// The estimated learner parameters on their natural scale, from the raw values at the end of θ (after the
+    /// <paramref name="mechanismParameters"/> mechanism entries): <c>v = g(r̂)</c>, delta-method standard error
+    /// <c>|g'(r̂)|·se(r̂)</c>, and the 95% interval <c>g(r̂ ± 1.96·se(r̂))</c>, inside the parameter's range because
+    /// <c>g</c> is monotone.
+    /// </summary>
+    public static SavedNaturalValue[] NaturalScale(ParameterInference inference, LearnerParameters learner, int mechanismParameters)
+    {
+        ArgumentNullException.ThrowIfNull(inference);
+        ArgumentNullException.ThrowIfNull(learner);
+        var values = new List<SavedNaturalValue>();
+        int j = mechanismParameters;
+        foreach (var block in learner.Estimated)
+            for (int k = 0; k < block.Length; k++, j++)
+            {
+                string name = block.Rank == 0 ? LearnerParameters.CamelCase(block.Name)
+                    : FormattableString.Invariant($"{LearnerParameters.CamelCase(block.Name)}[{k}]");
+                double raw = inference.Estimate[j], se = inference.StandardErrors[j];
+                double natural = ParamTransforms.ToNatural(block.Range, raw);
+                double naturalSe = Math.Abs(ParamTransforms.Derivative(block.Range, raw)) * se;
+                const double z = 1.959963984540054;
+                double a = ParamTransforms.ToNatural(block.Range, raw - (z * se)), b = ParamTransforms.ToNatural(block.Range, raw + (z * se));
+                values.Add(new SavedNaturalValue(name, natural, naturalSe, Math.Min(a, b), Math.Max(a, b)));
+            }
+        return [.. values];
     }
 
     /// <summary>The estimate as the float parameters of a model file.</summary>
@@ -54,6 +92,30 @@ public static class ModelInference
             inference.Names.ToArray(), inference.Estimate.ToArray(), inference.StandardErrors.ToArray(), covariance,
             inference.Unidentified.Select(u => new SavedDirection(u.Name, u.Coefficients.ToArray())).ToArray(),
             inference.Contrasts.Select(c => new SavedContrast(c.Combination.Name, c.Estimate, c.StandardError)).ToArray());
+    }
+
+    /// <summary>
+    /// The mechanism's part of a stored inference (its first <paramref name="mechanismParameters"/> entries; the rest,
+    /// with estimated learner parameters, are raw learner values): the estimate, the covariance block, and whether a
+    /// combination of the mechanism's parameters is identified. A payoff does not depend on the learner, so its delta
+    /// method needs only this block.
+    /// </summary>
+    public static (double[] Estimate, double[,] Covariance, Func<double[], bool> IsIdentified) MechanismBlock(SavedInference saved, int mechanismParameters)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        int p = saved.Estimates.Length;
+        if (mechanismParameters < 1 || mechanismParameters > p)
+            throw new ArgumentOutOfRangeException(nameof(mechanismParameters), mechanismParameters, $"{nameof(mechanismParameters)}: expected 1..{p}, found {mechanismParameters}.");
+        var covariance = new double[mechanismParameters, mechanismParameters];
+        for (int a = 0; a < mechanismParameters; a++)
+            for (int b = 0; b < mechanismParameters; b++) covariance[a, b] = saved.CovarianceAt(a, b);
+        bool IsIdentified(double[] c)
+        {
+            var full = new double[p];
+            c.AsSpan().CopyTo(full);
+            return saved.IsIdentified(full);
+        }
+        return (saved.Estimates[..mechanismParameters], covariance, IsIdentified);
     }
 
     /// <summary>The <c>p × p</c> covariance of a stored inference.</summary>

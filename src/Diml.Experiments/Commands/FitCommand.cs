@@ -184,14 +184,13 @@ internal static class FitCommand
             var start = learner;
             learner = learner with { Hyperparameters = WithEstimates(learner.Hyperparameters, result.LearnerValues) };
 
-            // Polish and standard errors (docs/inference.md): on every training episode, validation ones included. They
-            // are computed for the mechanism's parameters only, so not when learner parameters were estimated too (their
-            // uncertainty would be left out).
+            // Polish and standard errors (docs/inference.md): on every training episode, validation ones included, over the
+            // fit's whole vector — the mechanism's parameters and, with --estimate, the learner's raw values after them.
             string seMode = parse.GetValue(se)!;
-            int parameterCount = model.Layout.TotalLength;
-            if (estimated.Count > 0 && seMode is "robust" or "classical")
-                throw CliException.Usage($"--se {seMode}: standard errors are computed for the mechanism's parameters alone, and --estimate {string.Join(",", estimated)} estimated learner parameters too; expected --se none (or auto) with --estimate.");
-            bool wantInference = result.Failure is null && estimated.Count == 0
+            // Built after the fit: the rule holds the estimates, which are the polish's start.
+            var fittedLearner = estimated.Count == 0 ? null : new LearnerParameters((ILearnableRule)rule0, estimated);
+            int parameterCount = model.Layout.TotalLength + (fittedLearner?.Length ?? 0);
+            bool wantInference = result.Failure is null
                 && (seMode is "robust" or "classical" || (seMode == "auto" && parameterCount <= ModelInference.DefaultMaxParameters));
             var parameters = result.Parameters;
             PolishResult? polish = null;
@@ -203,10 +202,19 @@ internal static class FitCommand
                     throw CliException.Input($"--se: cluster-robust standard errors need at least 2 training episodes, found {train.Episodes}; use --se classical or none.");
                 (polish, var computed) = ProgressDisplay.Status(console,
                     string.Create(CultureInfo.InvariantCulture, $"polishing on the {train.Episodes} training episodes and computing standard errors ({2 * parameterCount} gradients for the information)"),
-                    () => ModelInference.Run(model, rule0, train, result.Parameters, kind, options.Threads));
-                parameters = ModelInference.ToParameters(polish.Estimate);
+                    () => ModelInference.Run(model, rule0, train, result.Parameters, kind, options.Threads, learner: fittedLearner));
+                int mechanismCount = model.Layout.TotalLength;
+                parameters = ModelInference.ToParameters(polish.Estimate.AsSpan(0, mechanismCount));
                 model.WriteParameters(parameters);
                 inference = ModelInference.ToSaved(computed, polish.Converged);
+                if (fittedLearner is not null)
+                {
+                    // The polished learner values replace the fit's, as the polished mechanism parameters do.
+                    var raw = ModelInference.ToParameters(polish.Estimate.AsSpan(mechanismCount));
+                    fittedLearner.Apply(raw);
+                    learner = learner with { Hyperparameters = WithEstimates(learner.Hyperparameters, fittedLearner.Values(raw)) };
+                    inference = inference with { Learner = ModelInference.NaturalScale(computed, fittedLearner, mechanismCount) };
+                }
                 if (!computed.IsMinimum)
                     console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"diml fit: warning: the observed information has a negative eigenvalue ({computed.NegativeCurvature:G3} of the largest): the polished point is not a minimum of the NLL, so no standard error is reported."));
@@ -273,7 +281,6 @@ internal static class FitCommand
             else
                 summary.AddRow(new Text("standard errors"), new Text(
                     seMode == "none" || result.Failure is not null ? "not computed"
-                    : estimated.Count > 0 ? "not computed: they are for the mechanism's parameters alone, and --estimate estimated learner parameters too"
                     : string.Create(CultureInfo.InvariantCulture, $"not computed for {parameterCount} parameters (more than {ModelInference.DefaultMaxParameters}; --se robust forces them; diml bootstrap gives intervals)")));
             summary.AddRow(new Text("model"), new Text(modelPath));
             if (curvePath is not null) summary.AddRow(new Text("curve"), new Text(curvePath));

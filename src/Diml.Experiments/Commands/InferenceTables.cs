@@ -21,12 +21,25 @@ internal static class InferenceTables
             AddRow(table, inference.Names[j], inference.Estimates[j], inference.StandardErrors[j], none);
         foreach (var contrast in inference.Contrasts)
             AddRow(table, contrast.Name, contrast.Estimate, contrast.StandardError, none);
+        foreach (var value in inference.Learner ?? [])
+        {
+            string F(double v) => v.ToString("G5", CultureInfo.InvariantCulture);
+            if (double.IsFinite(value.StandardError))
+                table.AddRow(new Text(value.Name + " (natural scale)"), new Text(F(value.Estimate)), new Text(F(value.StandardError)), new Text(none),
+                    new Text($"[{F(value.Low)}, {F(value.High)}]"));
+            else
+            {
+                // A raw value run off to infinity leaves the natural one at the edge of its range, where the likelihood is flat.
+                string why = value.Estimate < 1e-6 ? "at its bound 0" : Math.Abs(value.Estimate - 1) < 1e-6 ? "at its bound 1" : "not identified";
+                table.AddRow(new Text(value.Name + " (natural scale)"), new Text(F(value.Estimate)), new Text(why), new Text(none), new Text(none));
+            }
+        }
         console.Out.Write(table);
         string kind = inference.Kind == SavedInference.ClusterRobust
             ? string.Create(CultureInfo.InvariantCulture, $"cluster-robust by episode ({inference.Clusters} clusters)")
             : "classical (inverse observed information)";
         lines.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"standard errors: {kind}; {inference.Rank} of {inference.Estimates.Length} parameter directions identified; at NLL {inference.Nll:G10} over {inference.ScoredDecisions} decisions, gradient norm {inference.GradientNorm:G3}{(inference.Converged ? "" : " (the polish did not converge: do not trust these)")}"));
+            $"standard errors: {kind}{(inference.Learner is { Count: > 0 } ? "; learner.* rows are raw (unconstrained) values, their natural scale below: delta-method s.e., interval mapped from the raw one" : "")}; {inference.Rank} of {inference.Estimates.Length} parameter directions identified; at NLL {inference.Nll:G10} over {inference.ScoredDecisions} decisions, gradient norm {inference.GradientNorm:G3}{(inference.Converged ? "" : " (the polish did not converge: do not trust these)")}"));
         if (inference.Unidentified.Count > 0)
             lines.WriteLine($"not identified (the likelihood is flat along): {string.Join("; ", inference.Unidentified.Select(u => u.Name))}; "
                 + (inference.Contrasts.Count > 0 ? "the contrasts below the parameters are identified instead." : "only payoff differences are identified."));
@@ -61,6 +74,20 @@ internal static class InferenceTables
         w.WriteEndArray();
         w.WriteStartArray("unidentified");
         foreach (var u in inference.Unidentified) w.WriteStringValue(u.Name);
+        w.WriteEndArray();
+        w.WriteStartArray("learner");
+        foreach (var value in inference.Learner ?? [])
+        {
+            w.WriteStartObject();
+            w.WriteString("name", value.Name);
+            w.WriteNumber("estimate", value.Estimate);
+            foreach (var (name, number) in new[] { ("standard_error", value.StandardError), ("ci_low", value.Low), ("ci_high", value.High) })
+            {
+                if (double.IsFinite(number)) w.WriteNumber(name, number);
+                else w.WriteNull(name);
+            }
+            w.WriteEndObject();
+        }
         w.WriteEndArray();
         w.WriteEndObject();
 

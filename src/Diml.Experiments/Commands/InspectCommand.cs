@@ -63,9 +63,12 @@ internal static class InspectCommand
             var table = PayoffDifferences.Compute(payoffs, mechanism.Form, episodes, parse.GetValue(maxContexts));
             var shown = ShownOwnActions(episodes.Shape.Actions);
             // Delta-method standard errors of every difference, when the fit stored its covariance (docs/inference.md).
-            double[][]? errors = saved.Inference is { } inference
-                ? PayoffDifferenceErrors.Compute(mechanism, inference.Estimates, ModelInference.CovarianceOf(inference), table, c => inference.IsIdentified(c))
-                : null;
+            double[][]? errors = null;
+            if (saved.Inference is { } inference)
+            {
+                var (estimate, covariance, identified) = ModelInference.MechanismBlock(inference, mechanism.Layout.TotalLength);
+                errors = PayoffDifferenceErrors.Compute(mechanism, estimate, covariance, table, identified);
+            }
 
             if (csvPath is not null)
             {

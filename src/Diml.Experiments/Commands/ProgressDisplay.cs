@@ -89,6 +89,41 @@ internal static class ProgressDisplay
             });
     }
 
+    /// <summary>
+    /// Runs work of <paramref name="total"/> units (reported as a count done, from any thread) with a bar in a terminal
+    /// or a line per tenth otherwise.
+    /// </summary>
+    public static T Count<T>(CliConsole console, string description, int total, Func<IProgress<int>, T> work)
+    {
+        if (!console.InteractiveProgress)
+        {
+            console.Error.WriteLine(description);
+            int reported = 0;
+            var gate = new object();
+            return work(new Counter(done =>
+            {
+                lock (gate)
+                {
+                    if (done * 10 / Math.Max(1, total) <= reported) return;
+                    reported = done * 10 / Math.Max(1, total);
+                    console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{done}/{total} done"));
+                }
+            }));
+        }
+        return console.Progress.Progress().AutoClear(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(Markup.Escape(description), maxValue: total);
+                return work(new Counter(done => task.Value = done));
+            });
+    }
+
+    private sealed class Counter(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+
     private static string Describe(EpochReport r) => string.Create(CultureInfo.InvariantCulture,
         $"epoch {r.Epoch}/{r.Epochs}  train loss {r.MeanLoss:F5} per episode window  ") +
         (double.IsFinite(r.ValidationNll) ? string.Create(CultureInfo.InvariantCulture, $"validation NLL {r.ValidationNll:F5} per agent-step  ") : "") +

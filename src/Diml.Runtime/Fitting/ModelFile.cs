@@ -211,14 +211,36 @@ public static class ModelFile
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (inference.Learner is { } learner)
+        {
+            w.WriteStartArray("learner");
+            foreach (var value in learner)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", value.Name);
+                w.WriteNumber("estimate", value.Estimate);
+                w.WritePropertyName("standardError");
+                Nullable(w, value.StandardError);
+                w.WritePropertyName("ciLow");
+                Nullable(w, value.Low);
+                w.WritePropertyName("ciHigh");
+                Nullable(w, value.High);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 
-    private static SavedInference ParseInference(JsonFields f, JsonElement element, int count)
+    /// <remarks>
+    /// <paramref name="mechanismCount"/>: the mechanism's parameters; with estimated learner parameters their raw values
+    /// follow in the vector, so there are more entries.
+    /// </remarks>
+    private static SavedInference ParseInference(JsonFields f, JsonElement element, int mechanismCount, bool learnerEstimated)
     {
         const string at = "$.inference";
         var o = f.Object(element, at, "standardErrors", "clusters", "scoredDecisions", "nll", "gradientNorm", "converged", "rank", "parameters",
-            "covariance", "unidentified", "contrasts");
+            "covariance", "unidentified", "contrasts", "learner");
         JsonElement R(string name) => f.Required(o, at, name);
         string P(string name) => JsonFields.Member(at, name);
         string kind = f.String(R("standardErrors"), P("standardErrors"));
@@ -229,9 +251,12 @@ public static class ModelFile
         if (converged.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw f.Error(P("converged"), "true or false", JsonFields.Describe(converged));
 
         var parameters = f.Array(R("parameters"), P("parameters"));
-        if (parameters.GetArrayLength() != count)
-            throw f.Error(P("parameters"), string.Create(CultureInfo.InvariantCulture, $"{count} entries (the parameter count)"),
-                string.Create(CultureInfo.InvariantCulture, $"{parameters.GetArrayLength()}"));
+        int count = parameters.GetArrayLength();
+        if (learnerEstimated ? count <= mechanismCount : count != mechanismCount)
+            throw f.Error(P("parameters"), learnerEstimated
+                    ? string.Create(CultureInfo.InvariantCulture, $"more than {mechanismCount} entries (the mechanism's parameters, then the estimated learner parameters' raw values)")
+                    : string.Create(CultureInfo.InvariantCulture, $"{mechanismCount} entries (the parameter count)"),
+                count.ToString(CultureInfo.InvariantCulture));
         var names = new string[count];
         var estimates = new double[count];
         var errors = new double[count];
@@ -292,9 +317,23 @@ public static class ModelFile
             contrasts.Add(new SavedContrast(f.String(f.Required(e, path, "name"), path + ".name"), f.Double(f.Required(e, path, "estimate"), path + ".estimate"),
                 NullableDouble(f.Required(e, path, "standardError"), path + ".standardError")));
         }
+        List<SavedNaturalValue>? learner = null;
+        if (o.TryGetValue("learner", out var learnerElement))
+        {
+            learner = [];
+            int l = 0;
+            foreach (var entry in f.Array(learnerElement, P("learner")).EnumerateArray())
+            {
+                string path = JsonFields.Index(P("learner"), l++);
+                var e = f.Object(entry, path, "name", "estimate", "standardError", "ciLow", "ciHigh");
+                learner.Add(new SavedNaturalValue(f.String(f.Required(e, path, "name"), path + ".name"), f.Double(f.Required(e, path, "estimate"), path + ".estimate"),
+                    NullableDouble(f.Required(e, path, "standardError"), path + ".standardError"), NullableDouble(f.Required(e, path, "ciLow"), path + ".ciLow"),
+                    NullableDouble(f.Required(e, path, "ciHigh"), path + ".ciHigh")));
+            }
+        }
         return new SavedInference(kind, f.Int(R("clusters"), P("clusters"), 1, int.MaxValue), f.NonNegativeLong(R("scoredDecisions"), P("scoredDecisions")),
             f.Double(R("nll"), P("nll")), f.Double(R("gradientNorm"), P("gradientNorm")), converged.ValueKind == JsonValueKind.True,
-            f.Int(R("rank"), P("rank"), 0, count), names, estimates, errors, covariance, unidentified, contrasts);
+            f.Int(R("rank"), P("rank"), 0, count), names, estimates, errors, covariance, unidentified, contrasts) { Learner = learner };
     }
 
     private static SavedModel Parse(JsonFields f, JsonElement rootElement)
@@ -328,7 +367,7 @@ public static class ModelFile
         var (learnerName, hyperparameters, estimated) = ParseLearner(f, f.Required(top, root, "learner"));
         FitOptions? training = top.TryGetValue("training", out var t) ? ParseTraining(f, t, "$.training") : null;
         string? fingerprint = top.TryGetValue("dataFingerprint", out var fp) ? f.String(fp, "$.dataFingerprint") : null;
-        SavedInference? inference = top.TryGetValue("inference", out var inferenceElement) ? ParseInference(f, inferenceElement, values.Length) : null;
+        SavedInference? inference = top.TryGetValue("inference", out var inferenceElement) ? ParseInference(f, inferenceElement, values.Length, estimated is { Count: > 0 }) : null;
         return new SavedModel(type, form, shape, layout, values, learnerName, hyperparameters, training, fingerprint)
         {
             GroupSizes = groupSizes,

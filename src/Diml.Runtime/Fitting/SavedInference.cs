@@ -39,6 +39,12 @@ public sealed record SavedInference(
     /// <summary>The value of <see cref="Kind"/> for classical standard errors.</summary>
     public const string Classical = "classical";
 
+    /// <summary>
+    /// Estimated learner parameters on their natural scale (file: <c>$.inference.learner</c>), when the fit estimated some:
+    /// the delta-method standard error and the interval mapped from the raw scale's; null otherwise.
+    /// </summary>
+    public IReadOnlyList<SavedNaturalValue>? Learner { get; init; }
+
     /// <summary>The covariance entry of parameters <paramref name="a"/> and <paramref name="b"/>.</summary>
     public double CovarianceAt(int a, int b) => Covariance[(a * Estimates.Length) + b];
 
@@ -64,6 +70,12 @@ public sealed record SavedInference(
         return true;
     }
 }
+
+/// <summary>
+/// A learner parameter on its natural scale: the estimate <c>v = g(r̂)</c> of its raw value <c>r̂</c>, the delta-method
+/// standard error <c>|g'(r̂)|·se(r̂)</c>, and the 95% interval <c>g(r̂ ± 1.96·se(r̂))</c>, which stays inside the range.
+/// </summary>
+public sealed record SavedNaturalValue(string Name, double Estimate, double StandardError, double Low, double High);
 
 /// <summary>A direction the likelihood does not identify: in words, and its coefficients per parameter.</summary>
 public sealed record SavedDirection(string Name, double[] Coefficients);

@@ -49,6 +49,25 @@ public sealed class ModelFileInferenceTests : IDisposable
     }
 
     [Fact]
+    public void EstimatedLearnerParameters_AddRawEntries_AndNaturalValues()
+    {
+        string path = Path.Combine(_folder, "learner.json");
+        var inference = new SavedInference(SavedInference.ClusterRobust, 12, 1234, 987.6, 1e-7, true, 4, ["c[0]", "c[1]", "t", "learner.alpha"],
+            [0.5, -0.25, 0.125, -1.1], [0.1, 0.03, 0.2, 0.15], new double[16], [], [])
+        { Learner = [new SavedNaturalValue("alpha", 0.25, 0.028, 0.2, 0.31)] };
+        ModelFile.Save(path, Model(inference) with { EstimatedLearnerParameters = ["alpha"] });
+        var read = ModelFile.Read(path).Inference!;
+        Assert.Equal(4, read.Estimates.Length);
+        Assert.Equal(inference.Learner, read.Learner);
+
+        // Without estimated learner parameters the entries must match the mechanism's.
+        ModelFile.Save(path, Model(inference));
+        var error = Assert.Throws<ModelFileException>(() => ModelFile.Read(path));
+        Assert.Contains("$.inference.parameters", error.Message);
+        Assert.Contains("3 entries (the parameter count)", error.Message);
+    }
+
+    [Fact]
     public void ModelWithoutInference_HasNone()
     {
         string path = Path.Combine(_folder, "plain.json");
