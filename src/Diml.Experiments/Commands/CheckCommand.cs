@@ -52,10 +52,12 @@ internal static class CheckCommand
         var reports = new List<GradientCheckReport>();
         foreach (var entry in MechanismCatalog.Entries)
         {
-            var mechanism = entry.Create(MechanismShape, new MechanismSettings(entry.HasHiddenLayers ? CheckHidden : 0));
+            // A family of a fixed number of actions (the volunteer's dilemma: 2) is checked at it.
+            var shape = new GameShape(MechanismShape.Agents, entry.FixedActions ?? MechanismShape.Actions);
+            var mechanism = entry.Create(shape, new MechanismSettings(entry.HasHiddenLayers ? CheckHidden : 0));
             entry.InitializeTruth(mechanism, new Random(seed));
-            var report = mechanism.CheckGradients(MechanismShape.Agents, MechanismShape.Actions, seed);
-            reports.Add(report with { Name = string.Create(CultureInfo.InvariantCulture, $"{entry.Name} (n={MechanismShape.Agents}, A={MechanismShape.Actions})") });
+            var report = mechanism.CheckGradients(shape.Agents, shape.Actions, seed);
+            reports.Add(report with { Name = string.Create(CultureInfo.InvariantCulture, $"{entry.Name} (n={shape.Agents}, A={shape.Actions})") });
         }
         foreach (var entry in LearningRuleCatalog.Entries)
         {

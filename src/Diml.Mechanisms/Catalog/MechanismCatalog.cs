@@ -78,7 +78,10 @@ public static class MechanismCatalog
             (shape, _) => new VolunteersDilemma(shape.Actions),
             (mechanism, _) => ((VolunteersDilemma)mechanism).SetLabTruth(),
             _ => new MechanismSettings(0),
-            AgentsFixedByParameters: false),
+            AgentsFixedByParameters: false)
+        {
+            FixedActions = 2,
+        },
         new MechanismEntry(
             "tabular", nameof(Tabular),
             "tabular: one parameter per joint action and agent, A^n ≤ 20,000 (joint form)",

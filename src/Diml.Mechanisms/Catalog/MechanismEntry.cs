@@ -27,6 +27,9 @@ public sealed record MechanismEntry(
     /// </summary>
     public Diml.Interventions.MoneyTerm? MoneyTerm { get; init; }
 
+    /// <summary>The number of actions the family is defined for when it is fixed (the volunteer's dilemma: 2); null for any.</summary>
+    public int? FixedActions { get; init; }
+
     /// <summary>Whether the family has hidden layers whose width <c>--hidden</c> sets.</summary>
     public bool HasHiddenLayers => DefaultHidden > 0;
 
