@@ -27,7 +27,7 @@ public sealed class MisuseTests : IDisposable
         { "fit --data DATA --mechanism congestion --window-mode sideways --out OUT", 2, "--window-mode: expected reference or carry, found 'sideways'." },
         { "fit --data DATA --mechanism congestion --eta 0.5 --out OUT", 2, "--eta: not a hyperparameter of rule logit-q" },
         { "fit --data DATA --mechanism congestion --alpha 1.5 --out OUT", 2, "--alpha: expected a step size in (0, 1], found 1.5." },
-        { "fit --data DATA --mechanism congestion --rule sarsa --out OUT", 2, "--rule: expected one of logit-q, hedge, ewa, found 'sarsa'." },
+        { "fit --data DATA --mechanism congestion --rule sarsa --out OUT", 2, "--rule: expected one of logit-q, hedge, ewa, logit-q-inertia, found 'sarsa'." },
         { "fit --data DATA --mechanism congestion --hidden 8 --out OUT", 2, "--hidden: mechanism congestion has no hidden layers" },
         { "fit --data DATA --mechanism congestion --train-fraction 0.1 --out OUT", 1, "--train-fraction: expected a fraction leaving at least 1 training" },
         { "fit --data DATA --mechanism congestion --unknown 1 --out OUT", 2, "'--unknown'" },

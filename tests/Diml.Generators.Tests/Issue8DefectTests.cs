@@ -127,14 +127,13 @@ public class Issue8DefectTests
         }
         """, "DIML012", "declare it as 'ReadOnlySpan<float> v = V'");
 
-    // ---- 4. [Param] in a learning rule
+    // ---- 4. [Param] in a learning rule: a learnable parameter (DIML023 is retired)
 
-    [Fact]
-    public void ParamFieldInALearningRule_IsDIML023_AtTheField() => Single("""
+    private const string RuleWithLearnableStep = """
         [LearningRule]
         public partial class R
         {
-            [Param] public float [|Step|] = 0.1f;
+            [Param(Range = ParamRange.UnitInterval)] public float Step = 0.1f;
             [Update]
             public void Update(ReadOnlySpan<float> q, ReadOnlySpan<float> u, int played, Span<float> next)
             {
@@ -148,7 +147,43 @@ public class Issue8DefectTests
             public int StateSize(int actions) => actions;
             public void InitialState(Span<float> state) => state.Clear();
         }
-        """, "DIML023", "[Param] field 'Step' is in the learning rule 'R'");
+        """;
+
+    [Fact]
+    public void ParamFieldInALearningRule_IsALearnableParameter()
+    {
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.Usings + RuleWithLearnableStep);
+        Assert.Null(result.Exception);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var generated = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        Assert.Contains("partial class R : global::Diml.ILearnableRule", generated);
+        // The ILearningRule update reads the field; its θ-version reads theta and adds into thetaBar.
+        Assert.Contains("uBar[k] += seed2 * this.Step;", generated);
+        Assert.Contains("thetaBar[stepOffset] += ", generated);
+        Assert.Contains("new global::Diml.ParameterBlock(\"Step\", 0, 1, 1, offset) { Range = global::Diml.ParamRange.UnitInterval }", generated);
+    }
+
+    [Fact]
+    public void ParamFieldOfAnUnlearnableTypeInALearningRule_IsDIML015_AtTheField() => Single("""
+        [LearningRule]
+        public partial class R
+        {
+            [Param] public double [|Step|] = 0.1;
+            [Update]
+            public void Update(ReadOnlySpan<float> q, ReadOnlySpan<float> u, int played, Span<float> next)
+            {
+                for (int k = 0; k < q.Length; k++) next[k] = q[k] + 0.1f * (u[k] - q[k]);
+            }
+            [Response]
+            public void Response(ReadOnlySpan<float> q, Span<float> logPolicy)
+            {
+                for (int k = 0; k < q.Length; k++) logPolicy[k] = q[k];
+            }
+            public int StateSize(int actions) => actions;
+            public void InitialState(Span<float> state) => state.Clear();
+        }
+        """, "DIML015", "[Param] field 'Step' has type 'double'");
 
     // ---- 5. lambdas, rejected helpers, goto
 

@@ -12,16 +12,21 @@ namespace Diml.Experiments.Commands;
 /// </summary>
 internal static class CliFiles
 {
+    /// <summary>Whether <paramref name="path"/> names a Parquet file (by its extension, <c>.parquet</c>); anything else is CSV.</summary>
+    public static bool IsParquet(string path) => path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
-    /// Reads a trajectory CSV given by <paramref name="option"/>. The game shape is inferred, then widened to
+    /// Reads a trajectory file given by <paramref name="option"/>: Parquet when it ends in <c>.parquet</c>
+    /// (<see cref="TrajectoryParquet"/>), else the long CSV. The game shape is inferred, then widened to
     /// <paramref name="actions"/> (or the file's <c>#actions=</c> metadata) when the data do not use the top action.
     /// Reader warnings go to <paramref name="console"/>'s error stream.
     /// </summary>
     public static Trajectories ReadTrajectories(string path, string option, CliConsole console, int? actions = null)
     {
-        if (Directory.Exists(path)) throw CliException.Input($"{option}: expected a trajectory CSV file, found a directory '{path}'.");
-        if (!File.Exists(path)) throw CliException.Input($"{option}: expected an existing trajectory CSV file, found no file '{path}'.");
-        var result = TrajectoryCsv.Read(path);
+        string kind = IsParquet(path) ? "Parquet" : "CSV";
+        if (Directory.Exists(path)) throw CliException.Input($"{option}: expected a trajectory {kind} file, found a directory '{path}'.");
+        if (!File.Exists(path)) throw CliException.Input($"{option}: expected an existing trajectory {kind} file, found no file '{path}'.");
+        var result = IsParquet(path) ? TrajectoryParquet.Read(path) : TrajectoryCsv.Read(path);
         foreach (string warning in result.Warnings) console.Error.WriteLine($"diml: warning: {OneLine(warning)}");
         var data = result.Trajectories;
         int? wanted = actions;
@@ -100,7 +105,7 @@ internal static class CliFiles
         console.OutWriter.Flush();
     }
 
-    /// <summary>Writes trajectories as CSV atomically, or to standard output for <c>-</c>.</summary>
+    /// <summary>Writes trajectories atomically — Parquet for a path ending in <c>.parquet</c>, else CSV — or as CSV to standard output for <c>-</c>.</summary>
     public static void WriteTrajectories(string path, CliConsole console, Trajectories data)
     {
         if (path == StandardOutput)
@@ -111,7 +116,8 @@ internal static class CliFiles
         }
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
-        TrajectoryCsv.Write(path, data);
+        if (IsParquet(path)) TrajectoryParquet.Write(path, data);
+        else TrajectoryCsv.Write(path, data);
     }
 
     /// <summary>A number in the invariant culture, shortest round-trip form.</summary>

@@ -100,7 +100,7 @@ internal static class EvaluateCommand
                 if (!wholeGame) notes.Add(NotOnGroups);
             }
 
-            if (parse.GetValue(json)) WriteJson(console.OutWriter, modelPath, dataPath, truthPath, entry, episodes, rows, notes, baselines, baselineSource);
+            if (parse.GetValue(json)) WriteJson(console.OutWriter, modelPath, dataPath, truthPath, entry, episodes, rows, notes, baselines, baselineSource, saved.Inference);
             else
             {
                 var table = CliTables.Create(console, "metric", "value");
@@ -111,6 +111,11 @@ internal static class EvaluateCommand
                 console.OutWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{entry.Name} model {modelPath} on {episodes.Episodes} episodes x {episodes.Steps} steps of {dataPath}"));
                 BaselineReport.WriteTable(console, baselines, baselineSource);
+                if (saved.Inference is { } inference)
+                {
+                    console.OutWriter.WriteLine($"estimates stored with the model (from its fit on {inference.Clusters} training episodes):");
+                    InferenceTables.Write(console, inference);
+                }
             }
             return ExitCodes.Success;
         });
@@ -133,7 +138,8 @@ internal static class EvaluateCommand
     }
 
     private static void WriteJson(TextWriter output, string modelPath, string dataPath, string? truthPath, MechanismEntry entry,
-        Trajectories episodes, List<(string Column, double Value)> rows, List<string> notes, IReadOnlyList<BaselineComparison> baselines, BaselineReport.Source baselineSource)
+        Trajectories episodes, List<(string Column, double Value)> rows, List<string> notes, IReadOnlyList<BaselineComparison> baselines, BaselineReport.Source baselineSource,
+        SavedInference? inference)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -157,6 +163,7 @@ internal static class EvaluateCommand
                 w.WriteEndArray();
             }
             BaselineReport.WriteJson(w, baselines, baselineSource);
+            InferenceTables.WriteJson(w, inference);
             w.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Diml.Data;
+using Diml.Evaluation.Inference;
 using Diml.Fitting;
 using Diml.Simulation;
 using System.Text.Json;
@@ -20,6 +21,12 @@ internal static class FitCommand
         var actions = CliOptions.OptionalInt("--actions", "actions per agent, when the data might not use the top action (default: the file's #actions= metadata, else inferred)",
             minimum: 2, expected: "an integer of at least 2");
         var rule = new RuleOptions("learning rule assumed for the agents (default logit-q)");
+        var estimate = new Option<string?>("--estimate")
+        {
+            Description = "learner parameters to estimate jointly with the mechanism, comma-separated (e.g. alpha,epsilon), starting from their given values; " +
+                "the others stay fixed. The payoff scale (beta, lambda, eta) only with a mechanism of known scale",
+            HelpName = "name,...",
+        };
         var defaults = new FitOptions();
         var epochs = CliOptions.Int("--epochs", "passes over the fitted episodes, at least (more when --min-steps needs them; --patience may stop earlier)", defaults.Epochs);
         var validationFraction = CliOptions.Double("--validation-fraction",
@@ -59,19 +66,34 @@ internal static class FitCommand
         var resume = new Option<bool>("--resume") { Description = "continue the interrupted fit saved in <out>.checkpoint (same options; the result is bit-identical to an uninterrupted fit)" };
         var checkpointEvery = CliOptions.Int("--checkpoint-every", "epochs between checkpoints written to <out>.checkpoint", 5);
         var json = new Option<bool>("--json") { Description = "print the summary as one JSON object instead of a table" };
+        var se = new Option<string>("--se")
+        {
+            Description = $"after the fit, polish on the training episodes (L-BFGS in double) and compute standard errors: robust (cluster-robust by episode), classical, none, or auto (robust for at most {ModelInference.DefaultMaxParameters} parameters, else none)",
+            HelpName = "auto|robust|classical|none",
+            DefaultValueFactory = _ => "auto",
+            CustomParser = result =>
+            {
+                string token = result.Tokens.Count > 0 ? result.Tokens[0].Value.ToLowerInvariant() : "";
+                if (token is "auto" or "robust" or "classical" or "none") return token;
+                result.AddError($"--se: expected auto, robust, classical or none, found '{Diml.IO.MessageText.Escape(result.Tokens.Count > 0 ? result.Tokens[0].Value : "")}'.");
+                return "auto";
+            },
+        };
 
         var command = new Command("fit", "Fit a mechanism to observed trajectories by maximum likelihood through the learning dynamics.");
         command.Options.Add(data);
         mechanism.AddTo(command);
         command.Options.Add(actions);
         rule.AddTo(command);
-        foreach (var option in new Option[] { epochs, validationFraction, patience, minSteps, batch, window, windowMode, learningRate, regularizer, clip, seed, initSeed, threads, trainFraction, output, curve, resume, checkpointEvery, json })
+        command.Options.Add(estimate);
+        foreach (var option in new Option[] { epochs, validationFraction, patience, minSteps, batch, window, windowMode, learningRate, regularizer, clip, seed, initSeed, threads, trainFraction, output, curve, resume, checkpointEvery, json, se })
             command.Options.Add(option);
 
         command.SetAction(parse =>
         {
             var (entry, settings) = mechanism.Resolve(parse);
             var learner = rule.Resolve(parse);
+            var estimated = EstimatedNames(parse.GetValue(estimate), learner, entry);
             string dataPath = parse.GetValue(data)!;
             string modelPath = parse.GetValue(output)!;
             string? curvePath = parse.GetValue(curve);
@@ -118,11 +140,13 @@ internal static class FitCommand
             var rule0 = learner.Create();
             var fitter = new Fitter(model, rule0, options)
             {
+                Learner = estimated.Count == 0 ? null : new LearnerParameters((ILearnableRule)rule0, estimated),
                 Checkpointing = new FitCheckpointing(checkpointPath, parse.GetValue(checkpointEvery), new Dictionary<string, string>(StringComparer.Ordinal)
                 {
                     ["--mechanism"] = entry.Name,
                     ["--init-seed"] = initialSeed.ToString(CultureInfo.InvariantCulture),
                     ["--train-fraction"] = fraction.ToString("R", CultureInfo.InvariantCulture),
+                    ["--estimate"] = string.Join(",", estimated),
                 }),
             };
             var checkpoint = resuming ? FitCheckpoint.Read(checkpointPath) : null;
@@ -156,8 +180,47 @@ internal static class FitCommand
                 return context.InterruptExitCode();
             }
 
-            var saved = new SavedModel(model.ModelName, model.Form, all.Shape, model.Layout, result.Parameters,
-                learner.Entry.RuleName, learner.Hyperparameters, options, train.Fingerprint()) with { GroupSizes = all.IsFullPlay ? null : all.GroupSizes };
+            // The estimates replace the start values; the model file names which they are.
+            var start = learner;
+            learner = learner with { Hyperparameters = WithEstimates(learner.Hyperparameters, result.LearnerValues) };
+
+            // Polish and standard errors (docs/inference.md): on every training episode, validation ones included. They
+            // are computed for the mechanism's parameters only, so not when learner parameters were estimated too (their
+            // uncertainty would be left out).
+            string seMode = parse.GetValue(se)!;
+            int parameterCount = model.Layout.TotalLength;
+            if (estimated.Count > 0 && seMode is "robust" or "classical")
+                throw CliException.Usage($"--se {seMode}: standard errors are computed for the mechanism's parameters alone, and --estimate {string.Join(",", estimated)} estimated learner parameters too; expected --se none (or auto) with --estimate.");
+            bool wantInference = result.Failure is null && estimated.Count == 0
+                && (seMode is "robust" or "classical" || (seMode == "auto" && parameterCount <= ModelInference.DefaultMaxParameters));
+            var parameters = result.Parameters;
+            PolishResult? polish = null;
+            SavedInference? inference = null;
+            if (wantInference)
+            {
+                var kind = seMode == "classical" ? StandardErrorKind.Classical : StandardErrorKind.ClusterRobust;
+                if (kind == StandardErrorKind.ClusterRobust && train.Episodes < 2)
+                    throw CliException.Input($"--se: cluster-robust standard errors need at least 2 training episodes, found {train.Episodes}; use --se classical or none.");
+                (polish, var computed) = ProgressDisplay.Status(console,
+                    string.Create(CultureInfo.InvariantCulture, $"polishing on the {train.Episodes} training episodes and computing standard errors ({2 * parameterCount} gradients for the information)"),
+                    () => ModelInference.Run(model, rule0, train, result.Parameters, kind, options.Threads));
+                parameters = ModelInference.ToParameters(polish.Estimate);
+                model.WriteParameters(parameters);
+                inference = ModelInference.ToSaved(computed, polish.Converged);
+                if (!computed.IsMinimum)
+                    console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"diml fit: warning: the observed information has a negative eigenvalue ({computed.NegativeCurvature:G3} of the largest): the polished point is not a minimum of the NLL, so no standard error is reported."));
+                if (!polish.Converged)
+                    console.Error.WriteLine($"diml fit: warning: the polish stopped before its gradient criterion ({polish.Status}); gradient norm {polish.GradientNorm.ToString("G3", CultureInfo.InvariantCulture)}. Standard errors assume a zero gradient.");
+            }
+
+            var saved = new SavedModel(model.ModelName, model.Form, all.Shape, model.Layout, parameters,
+                learner.Entry.RuleName, learner.Hyperparameters, options, train.Fingerprint())
+            {
+                GroupSizes = all.IsFullPlay ? null : all.GroupSizes,
+                EstimatedLearnerParameters = estimated.Count == 0 ? null : estimated,
+                Inference = inference,
+            };
             CliFiles.WriteModel(modelPath, console, saved);
             if (curvePath is not null) WriteCurve(curvePath, console, result.Curve);
             // The model now holds the result: the checkpoint has served its purpose.
@@ -175,15 +238,19 @@ internal static class FitCommand
             int scoredPerWindow = (Math.Min(options.Window, all.Steps) - 1) * all.Shape.Agents;
             double? finalLoss = result.Curve.Count > 0 ? result.Curve[^1].MeanLoss : null;
             double? secondsPerEpoch = result.Curve.Count > 0 ? result.Curve.Average(r => r.Seconds) : null;
-            double? nll = test is null ? null : LikelihoodEvaluator.PerAgentStepNll(model, result.Parameters, rule0, test, threads: options.Threads);
+            double? nll = test is null ? null : LikelihoodEvaluator.PerAgentStepNll(model, parameters, rule0, test, threads: options.Threads);
             if (asJson)
             {
-                WriteJson(console.OutWriter, entry.Name, all, train, test, learner, result, finalLoss, scoredPerWindow, secondsPerEpoch, nll, modelPath, curvePath);
+                WriteJson(console.OutWriter, entry.Name, all, train, test, learner, estimated, start, result, finalLoss, scoredPerWindow, secondsPerEpoch, nll, modelPath, curvePath,
+                    polish, inference);
                 return ExitCodes.Success;
             }
             var summary = CliTables.Create(console, "", "value");
             summary.AddRow(new Text("mechanism"), new Text($"{entry.Name} ({all.Shape}), {MessageText.Count(model.Layout.TotalLength, "parameter")}"));
             summary.AddRow(new Text("learner"), new Text(learner.ToString()));
+            if (estimated.Count > 0)
+                summary.AddRow(new Text("estimated learner parameters"), new Text(string.Join(", ", estimated.Select(name => string.Create(CultureInfo.InvariantCulture,
+                    $"{name} = {learner.Hyperparameters[name]:G6} (start {start.Hyperparameters[name]:G6})")))));
             summary.AddRow(new Text("episodes"), new Text(
                 $"{train.Episodes - result.ValidationEpisodes} fitted, {result.ValidationEpisodes} validation, {test?.Episodes ?? 0} held out, {MessageText.Count(all.Steps, "step")}"));
             summary.AddRow(new Text("epochs"), new Text(string.Create(CultureInfo.InvariantCulture,
@@ -200,12 +267,61 @@ internal static class FitCommand
             }
             if (nll is double heldOut)
                 summary.AddRow(new Text("nll_test (held out)"), new Text(heldOut.ToString("G6", CultureInfo.InvariantCulture) + " per agent-step"));
+            if (polish is not null)
+                summary.AddRow(new Text("polish (L-BFGS, double)"), new Text(string.Create(CultureInfo.InvariantCulture,
+                    $"NLL {polish.StartNll:G10} -> {polish.Nll:G10} on {train.Episodes} training episodes in {MessageText.Count(polish.Iterations, "iteration")}; final gradient norm {polish.GradientNorm:G3} ({polish.Status})")));
+            else
+                summary.AddRow(new Text("standard errors"), new Text(seMode == "none" || result.Failure is not null ? "not computed"
+                    : string.Create(CultureInfo.InvariantCulture, $"not computed for {parameterCount} parameters (more than {ModelInference.DefaultMaxParameters}; --se robust forces them; diml bootstrap gives intervals)")));
             summary.AddRow(new Text("model"), new Text(modelPath));
             if (curvePath is not null) summary.AddRow(new Text("curve"), new Text(curvePath));
-            (curvePath == CliFiles.StandardOutput ? console.Progress : console.Out).Write(summary);
+            var resultWriter = curvePath == CliFiles.StandardOutput ? console.Progress : console.Out;
+            resultWriter.Write(summary);
+            if (inference is not null && curvePath != CliFiles.StandardOutput) InferenceTables.Write(console, inference);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The learner parameters <c>--estimate</c> names (camel-cased, in the rule's order), checked: each a learnable
+    /// parameter of the rule, once, and the payoff scale only with a mechanism of known scale (β only scales payoffs, so
+    /// with a mechanism whose every payoff term is learned, β and the payoffs trade off exactly: not identified).
+    /// </summary>
+    internal static IReadOnlyList<string> EstimatedNames(string? option, LearnerChoice learner, Diml.Mechanisms.MechanismEntry mechanism)
+    {
+        if (option is null) return [];
+        var names = option.Split(',', StringSplitOptions.TrimEntries);
+        if (names.Any(n => n.Length == 0))
+            throw CliException.Usage($"--estimate: expected learner parameter names separated by commas (e.g. alpha,epsilon), found '{MessageText.Escape(option)}'.");
+        var rule = learner.Create();
+        if (rule is not ILearnableRule learnable || learnable.Layout.Blocks.Count == 0)
+            throw CliException.Usage($"--estimate: rule {learner.Entry.Name} has no learnable parameters; expected a rule with [Param] fields, found {learner.Entry.Name}.");
+        var learnableNames = learnable.Layout.Blocks.Select(b => LearnerParameters.CamelCase(b.Name)).ToArray();
+        foreach (string name in names)
+        {
+            if (!learnableNames.Contains(name, StringComparer.Ordinal))
+                throw CliException.Usage($"--estimate: expected learnable parameters of rule {learner.Entry.Name} ({string.Join(", ", learnableNames)}), found '{MessageText.Escape(name)}'.");
+            if (names.Count(n => n == name) > 1)
+                throw CliException.Usage($"--estimate: expected each parameter once, found '{MessageText.Escape(name)}' twice.");
+        }
+        if (learner.Entry.PayoffScale is { } scale && names.Contains(scale) && !mechanism.KnownScale)
+        {
+            var known = Diml.Mechanisms.MechanismCatalog.Entries.Where(e => e.KnownScale).Select(e => e.Name).ToArray();
+            throw CliException.Usage($"--estimate: {scale} only scales the payoffs, and --mechanism {mechanism.Name} has no known payoff scale (every payoff term is learned), " +
+                $"so {scale} and the payoffs trade off exactly: not identified. Expected {scale} fixed (--{RuleOptions.OptionName(scale)} VALUE, not in --estimate), " +
+                $"or a mechanism with a known scale ({(known.Length == 0 ? "none in the catalog" : string.Join(", ", known))}); found --estimate {MessageText.Escape(option)}.");
+        }
+        return learnableNames.Where(names.Contains).ToArray();
+    }
+
+    /// <summary>The hyperparameters with the estimated ones replaced by their estimates.</summary>
+    private static IReadOnlyDictionary<string, double> WithEstimates(IReadOnlyDictionary<string, double> values, IReadOnlyDictionary<string, double> estimates)
+    {
+        var result = new Dictionary<string, double>(values, StringComparer.Ordinal);
+        foreach (var (name, value) in estimates)
+            if (result.ContainsKey(name)) result[name] = value;
+        return result;
     }
 
     /// <summary>Why the fit stopped, in words.</summary>
@@ -254,7 +370,8 @@ internal static class FitCommand
     };
 
     private static void WriteJson(TextWriter output, string mechanism, Trajectories all, Trajectories train, Trajectories? test, LearnerChoice learner,
-        FitResult result, double? finalLoss, int scoredPerWindow, double? secondsPerEpoch, double? nll, string modelPath, string? curvePath)
+        IReadOnlyList<string> estimated, LearnerChoice start, FitResult result, double? finalLoss, int scoredPerWindow, double? secondsPerEpoch, double? nll, string modelPath, string? curvePath,
+        PolishResult? polish, SavedInference? inference)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -266,6 +383,12 @@ internal static class FitCommand
             w.WriteNumber("agents", all.Shape.Agents);
             w.WriteNumber("actions", all.Shape.Actions);
             w.WriteString("learner", learner.ToString());
+            w.WriteStartObject("learner_estimates");
+            foreach (string name in estimated) w.WriteNumber(name, learner.Hyperparameters[name]);
+            w.WriteEndObject();
+            w.WriteStartObject("learner_start");
+            foreach (string name in estimated) w.WriteNumber(name, start.Hyperparameters[name]);
+            w.WriteEndObject();
             w.WriteNumber("train_episodes", train.Episodes);
             w.WriteNumber("held_out_episodes", test?.Episodes ?? 0);
             w.WriteNumber("steps", all.Steps);
@@ -284,6 +407,19 @@ internal static class FitCommand
             Number(w, "final_train_loss_per_agent_step", finalLoss / scoredPerWindow);
             Number(w, "seconds_per_epoch", secondsPerEpoch);
             Number(w, "nll_test", nll);
+            if (polish is null) w.WriteNull("polish");
+            else
+            {
+                w.WriteStartObject("polish");
+                w.WriteNumber("start_nll", polish.StartNll);
+                w.WriteNumber("nll", polish.Nll);
+                w.WriteNumber("gradient_norm", polish.GradientNorm);
+                w.WriteNumber("iterations", polish.Iterations);
+                w.WriteBoolean("converged", polish.Converged);
+                w.WriteString("status", polish.Status);
+                w.WriteEndObject();
+            }
+            InferenceTables.WriteJson(w, inference);
             w.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));

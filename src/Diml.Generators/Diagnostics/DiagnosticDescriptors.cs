@@ -106,9 +106,8 @@ internal static class DiagnosticDescriptors
         "Member of the mechanism reads a [Param] field",
         "'{0}' reads the [Param] field '{1}'; kernels read parameters from the flat vector theta, so a method or property that reads the field itself would see the field's initial value, not the parameter being fitted: inline the expression, or make it a [Differentiable] method that takes the parameter as an argument");
 
-    public static readonly DiagnosticDescriptor ParamInLearningRule = Error("DIML023",
-        "[Param] field in a learning rule",
-        "[Param] field '{0}' is in the learning rule '{1}'; learning-rule parameters are not learned, so it would silently be a constant: remove [Param] and keep it as a plain field or property (a hyperparameter)");
+    // DIML023 ("[Param] field in a learning rule") is retired: [Param] fields of learning rules are learnable
+    // parameters. The ID is never reused.
 
     private static readonly Dictionary<string, DiagnosticDescriptor> All = new()
     {
@@ -134,7 +133,6 @@ internal static class DiagnosticDescriptors
         [InvalidCustomAdjoint.Id] = InvalidCustomAdjoint,
         [DuplicateMethod.Id] = DuplicateMethod,
         [MemberReadsParameter.Id] = MemberReadsParameter,
-        [ParamInLearningRule.Id] = ParamInLearningRule,
     };
 
     public static IEnumerable<DiagnosticDescriptor> Descriptors => All.Values;

@@ -326,7 +326,7 @@ internal sealed class ReverseMode
         };
         body.AddRange(Reverse(loop.Body, resultBar).Statements);
         var last = new BinaryExpr(BinaryOperator.Subtract, LoopCount(loop), IntLiteral(1), ValueKind.Int);
-        into.Add(new ForLoop(k.Name, last, ">=", IntLiteral(0), -1, BlockOf(body), false));
+        into.Add(new ForLoop(k.Name, last, BinaryOperator.GreaterOrEqual, IntLiteral(0), -1, BlockOf(body), false));
     }
 
     /// <summary>A branch replayed by its recorded side.</summary>
@@ -355,7 +355,17 @@ internal sealed class ReverseMode
             case BatchedCall.Dense:
                 into.Add(new Comment(call.Target.DisplayName + " for every query at once"));
                 if (_plan.CallIsActive(call))
-                    into.Add(new DenseAdjointCall(call, new ImmutableEquatableArray<Expr>(call.Args.Where(_activity.IsActive))));
+                {
+                    var active = call.Args.Where(_activity.IsActive).ToList();
+                    Expr? windowStart = null, windowLength = null;
+                    if (_plan.NarrowsInputBar(statement, out var window))
+                    {
+                        // Only part of the input's adjoint is read later (or none of it): compute only that.
+                        if (window is null) active.Remove(call.Args[call.Args.Count - 2]);
+                        else if (!Varies(window.Start) && !Varies(window.Length)) (windowStart, windowLength) = (window.Start, window.Length);
+                    }
+                    into.Add(new DenseAdjointCall(call, new ImmutableEquatableArray<Expr>(active), windowStart, windowLength));
+                }
                 ClearOutputBars(call, inLane: false, into);
                 RestoreOutputs(statement, inLane: false, into);
                 break;
@@ -380,7 +390,8 @@ internal sealed class ReverseMode
         into.Add(new ReversesComment(statement));
         if (_plan.CallIsActive(call))
         {
-            var scalarBars = AdjointCallOf(call, seed: null, into);
+            bool narrowed = _plan.NarrowsInputBar(statement, out var window);
+            var scalarBars = AdjointCallOf(call, seed: null, into, narrowed ? (window, call.Args.Count - 2) : null);
             ClearOutputBars(call, inLane, into);
             RestoreOutputs(statement, inLane, into);
             foreach (var (arg, bar) in scalarBars) Propagate(arg, bar, into);
@@ -464,8 +475,14 @@ internal sealed class ReverseMode
     /// The call to the callee's adjoint for <paramref name="call"/> (into <paramref name="into"/>), returning the
     /// scalar adjoint temporaries still to propagate into the scalar arguments' expressions.
     /// </summary>
-    public List<(Expr Arg, LocalRef Bar)> AdjointCallOf(CallExpr call, Expr? seed, List<Stmt> into)
+    /// <remarks>
+    /// <paramref name="narrowed"/>: the argument (a dense layer's input) whose adjoint is needed over a window only, or
+    /// not at all (<see cref="InputBarWindows"/>); its bar is then that window of the adjoint span, and the call the
+    /// adjoint's windowed form.
+    /// </remarks>
+    public List<(Expr Arg, LocalRef Bar)> AdjointCallOf(CallExpr call, Expr? seed, List<Stmt> into, (InputBarWindows.Window? Window, int Arg)? narrowed = null)
     {
+        Expr? windowStart = null;
         var target = call.Target;
         var outputBars = new List<Expr>();
         var inputBars = new List<Expr>();
@@ -477,6 +494,17 @@ internal sealed class ReverseMode
             {
                 case ArgumentRole.Output:
                     outputBars.Add(Activity.Root(arg) is { } root && _activity.IsActiveName(root) ? new BarSpanRef(arg) : new DefaultArg());
+                    break;
+                case ArgumentRole.InputSpan when narrowed is { } part && part.Arg == i && _activity.IsActive(arg):
+                    if (part.Window is { } window)
+                    {
+                        inputBars.Add(new BarSpanRef(new SliceExpr(arg, window.Start, window.Length)));
+                        windowStart = window.Start;
+                    }
+                    else
+                    {
+                        inputBars.Add(new DefaultArg());
+                    }
                     break;
                 case ArgumentRole.InputSpan:
                     // An empty adjoint span tells the callee that this input's adjoint is not needed.
@@ -491,7 +519,7 @@ internal sealed class ReverseMode
             }
         }
         Rules.Add((target.Kind == CallKind.CustomAdjoint ? "custom adjoint " : "adjoint of [Differentiable] ") + target.DisplayName);
-        into.Add(new AdjointCall(call, seed, new ImmutableEquatableArray<Expr>(outputBars), new ImmutableEquatableArray<Expr>(inputBars)));
+        into.Add(new AdjointCall(call, seed, new ImmutableEquatableArray<Expr>(outputBars), new ImmutableEquatableArray<Expr>(inputBars), windowStart));
         return pending;
     }
 

@@ -19,14 +19,22 @@ internal sealed class ReversePlan
     private readonly Activity _activity;
     private readonly ToBeRecorded _needs;
     private readonly Dictionary<Stmt, int> _ids = new(ReferenceComparer<Stmt>.Instance);
+    private readonly Dictionary<CallStmt, InputBarWindows.Window?> _inputBarWindows;
 
     public ReversePlan(KernelMethod method)
     {
         _activity = Activity.Analyze(method);
         _needs = ToBeRecorded.Analyze(method.Body, _activity);
+        _inputBarWindows = InputBarWindows.Analyze(method, _activity);
         FindFirstWrites(method.Body);
         Number(method.Body);
     }
+
+    /// <summary>
+    /// Whether the dense layer <paramref name="call"/> needs its input's adjoint over a window only
+    /// (<see cref="InputBarWindows"/>); <paramref name="window"/> is null when it needs none of it.
+    /// </summary>
+    public bool NarrowsInputBar(CallStmt call, out InputBarWindows.Window? window) => _inputBarWindows.TryGetValue(call, out window);
 
     public Activity Activity => _activity;
 

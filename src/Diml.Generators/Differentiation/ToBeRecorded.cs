@@ -129,11 +129,24 @@ internal sealed class ToBeRecorded
                 break;
             case CallStmt call:
                 // An inactive call's reverse only restores its outputs; an active one's adjoint reads every argument.
-                if (call.Call.Target.Kind != CallKind.Constant && IsActiveCall(call.Call)) ForceAll(call.Call);
+                if (call.Call.Target.Kind != CallKind.Constant && IsActiveCall(call.Call)) ForceArguments(call.Call);
                 break;
             case ReturnStmt { Value: { } value }:
                 VisitValue(value, false);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Marks what an active call's adjoint reads: every argument, except the contents of outputs its adjoint declares it
+    /// does not read (<c>ReadsOutputs = false</c>: a dense layer, an embedding), of which only the slice bounds.
+    /// </summary>
+    private void ForceArguments(CallExpr call)
+    {
+        for (int i = 0; i < call.Args.Count; i++)
+        {
+            if (!call.Target.AdjointReadsOutputs && Activity.RoleAt(call.Target, i) == ArgumentRole.Output) ForceBounds(call.Args[i]);
+            else ForceAll(call.Args[i]);
         }
     }
 

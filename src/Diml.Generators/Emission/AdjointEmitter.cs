@@ -4,6 +4,7 @@ using Diml.Generators.Analysis;
 using Diml.Generators.Differentiation;
 using Diml.Generators.Ir;
 using Diml.Generators.Model;
+using Diml.Generators.Optimisation;
 
 namespace Diml.Generators.Emission;
 
@@ -53,7 +54,7 @@ internal sealed class AdjointEmitter
     public void EmitBody(SourceWriter output)
     {
         var forwardSweep = _reverse.ForwardSweep(_method.Body);
-        var reverseSweep = _reverse.ReverseSweep(_method.Body, _resultBar);
+        var reverseSweep = DeadBarClears.Remove(_reverse.ReverseSweep(_method.Body, _resultBar), _method);
         var hoisted = _reverse.Hoisted(_method.Body);
         var printer = ForwardEmitter.ForAdjoint(_p, _lanes);
         var forward = new SourceWriter();

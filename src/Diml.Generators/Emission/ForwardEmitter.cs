@@ -95,7 +95,7 @@ internal sealed class ForwardEmitter
                 break;
             case ForLoop loop:
                 string step = ExpressionPrinter.StepText(loop);
-                w.OpenBlock("for (int " + loop.Variable + " = " + _p.Print(loop.Start) + "; " + loop.Variable + " " + loop.Comparison + " " + _p.Print(loop.Bound) + "; " + step + ")");
+                w.OpenBlock("for (int " + loop.Variable + " = " + _p.Print(loop.Start) + "; " + loop.Variable + " " + Operators.Text(loop.Comparison) + " " + _p.Print(loop.Bound) + "; " + step + ")");
                 Emit(loop.Body, w);
                 w.CloseBlock();
                 break;
@@ -139,6 +139,7 @@ internal sealed class ForwardEmitter
                 if (adjoint.Seed is not null) args.Add(_p.Print(adjoint.Seed));
                 args.AddRange(adjoint.OutputBars.Select(_p.Print));
                 args.AddRange(adjoint.InputBars.Select(_p.Print));
+                if (adjoint.InputBarStart is not null) args.Add(_p.Print(adjoint.InputBarStart));
                 var target = adjoint.Call.Target;
                 w.WriteLine((_p.Precision.IsDouble ? target.AdjointDouble : target.Adjoint) + "(" + string.Join(", ", args) + ");");
                 break;
@@ -165,7 +166,7 @@ internal sealed class ForwardEmitter
             case SweepLoop sweep:
             {
                 var loop = sweep.Loop;
-                w.OpenBlock("for (" + loop.Variable + " = " + _p.Print(sweep.Start) + "; " + loop.Variable + " " + loop.Comparison + " " + _p.Print(loop.Bound) + "; " + ExpressionPrinter.StepText(loop) + ")");
+                w.OpenBlock("for (" + loop.Variable + " = " + _p.Print(sweep.Start) + "; " + loop.Variable + " " + Operators.Text(loop.Comparison) + " " + _p.Print(loop.Bound) + "; " + ExpressionPrinter.StepText(loop) + ")");
                 Emit(sweep.Body, w);
                 w.CloseBlock();
                 break;
@@ -210,7 +211,7 @@ internal sealed class ForwardEmitter
                 EmitBatchedCall(batched.Call.Call, _queries!, w);
                 break;
             case DenseAdjointCall dense:
-                w.WriteLine(_queries!.DenseAdjoint(dense.Call, dense.ActiveArgs.Contains));
+                w.WriteLine(_queries!.DenseAdjoint(dense.Call, dense.ActiveArgs.Contains, dense.InputBarStart, dense.InputBarLength));
                 break;
             case ElementwiseAdjointCall elementwise:
             {

@@ -14,7 +14,10 @@ internal enum AdjointStyle
     Helper,
     /// <summary>IJointMechanism/IPerAgentMechanism/IAnonymousMechanism: flat theta in, thetaBar out.</summary>
     Mechanism,
-    /// <summary>ILearningRule: outputs are not passed, adjoints of every span input are.</summary>
+    /// <summary>
+    /// ILearningRule: outputs are not passed, adjoints of every span input are. With parameters (ILearnableRule),
+    /// theta comes first and thetaBar last.
+    /// </summary>
     LearningRule,
 }
 
@@ -65,7 +68,8 @@ internal static class KernelEmitter
         var prologue = new SourceWriter();
         var epilogue = new SourceWriter();
 
-        if (style == AdjointStyle.Mechanism) signature.Add(p.ReadOnlySpan + " theta");
+        bool flat = parameters is not null;
+        if (flat) signature.Add(p.ReadOnlySpan + " theta");
         foreach (var x in m.Parameters)
             if (style == AdjointStyle.Helper || x.Kind != ParameterKind.RealSpanOutput)
                 signature.Add(ParameterType(x.Kind, p) + " " + x.Name);
@@ -112,6 +116,8 @@ internal static class KernelEmitter
                 }
             }
         }
+
+        if (flat && style != AdjointStyle.Mechanism) signature.Add(p.Span + " thetaBar");
 
         var body = new SourceWriter();
         emitter.EmitBody(body);
@@ -230,8 +236,14 @@ internal static class KernelEmitter
     {
         var indexed = new HashSet<string>(Statements.Expressions(body).OfType<ElementRef>()
             .Where(e => e.Column is not null).Select(e => e.Target).OfType<ParamRef>().Select(r => r.Field));
+        // Offsets up to the last field the body reads (each is the previous plus its length): a constant offset
+        // nobody reads would be a compiler warning in the generated file.
+        var read = new HashSet<string>(Statements.Expressions(body).OfType<ParamRef>().Select(r => r.Field));
+        int last = -1;
+        for (int i = 0; i < parameters.Count; i++)
+            if (read.Contains(parameters[i].Name)) last = i;
         string previous = "0";
-        foreach (var field in parameters)
+        foreach (var field in parameters.Take(last + 1))
         {
             w.WriteLine("int " + ExpressionPrinter.OffsetName(field.Name) + " = " + previous + ";");
             if (field.Rank == 2 && indexed.Contains(field.Name))

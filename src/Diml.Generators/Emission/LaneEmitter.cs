@@ -78,7 +78,8 @@ internal sealed class LaneEmitter
     }
 
     /// <summary><c>BatchedDense.Adjoint(...)</c>: weight and bias gradients summed over the batch, input adjoints per query.</summary>
-    public string DenseAdjoint(CallExpr call, Func<Expr, bool> isActive)
+    /// <remarks>With <paramref name="inputBarStart"/>, the input's adjoint over that window of columns only.</remarks>
+    public string DenseAdjoint(CallExpr call, Func<Expr, bool> isActive, Expr? inputBarStart = null, Expr? inputBarLength = null)
     {
         bool hasBias = call.Args.Count == 4;
         var input = call.Args[hasBias ? 2 : 1];
@@ -88,7 +89,8 @@ internal sealed class LaneEmitter
         string biasBar = hasBias && isActive(call.Args[1]) ? _p.BarSpan(call.Args[1]) ?? "default" : "default";
         string inputBar = isActive(input) ? _p.BarName(x) : "default";
         return "global::Diml.Kernels.BatchedDense.Adjoint(" + _p.Print(call.Args[0]) + ", " + x + ", " + xStride + ", " + xOffset + ", " + cols
-            + ", " + _p.BarName(y) + ", " + yStride + ", " + yOffset + ", " + rows + ", count, " + weightsBar + ", " + biasBar + ", " + inputBar + ");";
+            + ", " + _p.BarName(y) + ", " + yStride + ", " + yOffset + ", " + rows + ", count, " + weightsBar + ", " + biasBar + ", " + inputBar
+            + (inputBarStart is not null && inputBarLength is not null && isActive(input) ? ", " + _p.Print(inputBarStart) + ", " + _p.Print(inputBarLength) : "") + ");";
     }
 
     /// <summary>The whole-buffer names of an elementwise call's span arguments (all rows of the batch at once).</summary>

@@ -98,7 +98,8 @@ internal static class TypeEmitter
 
     public static string EmitLearningRule(LearningRuleSpec spec)
     {
-        return EmitFile(spec.Type, "learning rule", Runtime + "ILearningRule", w =>
+        bool learnable = spec.Params.Count > 0;
+        return EmitFile(spec.Type, "learning rule", Runtime + (learnable ? "ILearnableRule" : "ILearningRule"), w =>
         {
             w.WriteLine("/// <inheritdoc/>");
             w.WriteLine("public string RuleName => \"" + spec.Type.Name + "\";");
@@ -109,8 +110,21 @@ internal static class TypeEmitter
             foreach (var name in spec.Hyperparameters)
                 w.WriteLine("[\"" + char.ToLowerInvariant(name[0]) + name.Substring(1) + "\"] = this." + name + ",");
             w.CloseBlock(";");
-            WriteRuleMethod(w, spec, spec.Update, "Update", "state update");
-            WriteRuleMethod(w, spec, spec.Response, "Response", "response");
+            // The ILearningRule members read the [Param] fields as constants; the θ-versions below read theta.
+            WriteRuleMethod(w, spec, FieldReads.Of(spec.Update), "Update", "state update");
+            WriteRuleMethod(w, spec, FieldReads.Of(spec.Response), "Response", "response");
+            if (learnable)
+            {
+                w.WriteLine();
+                w.WriteLine("// ---- ILearnableRule: the same kernels with the [Param] fields read from theta.");
+                w.WriteLine();
+                WriteLayout(w, spec.Params);
+                w.WriteLine();
+                WriteReadWrite(w, spec.Params);
+                WriteInitialState(w, spec);
+                WriteLearnableMethod(w, spec, spec.Update, "Update", "state update");
+                WriteLearnableMethod(w, spec, spec.Response, "Response", "response");
+            }
             w.WriteLine();
             w.WriteLine("/// <inheritdoc/>");
             w.WriteLine("public " + Runtime + "GradientCheckReport CheckGradients(int actions, int seed = 1)");
@@ -140,6 +154,52 @@ internal static class TypeEmitter
             "Double-precision twin of " + name + "Adjoint.");
     }
 
+    /// <summary>A rule kernel with its parameters read from theta, float and double, forward and adjoint.</summary>
+    private static void WriteLearnableMethod(SourceWriter w, LearningRuleSpec spec, KernelMethod m, string name, string what)
+    {
+        string display = spec.Type.Name + "." + m.Name;
+        foreach (var precision in new[] { Precision.Float, Precision.Double })
+        {
+            w.WriteLine();
+            KernelEmitter.WriteForward(w, m, precision, name, "public", spec.Params, precision.IsDouble
+                ? "Double-precision twin of " + name + "(theta, ...), used by the gradient checks."
+                : "The " + what + " " + display + " with the rule's parameters read from the flat vector <paramref name=\"theta\"/>.");
+            w.WriteLine();
+            KernelEmitter.WriteAdjoint(w, m, precision, name + "Adjoint", "public", spec.Params, AdjointStyle.LearningRule, "resultBar", precision.IsDouble
+                ? "Double-precision twin of " + name + "Adjoint(theta, ...)."
+                : "Reverse-mode adjoint of the " + what + " " + display + " at <paramref name=\"theta\"/>: also adds into <paramref name=\"thetaBar\"/>.");
+        }
+    }
+
+    /// <summary>
+    /// The initial state at theta: the [Initial] kernel differentiated like the others, or else the plain
+    /// InitialState (which must not read a [Param] field: the self-check's field-independence test says so).
+    /// </summary>
+    private static void WriteInitialState(SourceWriter w, LearningRuleSpec spec)
+    {
+        if (spec.Initial is { } initial)
+        {
+            WriteLearnableMethod(w, spec, initial, "InitialState", "initial state");
+            return;
+        }
+        w.WriteLine();
+        w.WriteLine("/// <summary>The initial state does not depend on the parameters: <see cref=\"InitialState(global::System.Span{float})\"/>.</summary>");
+        w.WriteLine("public void InitialState(global::System.ReadOnlySpan<float> theta, global::System.Span<float> state) => InitialState(state);");
+        w.WriteLine();
+        w.WriteLine("/// <summary>The initial state does not depend on the parameters: nothing to add.</summary>");
+        w.WriteLine("public void InitialStateAdjoint(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<float> stateBar, global::System.Span<float> thetaBar) { }");
+        w.WriteLine();
+        w.WriteLine("/// <summary>Double-precision twin of InitialState: the float initial state, widened.</summary>");
+        w.OpenBlock("public void InitialState(global::System.ReadOnlySpan<double> theta, global::System.Span<double> state)");
+        w.WriteLine("global::System.Span<float> narrow = state.Length <= 256 ? stackalloc float[state.Length] : new float[state.Length];");
+        w.WriteLine("InitialState(narrow);");
+        w.WriteLine("for (int j = 0; j < state.Length; j++) state[j] = narrow[j];");
+        w.CloseBlock();
+        w.WriteLine();
+        w.WriteLine("/// <summary>The initial state does not depend on the parameters: nothing to add.</summary>");
+        w.WriteLine("public void InitialStateAdjoint(global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> stateBar, global::System.Span<double> thetaBar) { }");
+    }
+
     // ------------------------------------------------------------ parameters
 
     private static void WriteLayout(SourceWriter w, IReadOnlyList<ParamField> fields)
@@ -155,7 +215,8 @@ internal static class TypeEmitter
             string rows = f.Rank switch { 0 => "1", 1 => "this." + f.Name + ".Length", _ => "this." + f.Name + ".GetLength(0)" };
             string cols = f.Rank == 2 ? "this." + f.Name + ".GetLength(1)" : "1";
             string index = i.ToString(CultureInfo.InvariantCulture);
-            w.WriteLine("blocks[" + index + "] = new " + Runtime + "ParameterBlock(\"" + f.Name + "\", " + f.Rank.ToString(CultureInfo.InvariantCulture) + ", " + rows + ", " + cols + ", offset);");
+            string range = f.Range == RangeKind.Real ? "" : " { Range = " + Runtime + "ParamRange." + f.Range + " }";
+            w.WriteLine("blocks[" + index + "] = new " + Runtime + "ParameterBlock(\"" + f.Name + "\", " + f.Rank.ToString(CultureInfo.InvariantCulture) + ", " + rows + ", " + cols + ", offset)" + range + ";");
             w.WriteLine("offset += blocks[" + index + "].Length;");
         }
         w.WriteLine("return new " + Runtime + "ParameterLayout(blocks);");
@@ -164,6 +225,26 @@ internal static class TypeEmitter
     }
 
     private static void WriteParameterCopies(SourceWriter w, IReadOnlyList<ParamField> fields)
+    {
+        const string Fields = Runtime + "ParameterFields";
+        WriteReadWrite(w, fields);
+        w.WriteLine();
+        w.WriteLine("/// <inheritdoc/>");
+        w.OpenBlock("public void InitializeParameters(global::System.Random random)");
+        string fanIn = "1";
+        foreach (var f in fields)
+        {
+            // PyTorch's fan-in for a bias is that of the weight matrix declared before it.
+            if (f.Rank == 2) fanIn = "this." + f.Name + ".GetLength(1)";
+            string init = Runtime + "ParamInit." + f.Init;
+            w.WriteLine(f.Rank == 0
+                ? "this." + f.Name + " = " + Fields + ".Initialize(this." + f.Name + ", " + init + ", " + fanIn + ", random);"
+                : Fields + ".Initialize(this." + f.Name + ", " + init + ", " + fanIn + ", random);");
+        }
+        w.CloseBlock();
+    }
+
+    private static void WriteReadWrite(SourceWriter w, IReadOnlyList<ParamField> fields)
     {
         const string Fields = Runtime + "ParameterFields";
         w.WriteLine("/// <inheritdoc/>");
@@ -180,20 +261,6 @@ internal static class TypeEmitter
             w.WriteLine(f.Rank == 0
                 ? "this." + f.Name + " = " + Fields + ".ReadScalar(source, ref offset);"
                 : Fields + ".Write(this." + f.Name + ", source, ref offset);");
-        w.CloseBlock();
-        w.WriteLine();
-        w.WriteLine("/// <inheritdoc/>");
-        w.OpenBlock("public void InitializeParameters(global::System.Random random)");
-        string fanIn = "1";
-        foreach (var f in fields)
-        {
-            // PyTorch's fan-in for a bias is that of the weight matrix declared before it.
-            if (f.Rank == 2) fanIn = "this." + f.Name + ".GetLength(1)";
-            string init = Runtime + "ParamInit." + f.Init;
-            w.WriteLine(f.Rank == 0
-                ? "this." + f.Name + " = " + Fields + ".Initialize(this." + f.Name + ", " + init + ", " + fanIn + ", random);"
-                : Fields + ".Initialize(this." + f.Name + ", " + init + ", " + fanIn + ", random);");
-        }
         w.CloseBlock();
     }
 

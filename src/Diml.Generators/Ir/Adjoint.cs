@@ -41,9 +41,12 @@ internal sealed record TapePop(Expr Place) : Stmt;
 
 /// <summary>
 /// A call to a callee's adjoint: its primal arguments, then the seed (the adjoint of its result, if it returns
-/// one), then the adjoints of its outputs and inputs (<see cref="BarSpanRef"/>, <see cref="DefaultArg"/>, <see cref="RefArg"/>).
+/// one), then the adjoints of its outputs and inputs (<see cref="BarSpanRef"/>, <see cref="DefaultArg"/>, <see cref="RefArg"/>);
+/// with <paramref name="InputBarStart"/>, a dense layer's windowed adjoint, whose input bar is a window of the input's
+/// adjoint starting at that element (passed last).
 /// </summary>
-internal sealed record AdjointCall(CallExpr Call, Expr? Seed, ImmutableEquatableArray<Expr> OutputBars, ImmutableEquatableArray<Expr> InputBars) : Stmt;
+internal sealed record AdjointCall(CallExpr Call, Expr? Seed, ImmutableEquatableArray<Expr> OutputBars, ImmutableEquatableArray<Expr> InputBars,
+    Expr? InputBarStart = null) : Stmt;
 
 /// <summary>Saves a span's contents on the tape; <paramref name="WholeBuffer"/>: every query's row of a batched buffer at once.</summary>
 internal sealed record TapePushSpan(Expr Span, bool WholeBuffer) : Stmt;
@@ -78,8 +81,12 @@ internal sealed record QueryBuffers(StackAlloc Alloc, bool WithBar) : Stmt;
 /// <summary>A primitive call run once for the whole batch (a dense layer as one matrix product, or an elementwise map).</summary>
 internal sealed record WholeBatchCall(CallStmt Call) : Stmt;
 
-/// <summary>The adjoint of a dense layer for the whole batch; <paramref name="ActiveArgs"/> are the arguments whose adjoints are wanted.</summary>
-internal sealed record DenseAdjointCall(CallExpr Call, ImmutableEquatableArray<Expr> ActiveArgs) : Stmt;
+/// <summary>
+/// The adjoint of a dense layer for the whole batch; <paramref name="ActiveArgs"/> are the arguments whose adjoints are
+/// wanted; with <paramref name="InputBarStart"/> and <paramref name="InputBarLength"/>, the input's adjoint over that
+/// window of each query's input only.
+/// </summary>
+internal sealed record DenseAdjointCall(CallExpr Call, ImmutableEquatableArray<Expr> ActiveArgs, Expr? InputBarStart = null, Expr? InputBarLength = null) : Stmt;
 
 /// <summary>The adjoint of an elementwise primitive over whole buffers; <paramref name="ActiveArgs"/> per argument.</summary>
 internal sealed record ElementwiseAdjointCall(CallExpr Call, ImmutableEquatableArray<bool> ActiveArgs) : Stmt;

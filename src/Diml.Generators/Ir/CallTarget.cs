@@ -24,6 +24,8 @@ internal enum ArgumentRole
 /// <summary>
 /// The methods a call site emits: forward and adjoint, in float and in double. <see cref="DeclaredTypes"/>
 /// are the callee's parameter types, used to convert arguments of a constant call in the double twin.
+/// <see cref="AdjointReadsOutputs"/>: whether the adjoint reads the values the call wrote into its outputs (a custom
+/// adjoint's <c>ReadsOutputs</c>); when not, a later overwrite of an output need not save it for this call's reverse.
 /// </summary>
 internal sealed record CallTarget(
     CallKind Kind,
@@ -35,4 +37,5 @@ internal sealed record CallTarget(
     ImmutableEquatableArray<ArgumentRole> Roles,
     ImmutableEquatableArray<string> DeclaredTypes,
     string ReturnType,
-    BatchedForm Batch = BatchedForm.None);
+    BatchedForm Batch = BatchedForm.None,
+    bool AdjointReadsOutputs = true);

@@ -3,7 +3,12 @@ using System.Linq;
 
 namespace Diml.Generators.Ir;
 
-/// <summary>The one walker of the IR: statements, their direct expressions, and every sub-expression.</summary>
+/// <summary>
+/// The one walker of the IR, forward and adjoint alike: statements, their direct expressions, and every
+/// sub-expression. Adjoint nodes are entered too (a sweep loop's or a per-query loop's body, an adjoint call's
+/// arguments and bars, an adjoint place's place), so that an analysis or pass over adjoint IR sees everything it runs;
+/// a <see cref="ReversesComment"/> quotes a statement it does not run, and is not entered.
+/// </summary>
 internal static class Statements
 {
     /// <summary>Every statement in <paramref name="statement"/>, itself included, in program order (loop and branch bodies inline).</summary>
@@ -22,6 +27,14 @@ internal static class Statements
         ForLoop loop => new Stmt[] { loop.Body },
         IfStmt { Else: { } otherwise } branch => new Stmt[] { branch.Then, otherwise },
         IfStmt branch => new Stmt[] { branch.Then },
+        SweepLoop sweep => new Stmt[] { sweep.Body },
+        SweepBranch { Else: { } otherwise } sweep => new Stmt[] { sweep.Then, otherwise },
+        SweepBranch sweep => new Stmt[] { sweep.Then },
+        PerQuery perQuery => new Stmt[] { perQuery.Body },
+        QueryBuffers buffers => new Stmt[] { buffers.Alloc },
+        WholeBatchCall whole => new Stmt[] { whole.Call },
+        BarStackAlloc bar => new Stmt[] { bar.Alloc },
+        BarAlias bar => new Stmt[] { bar.Alias },
         _ => System.Array.Empty<Stmt>(),
     };
 
@@ -36,6 +49,22 @@ internal static class Statements
         IfStmt branch => new[] { branch.Condition },
         CallStmt call => new Expr[] { call.Call },
         ReturnStmt { Value: { } value } => new[] { value },
+        SweepLoop sweep => new[] { sweep.Start, sweep.Loop.Bound },
+        SweepBranch sweep => new[] { sweep.Condition },
+        CountIteration count => new Expr[] { count.Counter },
+        TapePush push => new[] { push.Value },
+        TapePop pop => new[] { pop.Place },
+        TapePushSpan push => new[] { push.Span },
+        TapePopSpan pop => new[] { pop.Span },
+        ClearBar clear => new[] { clear.Span },
+        AdjointCall adjoint => new Expr[] { adjoint.Call }
+            .Concat(adjoint.Seed is null ? System.Array.Empty<Expr>() : new[] { adjoint.Seed })
+            .Concat(adjoint.OutputBars).Concat(adjoint.InputBars)
+            .Concat(adjoint.InputBarStart is null ? System.Array.Empty<Expr>() : new[] { adjoint.InputBarStart }),
+        DenseAdjointCall dense => new Expr[] { dense.Call }
+            .Concat(dense.InputBarStart is null ? System.Array.Empty<Expr>() : new[] { dense.InputBarStart })
+            .Concat(dense.InputBarLength is null ? System.Array.Empty<Expr>() : new[] { dense.InputBarLength }),
+        ElementwiseAdjointCall elementwise => new Expr[] { elementwise.Call },
         _ => System.Array.Empty<Expr>(),
     };
 
@@ -53,6 +82,10 @@ internal static class Statements
         CastExpr cast => new[] { cast.Operand },
         MathCall math => math.Args,
         CallExpr call => call.Args,
+        BarRef bar => new[] { bar.Place },
+        BarSpanRef bar => new[] { bar.Span },
+        RefArg reference => new Expr[] { reference.Local },
+        Grouped grouped => new[] { grouped.Inner },
         _ => System.Array.Empty<Expr>(),
     };
 

@@ -17,8 +17,12 @@ internal sealed record SpanAlias(string Name, Expr Value, bool Writable) : Stmt;
 /// <summary><c>target = value</c>, <c>target += value</c> or <c>target -= value</c>.</summary>
 internal sealed record Assign(Expr Target, AssignOperator Op, Expr Value, bool InLoop) : Stmt;
 
-/// <summary><c>for (int v = start; v cmp bound; v += step) body</c>.</summary>
-internal sealed record ForLoop(string Variable, Expr Start, string Comparison, Expr Bound, int Step, Block Body, bool InLoop) : Stmt;
+/// <summary>
+/// <c>for (int v = start; v cmp bound; v += step) body</c>; <paramref name="Comparison"/> is one of
+/// <see cref="BinaryOperator.Less"/>, <see cref="BinaryOperator.LessOrEqual"/>, <see cref="BinaryOperator.Greater"/>,
+/// <see cref="BinaryOperator.GreaterOrEqual"/> (the parser takes no other).
+/// </summary>
+internal sealed record ForLoop(string Variable, Expr Start, BinaryOperator Comparison, Expr Bound, int Step, Block Body, bool InLoop) : Stmt;
 
 internal sealed record IfStmt(Expr Condition, Block Then, Block? Else, bool InLoop) : Stmt;
 

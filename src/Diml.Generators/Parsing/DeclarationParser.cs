@@ -21,30 +21,7 @@ internal static class DeclarationParser
         {
             var type = (INamedTypeSymbol)context.TargetSymbol;
             var typeSpec = DescribeType(type, diagnostics, context.TargetNode);
-            var parameters = new Dictionary<IFieldSymbol, ParamField>(SymbolEqualityComparer.Default);
-            var fields = new List<ParamField>();
-            foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
-            {
-                var attribute = SymbolFacts.GetAttribute(field, KnownNames.Param);
-                if (attribute is null) continue;
-                int? rank = field.Type switch
-                {
-                    _ when field.Type.SpecialType == SpecialType.System_Single => 0,
-                    IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Single, Rank: 1 } => 1,
-                    IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Single, Rank: 2 } => 2,
-                    _ => null,
-                };
-                if (rank is null || field.IsStatic || field.IsConst || (rank == 0 && field.IsReadOnly))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParamField,
-                        LocationInfo.From(field.Locations.FirstOrDefault()), field.Name, field.Type.ToDisplayString()));
-                    continue;
-                }
-                var init = SymbolFacts.EnumArgument(attribute, "Init", InitScheme.Keep);
-                var param = new ParamField(field.Name, rank.Value, init);
-                parameters[field] = param;
-                fields.Add(param);
-            }
+            var (parameters, fields) = ParamFields(type, diagnostics);
 
             var payoff = SingleMethod(type, KnownNames.Payoff, "Payoff", diagnostics, context.TargetNode,
                 " (joint: 'void Payoffs(ReadOnlySpan<int> joint, Span<float> payoffs)', per agent: 'float Payoff(ReadOnlySpan<int> joint, int agent)', anonymous: 'float Payoff(int ownAction, ReadOnlySpan<int> opponentCounts)')");
@@ -66,11 +43,8 @@ internal static class DeclarationParser
         {
             var type = (INamedTypeSymbol)context.TargetSymbol;
             var typeSpec = DescribeType(type, diagnostics, context.TargetNode);
-            // Learning-rule parameters are not learned (yet): a [Param] field would silently be a constant.
-            foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
-                if (SymbolFacts.HasAttribute(field, KnownNames.Param))
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ParamInLearningRule,
-                        LocationInfo.From(field.Locations.FirstOrDefault()), field.Name, type.Name));
+            // [Param] fields are the rule's learnable parameters, read from theta by the generated θ-versions.
+            var (parameters, fields) = ParamFields(type, diagnostics);
             var update = SingleMethod(type, KnownNames.Update, "Update", diagnostics, context.TargetNode, "");
             var response = SingleMethod(type, KnownNames.Response, "Response", diagnostics, context.TargetNode, "");
             if (update is not null && !IsRuleSignature(update, 2, playedAction: true))
@@ -80,16 +54,58 @@ internal static class DeclarationParser
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLearningRuleSignature, LocationInfo.From(response.Locations.FirstOrDefault()),
                     "response", response.Name, "void " + response.Name + "(ReadOnlySpan<float> state, Span<float> logPolicy)", response.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
             if (update is null || response is null || diagnostics.Count > 0) return null;
-            var none = new Dictionary<IFieldSymbol, ParamField>(SymbolEqualityComparer.Default);
-            var updateKernel = ParseKernel(update, none, false, context.SemanticModel, diagnostics, cancellation);
-            var responseKernel = ParseKernel(response, none, false, context.SemanticModel, diagnostics, cancellation);
+            var updateKernel = ParseKernel(update, parameters, true, context.SemanticModel, diagnostics, cancellation);
+            var responseKernel = ParseKernel(response, parameters, true, context.SemanticModel, diagnostics, cancellation);
+            KernelMethod? initialKernel = null;
+            var initial = type.GetMembers().OfType<IMethodSymbol>().Where(m => SymbolFacts.HasAttribute(m, KnownNames.Initial)).ToList();
+            if (initial.Count > 1)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateMethod, LocationInfo.From(initial[1].Locations.FirstOrDefault()), type.Name, "Initial"));
+            else if (initial.Count == 1 && !IsRuleSignature(initial[0], 0, playedAction: false))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLearningRuleSignature, LocationInfo.From(initial[0].Locations.FirstOrDefault()),
+                    "initial state", initial[0].Name, "void InitialState(Span<float> state)", initial[0].ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
+            else if (initial.Count == 1)
+                initialKernel = ParseKernel(initial[0], parameters, true, context.SemanticModel, diagnostics, cancellation);
             if (updateKernel is null || responseKernel is null || typeSpec is null || diagnostics.Count > 0) return null;
             var hyperparameters = type.GetMembers()
                 .Where(m => !m.IsStatic && m.DeclaredAccessibility == Accessibility.Public && !m.IsImplicitlyDeclared)
                 .Where(m => m is IPropertySymbol { Parameters.Length: 0, GetMethod: not null } p && IsNumber(p.Type) || m is IFieldSymbol f && IsNumber(f.Type))
                 .Select(m => m.Name);
-            return new LearningRuleSpec(typeSpec, updateKernel, responseKernel, hyperparameters.ToEquatable());
+            return new LearningRuleSpec(typeSpec, updateKernel, responseKernel, hyperparameters.ToEquatable(), fields.ToEquatable(), initialKernel);
         });
+
+    /// <summary>
+    /// The <c>[Param]</c> fields of a mechanism or learning rule, in declaration order; a field of a type that
+    /// cannot be learned is reported (DIML015) and left out.
+    /// </summary>
+    private static (Dictionary<IFieldSymbol, ParamField> BySymbol, List<ParamField> InOrder) ParamFields(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics)
+    {
+        var parameters = new Dictionary<IFieldSymbol, ParamField>(SymbolEqualityComparer.Default);
+        var fields = new List<ParamField>();
+        foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
+        {
+            var attribute = SymbolFacts.GetAttribute(field, KnownNames.Param);
+            if (attribute is null) continue;
+            int? rank = field.Type switch
+            {
+                _ when field.Type.SpecialType == SpecialType.System_Single => 0,
+                IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Single, Rank: 1 } => 1,
+                IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Single, Rank: 2 } => 2,
+                _ => null,
+            };
+            if (rank is null || field.IsStatic || field.IsConst || (rank == 0 && field.IsReadOnly))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidParamField,
+                    LocationInfo.From(field.Locations.FirstOrDefault()), field.Name, field.Type.ToDisplayString()));
+                continue;
+            }
+            var init = SymbolFacts.EnumArgument(attribute, "Init", InitScheme.Keep);
+            var range = SymbolFacts.EnumArgument(attribute, "Range", RangeKind.Real);
+            var param = new ParamField(field.Name, rank.Value, init, range);
+            parameters[field] = param;
+            fields.Add(param);
+        }
+        return (parameters, fields);
+    }
 
     public static ParseResult<HelperSpec> ParseHelper(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
         => Guard<HelperSpec>(context.TargetSymbol, context.TargetNode, diagnostics =>

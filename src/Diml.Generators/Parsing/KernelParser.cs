@@ -478,7 +478,14 @@ internal sealed class KernelParser
         var body = ParseEmbedded(loop.Statement);
         _nesting--;
         _loopDepth--;
-        output.Add(new ForLoop(name, start, condition.OperatorToken.Text, bound, step.Value, body, inLoop));
+        var comparison = condition.Kind() switch
+        {
+            SyntaxKind.LessThanExpression => BinaryOperator.Less,
+            SyntaxKind.LessThanOrEqualExpression => BinaryOperator.LessOrEqual,
+            SyntaxKind.GreaterThanExpression => BinaryOperator.Greater,
+            _ => BinaryOperator.GreaterOrEqual,
+        };
+        output.Add(new ForLoop(name, start, comparison, bound, step.Value, body, inLoop));
     }
 
     private int? StepOf(ExpressionSyntax incrementor, ILocalSymbol variable)
@@ -745,7 +752,8 @@ internal sealed class KernelParser
                 return Error(DiagnosticDescriptors.InvalidCustomAdjoint, invocation, callee.Name, adjointName, callee.ContainingType?.Name ?? "");
             var batch = SymbolFacts.EnumArgument(customAdjoint, "Batch", BatchedForm.None);
             target = new CallTarget(CallKind.CustomAdjoint, display, prefix + callee.Name, prefix + callee.Name,
-                prefix + adjointName, prefix + adjointName, roles, declaredTypes, SymbolFacts.FullName(callee.ReturnType), batch);
+                prefix + adjointName, prefix + adjointName, roles, declaredTypes, SymbolFacts.FullName(callee.ReturnType), batch,
+                AdjointReadsOutputs: SymbolFacts.BoolArgument(customAdjoint, "ReadsOutputs", true));
         }
         else if (SymbolFacts.HasAttribute(callee, KnownNames.Differentiable))
         {

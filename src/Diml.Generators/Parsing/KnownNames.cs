@@ -12,4 +12,5 @@ internal static class KnownNames
     public const string Payoff = "Diml.PayoffAttribute";
     public const string Update = "Diml.UpdateAttribute";
     public const string Response = "Diml.ResponseAttribute";
+    public const string Initial = "Diml.InitialAttribute";
 }

@@ -25,6 +25,13 @@ internal static class SymbolFacts
         return member is not null && System.Enum.TryParse(member.Name, out T value) ? value : fallback;
     }
 
+    /// <summary>A named <c>bool</c> argument of an attribute, or <paramref name="fallback"/> when it is not given.</summary>
+    public static bool BoolArgument(AttributeData attribute, string name, bool fallback)
+    {
+        var argument = attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value;
+        return argument.Kind == TypedConstantKind.Primitive && argument.Value is bool value ? value : fallback;
+    }
+
     public static bool IsReal(ITypeSymbol? type)
         => type?.SpecialType is SpecialType.System_Single or SpecialType.System_Double;
 

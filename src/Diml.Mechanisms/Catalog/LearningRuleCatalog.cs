@@ -30,7 +30,7 @@ public static class LearningRuleCatalog
                 ["alpha"] = h["alpha"] * 0.6,
                 ["beta"] = h["beta"] * 1.4,
                 ["epsilon"] = Math.Min(h["epsilon"] * 1.5, 0.5),
-            }),
+            }) { PayoffScale = "beta" },
         new LearningRuleEntry(
             "hedge", nameof(Hedge),
             "Hedge: S' = S + u, π ∝ exp(ηS)",
@@ -38,7 +38,7 @@ public static class LearningRuleCatalog
                 new Hyperparameter("eta", "η", 0.1, "a positive finite learning rate", v => v > 0 && v <= float.MaxValue),
             ],
             h => new Hedge((float)h["eta"]),
-            h => new Dictionary<string, double>(StringComparer.Ordinal) { ["eta"] = h["eta"] * 1.4 }),
+            h => new Dictionary<string, double>(StringComparer.Ordinal) { ["eta"] = h["eta"] * 1.4 }) { PayoffScale = "eta" },
         new LearningRuleEntry(
             "ewa", nameof(ExperienceWeightedAttraction),
             "EWA: N' = ρN + 1, A' = (φNA + (δ + (1-δ)[played])u)/N', π ∝ exp(λA)",
@@ -55,7 +55,25 @@ public static class LearningRuleCatalog
             {
                 ["phi"] = 1 - ((1 - h["phi"]) * 0.6),
                 ["lambda"] = h["lambda"] * 1.4,
-            }),
+            }) { PayoffScale = "lambda" },
+        new LearningRuleEntry(
+            "logit-q-inertia", nameof(LogitQWithInertia),
+            "Logit-Q with choice inertia: Q' = (1-α)Q + αu, π = (1-ε)softmax(βQ + κ[k = previous]) + ε/A",
+            [
+                new Hyperparameter("alpha", "α", 0.25, "a step size in (0, 1]", v => v > 0 && v <= 1),
+                new Hyperparameter("beta", "β", 3, "a positive finite inverse temperature", v => v > 0 && v <= float.MaxValue),
+                new Hyperparameter("epsilon", "ε", 0.06, "an exploration rate in [0, 1)", v => v >= 0 && v < 1),
+                new Hyperparameter("inertia", "κ", 0.5, "a finite bonus (log-odds) for repeating the previous action", v => Math.Abs(v) <= float.MaxValue),
+            ],
+            h => new LogitQWithInertia((float)h["alpha"], (float)h["beta"], (float)h["epsilon"], (float)h["inertia"]),
+            // As Logit-Q's shift; the inertia is kept.
+            h => new Dictionary<string, double>(StringComparer.Ordinal)
+            {
+                ["alpha"] = h["alpha"] * 0.6,
+                ["beta"] = h["beta"] * 1.4,
+                ["epsilon"] = Math.Min(h["epsilon"] * 1.5, 0.5),
+                ["inertia"] = h["inertia"],
+            }) { PayoffScale = "beta" },
     ];
 
     /// <summary>The names, comma-separated, for messages.</summary>

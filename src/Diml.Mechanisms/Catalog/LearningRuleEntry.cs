@@ -18,6 +18,13 @@ public sealed record LearningRuleEntry(
     Func<IReadOnlyDictionary<string, double>, ILearningRule> Create,
     Func<IReadOnlyDictionary<string, double>, IReadOnlyDictionary<string, double>> CounterfactualShift)
 {
+    /// <summary>
+    /// The hyperparameter that only scales payoffs (Logit-Q β, EWA λ, Hedge η), or null. Estimating it together with a
+    /// mechanism whose payoffs have no fixed scale is not identified (<c>fit --estimate</c> refuses it, see
+    /// <see cref="MechanismEntry.KnownScale"/>).
+    /// </summary>
+    public string? PayoffScale { get; init; }
+
     /// <summary>Every hyperparameter at its default.</summary>
     public IReadOnlyDictionary<string, double> Defaults =>
         Hyperparameters.ToDictionary(h => h.Name, h => h.Default, StringComparer.Ordinal);

@@ -29,4 +29,11 @@ public sealed record MechanismEntry(
 
     /// <summary>Whether the family has hidden layers whose width <c>--hidden</c> sets.</summary>
     public bool HasHiddenLayers => DefaultHidden > 0;
+
+    /// <summary>
+    /// Whether the family's payoffs have a known scale (a money term with a fixed coefficient of 1, say), so that a
+    /// learner's payoff-scale parameter (<see cref="LearningRuleEntry.PayoffScale"/>) can be estimated with it. False for
+    /// every family whose every payoff term is learned: scaling all of them by c and β by 1/c gives the same choices.
+    /// </summary>
+    public bool KnownScale { get; init; }
 }

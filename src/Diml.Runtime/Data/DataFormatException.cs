@@ -24,8 +24,23 @@ public sealed class DataFormatException : FormatException
     /// <param name="relatedLine">A second line involved, such as the first of two duplicate rows.</param>
     public DataFormatException(string? filePath, int? line, string? column, int? columnNumber, string? problem,
         string expected, string found, int? relatedLine = null)
-        : base(Diml.IO.MessageText.Escape(Compose(filePath, line, column, columnNumber, problem, expected, found)))
+        : this(filePath, line, null, column, columnNumber, problem, expected, found, relatedLine)
     {
+    }
+
+    /// <summary>
+    /// An error at a place that is not a line, such as <c>row group 2, row 17</c> of a Parquet file (<see cref="Place"/>);
+    /// otherwise as the constructor.
+    /// </summary>
+    public static DataFormatException At(string? filePath, string? place, string? column, int? columnNumber, string? problem,
+        string expected, string found) =>
+        new(filePath, null, place, column, columnNumber, problem, expected, found, null);
+
+    private DataFormatException(string? filePath, int? line, string? place, string? column, int? columnNumber, string? problem,
+        string expected, string found, int? relatedLine)
+        : base(Diml.IO.MessageText.Escape(Compose(filePath, line, place, column, columnNumber, problem, expected, found)))
+    {
+        Place = place;
         FilePath = filePath;
         Line = line;
         Column = column;
@@ -41,6 +56,9 @@ public sealed class DataFormatException : FormatException
 
     /// <summary>1-based line of the offending text; null when the problem is not on one line.</summary>
     public int? Line { get; }
+
+    /// <summary>Where the problem is when that is not a line (a Parquet file's row group and row); null otherwise.</summary>
+    public string? Place { get; }
 
     /// <summary>A second line involved, such as the first of two duplicate rows; null when there is none.</summary>
     public int? RelatedLine { get; }
@@ -60,11 +78,12 @@ public sealed class DataFormatException : FormatException
     /// <summary>What the file has instead.</summary>
     public string Found { get; }
 
-    private static string Compose(string? filePath, int? line, string? column, int? columnNumber, string? problem, string expected, string found)
+    private static string Compose(string? filePath, int? line, string? place, string? column, int? columnNumber, string? problem, string expected, string found)
     {
         var text = new StringBuilder();
         text.Append(filePath ?? "<data>");
         if (line is int l) text.Append(CultureInfo.InvariantCulture, $", line {l}");
+        if (place is not null) text.Append(", ").Append(place);
         if (columnNumber is int c) text.Append(CultureInfo.InvariantCulture, $", column {c}");
         else if (column is not null) text.Append(", column");
         if (column is not null) text.Append(CultureInfo.InvariantCulture, $" '{column}'");

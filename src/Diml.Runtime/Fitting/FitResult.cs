@@ -43,4 +43,13 @@ public sealed record FitResult(float[] Parameters, IReadOnlyList<EpochReport> Cu
 
     /// <summary>The checkpoint written when the fit was cancelled (null otherwise, or without checkpointing).</summary>
     public string? CheckpointPath { get; init; }
+
+    /// <summary>
+    /// The estimated learner parameters at <see cref="Parameters"/>' epoch, natural scale, by camel-cased name (empty when
+    /// none were estimated, see <see cref="Fitter.Learner"/>); the rule's fields hold them after the fit.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> LearnerValues { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The fit's whole flat vector at that epoch: <c>[mechanism θ | raw learner values]</c> (<see cref="Parameters"/> without learner parameters).</summary>
+    public float[] JointParameters { get; init; } = [];
 }

@@ -50,15 +50,23 @@ public sealed class FitSession : IDisposable
     private const int ValidationChunk = 16;
 
     /// <summary>Prepares a fit of <paramref name="mechanism"/> under <paramref name="rule"/> to <paramref name="training"/> from <paramref name="initialParameters"/>.</summary>
-    public FitSession(IMechanism mechanism, ILearningRule rule, Trajectories training, FitOptions options, ReadOnlySpan<float> initialParameters)
+    /// <remarks>
+    /// With <paramref name="learner"/>, the rule's estimated parameters are fitted jointly: <paramref name="initialParameters"/>
+    /// and <see cref="Parameters"/> are then <c>[mechanism θ | raw learner values]</c> (<see cref="LearnerParameters.StartRaw"/>).
+    /// </remarks>
+    public FitSession(IMechanism mechanism, ILearningRule rule, Trajectories training, FitOptions options, ReadOnlySpan<float> initialParameters,
+        LearnerParameters? learner = null)
     {
         ArgumentNullException.ThrowIfNull(mechanism);
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        int p = mechanism.Layout.TotalLength;
-        if (initialParameters.Length != p) ThrowHelper.Argument(nameof(initialParameters), $"{p} parameters ({mechanism.Layout})", initialParameters.Length);
+        int p = mechanism.Layout.TotalLength + (learner?.Length ?? 0);
+        if (initialParameters.Length != p)
+            ThrowHelper.Argument(nameof(initialParameters), learner is { Length: > 0 }
+                ? $"{p} parameters ({mechanism.Layout} | raw {string.Join(", ", learner.EstimatedNames)})"
+                : $"{p} parameters ({mechanism.Layout})", initialParameters.Length);
         if (training.Episodes < 1) ThrowHelper.ArgumentOutOfRange(nameof(training), "at least one training episode", training.Episodes);
         if (training.Steps < 2) ThrowHelper.ArgumentOutOfRange(nameof(training), "episodes of at least 2 steps", training.Steps);
         foreach (float value in initialParameters)
@@ -75,13 +83,13 @@ public sealed class FitSession : IDisposable
         PlannedEpochs = options.PlannedEpochs(training.Episodes);
         PatienceEpochs = validation > 0 ? options.PatienceEpochs(training.Episodes) : 0;
         _objective = new MinibatchObjective<float>(mechanism, rule, training.Shape, batch, training.Steps, options.Window,
-            options.WindowMode, options.Lambda, options.RegularizerSampleCap, Math.Min(options.Threads, Math.Max(1, batch)), groupSizes);
+            options.WindowMode, options.Lambda, options.RegularizerSampleCap, Math.Min(options.Threads, Math.Max(1, batch)), groupSizes, learner);
         // The validation episodes are the last ones; evaluated on the training objective's workers, with buffers of their own.
         _validationEpisodes = new int[validation];
         for (int v = 0; v < validation; v++) _validationEpisodes[v] = fitted + v;
         if (validation > 0)
             _validation = new MinibatchObjective<float>(mechanism, rule, training.Shape, chunk, training.Steps, training.Steps,
-                WindowMode.Reference, lambda: 0, regularizerSampleCap: 0, _objective.Pool, ownsPool: false, groupSizes: groupSizes);
+                WindowMode.Reference, lambda: 0, regularizerSampleCap: 0, _objective.Pool, ownsPool: false, groupSizes: groupSizes, learner: learner);
         _adam = new AdamOptimizer(p, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
         _parameters = initialParameters.ToArray();
         _lastGood = initialParameters.ToArray();

@@ -34,6 +34,12 @@ public sealed class Fitter
     public FitCheckpointing? Checkpointing { get; init; }
 
     /// <summary>
+    /// The learning rule's parameters to estimate jointly with the mechanism (null: the rule stays as it is). Their
+    /// start values are the rule's; after a fit the rule holds the estimates (<see cref="FitResult.LearnerValues"/>).
+    /// </summary>
+    public LearnerParameters? Learner { get; init; }
+
+    /// <summary>
     /// Fits from the mechanism's current parameters and writes the result back into it
     /// (<see cref="IDifferentiableModel.WriteParameters"/>). <paramref name="progress"/> hears of every epoch.
     /// Cancelling <paramref name="cancellationToken"/> stops the fit after the minibatch in progress; with
@@ -76,7 +82,15 @@ public sealed class Fitter
     private FitResult Run(Trajectories training, ReadOnlySpan<float> initialParameters, FitCheckpoint? resume, IProgress<EpochReport>? progress,
         CancellationToken cancellationToken)
     {
-        using var session = new FitSession(_mechanism, _rule, training, _options, initialParameters) { MinibatchCompleted = MinibatchCompleted };
+        var learner = Learner is { Length: > 0 } ? Learner : null;
+        if (learner is not null && !ReferenceEquals(learner.Rule, _rule))
+            throw new ArgumentException($"The learner parameters are those of another rule ({learner.Rule.RuleName}).", nameof(Learner));
+        // The fit's one flat vector: [mechanism θ | raw learner values].
+        int p = initialParameters.Length, l = learner?.Length ?? 0;
+        var joint = new float[p + l];
+        initialParameters.CopyTo(joint);
+        learner?.StartRaw(joint.AsSpan(p));
+        using var session = new FitSession(_mechanism, _rule, training, _options, joint, learner) { MinibatchCompleted = MinibatchCompleted };
         var curve = new List<EpochReport>(Math.Min(session.PlannedEpochs, 10_000));
         if (resume is not null)
         {
@@ -119,15 +133,26 @@ public sealed class Fitter
             checkpointPath = Checkpointing.Path;
         }
         bool validated = session.ValidationEpisodes > 0;
-        var final = session.Parameters.ToArray();
-        return new FitResult(validated ? session.BestParameters.ToArray() : final, curve, session.Failure, cancelled)
+        var finalJoint = session.Parameters.ToArray();
+        var bestJoint = session.BestParameters.ToArray();
+        var chosen = validated ? bestJoint : finalJoint;
+        var final = finalJoint[..p];
+        IReadOnlyDictionary<string, double> learnerValues = new Dictionary<string, double>();
+        if (learner is not null)
         {
+            learner.Apply(chosen.AsSpan(p));
+            learnerValues = learner.Values(chosen.AsSpan(p));
+        }
+        return new FitResult(chosen[..p], curve, session.Failure, cancelled)
+        {
+            LearnerValues = learnerValues,
+            JointParameters = chosen,
             StopReason = cancelled ? FitStopReason.Cancelled
                 : session.Failure is not null ? FitStopReason.Failure
                 : session.PatienceExhausted && session.Epoch < session.PlannedEpochs ? FitStopReason.Patience
                 : FitStopReason.Completed,
             BestEpoch = session.BestEpoch,
-            BestParameters = session.BestParameters.ToArray(),
+            BestParameters = bestJoint[..p],
             FinalParameters = final,
             ValidationEpisodes = session.ValidationEpisodes,
             BestValidationNll = session.BestValidationNll,

@@ -30,6 +30,11 @@ namespace Diml.Fitting;
 /// payoff feedback there — its learner state is carried unchanged, <c>Q[t+1] = Q[t]</c> — and an agent absent at
 /// <c>t+1</c> is not scored there; the regularizer averages over the agents present. The loss stays the window's NLL
 /// summed over scored agent-steps and averaged over episodes.</para>
+/// <para>Learner parameters (an objective built with <see cref="LearnerParameters"/>): <c>theta</c> is
+/// <c>[mechanism θ | raw learner values]</c>. The learner runs its θ-versions at the natural values, the initial state
+/// included; the reverse pass adds each episode's learner-parameter adjoint into its own slot, which are summed over
+/// episodes in order and pulled back through the transforms into the gradient's last <see cref="LearnerParameters.Length"/>
+/// entries. In <see cref="WindowMode.Carry"/> the carried prefix also runs at these learner values, without gradient.</para>
 /// </remarks>
 /// <typeparam name="T">float for fitting, double for gradient checks.</typeparam>
 public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
@@ -53,6 +58,12 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     private readonly CounterfactualPayoffs<T> _payoffs;
     private readonly CounterfactualPayoffs<T>? _prefixPayoffs;
     private readonly LearnerJob _learnerJob;
+    private readonly LearnerParameters? _learner;
+    private readonly ILearnableRule? _learnable;
+    private readonly int _mechanismParameters;
+    private readonly T[] _learnerTheta = [];       // the rule's natural parameters at the call's raw values
+    private readonly T[] _episodeLearnerBar = [];  // [b, ·] the rule-parameter adjoint of each episode
+    private readonly T[] _learnerBar = [];         // summed over episodes
 
     // State of the call in progress, read by the learner job.
     private Trajectories? _data;
@@ -66,15 +77,19 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     /// </summary>
     /// <remarks><c>groupSizes</c>: null for data without groups or absent agents (a file without a <c>group</c> column); otherwise
     /// what <see cref="GroupSizeRule.KernelSizes"/> says for the mechanism and the data.</remarks>
+    /// <remarks><c>learner</c>: which of the rule's parameters are estimated with the mechanism (its rule must be
+    /// <paramref name="rule"/>); <c>theta</c> then also holds their raw values.</remarks>
     public MinibatchObjective(IMechanism mechanism, ILearningRule rule, GameShape shape, int maxEpisodes, int steps, int window,
-        WindowMode mode, double lambda, int regularizerSampleCap = 0, int threads = 1, IReadOnlyList<int>? groupSizes = null)
+        WindowMode mode, double lambda, int regularizerSampleCap = 0, int threads = 1, IReadOnlyList<int>? groupSizes = null,
+        LearnerParameters? learner = null)
         : this(mechanism, rule, shape, maxEpisodes, steps, window, mode, lambda, regularizerSampleCap, CreatePool(threads), ownsPool: true,
-            groupSizes: groupSizes)
+            groupSizes: groupSizes, learner: learner)
     {
     }
 
     internal MinibatchObjective(IMechanism mechanism, ILearningRule rule, GameShape shape, int maxEpisodes, int steps, int window,
-        WindowMode mode, double lambda, int regularizerSampleCap, WorkerPool pool, bool ownsPool, bool deduplicate = true, IReadOnlyList<int>? groupSizes = null)
+        WindowMode mode, double lambda, int regularizerSampleCap, WorkerPool pool, bool ownsPool, bool deduplicate = true, IReadOnlyList<int>? groupSizes = null,
+        LearnerParameters? learner = null)
     {
         ArgumentNullException.ThrowIfNull(mechanism);
         ArgumentNullException.ThrowIfNull(rule);
@@ -96,7 +111,18 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         _mode = mode;
         _lambda = lambda;
         _regularizerSampleCap = regularizerSampleCap;
-        _parameters = mechanism.Layout.TotalLength;
+        _mechanismParameters = mechanism.Layout.TotalLength;
+        if (learner is not null && !ReferenceEquals(learner.Rule, rule))
+            ThrowHelper.Argument(nameof(learner), "the parameters of the objective's own rule", learner.Rule.RuleName);
+        _learner = learner is { Length: > 0 } ? learner : null;
+        _learnable = _learner?.Rule;
+        _parameters = _mechanismParameters + (_learner?.Length ?? 0);
+        if (_learner is not null)
+        {
+            _learnerTheta = new T[_learner.RuleLength];
+            _episodeLearnerBar = new T[checked(maxEpisodes * _learner.RuleLength)];
+            _learnerBar = new T[_learner.RuleLength];
+        }
         _pool = pool;
         _ownsPool = ownsPool;
 
@@ -164,14 +190,21 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         _prefix = _mode == WindowMode.Carry ? t0 : 0;
         _wantGradient = !gradient.IsEmpty;
         episodes.CopyTo(_episodes);
+        var mechanismTheta = theta[.._mechanismParameters];
+        if (_learner is not null)
+        {
+            // The learner's natural parameters at this call's raw values, and the initial state they give.
+            _learner.ToNatural(theta[_mechanismParameters..], _learnerTheta.AsSpan());
+            ModelCalls.InitialState(_learnable!, _learnerTheta, _initialState.AsSpan());
+        }
 
         // 1. Plan and evaluate the distinct mechanism queries of the whole minibatch.
         _payoffs.Plan(data, episodes, t0, length - 1, t0, length);
-        _payoffs.Evaluate(theta);
+        _payoffs.Evaluate(mechanismTheta);
         if (_prefix > 0)
         {
             _prefixPayoffs!.Plan(data, episodes, 0, _prefix, 0, 0);
-            _prefixPayoffs.Evaluate(PrefixParametersOverride is { } frozen ? frozen : theta);
+            _prefixPayoffs.Evaluate(PrefixParametersOverride is { } frozen ? frozen : mechanismTheta);
         }
 
         // 2. Learner forward (and reverse) per episode, in parallel; each episode writes only its own slots.
@@ -204,7 +237,16 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
                         _payoffs.AddSeeds(b, s, i, _payoffsBar.AsSpan((((b * (_window - 1)) + s) * n + i) * a, a));
                     }
             gradient.Clear();
-            _payoffs.Backpropagate(gradient);
+            _payoffs.Backpropagate(gradient[.._mechanismParameters]);
+            if (_learner is not null)
+            {
+                // Episodes in order, then through the transforms into the raw values.
+                int l = _learnerBar.Length;
+                Array.Clear(_learnerBar);
+                for (int b = 0; b < _batch; b++)
+                    TensorPrimitives.Add(_learnerBar, _episodeLearnerBar.AsSpan(b * l, l), _learnerBar);
+                _learner.PullBack(theta[_mechanismParameters..], _learnerBar, gradient[_mechanismParameters..]);
+            }
         }
         _data = null;
         return new MinibatchLoss(loss, nll, regularizer, checked((int)scoredActions));
@@ -298,7 +340,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
                     // Absent: no payoff feedback, the state is carried unchanged.
                     if (played == Trajectories.Absent) { current.Slice(i * q, q).CopyTo(next.Slice(i * q, q)); continue; }
                     _prefixPayoffs!.Gather(b, t, i, u);
-                    ModelCalls.Update(_rule, current.Slice(i * q, q), u, played, next.Slice(i * q, q));
+                    Update(current.Slice(i * q, q), u, played, next.Slice(i * q, q));
                 }
                 next.CopyTo(current);
             }
@@ -319,10 +361,10 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
                 else
                 {
                     _payoffs.Gather(b, s, i, u);
-                    ModelCalls.Update(_rule, before.Slice(i * q, q), u, played, after.Slice(i * q, q));
+                    Update(before.Slice(i * q, q), u, played, after.Slice(i * q, q));
                 }
                 if (next == Trajectories.Absent) continue;
-                ModelCalls.Response(_rule, after.Slice(i * q, q), logPolicy);
+                Response(after.Slice(i * q, q), logPolicy);
                 nll -= double.CreateTruncating(logPolicy[next]);
                 scored++;
             }
@@ -336,6 +378,8 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         var nextBar = scratch.StateBarA.AsSpan();
         var currentBar = scratch.StateBarB.AsSpan();
         var logPolicyBar = scratch.LogPolicyBar.AsSpan();
+        var learnerBar = _learner is null ? Span<T>.Empty : _episodeLearnerBar.AsSpan(b * _learnerTheta.Length, _learnerTheta.Length);
+        learnerBar.Clear();
         nextBar.Clear();
         for (int s = length - 2; s >= 0; s--)
         {
@@ -349,7 +393,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
                 {
                     logPolicyBar.Clear();
                     logPolicyBar[next] = seed;
-                    ModelCalls.ResponseAdjoint(_rule, after.Slice(i * q, q), logPolicyBar, nextBar.Slice(i * q, q));
+                    ResponseAdjoint(after.Slice(i * q, q), logPolicyBar, nextBar.Slice(i * q, q), learnerBar);
                 }
                 var payoffsBar = _payoffsBar.AsSpan((((b * (_window - 1)) + s) * n + i) * a, a);
                 payoffsBar.Clear();
@@ -360,12 +404,42 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
                     continue;
                 }
                 _payoffs.Gather(b, s, i, u);
-                ModelCalls.UpdateAdjoint(_rule, before.Slice(i * q, q), u, played, nextBar.Slice(i * q, q), currentBar.Slice(i * q, q), payoffsBar);
+                UpdateAdjoint(before.Slice(i * q, q), u, played, nextBar.Slice(i * q, q), currentBar.Slice(i * q, q), payoffsBar, learnerBar);
             }
             var swap = nextBar;
             nextBar = currentBar;
             currentBar = swap;
         }
+        // nextBar is now ∂L/∂Q[t0]: from the initial state when the window starts there (no gradient into a carried state).
+        if (_learner is not null && _prefix == 0)
+            for (int i = 0; i < n; i++)
+                ModelCalls.InitialStateAdjoint(_learnable!, _learnerTheta, nextBar.Slice(i * q, q), learnerBar);
+    }
+
+    // The learner's kernels: the θ-versions at the call's learner values when parameters are estimated.
+
+    private void Update(ReadOnlySpan<T> state, ReadOnlySpan<T> payoffs, int played, Span<T> next)
+    {
+        if (_learnable is null) ModelCalls.Update(_rule, state, payoffs, played, next);
+        else ModelCalls.Update(_learnable, _learnerTheta, state, payoffs, played, next);
+    }
+
+    private void Response(ReadOnlySpan<T> state, Span<T> logPolicy)
+    {
+        if (_learnable is null) ModelCalls.Response(_rule, state, logPolicy);
+        else ModelCalls.Response(_learnable, _learnerTheta, state, logPolicy);
+    }
+
+    private void UpdateAdjoint(ReadOnlySpan<T> state, ReadOnlySpan<T> payoffs, int played, ReadOnlySpan<T> nextBar, Span<T> stateBar, Span<T> payoffsBar, Span<T> learnerBar)
+    {
+        if (_learnable is null) ModelCalls.UpdateAdjoint(_rule, state, payoffs, played, nextBar, stateBar, payoffsBar);
+        else ModelCalls.UpdateAdjoint(_learnable, _learnerTheta, state, payoffs, played, nextBar, stateBar, payoffsBar, learnerBar);
+    }
+
+    private void ResponseAdjoint(ReadOnlySpan<T> state, ReadOnlySpan<T> logPolicyBar, Span<T> stateBar, Span<T> learnerBar)
+    {
+        if (_learnable is null) ModelCalls.ResponseAdjoint(_rule, state, logPolicyBar, stateBar);
+        else ModelCalls.ResponseAdjoint(_learnable, _learnerTheta, state, logPolicyBar, stateBar, learnerBar);
     }
 
     private static WorkerPool CreatePool(int threads)

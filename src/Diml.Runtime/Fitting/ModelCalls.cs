@@ -104,4 +104,49 @@ internal static class ModelCalls
         r.InitialState(narrow);
         for (int j = 0; j < state.Length; j++) state[j] = T.CreateTruncating(narrow[j]);
     }
+
+    // ---- θ-versions of a learnable rule (ILearnableRule): theta is the rule's natural parameter vector.
+
+    public static void InitialState<T>(ILearnableRule r, ReadOnlySpan<T> theta, Span<T> state)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) r.InitialState(F(theta), F(state));
+        else r.InitialState(D(theta), D(state));
+    }
+
+    public static void InitialStateAdjoint<T>(ILearnableRule r, ReadOnlySpan<T> theta, ReadOnlySpan<T> stateBar, Span<T> thetaBar)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) r.InitialStateAdjoint(F(theta), F(stateBar), F(thetaBar));
+        else r.InitialStateAdjoint(D(theta), D(stateBar), D(thetaBar));
+    }
+
+    public static void Update<T>(ILearnableRule r, ReadOnlySpan<T> theta, ReadOnlySpan<T> state, ReadOnlySpan<T> payoffs, int played, Span<T> next)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) r.Update(F(theta), F(state), F(payoffs), played, F(next));
+        else r.Update(D(theta), D(state), D(payoffs), played, D(next));
+    }
+
+    public static void UpdateAdjoint<T>(ILearnableRule r, ReadOnlySpan<T> theta, ReadOnlySpan<T> state, ReadOnlySpan<T> payoffs, int played, ReadOnlySpan<T> nextBar,
+        Span<T> stateBar, Span<T> payoffsBar, Span<T> thetaBar)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) r.UpdateAdjoint(F(theta), F(state), F(payoffs), played, F(nextBar), F(stateBar), F(payoffsBar), F(thetaBar));
+        else r.UpdateAdjoint(D(theta), D(state), D(payoffs), played, D(nextBar), D(stateBar), D(payoffsBar), D(thetaBar));
+    }
+
+    public static void Response<T>(ILearnableRule r, ReadOnlySpan<T> theta, ReadOnlySpan<T> state, Span<T> logPolicy)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) r.Response(F(theta), F(state), F(logPolicy));
+        else r.Response(D(theta), D(state), D(logPolicy));
+    }
+
+    public static void ResponseAdjoint<T>(ILearnableRule r, ReadOnlySpan<T> theta, ReadOnlySpan<T> state, ReadOnlySpan<T> logPolicyBar, Span<T> stateBar, Span<T> thetaBar)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) r.ResponseAdjoint(F(theta), F(state), F(logPolicyBar), F(stateBar), F(thetaBar));
+        else r.ResponseAdjoint(D(theta), D(state), D(logPolicyBar), D(stateBar), D(thetaBar));
+    }
 }

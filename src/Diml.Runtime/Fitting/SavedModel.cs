@@ -30,6 +30,16 @@ public sealed record SavedModel(
     /// </summary>
     public IReadOnlyList<int>? GroupSizes { get; init; }
 
+    /// <summary>
+    /// The learner parameters the fit estimated (camel-cased names, e.g. <c>alpha</c>, <c>epsilon</c>), whose estimates
+    /// <see cref="LearnerHyperparameters"/> holds; null (<c>learner.estimated</c> absent: every older file) when the
+    /// learner was fixed.
+    /// </summary>
+    public IReadOnlyList<string>? EstimatedLearnerParameters { get; init; }
+
+    /// <summary>Standard errors of the fit (file: <c>$.inference</c>), when they were computed; null otherwise.</summary>
+    public SavedInference? Inference { get; init; }
+
     /// <summary>The model-file format version this build writes.</summary>
     public const int CurrentFormatVersion = 1;
 }

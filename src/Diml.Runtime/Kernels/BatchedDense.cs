@@ -69,7 +69,24 @@ public static class BatchedDense
         ReadOnlySpan<float> input, int inputStride, int inputOffset, int cols,
         ReadOnlySpan<float> outputBar, int outputStride, int outputOffset, int rows, int count,
         Span<float> weightsBar, Span<float> biasBar, Span<float> inputBar)
+        => Adjoint(weights, input, inputStride, inputOffset, cols, outputBar, outputStride, outputOffset, rows, count,
+            weightsBar, biasBar, inputBar, 0, cols);
+
+    /// <summary>
+    /// <see cref="Adjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float}, int, int, int, int, Span{float}, Span{float}, Span{float})"/>
+    /// with each query's input adjoint over the window of columns <c>[inputBarStart, inputBarStart + inputBarCols)</c> only
+    /// (still laid out like <paramref name="input"/>): the generator asks for this when the reverse sweep reads only part
+    /// of the input's adjoint, such as a first layer's active columns beside its data columns, so the product into the
+    /// rest is not computed at all.
+    /// </summary>
+    public static void Adjoint(ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> input, int inputStride, int inputOffset, int cols,
+        ReadOnlySpan<float> outputBar, int outputStride, int outputOffset, int rows, int count,
+        Span<float> weightsBar, Span<float> biasBar, Span<float> inputBar, int inputBarStart, int inputBarCols)
     {
+        if (inputBarStart < 0 || inputBarCols < 0 || inputBarStart + inputBarCols > cols)
+            throw new ArgumentOutOfRangeException(nameof(inputBarStart), inputBarStart,
+                $"inputBarStart, inputBarCols: expected a window within the {cols} input columns; found {inputBarStart} + {inputBarCols}.");
         Check(weights, rows, cols, input, inputStride, inputOffset, outputBar.Length, outputStride, outputOffset, count);
         if (!weightsBar.IsEmpty && weightsBar.Length != rows * cols) ThrowBarLength(nameof(weightsBar), weightsBar.Length, rows * cols);
         if (!biasBar.IsEmpty && biasBar.Length != rows) ThrowBarLength(nameof(biasBar), biasBar.Length, rows);
@@ -85,10 +102,10 @@ public static class BatchedDense
             MultiplyAccumulate.Run(ref g, 1, outputStride,
                 ref Unsafe.Add(ref MemoryMarshal.GetReference(input), inputOffset), inputStride,
                 ref MemoryMarshal.GetReference(weightsBar), cols, rows, count, cols);
-        if (!inputBar.IsEmpty)
+        if (!inputBar.IsEmpty && inputBarCols > 0)
             MultiplyAccumulate.Run(ref g, outputStride, 1,
-                ref MemoryMarshal.GetReference(weights), cols,
-                ref Unsafe.Add(ref MemoryMarshal.GetReference(inputBar), inputOffset), inputStride, count, rows, cols);
+                ref Unsafe.Add(ref MemoryMarshal.GetReference(weights), inputBarStart), cols,
+                ref Unsafe.Add(ref MemoryMarshal.GetReference(inputBar), inputOffset + inputBarStart), inputStride, count, rows, inputBarCols);
     }
 
     /// <summary>The shapes every entry point checks before touching memory through unchecked references.</summary>

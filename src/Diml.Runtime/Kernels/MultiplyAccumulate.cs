@@ -23,17 +23,34 @@ internal static class MultiplyAccumulate
 {
     private const int TileRows = 4;
 
-    /// <summary>Runs at the widest accelerated width.</summary>
+    /// <summary>
+    /// Runs at the widest accelerated width, and the columns left over (fewer than one register) at the next narrower
+    /// widths: a 72-column product is 64 columns of AVX-512 and 8 of AVX2 rather than 8 columns of scalar code, which
+    /// cost as much as the other 64. Columns are independent and every width computes each element the same way, so the
+    /// split changes no bit.
+    /// </summary>
     public static void Run(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int rows, int depth, int n)
     {
+        int done = 0;
         if (Vector512.IsHardwareAccelerated)
-            Run<Vector512Tier, Vector512<float>>(ref a, aRow, aColumn, ref b, bRow, ref c, cRow, rows, depth, n);
-        else if (Vector256.IsHardwareAccelerated)
-            Run<Vector256Tier, Vector256<float>>(ref a, aRow, aColumn, ref b, bRow, ref c, cRow, rows, depth, n);
-        else if (Vector128.IsHardwareAccelerated)
-            Run<Vector128Tier, Vector128<float>>(ref a, aRow, aColumn, ref b, bRow, ref c, cRow, rows, depth, n);
-        else
-            Run<ScalarTier, float>(ref a, aRow, aColumn, ref b, bRow, ref c, cRow, rows, depth, n);
+            done += Columns<Vector512Tier, Vector512<float>>(ref a, aRow, aColumn, ref b, bRow, ref c, cRow, rows, depth, n, done);
+        if (Vector256.IsHardwareAccelerated)
+            done += Columns<Vector256Tier, Vector256<float>>(ref a, aRow, aColumn, ref b, bRow, ref c, cRow, rows, depth, n, done);
+        if (Vector128.IsHardwareAccelerated)
+            done += Columns<Vector128Tier, Vector128<float>>(ref a, aRow, aColumn, ref b, bRow, ref c, cRow, rows, depth, n, done);
+        if (done < n)
+            Run<ScalarTier, float>(ref a, aRow, aColumn, ref Unsafe.Add(ref b, done), bRow, ref Unsafe.Add(ref c, done), cRow, rows, depth, n - done);
+    }
+
+    /// <summary>Columns <c>[done, done + k·Lanes)</c> at one tier, as many whole registers as fit; returns how many columns it did.</summary>
+    private static int Columns<TTier, TVector>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int rows, int depth, int n, int done)
+        where TTier : struct, IVectorTier<TVector>
+        where TVector : struct
+    {
+        int width = (n - done) - (n - done) % TTier.Lanes;
+        if (width > 0)
+            Run<TTier, TVector>(ref a, aRow, aColumn, ref Unsafe.Add(ref b, done), bRow, ref Unsafe.Add(ref c, done), cRow, rows, depth, width);
+        return width;
     }
 
     /// <summary>The driver at one tier (tests call every tier directly, whatever the hardware).</summary>
@@ -54,8 +71,7 @@ internal static class MultiplyAccumulate
             for (; j + 2 * lanes <= n; j += 2 * lanes)
                 Tile4x2<TTier, TVector>(ref ai, aRow, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), cRow, depth);
             for (; j + lanes <= n; j += lanes)
-                for (int r = 0; r < TileRows; r++)
-                    Row<TTier, TVector>(ref Unsafe.Add(ref ai, r * aRow), aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, r * cRow + j), depth);
+                Tile4x1<TTier, TVector>(ref ai, aRow, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), cRow, depth);
             for (; j < n; j++)
                 Column4(ref ai, aRow, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), cRow, depth);
         }
@@ -64,6 +80,8 @@ internal static class MultiplyAccumulate
             ref float ci = ref Unsafe.Add(ref c, i * cRow);
             ref float ai = ref Unsafe.Add(ref a, i * aRow);
             int j = 0;
+            for (; j + 4 * lanes <= n; j += 4 * lanes)
+                Tile1x4<TTier, TVector>(ref ai, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), depth);
             for (; j + lanes <= n; j += lanes)
                 Row<TTier, TVector>(ref ai, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), depth);
             for (; j < n; j++)
@@ -242,6 +260,57 @@ internal static class MultiplyAccumulate
         TTier.Store(s10, ref c1, 0); TTier.Store(s11, ref c1, l1);
         TTier.Store(s20, ref c2, 0); TTier.Store(s21, ref c2, l1);
         TTier.Store(s30, ref c3, 0); TTier.Store(s31, ref c3, l1);
+    }
+
+    /// <summary>
+    /// 4 rows of C × 1 register: four independent chains, so that a last register of columns does not wait on one
+    /// multiply-add chain per row (four times the latency).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile4x1<TTier, TVector>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int depth)
+        where TTier : struct, IVectorTier<TVector>
+        where TVector : struct
+    {
+        ref float c1 = ref Unsafe.Add(ref c, cRow);
+        ref float c2 = ref Unsafe.Add(ref c1, cRow);
+        ref float c3 = ref Unsafe.Add(ref c2, cRow);
+        TVector s0 = TTier.Load(ref c, 0), s1 = TTier.Load(ref c1, 0), s2 = TTier.Load(ref c2, 0), s3 = TTier.Load(ref c3, 0);
+        ref float a1 = ref Unsafe.Add(ref a, aRow);
+        ref float a2 = ref Unsafe.Add(ref a1, aRow);
+        ref float a3 = ref Unsafe.Add(ref a2, aRow);
+        for (int k = 0; k < depth; k++)
+        {
+            TVector bk = TTier.Load(ref Unsafe.Add(ref b, k * bRow), 0);
+            int ka = k * aColumn;
+            s0 = TTier.MultiplyAdd(TTier.Broadcast(Unsafe.Add(ref a, ka)), bk, s0);
+            s1 = TTier.MultiplyAdd(TTier.Broadcast(Unsafe.Add(ref a1, ka)), bk, s1);
+            s2 = TTier.MultiplyAdd(TTier.Broadcast(Unsafe.Add(ref a2, ka)), bk, s2);
+            s3 = TTier.MultiplyAdd(TTier.Broadcast(Unsafe.Add(ref a3, ka)), bk, s3);
+        }
+        TTier.Store(s0, ref c, 0); TTier.Store(s1, ref c1, 0); TTier.Store(s2, ref c2, 0); TTier.Store(s3, ref c3, 0);
+    }
+
+    /// <summary>
+    /// 1 row of C × 4 registers, for the rows left over below a 4-row tile (all of a one-output layer's weight adjoint):
+    /// four independent chains instead of one per register.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Tile1x4<TTier, TVector>(ref float a, int aColumn, ref float b, int bRow, ref float c, int depth)
+        where TTier : struct, IVectorTier<TVector>
+        where TVector : struct
+    {
+        nuint l1 = (nuint)TTier.Lanes, l2 = 2 * l1, l3 = 3 * l1;
+        TVector s0 = TTier.Load(ref c, 0), s1 = TTier.Load(ref c, l1), s2 = TTier.Load(ref c, l2), s3 = TTier.Load(ref c, l3);
+        for (int k = 0; k < depth; k++)
+        {
+            ref float bk = ref Unsafe.Add(ref b, k * bRow);
+            TVector x = TTier.Broadcast(Unsafe.Add(ref a, k * aColumn));
+            s0 = TTier.MultiplyAdd(x, TTier.Load(ref bk, 0), s0);
+            s1 = TTier.MultiplyAdd(x, TTier.Load(ref bk, l1), s1);
+            s2 = TTier.MultiplyAdd(x, TTier.Load(ref bk, l2), s2);
+            s3 = TTier.MultiplyAdd(x, TTier.Load(ref bk, l3), s3);
+        }
+        TTier.Store(s0, ref c, 0); TTier.Store(s1, ref c, l1); TTier.Store(s2, ref c, l2); TTier.Store(s3, ref c, l3);
     }
 
     /// <summary>One register of one row of C.</summary>

@@ -47,7 +47,7 @@ public static partial class Nn
     // ---------------------------------------------------------------------------------------------------------
 
     /// <summary><c>yᵢ = max(xᵢ, 0)</c> (NaN propagates). <paramref name="y"/> may be <paramref name="x"/> itself.</summary>
-    [CustomAdjoint(nameof(ReluAdjoint), Batch = BatchForm.Elementwise)]
+    [CustomAdjoint(nameof(ReluAdjoint), Batch = BatchForm.Elementwise, ReadsOutputs = false)]
     public static void Relu(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckElementwise(x, y);
@@ -55,7 +55,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="Relu(ReadOnlySpan{float}, Span{float})"/>
-    [CustomAdjoint(nameof(ReluAdjoint), Batch = BatchForm.Elementwise)]
+    [CustomAdjoint(nameof(ReluAdjoint), Batch = BatchForm.Elementwise, ReadsOutputs = false)]
     public static void Relu(ReadOnlySpan<double> x, Span<double> y)
     {
         CheckElementwise(x, y);

@@ -19,7 +19,7 @@ public static partial class Nn
     /// <c>output = W·input + bias</c>, where <paramref name="weights"/> is W stored row-major with
     /// <c>output.Length</c> rows of <c>input.Length</c> columns. <paramref name="output"/> must not overlap any input.
     /// </summary>
-    [CustomAdjoint(nameof(DenseAdjoint), Batch = BatchForm.Dense)]
+    [CustomAdjoint(nameof(DenseAdjoint), Batch = BatchForm.Dense, ReadsOutputs = false)]
     public static void Dense(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> input, Span<float> output)
     {
         CheckDense(weights, bias, input, output, hasBias: true);
@@ -27,7 +27,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="Dense(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
-    [CustomAdjoint(nameof(DenseAdjoint), Batch = BatchForm.Dense)]
+    [CustomAdjoint(nameof(DenseAdjoint), Batch = BatchForm.Dense, ReadsOutputs = false)]
     public static void Dense(ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> input, Span<double> output)
     {
         CheckDense(weights, bias, input, output, hasBias: true);
@@ -38,7 +38,7 @@ public static partial class Nn
     /// <c>output = W·input + bias</c> with W as a <c>[output.Length, input.Length]</c> array, so that a
     /// <c>[Param] float[,]</c> field can be passed as is. The array is read in place, not copied.
     /// </summary>
-    [CustomAdjoint(nameof(DenseAdjoint), Batch = BatchForm.Dense)]
+    [CustomAdjoint(nameof(DenseAdjoint), Batch = BatchForm.Dense, ReadsOutputs = false)]
     public static void Dense(float[,] weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> input, Span<float> output)
     {
         CheckMatrix(weights, output.Length, input.Length);
@@ -46,7 +46,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="Dense(float[,], ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
-    [CustomAdjoint(nameof(DenseAdjoint), Batch = BatchForm.Dense)]
+    [CustomAdjoint(nameof(DenseAdjoint), Batch = BatchForm.Dense, ReadsOutputs = false)]
     public static void Dense(double[,] weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> input, Span<double> output)
     {
         CheckMatrix(weights, output.Length, input.Length);
@@ -78,6 +78,32 @@ public static partial class Nn
     }
 
     /// <summary>
+    /// <see cref="DenseAdjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/>
+    /// with the input's adjoint over a window only: <paramref name="inputBar"/> receives columns
+    /// <c>[inputBarStart, inputBarStart + inputBar.Length)</c> of <c>Wᵀ·outputBar</c>. The generator calls this form when the
+    /// reverse sweep reads only part of the input's adjoint (a first layer whose other inputs are data), so the product
+    /// into the rest is not computed at all. The weight and bias adjoints are the same as the full form's.
+    /// </summary>
+    public static void DenseAdjoint(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> input, ReadOnlySpan<float> output,
+        ReadOnlySpan<float> outputBar, Span<float> weightsBar, Span<float> biasBar, Span<float> inputBar, int inputBarStart)
+    {
+        CheckDenseAdjoint(weights, bias, input, output, outputBar, weightsBar, biasBar, default, hasBias: true);
+        CheckInputBarWindow(input.Length, inputBar.Length, inputBarStart);
+        if (!biasBar.IsEmpty) TensorPrimitives.Add(biasBar, outputBar, biasBar);
+        DenseBackward(weights, input, outputBar, weightsBar, inputBar, inputBarStart);
+    }
+
+    /// <inheritdoc cref="DenseAdjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, int)"/>
+    public static void DenseAdjoint(ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
+        ReadOnlySpan<double> outputBar, Span<double> weightsBar, Span<double> biasBar, Span<double> inputBar, int inputBarStart)
+    {
+        CheckDenseAdjoint(weights, bias, input, output, outputBar, weightsBar, biasBar, default, hasBias: true);
+        CheckInputBarWindow(input.Length, inputBar.Length, inputBarStart);
+        if (!biasBar.IsEmpty) TensorPrimitives.Add(biasBar, outputBar, biasBar);
+        DenseBackward(weights, input, outputBar, weightsBar, inputBar, inputBarStart);
+    }
+
+    /// <summary>
     /// Adjoint of <see cref="Dense(float[,], ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>;
     /// <paramref name="weightsBar"/> is row-major like the array (a slice of the flat gradient vector).
     /// </summary>
@@ -104,7 +130,7 @@ public static partial class Nn
     /// <c>output = W·input</c> (no bias), W row-major <c>[output.Length, input.Length]</c>.
     /// <paramref name="output"/> must not overlap any input.
     /// </summary>
-    [CustomAdjoint(nameof(DenseNoBiasAdjoint), Batch = BatchForm.Dense)]
+    [CustomAdjoint(nameof(DenseNoBiasAdjoint), Batch = BatchForm.Dense, ReadsOutputs = false)]
     public static void DenseNoBias(ReadOnlySpan<float> weights, ReadOnlySpan<float> input, Span<float> output)
     {
         CheckDense(weights, default, input, output, hasBias: false);
@@ -112,7 +138,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="DenseNoBias(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
-    [CustomAdjoint(nameof(DenseNoBiasAdjoint), Batch = BatchForm.Dense)]
+    [CustomAdjoint(nameof(DenseNoBiasAdjoint), Batch = BatchForm.Dense, ReadsOutputs = false)]
     public static void DenseNoBias(ReadOnlySpan<double> weights, ReadOnlySpan<double> input, Span<double> output)
     {
         CheckDense(weights, default, input, output, hasBias: false);
@@ -120,7 +146,7 @@ public static partial class Nn
     }
 
     /// <summary><c>output = W·input</c> with W as a <c>[output.Length, input.Length]</c> array, read in place.</summary>
-    [CustomAdjoint(nameof(DenseNoBiasAdjoint), Batch = BatchForm.Dense)]
+    [CustomAdjoint(nameof(DenseNoBiasAdjoint), Batch = BatchForm.Dense, ReadsOutputs = false)]
     public static void DenseNoBias(float[,] weights, ReadOnlySpan<float> input, Span<float> output)
     {
         CheckMatrix(weights, output.Length, input.Length);
@@ -128,7 +154,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="DenseNoBias(float[,], ReadOnlySpan{float}, Span{float})"/>
-    [CustomAdjoint(nameof(DenseNoBiasAdjoint), Batch = BatchForm.Dense)]
+    [CustomAdjoint(nameof(DenseNoBiasAdjoint), Batch = BatchForm.Dense, ReadsOutputs = false)]
     public static void DenseNoBias(double[,] weights, ReadOnlySpan<double> input, Span<double> output)
     {
         CheckMatrix(weights, output.Length, input.Length);
@@ -152,6 +178,28 @@ public static partial class Nn
     {
         CheckDenseAdjoint(weights, default, input, output, outputBar, weightsBar, default, inputBar, hasBias: false);
         DenseBackward(weights, input, outputBar, weightsBar, inputBar);
+    }
+
+    /// <summary>
+    /// <see cref="DenseNoBiasAdjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    /// with the input's adjoint over the window <c>[inputBarStart, inputBarStart + inputBar.Length)</c> only (see the
+    /// windowed <c>DenseAdjoint</c>).
+    /// </summary>
+    public static void DenseNoBiasAdjoint(ReadOnlySpan<float> weights, ReadOnlySpan<float> input, ReadOnlySpan<float> output,
+        ReadOnlySpan<float> outputBar, Span<float> weightsBar, Span<float> inputBar, int inputBarStart)
+    {
+        CheckDenseAdjoint(weights, default, input, output, outputBar, weightsBar, default, default, hasBias: false);
+        CheckInputBarWindow(input.Length, inputBar.Length, inputBarStart);
+        DenseBackward(weights, input, outputBar, weightsBar, inputBar, inputBarStart);
+    }
+
+    /// <inheritdoc cref="DenseNoBiasAdjoint(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int)"/>
+    public static void DenseNoBiasAdjoint(ReadOnlySpan<double> weights, ReadOnlySpan<double> input, ReadOnlySpan<double> output,
+        ReadOnlySpan<double> outputBar, Span<double> weightsBar, Span<double> inputBar, int inputBarStart)
+    {
+        CheckDenseAdjoint(weights, default, input, output, outputBar, weightsBar, default, default, hasBias: false);
+        CheckInputBarWindow(input.Length, inputBar.Length, inputBarStart);
+        DenseBackward(weights, input, outputBar, weightsBar, inputBar, inputBarStart);
     }
 
     /// <summary>Adjoint of <see cref="DenseNoBias(float[,], ReadOnlySpan{float}, Span{float})"/>; <paramref name="weightsBar"/> is row-major.</summary>
@@ -179,6 +227,14 @@ public static partial class Nn
         ArgumentNullException.ThrowIfNull(weights);
         KernelGuard.Dimension(weights, 0, rows, nameof(weights), "output.Length");
         KernelGuard.Dimension(weights, 1, cols, nameof(weights), "input.Length");
+    }
+
+    private static void CheckInputBarWindow(int inputLength, int windowLength, int windowStart)
+    {
+        if (windowStart < 0 || windowStart > inputLength)
+            throw new ArgumentOutOfRangeException("inputBarStart", windowStart, $"inputBarStart: expected 0 to input.Length ({inputLength}); found {windowStart}.");
+        if (windowLength > inputLength - windowStart)
+            throw new ArgumentException($"inputBar has length {windowLength}; expected at most input.Length - inputBarStart = {inputLength - windowStart}.", "inputBar");
     }
 
     private static void CheckDense<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> input, Span<T> output, bool hasBias)
@@ -278,24 +334,44 @@ public static partial class Nn
         }
     }
 
+    /// <summary>Rows of the output whose adjoint is non-zero are gathered this many at a time.</summary>
+    private const int LiveRowChunk = 256;
+
     /// <summary>
     /// <c>weightsBar += yBar·xᵀ</c> and <c>inputBar += Wᵀ·yBar</c>, skipping either one whose bar is empty (the
     /// caller does not need it): both go through the fused kernel, one alone through a kernel that does only its work.
+    /// <paramref name="xBar"/> covers the input's columns <c>[xBarStart, xBarStart + xBar.Length)</c>: the whole input,
+    /// or only the part whose adjoint the caller reads (a first layer's active columns, not its data columns).
     /// </summary>
-    private static void DenseBackward<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> yBar, Span<T> weightsBar, Span<T> xBar)
+    /// <remarks>
+    /// Only the rows with a non-zero <c>yBarᵢ</c> take part: a zero row adds exactly zero to both products. Behind a ReLU
+    /// (whose adjoint zeroes the rows of inactive units) that is about half of them, and skipping them halves the
+    /// backward pass. The rows are gathered first and then blocked in fours as before, so every kernel sees the same
+    /// rows in the same order and the fused and unfused forms still agree bit for bit.
+    /// </remarks>
+    private static void DenseBackward<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> yBar, Span<T> weightsBar, Span<T> xBar, int xBarStart = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (xBar.IsEmpty)
+        if (xBar.IsEmpty && weightsBar.IsEmpty) return;
+        Span<int> live = stackalloc int[LiveRowChunk];
+        for (int first = 0; first < yBar.Length; first += LiveRowChunk)
         {
-            if (!weightsBar.IsEmpty) DenseOuterAccumulate(x, yBar, weightsBar);
-        }
-        else if (weightsBar.IsEmpty)
-        {
-            DenseTransposedAccumulate(weights, yBar, xBar);
-        }
-        else
-        {
-            DenseBackwardFused(weights, x, yBar, weightsBar, xBar);
+            int end = Math.Min(yBar.Length, first + LiveRowChunk), count = 0;
+            for (int i = first; i < end; i++)
+                if (yBar[i] != T.Zero) live[count++] = i;
+            ReadOnlySpan<int> rows = live[..count];
+            if (xBar.IsEmpty)
+                DenseOuterAccumulate(x, yBar, rows, weightsBar);
+            else if (weightsBar.IsEmpty)
+                DenseTransposedAccumulate(weights, x.Length, yBar, rows, xBar, xBarStart);
+            else if (xBarStart == 0 && xBar.Length == x.Length)
+                DenseBackwardFused(weights, x, yBar, rows, weightsBar, xBar);
+            else
+            {
+                // A window of the input's adjoint: the outer product over every column, the transposed product over the window.
+                DenseOuterAccumulate(x, yBar, rows, weightsBar);
+                DenseTransposedAccumulate(weights, x.Length, yBar, rows, xBar, xBarStart);
+            }
         }
     }
 
@@ -303,11 +379,11 @@ public static partial class Nn
     /// <c>weightsBar += yBar·xᵀ</c> alone: row i gets <c>yBarᵢ·x</c>. Rows are independent, so there is nothing to
     /// block; each row is one in-place multiply–add (computed as the fused kernel does, so results agree bit for bit).
     /// </summary>
-    private static void DenseOuterAccumulate<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> yBar, Span<T> weightsBar)
+    private static void DenseOuterAccumulate<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> yBar, ReadOnlySpan<int> rows, Span<T> weightsBar)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int cols = x.Length;
-        for (int i = 0; i < yBar.Length; i++)
+        foreach (int i in rows)
         {
             var row = weightsBar.Slice(i * cols, cols);
             TensorPrimitives.MultiplyAdd(x, yBar[i], row, row);
@@ -315,26 +391,28 @@ public static partial class Nn
     }
 
     /// <summary>
-    /// <c>inputBar += Wᵀ·yBar</c> alone, blocked like <see cref="DenseBackwardFused{T}"/> and with its exact order
-    /// of additions, so that skipping weightsBar does not change inputBar by a single bit.
+    /// <c>inputBar += Wᵀ·yBar</c> alone, over the columns <c>[start, start + xBar.Length)</c> of W (<paramref name="cols"/>
+    /// wide), blocked like <see cref="DenseBackwardFused{T}"/> and with its exact order of additions, so that skipping
+    /// weightsBar or narrowing the window does not change inputBar by a single bit.
     /// </summary>
-    private static void DenseTransposedAccumulate<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> yBar, Span<T> xBar)
+    private static void DenseTransposedAccumulate<T>(ReadOnlySpan<T> weights, int cols, ReadOnlySpan<T> yBar, ReadOnlySpan<int> rows, Span<T> xBar, int start)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int rows = yBar.Length, cols = xBar.Length;
-        ref T wRef = ref MemoryMarshal.GetReference(weights);
+        int width = xBar.Length;
+        ref T wRef = ref Unsafe.Add(ref MemoryMarshal.GetReference(weights), start);
         ref T gRef = ref MemoryMarshal.GetReference(yBar);
         ref T pRef = ref MemoryMarshal.GetReference(xBar);
-        int vectorEnd = UseVectors<T>() ? cols - cols % Vector<T>.Count : 0;
+        int vectorEnd = UseVectors<T>() ? width - width % Vector<T>.Count : 0;
 
-        int i = 0;
-        for (; i <= rows - DenseRowBlock; i += DenseRowBlock)
+        int b = 0;
+        for (; b <= rows.Length - DenseRowBlock; b += DenseRowBlock)
         {
-            ref T w0 = ref Unsafe.Add(ref wRef, (nint)i * cols);
-            ref T w1 = ref Unsafe.Add(ref w0, cols);
-            ref T w2 = ref Unsafe.Add(ref w1, cols);
-            ref T w3 = ref Unsafe.Add(ref w2, cols);
-            T g0 = Unsafe.Add(ref gRef, i), g1 = Unsafe.Add(ref gRef, i + 1), g2 = Unsafe.Add(ref gRef, i + 2), g3 = Unsafe.Add(ref gRef, i + 3);
+            int i0 = rows[b], i1 = rows[b + 1], i2 = rows[b + 2], i3 = rows[b + 3];
+            ref T w0 = ref Unsafe.Add(ref wRef, (nint)i0 * cols);
+            ref T w1 = ref Unsafe.Add(ref wRef, (nint)i1 * cols);
+            ref T w2 = ref Unsafe.Add(ref wRef, (nint)i2 * cols);
+            ref T w3 = ref Unsafe.Add(ref wRef, (nint)i3 * cols);
+            T g0 = Unsafe.Add(ref gRef, i0), g1 = Unsafe.Add(ref gRef, i1), g2 = Unsafe.Add(ref gRef, i2), g3 = Unsafe.Add(ref gRef, i3);
             var gv0 = new Vector<T>(g0);
             var gv1 = new Vector<T>(g1);
             var gv2 = new Vector<T>(g2);
@@ -349,32 +427,33 @@ public static partial class Nn
                     + gv3 * Vector.LoadUnsafe(ref w3, (nuint)j);
                 pv.StoreUnsafe(ref pRef, (nuint)j);
             }
-            for (; j < cols; j++)
+            for (; j < width; j++)
                 Unsafe.Add(ref pRef, j) = Unsafe.Add(ref pRef, j)
                     + g0 * Unsafe.Add(ref w0, j) + g1 * Unsafe.Add(ref w1, j) + g2 * Unsafe.Add(ref w2, j) + g3 * Unsafe.Add(ref w3, j);
         }
 
-        for (; i < rows; i++)
+        for (; b < rows.Length; b++)
         {
+            int i = rows[b];
             ref T w = ref Unsafe.Add(ref wRef, (nint)i * cols);
             T g = Unsafe.Add(ref gRef, i);
             var gv = new Vector<T>(g);
             int j = 0;
             for (; j < vectorEnd; j += Vector<T>.Count)
                 (Vector.LoadUnsafe(ref pRef, (nuint)j) + gv * Vector.LoadUnsafe(ref w, (nuint)j)).StoreUnsafe(ref pRef, (nuint)j);
-            for (; j < cols; j++) Unsafe.Add(ref pRef, j) += g * Unsafe.Add(ref w, j);
+            for (; j < width; j++) Unsafe.Add(ref pRef, j) += g * Unsafe.Add(ref w, j);
         }
     }
 
     /// <summary>
-    /// <c>weightsBar += yBar·xᵀ</c> and <c>inputBar += Wᵀ·yBar</c> in one pass over W. Rows go in blocks of
-    /// <see cref="DenseRowBlock"/> so that each inputBar vector is loaded and stored once per block rather than
+    /// <c>weightsBar += yBar·xᵀ</c> and <c>inputBar += Wᵀ·yBar</c> in one pass over W, for the given rows. Rows go in
+    /// blocks of <see cref="DenseRowBlock"/> so that each inputBar vector is loaded and stored once per block rather than
     /// once per row. Tails are scalar: these are accumulations, and an overlapping vector would add twice.
     /// </summary>
-    private static void DenseBackwardFused<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> yBar, Span<T> weightsBar, Span<T> xBar)
+    private static void DenseBackwardFused<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> yBar, ReadOnlySpan<int> rows, Span<T> weightsBar, Span<T> xBar)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int rows = yBar.Length, cols = x.Length;
+        int cols = x.Length;
         ref T wRef = ref MemoryMarshal.GetReference(weights);
         ref T qRef = ref MemoryMarshal.GetReference(weightsBar);
         ref T xRef = ref MemoryMarshal.GetReference(x);
@@ -382,19 +461,19 @@ public static partial class Nn
         ref T pRef = ref MemoryMarshal.GetReference(xBar);
         int vectorEnd = UseVectors<T>() ? cols - cols % Vector<T>.Count : 0;
 
-        int i = 0;
-        for (; i <= rows - DenseRowBlock; i += DenseRowBlock)
+        int b = 0;
+        for (; b <= rows.Length - DenseRowBlock; b += DenseRowBlock)
         {
-            nint offset = (nint)i * cols;
-            ref T w0 = ref Unsafe.Add(ref wRef, offset);
-            ref T w1 = ref Unsafe.Add(ref w0, cols);
-            ref T w2 = ref Unsafe.Add(ref w1, cols);
-            ref T w3 = ref Unsafe.Add(ref w2, cols);
-            ref T q0 = ref Unsafe.Add(ref qRef, offset);
-            ref T q1 = ref Unsafe.Add(ref q0, cols);
-            ref T q2 = ref Unsafe.Add(ref q1, cols);
-            ref T q3 = ref Unsafe.Add(ref q2, cols);
-            T g0 = Unsafe.Add(ref gRef, i), g1 = Unsafe.Add(ref gRef, i + 1), g2 = Unsafe.Add(ref gRef, i + 2), g3 = Unsafe.Add(ref gRef, i + 3);
+            int i0 = rows[b], i1 = rows[b + 1], i2 = rows[b + 2], i3 = rows[b + 3];
+            ref T w0 = ref Unsafe.Add(ref wRef, (nint)i0 * cols);
+            ref T w1 = ref Unsafe.Add(ref wRef, (nint)i1 * cols);
+            ref T w2 = ref Unsafe.Add(ref wRef, (nint)i2 * cols);
+            ref T w3 = ref Unsafe.Add(ref wRef, (nint)i3 * cols);
+            ref T q0 = ref Unsafe.Add(ref qRef, (nint)i0 * cols);
+            ref T q1 = ref Unsafe.Add(ref qRef, (nint)i1 * cols);
+            ref T q2 = ref Unsafe.Add(ref qRef, (nint)i2 * cols);
+            ref T q3 = ref Unsafe.Add(ref qRef, (nint)i3 * cols);
+            T g0 = Unsafe.Add(ref gRef, i0), g1 = Unsafe.Add(ref gRef, i1), g2 = Unsafe.Add(ref gRef, i2), g3 = Unsafe.Add(ref gRef, i3);
             var gv0 = new Vector<T>(g0);
             var gv1 = new Vector<T>(g1);
             var gv2 = new Vector<T>(g2);
@@ -426,11 +505,11 @@ public static partial class Nn
             }
         }
 
-        for (; i < rows; i++)
+        for (; b < rows.Length; b++)
         {
-            nint offset = (nint)i * cols;
-            ref T w = ref Unsafe.Add(ref wRef, offset);
-            ref T q = ref Unsafe.Add(ref qRef, offset);
+            int i = rows[b];
+            ref T w = ref Unsafe.Add(ref wRef, (nint)i * cols);
+            ref T q = ref Unsafe.Add(ref qRef, (nint)i * cols);
             T g = Unsafe.Add(ref gRef, i);
             var gv = new Vector<T>(g);
             int j = 0;

@@ -9,7 +9,7 @@ public static partial class Nn
     /// Copies row <paramref name="index"/> of <paramref name="table"/>, a row-major table whose rows are
     /// <c>output.Length</c> wide, into <paramref name="output"/>. The index is a constant (not differentiated).
     /// </summary>
-    [CustomAdjoint(nameof(EmbeddingAdjoint))]
+    [CustomAdjoint(nameof(EmbeddingAdjoint), ReadsOutputs = false)]
     public static void Embedding(ReadOnlySpan<float> table, int index, Span<float> output)
     {
         CheckEmbedding(table, index, output.Length);
@@ -17,7 +17,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="Embedding(ReadOnlySpan{float}, int, Span{float})"/>
-    [CustomAdjoint(nameof(EmbeddingAdjoint))]
+    [CustomAdjoint(nameof(EmbeddingAdjoint), ReadsOutputs = false)]
     public static void Embedding(ReadOnlySpan<double> table, int index, Span<double> output)
     {
         CheckEmbedding(table, index, output.Length);
@@ -28,7 +28,7 @@ public static partial class Nn
     /// Row <paramref name="index"/> of a <c>[rows, output.Length]</c> array, so that a <c>[Param] float[,]</c>
     /// field can be passed as is.
     /// </summary>
-    [CustomAdjoint(nameof(EmbeddingAdjoint))]
+    [CustomAdjoint(nameof(EmbeddingAdjoint), ReadsOutputs = false)]
     public static void Embedding(float[,] table, int index, Span<float> output)
     {
         CheckTable(table, index, output.Length);
@@ -36,7 +36,7 @@ public static partial class Nn
     }
 
     /// <inheritdoc cref="Embedding(float[,], int, Span{float})"/>
-    [CustomAdjoint(nameof(EmbeddingAdjoint))]
+    [CustomAdjoint(nameof(EmbeddingAdjoint), ReadsOutputs = false)]
     public static void Embedding(double[,] table, int index, Span<double> output)
     {
         CheckTable(table, index, output.Length);

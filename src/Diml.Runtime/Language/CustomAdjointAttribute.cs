@@ -27,4 +27,12 @@ public sealed class CustomAdjointAttribute(string adjointMethod) : Attribute
     /// once per query.
     /// </summary>
     public BatchForm Batch { get; set; }
+
+    /// <summary>
+    /// Whether the adjoint reads the values the primitive wrote into its outputs (default <c>true</c>, the safe
+    /// assumption). Set it to <c>false</c> when the adjoint uses only the outputs' lengths — a dense layer or an
+    /// embedding, whose adjoints need the inputs and the outputs' adjoints — so that the differentiator does not save
+    /// an output on the tape before a later statement overwrites part of it.
+    /// </summary>
+    public bool ReadsOutputs { get; set; } = true;
 }

@@ -26,17 +26,17 @@ public sealed partial class ExperienceWeightedAttraction
         InitialExperience = initialExperience;
     }
 
-    /// <summary>φ: decay of past attractions.</summary>
-    public float Phi { get; }
+    /// <summary>φ ∈ [0, 1]: decay of past attractions; learnable.</summary>
+    [Param(Range = ParamRange.UnitInterval)] public float Phi;
 
-    /// <summary>ρ: decay of the experience weight.</summary>
-    public float Rho { get; }
+    /// <summary>ρ ∈ [0, 1]: decay of the experience weight; learnable.</summary>
+    [Param(Range = ParamRange.UnitInterval)] public float Rho;
 
-    /// <summary>δ: weight of the foregone payoffs of actions not played.</summary>
-    public float Delta { get; }
+    /// <summary>δ ∈ [0, 1]: weight of the foregone payoffs of actions not played; learnable.</summary>
+    [Param(Range = ParamRange.UnitInterval)] public float Delta;
 
-    /// <summary>λ: sensitivity of the logit response to attractions (the payoff scale).</summary>
-    public float Lambda { get; }
+    /// <summary>λ &gt; 0: sensitivity of the logit response to attractions (the payoff scale); learnable only with a mechanism of known scale.</summary>
+    [Param(Range = ParamRange.Positive)] public float Lambda;
 
     /// <summary>N(0): the experience weight before the first step.</summary>
     public float InitialExperience { get; }

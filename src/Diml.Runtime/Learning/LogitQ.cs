@@ -3,7 +3,8 @@ namespace Diml.Learning;
 /// <summary>
 /// Logit-Q learning (DESIGN §1): the state is a Q-value per own action, updated towards the counterfactual
 /// payoffs, <c>Q' = (1 − α)·Q + α·u</c>; the response is a softmax at inverse temperature β mixed with
-/// uniform exploration ε: <c>π = (1 − ε)·softmax(β·Q) + ε/A</c>.
+/// uniform exploration ε: <c>π = (1 − ε)·softmax(β·Q) + ε/A</c>. α, β and ε are <see cref="ParamAttribute"/> fields:
+/// a fit can estimate them (<see cref="ILearnableRule"/>).
 /// </summary>
 [LearningRule]
 public sealed partial class LogitQ
@@ -19,14 +20,14 @@ public sealed partial class LogitQ
         Epsilon = epsilon;
     }
 
-    /// <summary>Step size α of the Q update.</summary>
-    public float Alpha { get; }
+    /// <summary>Step size α ∈ (0, 1] of the Q update; learnable (a fit keeps it in range as sigmoid of a raw value).</summary>
+    [Param(Range = ParamRange.UnitInterval)] public float Alpha;
 
-    /// <summary>Inverse temperature β of the softmax (the payoff scale, DESIGN §1 gauge).</summary>
-    public float Beta { get; }
+    /// <summary>Inverse temperature β &gt; 0 of the softmax (the payoff scale, DESIGN §1 gauge); learnable only with a mechanism of known scale.</summary>
+    [Param(Range = ParamRange.Positive)] public float Beta;
 
-    /// <summary>Uniform exploration rate ε.</summary>
-    public float Epsilon { get; }
+    /// <summary>Uniform exploration rate ε ∈ [0, 1); learnable.</summary>
+    [Param(Range = ParamRange.UnitInterval)] public float Epsilon;
 
     /// <inheritdoc/>
     public int StateSize(int actions) => actions;

@@ -9,6 +9,9 @@ public readonly record struct ParameterBlock(string Name, int Rank, int Rows, in
     /// <summary>Number of floats in the block.</summary>
     public int Length => Rows * Cols;
 
+    /// <summary>Where the block's values may lie (<see cref="ParamAttribute.Range"/>); <see cref="ParamRange.Real"/> for mechanisms.</summary>
+    public ParamRange Range { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => Rank switch
     {

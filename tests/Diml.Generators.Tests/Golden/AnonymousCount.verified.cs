@@ -133,7 +133,6 @@ namespace Diml.Mechanisms
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
             int b3Offset = w3Offset + this.W3.Length;
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int size = 0;
             int actions = 0;
             int others = 0;
@@ -174,7 +173,6 @@ namespace Diml.Mechanisms
             loop2Count = 0;
             for (k2 = loop2Start; k2 < actions; k2++)
             {
-                tape.PushReal(input[size + k2]);
                 input[size + k2] = (float)opponentCounts[k2] * share;
                 loop2Count++;
             }
@@ -189,30 +187,23 @@ namespace Diml.Mechanisms
             outputBar[0] += payoffBar;
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output, outputBar, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
-            outputBar.Clear();
             // global::Diml.Nn.Relu(z2, h2)
             global::Diml.Nn.ReluAdjoint(z2, h2, h2Bar, z2Bar);
-            h2Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2, z2Bar, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
-            z2Bar.Clear();
             // global::Diml.Nn.Relu(z1, h1)
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
-            h1Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1)
-            global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar);
-            z1Bar.Clear();
+            global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar.Slice(0, size), 0);
             // for k2, backwards
             for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
             {
                 k2 = loop2Start + iteration1;
                 // input[size + k2] = (float)opponentCounts[k2] * share
                 inputBar[size + k2] = 0f;
-                input[size + k2] = (float)tape.PopReal();
             }
             // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size))
             global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size), inputBar.Slice(0, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
-            inputBar.Slice(0, size).Clear();
         }
 
         /// <summary>Double-precision twin of Payoff, used by the gradient checks.</summary>
@@ -271,7 +262,6 @@ namespace Diml.Mechanisms
             int b2Offset = w2Offset + this.W2.Length;
             int w3Offset = b2Offset + this.B2.Length;
             int b3Offset = w3Offset + this.W3.Length;
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int size = 0;
             int actions = 0;
             int others = 0;
@@ -312,7 +302,6 @@ namespace Diml.Mechanisms
             loop2Count = 0;
             for (k2 = loop2Start; k2 < actions; k2++)
             {
-                tape.PushReal(input[size + k2]);
                 input[size + k2] = (double)opponentCounts[k2] * share;
                 loop2Count++;
             }
@@ -327,30 +316,23 @@ namespace Diml.Mechanisms
             outputBar[0] += payoffBar;
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output, outputBar, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
-            outputBar.Clear();
             // global::Diml.Nn.Relu(z2, h2)
             global::Diml.Nn.ReluAdjoint(z2, h2, h2Bar, z2Bar);
-            h2Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2, z2Bar, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
-            z2Bar.Clear();
             // global::Diml.Nn.Relu(z1, h1)
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
-            h1Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1)
-            global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar);
-            z1Bar.Clear();
+            global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar.Slice(0, size), 0);
             // for k2, backwards
             for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
             {
                 k2 = loop2Start + iteration1;
                 // input[size + k2] = (double)opponentCounts[k2] * share
                 inputBar[size + k2] = 0.0;
-                input[size + k2] = tape.PopReal();
             }
             // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size))
             global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size), inputBar.Slice(0, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
-            inputBar.Slice(0, size).Clear();
         }
 
         /// <summary>AnonymousCount.Payoff for many queries at once: each statement one loop over the queries, each dense layer one matrix-matrix product.</summary>
@@ -440,7 +422,6 @@ namespace Diml.Mechanisms
             var arena = global::Diml.Kernels.BatchArena.Current;
             var arenaMark = arena.Mark();
             int opponentCountsStride = opponentCounts.Length / count;
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int size = 0;
             int actions = 0;
             global::System.Span<int> others = arena.Ints(count);
@@ -495,7 +476,6 @@ namespace Diml.Mechanisms
             {
                 for (int q = 0; q < count; q++)
                 {
-                    tape.PushReal(input[q * inputStride + (size + k2)]);
                     input[q * inputStride + (size + k2)] = (float)opponentCounts[q * opponentCountsStride + k2] * share[q];
                 }
                 loop2Count++;
@@ -519,19 +499,14 @@ namespace Diml.Mechanisms
             }
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w3Offset, this.W3.Length), h2, h2Stride, 0, h2Stride, outputBar, outputStride, 0, outputStride, count, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
-            outputBar.Clear();
             // Nn.Relu over whole buffers
             global::Diml.Nn.ReluAdjoint(z2, h2, h2Bar, z2Bar);
-            h2Bar.Clear();
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w2Offset, this.W2.Length), h1, h1Stride, 0, h1Stride, z2Bar, z2Stride, 0, z2Stride, count, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
-            z2Bar.Clear();
             // Nn.Relu over whole buffers
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
-            h1Bar.Clear();
             // Nn.Dense for every query at once
-            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), input, inputStride, 0, inputStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar);
-            z1Bar.Clear();
+            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), input, inputStride, 0, inputStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar, 0, size);
             // for k2, backwards
             for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
             {
@@ -540,7 +515,6 @@ namespace Diml.Mechanisms
                 {
                     // input[q * inputStride + (size + k2)] = (float)opponentCounts[q * opponentCountsStride + k2] * share[q]
                     inputBar[q * inputStride + (size + k2)] = 0f;
-                    input[q * inputStride + (size + k2)] = (float)tape.PopReal();
                 }
             }
             for (int q = count - 1; q >= 0; q--)

@@ -6,7 +6,7 @@
 namespace Golden
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Diml.Generators", "0.1.0")]
-    partial class LogitQ : global::Diml.ILearningRule
+    partial class LogitQ : global::Diml.ILearnableRule
     {
         /// <inheritdoc/>
         public string RuleName => "LogitQ";
@@ -263,6 +263,360 @@ namespace Golden
                 double seed6 = scaledBar[k];
                 scaledBar[k] = 0.0;
                 qBar[k] += seed6 * this.Beta;
+            }
+        }
+
+        // ---- ILearnableRule: the same kernels with the [Param] fields read from theta.
+
+        /// <inheritdoc/>
+        public global::Diml.ParameterLayout Layout
+        {
+            get
+            {
+                int offset = 0;
+                var blocks = new global::Diml.ParameterBlock[3];
+                blocks[0] = new global::Diml.ParameterBlock("Alpha", 0, 1, 1, offset) { Range = global::Diml.ParamRange.UnitInterval };
+                offset += blocks[0].Length;
+                blocks[1] = new global::Diml.ParameterBlock("Beta", 0, 1, 1, offset) { Range = global::Diml.ParamRange.Positive };
+                offset += blocks[1].Length;
+                blocks[2] = new global::Diml.ParameterBlock("Epsilon", 0, 1, 1, offset) { Range = global::Diml.ParamRange.UnitInterval };
+                offset += blocks[2].Length;
+                return new global::Diml.ParameterLayout(blocks);
+            }
+        }
+
+        /// <inheritdoc/>
+        public void ReadParameters(global::System.Span<float> destination)
+        {
+            int offset = 0;
+            global::Diml.ParameterFields.Read(this.Alpha, destination, ref offset);
+            global::Diml.ParameterFields.Read(this.Beta, destination, ref offset);
+            global::Diml.ParameterFields.Read(this.Epsilon, destination, ref offset);
+        }
+
+        /// <inheritdoc/>
+        public void WriteParameters(global::System.ReadOnlySpan<float> source)
+        {
+            int offset = 0;
+            this.Alpha = global::Diml.ParameterFields.ReadScalar(source, ref offset);
+            this.Beta = global::Diml.ParameterFields.ReadScalar(source, ref offset);
+            this.Epsilon = global::Diml.ParameterFields.ReadScalar(source, ref offset);
+        }
+
+        /// <summary>The initial state does not depend on the parameters: <see cref="InitialState(global::System.Span{float})"/>.</summary>
+        public void InitialState(global::System.ReadOnlySpan<float> theta, global::System.Span<float> state) => InitialState(state);
+
+        /// <summary>The initial state does not depend on the parameters: nothing to add.</summary>
+        public void InitialStateAdjoint(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<float> stateBar, global::System.Span<float> thetaBar) { }
+
+        /// <summary>Double-precision twin of InitialState: the float initial state, widened.</summary>
+        public void InitialState(global::System.ReadOnlySpan<double> theta, global::System.Span<double> state)
+        {
+            global::System.Span<float> narrow = state.Length <= 256 ? stackalloc float[state.Length] : new float[state.Length];
+            InitialState(narrow);
+            for (int j = 0; j < state.Length; j++) state[j] = narrow[j];
+        }
+
+        /// <summary>The initial state does not depend on the parameters: nothing to add.</summary>
+        public void InitialStateAdjoint(global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> stateBar, global::System.Span<double> thetaBar) { }
+
+        /// <summary>The state update LogitQ.Update with the rule's parameters read from the flat vector <paramref name="theta"/>.</summary>
+        public void Update(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> payoffs, int played, global::System.Span<float> next)
+        {
+            int alphaOffset = 0;
+            for (int k = 0; k < q.Length; k++)
+            {
+                next[k] = (1f - theta[alphaOffset]) * q[k] + theta[alphaOffset] * payoffs[k];
+            }
+        }
+
+        /// <summary>Reverse-mode adjoint of the state update LogitQ.Update at <paramref name="theta"/>: also adds into <paramref name="thetaBar"/>.</summary>
+        /// <remarks>
+        /// Reverse mode by source transformation of <c>LogitQ.Update(ReadOnlySpan&lt;float&gt;, ReadOnlySpan&lt;float&gt;, int, Span&lt;float&gt;)</c>. Adjoints are added to, never overwritten.
+        /// Derivative rules applied:
+        /// <list type="bullet">
+        /// <item><description>d(a * b) = b da + a db</description></item>
+        /// </list>
+        /// </remarks>
+        public void UpdateAdjoint(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> payoffs, int played, global::System.ReadOnlySpan<float> nextBar, global::System.Span<float> qBar, global::System.Span<float> payoffsBar, global::System.Span<float> thetaBar)
+        {
+            int alphaOffset = 0;
+            global::System.Span<float> next = stackalloc float[nextBar.Length];
+            global::System.Span<float> nextBarWork = stackalloc float[nextBar.Length];
+            nextBar.CopyTo(nextBarWork);
+            int k = 0;
+            int loop1Start = 0, loop1Count = 0;
+
+            // Forward sweep: the user's statements, saving what the reverse sweep needs.
+            loop1Start = 0;
+            loop1Count = 0;
+            for (k = loop1Start; k < q.Length; k++)
+            {
+                next[k] = (1f - theta[alphaOffset]) * q[k] + theta[alphaOffset] * payoffs[k];
+                loop1Count++;
+            }
+
+            // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
+            // for k, backwards
+            for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
+            {
+                k = loop1Start + iteration1;
+                // next[k] = (1f - theta[alphaOffset]) * q[k] + theta[alphaOffset] * payoffs[k]
+                float seed2 = nextBarWork[k];
+                nextBarWork[k] = 0f;
+                thetaBar[alphaOffset] += -(seed2 * q[k]);
+                qBar[k] += seed2 * (1f - theta[alphaOffset]);
+                thetaBar[alphaOffset] += seed2 * payoffs[k];
+                payoffsBar[k] += seed2 * theta[alphaOffset];
+            }
+        }
+
+        /// <summary>Double-precision twin of Update(theta, ...), used by the gradient checks.</summary>
+        public void Update(global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> payoffs, int played, global::System.Span<double> next)
+        {
+            int alphaOffset = 0;
+            for (int k = 0; k < q.Length; k++)
+            {
+                next[k] = (1.0 - theta[alphaOffset]) * q[k] + theta[alphaOffset] * payoffs[k];
+            }
+        }
+
+        /// <summary>Double-precision twin of UpdateAdjoint(theta, ...).</summary>
+        /// <remarks>
+        /// Reverse mode by source transformation of <c>LogitQ.Update(ReadOnlySpan&lt;float&gt;, ReadOnlySpan&lt;float&gt;, int, Span&lt;float&gt;)</c>. Adjoints are added to, never overwritten.
+        /// Derivative rules applied:
+        /// <list type="bullet">
+        /// <item><description>d(a * b) = b da + a db</description></item>
+        /// </list>
+        /// </remarks>
+        public void UpdateAdjoint(global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> payoffs, int played, global::System.ReadOnlySpan<double> nextBar, global::System.Span<double> qBar, global::System.Span<double> payoffsBar, global::System.Span<double> thetaBar)
+        {
+            int alphaOffset = 0;
+            global::System.Span<double> next = stackalloc double[nextBar.Length];
+            global::System.Span<double> nextBarWork = stackalloc double[nextBar.Length];
+            nextBar.CopyTo(nextBarWork);
+            int k = 0;
+            int loop1Start = 0, loop1Count = 0;
+
+            // Forward sweep: the user's statements, saving what the reverse sweep needs.
+            loop1Start = 0;
+            loop1Count = 0;
+            for (k = loop1Start; k < q.Length; k++)
+            {
+                next[k] = (1.0 - theta[alphaOffset]) * q[k] + theta[alphaOffset] * payoffs[k];
+                loop1Count++;
+            }
+
+            // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
+            // for k, backwards
+            for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
+            {
+                k = loop1Start + iteration1;
+                // next[k] = (1.0 - theta[alphaOffset]) * q[k] + theta[alphaOffset] * payoffs[k]
+                double seed2 = nextBarWork[k];
+                nextBarWork[k] = 0.0;
+                thetaBar[alphaOffset] += -(seed2 * q[k]);
+                qBar[k] += seed2 * (1.0 - theta[alphaOffset]);
+                thetaBar[alphaOffset] += seed2 * payoffs[k];
+                payoffsBar[k] += seed2 * theta[alphaOffset];
+            }
+        }
+
+        /// <summary>The response LogitQ.Response with the rule's parameters read from the flat vector <paramref name="theta"/>.</summary>
+        public void Response(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<float> q, global::System.Span<float> logPolicy)
+        {
+            int alphaOffset = 0;
+            int betaOffset = alphaOffset + 1;
+            int epsilonOffset = betaOffset + 1;
+            int actions = q.Length;
+            global::System.Span<float> scaled = stackalloc float[actions];
+            for (int k = 0; k < actions; k++)
+            {
+                scaled[k] = theta[betaOffset] * q[k];
+            }
+            float logSum = global::Diml.Nn.LogSumExp(scaled);
+            for (int k2 = 0; k2 < actions; k2++)
+            {
+                logPolicy[k2] = global::System.MathF.Log((1f - theta[epsilonOffset]) * global::System.MathF.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (float)actions);
+            }
+        }
+
+        /// <summary>Reverse-mode adjoint of the response LogitQ.Response at <paramref name="theta"/>: also adds into <paramref name="thetaBar"/>.</summary>
+        /// <remarks>
+        /// Reverse mode by source transformation of <c>LogitQ.Response(ReadOnlySpan&lt;float&gt;, Span&lt;float&gt;)</c>. Adjoints are added to, never overwritten.
+        /// Derivative rules applied:
+        /// <list type="bullet">
+        /// <item><description>custom adjoint Nn.LogSumExp</description></item>
+        /// <item><description>d exp(x) = exp(x) dx</description></item>
+        /// <item><description>d log(x) = dx / x</description></item>
+        /// <item><description>d(a * b) = b da + a db</description></item>
+        /// <item><description>d(a / b) = da / b - a db / b^2</description></item>
+        /// </list>
+        /// </remarks>
+        public void ResponseAdjoint(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> logPolicyBar, global::System.Span<float> qBar, global::System.Span<float> thetaBar)
+        {
+            int alphaOffset = 0;
+            int betaOffset = alphaOffset + 1;
+            int epsilonOffset = betaOffset + 1;
+            global::System.Span<float> logPolicy = stackalloc float[logPolicyBar.Length];
+            global::System.Span<float> logPolicyBarWork = stackalloc float[logPolicyBar.Length];
+            logPolicyBar.CopyTo(logPolicyBarWork);
+            int actions = 0;
+            int k = 0;
+            float logSum = 0f, logSumBar = 0f;
+            int k2 = 0;
+            int loop1Start = 0, loop1Count = 0;
+            int loop2Start = 0, loop2Count = 0;
+
+            // Forward sweep: the user's statements, saving what the reverse sweep needs.
+            actions = q.Length;
+            global::System.Span<float> scaled = stackalloc float[actions];
+            global::System.Span<float> scaledBar = stackalloc float[actions];
+            scaledBar.Clear();
+            loop1Start = 0;
+            loop1Count = 0;
+            for (k = loop1Start; k < actions; k++)
+            {
+                scaled[k] = theta[betaOffset] * q[k];
+                loop1Count++;
+            }
+            logSum = global::Diml.Nn.LogSumExp(scaled);
+            loop2Start = 0;
+            loop2Count = 0;
+            for (k2 = loop2Start; k2 < actions; k2++)
+            {
+                logPolicy[k2] = global::System.MathF.Log((1f - theta[epsilonOffset]) * global::System.MathF.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (float)actions);
+                loop2Count++;
+            }
+
+            // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
+            // for k2, backwards
+            for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
+            {
+                k2 = loop2Start + iteration1;
+                // logPolicy[k2] = global::System.MathF.Log((1f - theta[epsilonOffset]) * global::System.MathF.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (float)actions)
+                float seed2 = logPolicyBarWork[k2];
+                logPolicyBarWork[k2] = 0f;
+                // d log(x) = dx / x
+                thetaBar[epsilonOffset] += -((seed2 / ((1f - theta[epsilonOffset]) * global::System.MathF.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (float)actions)) * global::System.MathF.Exp(scaled[k2] - logSum));
+                // d exp(x) = exp(x) dx
+                scaledBar[k2] += ((seed2 / ((1f - theta[epsilonOffset]) * global::System.MathF.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (float)actions)) * (1f - theta[epsilonOffset])) * global::System.MathF.Exp(scaled[k2] - logSum);
+                logSumBar += -(((seed2 / ((1f - theta[epsilonOffset]) * global::System.MathF.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (float)actions)) * (1f - theta[epsilonOffset])) * global::System.MathF.Exp(scaled[k2] - logSum));
+                thetaBar[epsilonOffset] += (seed2 / ((1f - theta[epsilonOffset]) * global::System.MathF.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (float)actions)) / (float)actions;
+            }
+            // logSum = global::Diml.Nn.LogSumExp(scaled)
+            float seed3 = logSumBar;
+            logSumBar = 0f;
+            float seed4 = seed3;
+            global::Diml.Nn.LogSumExpAdjoint(scaled, seed4, scaledBar);
+            // for k, backwards
+            for (int iteration5 = loop1Count - 1; iteration5 >= 0; iteration5--)
+            {
+                k = loop1Start + iteration5;
+                // scaled[k] = theta[betaOffset] * q[k]
+                float seed6 = scaledBar[k];
+                scaledBar[k] = 0f;
+                thetaBar[betaOffset] += seed6 * q[k];
+                qBar[k] += seed6 * theta[betaOffset];
+            }
+        }
+
+        /// <summary>Double-precision twin of Response(theta, ...), used by the gradient checks.</summary>
+        public void Response(global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> q, global::System.Span<double> logPolicy)
+        {
+            int alphaOffset = 0;
+            int betaOffset = alphaOffset + 1;
+            int epsilonOffset = betaOffset + 1;
+            int actions = q.Length;
+            global::System.Span<double> scaled = stackalloc double[actions];
+            for (int k = 0; k < actions; k++)
+            {
+                scaled[k] = theta[betaOffset] * q[k];
+            }
+            double logSum = global::Diml.Nn.LogSumExp(scaled);
+            for (int k2 = 0; k2 < actions; k2++)
+            {
+                logPolicy[k2] = global::System.Math.Log((1.0 - theta[epsilonOffset]) * global::System.Math.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (double)actions);
+            }
+        }
+
+        /// <summary>Double-precision twin of ResponseAdjoint(theta, ...).</summary>
+        /// <remarks>
+        /// Reverse mode by source transformation of <c>LogitQ.Response(ReadOnlySpan&lt;float&gt;, Span&lt;float&gt;)</c>. Adjoints are added to, never overwritten.
+        /// Derivative rules applied:
+        /// <list type="bullet">
+        /// <item><description>custom adjoint Nn.LogSumExp</description></item>
+        /// <item><description>d exp(x) = exp(x) dx</description></item>
+        /// <item><description>d log(x) = dx / x</description></item>
+        /// <item><description>d(a * b) = b da + a db</description></item>
+        /// <item><description>d(a / b) = da / b - a db / b^2</description></item>
+        /// </list>
+        /// </remarks>
+        public void ResponseAdjoint(global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> logPolicyBar, global::System.Span<double> qBar, global::System.Span<double> thetaBar)
+        {
+            int alphaOffset = 0;
+            int betaOffset = alphaOffset + 1;
+            int epsilonOffset = betaOffset + 1;
+            global::System.Span<double> logPolicy = stackalloc double[logPolicyBar.Length];
+            global::System.Span<double> logPolicyBarWork = stackalloc double[logPolicyBar.Length];
+            logPolicyBar.CopyTo(logPolicyBarWork);
+            int actions = 0;
+            int k = 0;
+            double logSum = 0.0, logSumBar = 0.0;
+            int k2 = 0;
+            int loop1Start = 0, loop1Count = 0;
+            int loop2Start = 0, loop2Count = 0;
+
+            // Forward sweep: the user's statements, saving what the reverse sweep needs.
+            actions = q.Length;
+            global::System.Span<double> scaled = stackalloc double[actions];
+            global::System.Span<double> scaledBar = stackalloc double[actions];
+            scaledBar.Clear();
+            loop1Start = 0;
+            loop1Count = 0;
+            for (k = loop1Start; k < actions; k++)
+            {
+                scaled[k] = theta[betaOffset] * q[k];
+                loop1Count++;
+            }
+            logSum = global::Diml.Nn.LogSumExp(scaled);
+            loop2Start = 0;
+            loop2Count = 0;
+            for (k2 = loop2Start; k2 < actions; k2++)
+            {
+                logPolicy[k2] = global::System.Math.Log((1.0 - theta[epsilonOffset]) * global::System.Math.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (double)actions);
+                loop2Count++;
+            }
+
+            // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
+            // for k2, backwards
+            for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
+            {
+                k2 = loop2Start + iteration1;
+                // logPolicy[k2] = global::System.Math.Log((1.0 - theta[epsilonOffset]) * global::System.Math.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (double)actions)
+                double seed2 = logPolicyBarWork[k2];
+                logPolicyBarWork[k2] = 0.0;
+                // d log(x) = dx / x
+                thetaBar[epsilonOffset] += -((seed2 / ((1.0 - theta[epsilonOffset]) * global::System.Math.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (double)actions)) * global::System.Math.Exp(scaled[k2] - logSum));
+                // d exp(x) = exp(x) dx
+                scaledBar[k2] += ((seed2 / ((1.0 - theta[epsilonOffset]) * global::System.Math.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (double)actions)) * (1.0 - theta[epsilonOffset])) * global::System.Math.Exp(scaled[k2] - logSum);
+                logSumBar += -(((seed2 / ((1.0 - theta[epsilonOffset]) * global::System.Math.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (double)actions)) * (1.0 - theta[epsilonOffset])) * global::System.Math.Exp(scaled[k2] - logSum));
+                thetaBar[epsilonOffset] += (seed2 / ((1.0 - theta[epsilonOffset]) * global::System.Math.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (double)actions)) / (double)actions;
+            }
+            // logSum = global::Diml.Nn.LogSumExp(scaled)
+            double seed3 = logSumBar;
+            logSumBar = 0.0;
+            double seed4 = seed3;
+            global::Diml.Nn.LogSumExpAdjoint(scaled, seed4, scaledBar);
+            // for k, backwards
+            for (int iteration5 = loop1Count - 1; iteration5 >= 0; iteration5--)
+            {
+                k = loop1Start + iteration5;
+                // scaled[k] = theta[betaOffset] * q[k]
+                double seed6 = scaledBar[k];
+                scaledBar[k] = 0.0;
+                thetaBar[betaOffset] += seed6 * q[k];
+                qBar[k] += seed6 * theta[betaOffset];
             }
         }
 

@@ -126,7 +126,6 @@ namespace Diml.Mechanisms
             global::System.Span<float> payoffs = stackalloc float[payoffsBar.Length];
             global::System.Span<float> payoffsBarWork = stackalloc float[payoffsBar.Length];
             payoffsBar.CopyTo(payoffsBarWork);
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int size = 0;
             int i = 0;
             int loop1Start = 0, loop1Count = 0;
@@ -152,7 +151,6 @@ namespace Diml.Mechanisms
             loop1Count = 0;
             for (i = loop1Start; i < joint.Length; i++)
             {
-                tape.PushSpan(features.Slice(i * size, size));
                 global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size));
                 loop1Count++;
             }
@@ -168,16 +166,12 @@ namespace Diml.Mechanisms
             payoffsBarWork.Clear();
             // global::Diml.Nn.Tanh(z2, h2)
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
-            h2Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2, z2Bar, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
-            z2Bar.Clear();
             // global::Diml.Nn.Tanh(z1, h1)
             global::Diml.Nn.TanhAdjoint(z1, h1, h1Bar, z1Bar);
-            h1Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), featuresBar);
-            z1Bar.Clear();
             // for i, backwards
             for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
             {
@@ -185,7 +179,6 @@ namespace Diml.Mechanisms
                 // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size))
                 global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size), featuresBar.Slice(i * size, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
                 featuresBar.Slice(i * size, size).Clear();
-                tape.PopSpan(features.Slice(i * size, size));
             }
         }
 
@@ -238,7 +231,6 @@ namespace Diml.Mechanisms
             global::System.Span<double> payoffs = stackalloc double[payoffsBar.Length];
             global::System.Span<double> payoffsBarWork = stackalloc double[payoffsBar.Length];
             payoffsBar.CopyTo(payoffsBarWork);
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int size = 0;
             int i = 0;
             int loop1Start = 0, loop1Count = 0;
@@ -264,7 +256,6 @@ namespace Diml.Mechanisms
             loop1Count = 0;
             for (i = loop1Start; i < joint.Length; i++)
             {
-                tape.PushSpan(features.Slice(i * size, size));
                 global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size));
                 loop1Count++;
             }
@@ -280,16 +271,12 @@ namespace Diml.Mechanisms
             payoffsBarWork.Clear();
             // global::Diml.Nn.Tanh(z2, h2)
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
-            h2Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2, z2Bar, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
-            z2Bar.Clear();
             // global::Diml.Nn.Tanh(z1, h1)
             global::Diml.Nn.TanhAdjoint(z1, h1, h1Bar, z1Bar);
-            h1Bar.Clear();
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), featuresBar);
-            z1Bar.Clear();
             // for i, backwards
             for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
             {
@@ -297,7 +284,6 @@ namespace Diml.Mechanisms
                 // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size))
                 global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[i], features.Slice(i * size, size), featuresBar.Slice(i * size, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
                 featuresBar.Slice(i * size, size).Clear();
-                tape.PopSpan(features.Slice(i * size, size));
             }
         }
 
@@ -365,7 +351,6 @@ namespace Diml.Mechanisms
             global::System.Span<float> payoffs = arena.Floats(payoffsBar.Length);
             global::System.Span<float> payoffsBarWork = arena.Floats(payoffsBar.Length);
             payoffsBar.CopyTo(payoffsBarWork);
-            var tape = global::Diml.Kernels.AdjointTape.Current;
             int size = 0;
             int i = 0;
             int loop1Start = 0, loop1Count = 0;
@@ -393,7 +378,6 @@ namespace Diml.Mechanisms
             {
                 for (int q = 0; q < count; q++)
                 {
-                    tape.PushSpan(features.Slice(q * featuresStride + i * size, size));
                     global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[q * jointStride + i], features.Slice(q * featuresStride + i * size, size));
                 }
                 loop1Count++;
@@ -415,16 +399,12 @@ namespace Diml.Mechanisms
             payoffsBarWork.Clear();
             // Nn.Tanh over whole buffers
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
-            h2Bar.Clear();
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w2Offset, this.W2.Length), h1, h1Stride, 0, h1Stride, z2Bar, z2Stride, 0, z2Stride, count, thetaBar.Slice(w2Offset, this.W2.Length), thetaBar.Slice(b2Offset, this.B2.Length), h1Bar);
-            z2Bar.Clear();
             // Nn.Tanh over whole buffers
             global::Diml.Nn.TanhAdjoint(z1, h1, h1Bar, z1Bar);
-            h1Bar.Clear();
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), features, featuresStride, 0, featuresStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), featuresBar);
-            z1Bar.Clear();
             // for i, backwards
             for (int iteration1 = loop1Count - 1; iteration1 >= 0; iteration1--)
             {
@@ -434,7 +414,6 @@ namespace Diml.Mechanisms
                     // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[q * jointStride + i], features.Slice(q * featuresStride + i * size, size))
                     global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), i * this.Actions + joint[q * jointStride + i], features.Slice(q * featuresStride + i * size, size), featuresBar.Slice(q * featuresStride + i * size, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
                     featuresBar.Slice(q * featuresStride + i * size, size).Clear();
-                    tape.PopSpan(features.Slice(q * featuresStride + i * size, size));
                 }
             }
             arena.Release(arenaMark);

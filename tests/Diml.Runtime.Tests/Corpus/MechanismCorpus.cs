@@ -344,3 +344,49 @@ public sealed partial class NeuralHistogram
         return Nn.Dot(W2, h);
     }
 }
+
+/// <summary>
+/// An anonymous MLP whose first layer reads the opponents' shares (data) first and the own action's embedding after
+/// them: the layer's input adjoint is needed over the embedding's window only, a window that does not start at 0.
+/// </summary>
+[Mechanism]
+public sealed partial class SharesThenEmbedding
+{
+    public SharesThenEmbedding(int actions, int size, int hidden)
+    {
+        Size = size;
+        Embedding = new float[actions, size];
+        W1 = new float[hidden, actions + size];
+        B1 = new float[hidden];
+        W2 = new float[1, hidden];
+        B2 = new float[1];
+    }
+
+    public int Size { get; }
+
+    [Param(Init = ParamInit.StandardNormal)] public float[,] Embedding;
+    [Param(Init = ParamInit.FanInUniform)] public float[,] W1;
+    [Param(Init = ParamInit.FanInUniform)] public float[] B1;
+    [Param(Init = ParamInit.FanInUniform)] public float[,] W2;
+    [Param(Init = ParamInit.FanInUniform)] public float[] B2;
+
+    [Payoff]
+    public float Payoff(int ownAction, ReadOnlySpan<int> opponentCounts)
+    {
+        int actions = opponentCounts.Length;
+        int size = Size;
+        Span<float> input = stackalloc float[actions + size];
+        Span<float> z = stackalloc float[B1.Length];
+        Span<float> h = stackalloc float[B1.Length];
+        Span<float> output = stackalloc float[1];
+        int others = 0;
+        for (int k = 0; k < actions; k++) others += opponentCounts[k];
+        float share = others > 0 ? 1f / others : 0f;
+        for (int k = 0; k < actions; k++) input[k] = opponentCounts[k] * share;
+        Nn.Embedding(Embedding, ownAction, input.Slice(actions, size));
+        Nn.Dense(W1, B1, input, z);
+        Nn.Relu(z, h);
+        Nn.Dense(W2, B2, h, output);
+        return output[0];
+    }
+}

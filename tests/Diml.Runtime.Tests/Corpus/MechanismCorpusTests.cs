@@ -27,6 +27,7 @@ public sealed class MechanismCorpusTests
         new Case("coordination table", () => new CoordinationTable(3), 4, 3),
         new Case("posted price", () => new PostedPrice(), 5, 4),
         new Case("neural histogram", () => new NeuralHistogram(4, 8), 3, 4),
+        new Case("shares then embedding (a windowed input adjoint)", () => new SharesThenEmbedding(4, 3, 8), 6, 4),
     };
 
     [Theory]
@@ -90,6 +91,39 @@ public sealed class MechanismCorpusTests
             Assert.True(report.Passed, report.ToString());
             Assert.Equal(0, report.FieldDependence);
         }
+    }
+
+    /// <summary>
+    /// The batched adjoint computes the first layer's input adjoint over the embedding's window only (it starts after
+    /// the data columns); it must still equal the per-query adjoint, which does the same through <c>Nn.DenseAdjoint</c>.
+    /// </summary>
+    [Fact]
+    public void WindowedInputAdjoint_BatchedEqualsPerQuery()
+    {
+        const int actions = 4, count = 9;
+        var mechanism = new SharesThenEmbedding(actions, 3, 8);
+        mechanism.InitializeParameters(new Random(7));
+        var theta = new float[mechanism.Layout.TotalLength];
+        mechanism.ReadParameters(theta);
+        var random = new Random(8);
+        var own = new int[count];
+        var counts = new int[count * actions];
+        var seeds = new float[count];
+        for (int q = 0; q < count; q++)
+        {
+            own[q] = random.Next(actions);
+            for (int i = 0; i < 5; i++) counts[q * actions + random.Next(actions)]++;
+            seeds[q] = (float)(random.NextDouble() * 2 - 1);
+        }
+        var expected = new float[theta.Length];
+        for (int q = 0; q < count; q++)
+            mechanism.PayoffAdjoint(theta, own[q], counts.AsSpan(q * actions, actions), seeds[q], expected);
+        var actual = new float[theta.Length];
+        ((IBatchedAnonymousMechanism)mechanism).PayoffBatchAdjoint(theta, own, counts, count, seeds, actual);
+        double scale = Math.Max(1, expected.Max(Math.Abs));
+        for (int i = 0; i < theta.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) / scale < 1e-5, $"θ[{i}]: per query {expected[i]}, batched {actual[i]}");
+        Assert.Contains(expected, v => v != 0);
     }
 
     private static double Dot(double[] a, double[] b)

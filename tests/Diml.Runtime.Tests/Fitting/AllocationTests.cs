@@ -57,4 +57,28 @@ public sealed class AllocationTests
         Assert.Null(session.Failure);
         Assert.True(allocated == 0, $"4 steady-state epochs on grouped data allocated {allocated} bytes on the fit's threads.");
     }
+
+    [Theory]
+    [InlineData(false, 2)]
+    [InlineData(true, 1)]
+    public void SteadyStateEpoch_WithEstimatedLearnerParameters_AllocatesZeroBytes(bool grouped, int threads)
+    {
+        var shape = new GameShape(6, 3);
+        var plain = TestGames.Simulate(TestGames.Mechanism(PayoffForm.Anonymous, shape, seed: 3), shape, 40, 30, seed: 21);
+        var data = grouped ? GroupedData.Rematch(plain, [1, 2, 3], absentRate: 0.2, seed: 4) : plain;
+        var model = TestGames.Mechanism(PayoffForm.Anonymous, grouped ? new GameShape(1, 3) : shape, seed: 99);
+        var rule = new Diml.Learning.LogitQ(0.4f, 3f, 0.1f);
+        var learner = new LearnerParameters(rule, ["alpha", "epsilon"]);
+        var options = new FitOptions { Epochs = 10, BatchSize = 8, Window = 12, Threads = threads, Seed = 3, ValidationFraction = 0.2, Lambda = 0.01 };
+        float[] initial = [.. model.Parameters(), 0, 0];
+        learner.StartRaw(initial.AsSpan(model.Layout.TotalLength));
+        using var session = new FitSession(model, rule, data, options, initial, learner);
+        session.RunEpoch();
+        session.RunEpoch();
+        long before = session.WorkAllocatedBytes();
+        for (int epoch = 0; epoch < 4; epoch++) session.RunEpoch();
+        long allocated = session.WorkAllocatedBytes() - before;
+        Assert.Null(session.Failure);
+        Assert.True(allocated == 0, $"4 steady-state epochs with learner parameters allocated {allocated} bytes on the fit's threads.");
+    }
 }

@@ -67,6 +67,37 @@ public class BatchedDenseTests
         Assert.Equal([10f, 4f, 2f, 5f], output);
     }
 
+    /// <summary>The input adjoint over a window of columns is the full one's window, and leaves the other columns alone.</summary>
+    [Theory]
+    [InlineData(256, 72, 128, 0, 32)]
+    [InlineData(7, 17, 5, 9, 8)]
+    [InlineData(33, 70, 31, 3, 0)]
+    public void WindowedAdjoint_EqualsTheFullAdjointOverItsWindow(int rows, int cols, int count, int start, int length)
+    {
+        var random = new Random(rows + cols + count);
+        float Next() => (float)(random.NextDouble() * 2 - 1);
+        int inputStride = cols + 2, inputOffset = 1;
+        var weights = new float[rows * cols];
+        var input = new float[count * inputStride];
+        var outputBar = new float[count * rows];
+        foreach (var array in new[] { weights, input, outputBar })
+            for (int i = 0; i < array.Length; i++) array[i] = Next();
+        var fullWeightsBar = new float[weights.Length];
+        var fullInputBar = new float[input.Length];
+        BatchedDense.Adjoint(weights, input, inputStride, inputOffset, cols, outputBar, rows, 0, rows, count, fullWeightsBar, default, fullInputBar);
+        var weightsBar = new float[weights.Length];
+        var inputBar = new float[input.Length];
+        BatchedDense.Adjoint(weights, input, inputStride, inputOffset, cols, outputBar, rows, 0, rows, count, weightsBar, default, inputBar, start, length);
+        Assert.Equal(fullWeightsBar, weightsBar);
+        for (int q = 0; q < count; q++)
+            for (int c = 0; c < inputStride; c++)
+            {
+                int column = c - inputOffset;
+                float expected = column >= start && column < start + length ? fullInputBar[q * inputStride + c] : 0f;
+                Assert.Equal(expected, inputBar[q * inputStride + c]);
+            }
+    }
+
     [Fact]
     public void EmptyAdjoints_AreSkipped()
     {
@@ -91,6 +122,8 @@ public class BatchedDenseTests
     [InlineData(9, 70, 65)]
     [InlineData(128, 72, 256)]
     [InlineData(3, 256, 1)]
+    [InlineData(6, 33, 79)]
+    [InlineData(2, 128, 256)]
     public void EveryVectorTier_GivesBitIdenticalProducts(int rows, int depth, int n)
     {
         var random = new Random(rows * 7 + depth * 3 + n);

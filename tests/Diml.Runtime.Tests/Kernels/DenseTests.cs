@@ -269,4 +269,65 @@ public class DenseTests
         });
         Assert.Equal(0, bytes);
     }
+
+    /// <summary>
+    /// The windowed adjoint gives the same weight and bias adjoints as the full one and, bit for bit, the same input
+    /// adjoint over the window, whatever the window's position against the vector width; with about half the output
+    /// adjoints zero (as behind a ReLU), the rows it skips change nothing either.
+    /// </summary>
+    [Theory]
+    [InlineData(9, 31, 0, 31)]
+    [InlineData(9, 31, 0, 12)]
+    [InlineData(13, 72, 40, 32)]
+    [InlineData(16, 70, 3, 17)]
+    [InlineData(300, 72, 0, 32)]
+    [InlineData(5, 9, 9, 0)]
+    public void WindowedDenseAdjoint_EqualsTheFullAdjointOverItsWindow(int rows, int cols, int start, int length)
+    {
+        var weights = KernelTestData.ToFloat(KernelTestData.Uniform(rows * cols, seed: 14));
+        var bias = KernelTestData.ToFloat(KernelTestData.Uniform(rows, seed: 15));
+        var input = KernelTestData.ToFloat(KernelTestData.Uniform(cols, seed: 16));
+        var outputBar = KernelTestData.ToFloat(KernelTestData.Uniform(rows, seed: 17));
+        for (int i = 0; i < rows; i += 2) outputBar[i] = 0f;
+        var output = new float[rows];
+        Nn.Dense(weights, bias, input, output);
+
+        var fullWeightsBar = new float[weights.Length];
+        var fullBiasBar = new float[rows];
+        var fullInputBar = new float[cols];
+        Nn.DenseAdjoint(weights, bias, input, output, outputBar, fullWeightsBar, fullBiasBar, fullInputBar);
+        var weightsBar = new float[weights.Length];
+        var biasBar = new float[rows];
+        var window = new float[length];
+        Nn.DenseAdjoint(weights, bias, input, output, outputBar, weightsBar, biasBar, window, start);
+        Assert.Equal(fullWeightsBar, weightsBar);
+        Assert.Equal(fullBiasBar, biasBar);
+        Assert.Equal(fullInputBar.AsSpan(start, length).ToArray(), window);
+        var noBiasWindow = new float[length];
+        Nn.DenseNoBiasAdjoint(weights, input, output, outputBar, new float[weights.Length], noBiasWindow, start);
+        Assert.Equal(window, noBiasWindow);
+
+        // And the full adjoint is the product, zero rows skipped or not: against plain loops in double.
+        for (int j = 0; j < cols; j++)
+        {
+            double expected = 0;
+            for (int i = 0; i < rows; i++) expected += (double)weights[i * cols + j] * outputBar[i];
+            Assert.True(Math.Abs(expected - fullInputBar[j]) <= 1e-5 * (1 + rows), $"inputBar[{j}]: expected {expected}, found {fullInputBar[j]}");
+        }
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                Assert.Equal((double)outputBar[i] * input[j], fullWeightsBar[i * cols + j], 1e-6);
+    }
+
+    [Fact]
+    public void WindowedDenseAdjoint_OutsideTheInput_Throws()
+    {
+        var weights = new float[6];
+        var output = new float[2];
+        var error = Assert.Throws<ArgumentException>(() =>
+            Nn.DenseAdjoint(weights, new float[2], new float[3], output, new float[2], new float[6], new float[2], new float[2], 2));
+        Assert.Contains("inputBar", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            Nn.DenseAdjoint(weights, new float[2], new float[3], output, new float[2], new float[6], new float[2], new float[1], -1));
+    }
 }

@@ -27,6 +27,17 @@ public sealed class LearningRuleGradientTests
 
     [Theory]
     [MemberData(nameof(ActionsAndSeeds))]
+    public void LogitQWithInertia(int actions, int seed)
+    {
+        int depth = AdjointTape.Current.Depth;
+        var report = new LogitQWithInertia(0.25f, 3f, 0.06f, 0.8f).CheckGradients(actions, seed);
+        Assert.True(report.Passed, report.ToString());
+        Assert.Equal(0, report.FieldDependence);
+        Assert.Equal(depth, AdjointTape.Current.Depth);
+    }
+
+    [Theory]
+    [MemberData(nameof(ActionsAndSeeds))]
     public void Hedge(int actions, int seed)
     {
         int depth = AdjointTape.Current.Depth;

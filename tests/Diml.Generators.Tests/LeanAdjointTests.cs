@@ -1,0 +1,99 @@
+namespace Diml.Generators.Tests;
+
+/// <summary>
+/// The adjoint-liveness decisions that keep the adjoints lean, on small kernels: a dense layer's input adjoint only
+/// over the window the rest of the reverse sweep reads (InputBarWindows), and no tape for an output whose primitive's
+/// adjoint does not read it (CustomAdjoint ReadsOutputs = false). The gradients themselves are checked against central
+/// differences in the runtime's mechanism corpus (SharesThenEmbedding) and the paper mechanisms' tests.
+/// </summary>
+public class LeanAdjointTests
+{
+    /// <summary>A first layer over [data shares | embedding]; <paramref name="extra"/> is inserted before the layer.</summary>
+    private static string Mechanism(string extra) => GeneratorHarness.Usings + $$"""
+        [Mechanism]
+        public partial class M
+        {
+            [Param] public float[,] Embedding = new float[4, 3];
+            [Param] public float[,] W1 = new float[5, 7];
+            [Param] public float[] B1 = new float[5];
+            [Param] public float[] W2 = new float[5];
+            [Payoff]
+            public float Payoff(int ownAction, ReadOnlySpan<int> opponentCounts)
+            {
+                int actions = opponentCounts.Length;
+                int size = 3;
+                Span<float> input = stackalloc float[actions + size];
+                Span<float> z = stackalloc float[5];
+                for (int k = 0; k < actions; k++) input[k] = opponentCounts[k] * 0.25f;
+                Nn.Embedding(Embedding, ownAction, input.Slice(actions, size));
+                {{extra}}
+                Nn.Dense(W1, B1, input, z);
+                return Nn.Dot(W2, z);
+            }
+        }
+        """;
+
+    private static string Adjoint(string source)
+    {
+        var generated = GeneratorHarness.RunClean(source).Values.Single();
+        int start = generated.IndexOf("public void PayoffAdjoint(global::System.ReadOnlySpan<float>", StringComparison.Ordinal);
+        Assert.True(start >= 0, generated);
+        return generated[start..generated.IndexOf("/// <summary>Double-precision twin", start, StringComparison.Ordinal)];
+    }
+
+    [Fact]
+    public void DenseLayerOverDataAndAnEmbedding_ComputesTheInputAdjointOverTheEmbeddingOnly()
+    {
+        var adjoint = Adjoint(Mechanism(""));
+        Assert.Contains("input, z, zBar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar.Slice(actions, size), actions);", adjoint);
+        // The embedding's adjoint does not read its output, so writing the shares needs no tape.
+        Assert.DoesNotContain("tape.", adjoint);
+    }
+
+    [Fact]
+    public void BatchedDenseLayer_ComputesTheInputAdjointOverTheSameWindow()
+    {
+        var generated = GeneratorHarness.RunClean(Mechanism("")).Values.Single();
+        Assert.Contains("thetaBar.Slice(b1Offset, this.B1.Length), inputBar, actions, size);", generated);
+    }
+
+    [Fact]
+    public void AnActiveElementWrite_KeepsTheWholeInputAdjoint()
+    {
+        var adjoint = Adjoint(Mechanism("input[0] = input[0] * W2[1];"));
+        Assert.Contains("thetaBar.Slice(b1Offset, this.B1.Length), inputBar);", adjoint);
+    }
+
+    [Fact]
+    public void TwoActiveSlices_KeepTheWholeInputAdjoint()
+    {
+        var adjoint = Adjoint(Mechanism("Nn.Embedding(Embedding, ownAction, input.Slice(0, size));"));
+        Assert.Contains("thetaBar.Slice(b1Offset, this.B1.Length), inputBar);", adjoint);
+    }
+
+    [Fact]
+    public void OnlyDataBeforeTheLayer_ComputesNoInputAdjoint()
+    {
+        // The input becomes active only after the layer (activity is flow-insensitive): at the layer it holds data.
+        var adjoint = Adjoint(GeneratorHarness.Usings + """
+            [Mechanism]
+            public partial class M
+            {
+                [Param] public float[,] W1 = new float[5, 4];
+                [Param] public float[] B1 = new float[5];
+                [Param] public float[] W2 = new float[5];
+                [Payoff]
+                public float Payoff(int ownAction, ReadOnlySpan<int> opponentCounts)
+                {
+                    Span<float> input = stackalloc float[opponentCounts.Length];
+                    Span<float> z = stackalloc float[5];
+                    for (int k = 0; k < opponentCounts.Length; k++) input[k] = opponentCounts[k] * 0.25f;
+                    Nn.Dense(W1, B1, input, z);
+                    input[0] = W2[ownAction];
+                    return Nn.Dot(W2, z) * input[0];
+                }
+            }
+            """);
+        Assert.Contains("thetaBar.Slice(b1Offset, this.B1.Length), default);", adjoint);
+    }
+}
