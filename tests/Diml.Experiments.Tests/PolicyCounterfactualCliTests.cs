@@ -71,6 +71,35 @@ public sealed class PolicyCounterfactualCliTests : IDisposable
         Assert.Contains("--data: expected the sessions whose groups are simulated", grouped.Error);
     }
 
+    [Fact]
+    public void AModelWithStandardErrors_DrawsItsParametersFromTheCovariance_ForTheBands()
+    {
+        string data = _cli.PathOf("roads.csv"), truth = _cli.PathOf("roads-truth.json"), model = _cli.PathOf("roads-model.json"), output = _cli.PathOf("roads-pred.csv");
+        Assert.Equal(0, _cli.Run("simulate", "--mechanism", "congestion", "--agents", "3", "--actions", "4", "--episodes", "30", "--horizon", "15", "--seed", "2",
+            "--out", data, "--truth", truth).ExitCode);
+        var fit = _cli.Run("fit", "--data", data, "--mechanism", "congestion", "--epochs", "5", "--out", model);
+        Assert.True(fit.ExitCode == 0, fit.Error);
+        var saved = ModelFile.Read(model);
+        Assert.NotNull(saved.Inference);
+        Assert.True(saved.Inference!.Converged);
+
+        var run = _cli.Run("counterfactual", "--model", model, "--data", data, "--payoff-shift", _shift, "--replications", "40", "--seed", "3", "--out", output);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("parameters drawn 20 times from the model's cluster-robust covariance", run.Output.ReplaceLineEndings(" "));
+
+        var (_, mechanism) = MechanismCatalog.Rebuild(saved, model);
+        var draws = ModelEnsemble.FromCovariance(saved.Parameters, Diml.Evaluation.Inference.ModelInference.CovarianceOf(saved.Inference), new LogitQ(0.25f, 3f, 0.06f), 20, seed: 3);
+        var forecast = PolicyPrediction.Predict(mechanism, draws, PolicyChange.PayoffShift([-0.5f, 0f, 0f, 0.25f]),
+            SimulationDesign.FromData(TrajectoryCsv.Read(data).Trajectories, firstActionsFromData: true), new PredictionOptions(2, 3));
+        var expected = new StringWriter { NewLine = "\n" };
+        PolicyForecastCsv.Write(expected, forecast);
+        Assert.Equal(expected.ToString(), File.ReadAllText(output));
+
+        var noCovariance = _cli.Run("counterfactual", "--model", truth, "--payoff-shift", _shift, "--parameter-draws", "5", "--out", _cli.PathOf("none.csv"));
+        Assert.Equal(2, noCovariance.ExitCode);
+        Assert.Contains("--parameter-draws: expected a model with a usable covariance, found that the model has no standard errors", noCovariance.Error.ReplaceLineEndings(" "));
+    }
+
     [Theory]
     [InlineData("action,shift\n4,1\n", ", line 2, column 1 'action': expected an integer in 0..3 (4 actions), found '4'.")]
     [InlineData("action,shift\n1,abc\n", ", line 2, column 2 'shift': expected a finite number (payoff units), found 'abc'.")]
