@@ -105,7 +105,8 @@ public static class Cli
         };
         root.SetAction(_ =>
         {
-            console.Error.WriteLine("diml: error: expected a command (simulate, fit, evaluate, inspect, compare, counterfactual, check, reproduce, bench), found none (see 'diml --help')");
+            string commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+            console.Error.WriteLine($"diml: error: expected a command ({commands}), found none (see 'diml --help')");
             return ExitCodes.UsageError;
         });
         return root;

@@ -107,8 +107,7 @@ internal static class CompareCommand
                 compared.Add(entry);
             }
 
-            string? baselineNote = null;
-            if (episodes.IsFullPlay)
+            // The baselines score the models' decisions, on groups and with absent agents too (docs/baselines.md).
             {
                 long decisions = compared[0].Decisions;
                 foreach (var baseline in BehaviouralBaselines.Fit(episodes))
@@ -123,7 +122,6 @@ internal static class CompareCommand
                     compared.Add(entry);
                 }
             }
-            else baselineNote = "the behavioural baselines were not computed: they do not take data with groups or absent agents yet";
 
             var declared = new HashSet<(int, int)>(nestedPairs.Select(p => (Math.Min(p.Restricted, p.General), Math.Max(p.Restricted, p.General))));
             var lrTests = new List<LikelihoodRatioTest>();
@@ -150,15 +148,14 @@ internal static class CompareCommand
             {
                 CliFiles.WriteText(csvPath, console, writer => WriteCsv(writer, compared, best));
                 CliFiles.WriteText(testsPath!, console, writer => WriteTestsCsv(writer, lrTests, vuongTests));
-                AtomicFile.WriteAllText(jsonPath!, Json(dataPath, episodes, k, compared, best, lrTests, vuongTests, baselineNote));
+                AtomicFile.WriteAllText(jsonPath!, Json(dataPath, episodes, k, compared, best, lrTests, vuongTests));
             }
-            if (parse.GetValue(json)) console.OutWriter.WriteLine(Json(dataPath, episodes, k, compared, best, lrTests, vuongTests, baselineNote));
+            if (parse.GetValue(json)) console.OutWriter.WriteLine(Json(dataPath, episodes, k, compared, best, lrTests, vuongTests));
             else
             {
                 WriteTables(console, compared, best, lrTests, vuongTests, k);
                 console.OutWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"on {episodes.Episodes} episodes x {episodes.Steps} steps of {dataPath} ({compared[0].Decisions} decisions); * marks the best by each criterion; k counts identified parameters (the rank of the model's information) where the model file has standard errors, else all"));
-                if (baselineNote is not null) console.OutWriter.WriteLine(baselineNote);
                 if (csvPath is not null) console.OutWriter.WriteLine($"wrote {csvPath}, {testsPath} and {jsonPath}");
             }
             return ExitCodes.Success;
@@ -253,7 +250,7 @@ internal static class CompareCommand
     private static string Csv(string text) => text.IndexOfAny([',', '"', '\n', '\r']) < 0 ? text : "\"" + text.Replace("\"", "\"\"") + "\"";
 
     private static string Json(string dataPath, Trajectories episodes, int folds, List<ComparedModel> compared, IReadOnlyDictionary<string, string> best,
-        List<LikelihoodRatioTest> lrTests, List<VuongTest> vuongTests, string? baselineNote)
+        List<LikelihoodRatioTest> lrTests, List<VuongTest> vuongTests)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -309,7 +306,6 @@ internal static class CompareCommand
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            if (baselineNote is not null) w.WriteString("note", baselineNote);
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());

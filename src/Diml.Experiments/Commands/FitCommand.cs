@@ -271,7 +271,9 @@ internal static class FitCommand
                 summary.AddRow(new Text("polish (L-BFGS, double)"), new Text(string.Create(CultureInfo.InvariantCulture,
                     $"NLL {polish.StartNll:G10} -> {polish.Nll:G10} on {train.Episodes} training episodes in {MessageText.Count(polish.Iterations, "iteration")}; final gradient norm {polish.GradientNorm:G3} ({polish.Status})")));
             else
-                summary.AddRow(new Text("standard errors"), new Text(seMode == "none" || result.Failure is not null ? "not computed"
+                summary.AddRow(new Text("standard errors"), new Text(
+                    seMode == "none" || result.Failure is not null ? "not computed"
+                    : estimated.Count > 0 ? "not computed: they are for the mechanism's parameters alone, and --estimate estimated learner parameters too"
                     : string.Create(CultureInfo.InvariantCulture, $"not computed for {parameterCount} parameters (more than {ModelInference.DefaultMaxParameters}; --se robust forces them; diml bootstrap gives intervals)")));
             summary.AddRow(new Text("model"), new Text(modelPath));
             if (curvePath is not null) summary.AddRow(new Text("curve"), new Text(curvePath));

@@ -61,6 +61,26 @@ public static class MechanismCatalog
             MoneyTerm = new Diml.Interventions.MoneyTerm(nameof(PublicGoods.Scale), "return on the public account"),
         },
         new MechanismEntry(
+            "linear-public-goods", nameof(LinearPublicGoods),
+            "the laboratory's linear public-goods game in tokens: (E - c_i) + m·Σc + γ·c_i·mean(mates' c)/E, c in 0..A-1 (anonymous form, known money scale)",
+            DefaultHidden: 0,
+            (shape, _) => new LinearPublicGoods(shape.Actions),
+            (mechanism, _) => ((LinearPublicGoods)mechanism).SetLabTruth(),
+            _ => new MechanismSettings(0),
+            AgentsFixedByParameters: false)
+        {
+            MoneyTerm = new Diml.Interventions.MoneyTerm(nameof(LinearPublicGoods.Mpcr), "return on the public account"),
+            KnownScale = true,
+        },
+        new MechanismEntry(
+            "volunteers", nameof(VolunteersDilemma),
+            "the volunteer's dilemma: b·[someone in the group volunteers] - k·[own volunteering], 2 actions (anonymous form)",
+            DefaultHidden: 0,
+            (shape, _) => new VolunteersDilemma(shape.Actions),
+            (mechanism, _) => ((VolunteersDilemma)mechanism).SetLabTruth(),
+            _ => new MechanismSettings(0),
+            AgentsFixedByParameters: false),
+        new MechanismEntry(
             "tabular", nameof(Tabular),
             "tabular: one parameter per joint action and agent, A^n ≤ 20,000 (joint form)",
             DefaultHidden: 0,
