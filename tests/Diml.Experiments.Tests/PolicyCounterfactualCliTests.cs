@@ -137,7 +137,9 @@ public sealed class PolicyCounterfactualCliTests : IDisposable
             "--out", _cli.PathOf("n.csv"), "--truth", neural).ExitCode);
         var noMoney = _cli.Run("counterfactual", "--model", neural, "--scale-money", "2", "--out", output);
         Assert.Equal(2, noMoney.ExitCode);
-        Assert.Contains("--scale-money: expected a model whose mechanism has a known money term (congestion, public-goods), found a neural-joint model", noMoney.Error.ReplaceLineEndings(" "));
+        string withMoney = string.Join(", ", MechanismCatalog.Entries.Where(e => e.MoneyTerm is not null).Select(e => e.Name));
+        Assert.Contains("congestion, public-goods", withMoney);
+        Assert.Contains($"--scale-money: expected a model whose mechanism has a known money term ({withMoney}), found a neural-joint model", noMoney.Error.ReplaceLineEndings(" "));
         Assert.False(File.Exists(output));
     }
 }
