@@ -57,8 +57,10 @@ public sealed class PolicyCounterfactualCliTests : IDisposable
         string model = _cli.PathOf("congestion.json"), data = _cli.PathOf("c.csv"), output = _cli.PathOf("c-pred.csv"), png = _cli.PathOf("c.png");
         Assert.Equal(0, _cli.Run("simulate", "--mechanism", "congestion", "--agents", "3", "--actions", "4", "--episodes", "2", "--horizon", "5", "--out", data, "--truth", model).ExitCode);
 
-        var run = _cli.Run("counterfactual", "--model", model, "--scale-money", "0", "--episodes", "4", "--horizon", "6", "--replications", "5", "--out", output, "--plot", png);
+        var run = _cli.Run("counterfactual", "--model", model, "--payoff-shift", _shift, "--episodes", "4", "--horizon", "6", "--replications", "5", "--out", output, "--plot", png);
         Assert.True(run.ExitCode == 0, run.Error);
+        // Congestion's toll revenue is not identified apart from its linear cost: no money term to scale.
+        Assert.Equal(2, _cli.Run("counterfactual", "--model", model, "--scale-money", "2", "--out", _cli.PathOf("y.csv")).ExitCode);
         Assert.Equal(1 + 6 * 5, File.ReadAllLines(output).Length);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png).Take(4));
 
@@ -138,7 +140,7 @@ public sealed class PolicyCounterfactualCliTests : IDisposable
         var noMoney = _cli.Run("counterfactual", "--model", neural, "--scale-money", "2", "--out", output);
         Assert.Equal(2, noMoney.ExitCode);
         string withMoney = string.Join(", ", MechanismCatalog.Entries.Where(e => e.MoneyTerm is not null).Select(e => e.Name));
-        Assert.Contains("congestion, public-goods", withMoney);
+        Assert.Equal("public-goods, linear-public-goods", withMoney);
         Assert.Contains($"--scale-money: expected a model whose mechanism has a known money term ({withMoney}), found a neural-joint model", noMoney.Error.ReplaceLineEndings(" "));
         Assert.False(File.Exists(output));
     }
