@@ -33,10 +33,11 @@ public sealed class LabMechanismTests
     }
 
     [Fact]
-    public void Catalog_KnowsBoth_TheMoneyTermOfThePublicGoodsGame_AndItsKnownScale()
+    public void Catalog_KnowsTheMoneyTermOfThePublicGoodsGame_AndThatNeitherGameFixesThePayoffScale()
     {
+        // m is learned, so β·(m − 1) and β·γ are what choices identify: no known scale.
         var publicGoods = MechanismCatalog.Find("linear-public-goods")!;
-        Assert.True(publicGoods.KnownScale);
+        Assert.False(publicGoods.KnownScale);
         Assert.Equal(nameof(LinearPublicGoods.Mpcr), publicGoods.MoneyTerm!.Block);
         var volunteers = MechanismCatalog.Find("volunteers")!;
         Assert.False(volunteers.KnownScale);

@@ -59,7 +59,7 @@ public static class MechanismCatalog
         },
         new MechanismEntry(
             "linear-public-goods", nameof(LinearPublicGoods),
-            "the laboratory's linear public-goods game in tokens: (E - c_i) + m·Σc + γ·c_i·mean(mates' c)/E, c in 0..A-1 (anonymous form, known money scale)",
+            "the laboratory's linear public-goods game in tokens: (E - c_i) + m·Σc + γ·c_i·mean(mates' c)/E, c in 0..A-1 (anonymous form)",
             DefaultHidden: 0,
             (shape, _) => new LinearPublicGoods(shape.Actions),
             (mechanism, _) => ((LinearPublicGoods)mechanism).SetLabTruth(),
@@ -67,7 +67,6 @@ public static class MechanismCatalog
             AgentsFixedByParameters: false)
         {
             MoneyTerm = new Diml.Interventions.MoneyTerm(nameof(LinearPublicGoods.Mpcr), "return on the public account"),
-            KnownScale = true,
         },
         new MechanismEntry(
             "volunteers", nameof(VolunteersDilemma),

@@ -8,12 +8,13 @@ namespace Diml.Mechanisms;
 /// <c>u_i = (E − c_i) + m·Σ_j c_j + γ·c_i·c̄_{−i} / E</c>, contributions <c>c</c> in tokens <c>0..E</c>, <c>E = A − 1</c>.
 /// </summary>
 /// <remarks>
-/// The money terms have a known scale — a token kept is worth exactly 1 — so the payoffs are in tokens and a learner's
-/// inverse temperature β can be estimated with <c>m</c> and <c>γ</c> (docs/fitting.md, the β rule). Only differences
-/// between own actions are identified (DESIGN §1): <c>u(c) − u(0) = c·(m − 1 + γ·c̄_{−i}/E)</c>, so <c>m</c> and
-/// <c>γ</c> are both identified from choices whenever group-mates' contributions vary, and the terms that do not
-/// depend on one's own contribution (the endowment, the return on the others' contributions) are a gauge. Anonymous
-/// form: any group size; a member without group-mates sees <c>c̄_{−i} = 0</c>.
+/// Payoffs are in tokens. Only differences between own actions are identified (DESIGN §1):
+/// <c>u(c) − u(0) = c·(m − 1 + γ·c̄_{−i}/E)</c>, so <c>m</c> and <c>γ</c> are both identified from choices whenever
+/// group-mates' contributions vary, and the terms that do not depend on one's own contribution (the endowment, the
+/// return on the others' contributions) are a gauge. Because <c>m</c> is learned, the scale is not known: β·(m − 1) and
+/// β·γ are what choices identify, so β is fixed when fitting this family (docs/fitting.md, the β rule). <c>m</c> is the
+/// money term <c>counterfactual --scale-money</c> scales. Anonymous form: any group size; a member without group-mates
+/// sees <c>c̄_{−i} = 0</c>.
 /// </remarks>
 [Mechanism]
 public sealed partial class LinearPublicGoods
