@@ -57,8 +57,10 @@ public sealed class PolicyCounterfactualCliTests : IDisposable
         string model = _cli.PathOf("congestion.json"), data = _cli.PathOf("c.csv"), output = _cli.PathOf("c-pred.csv"), png = _cli.PathOf("c.png");
         Assert.Equal(0, _cli.Run("simulate", "--mechanism", "congestion", "--agents", "3", "--actions", "4", "--episodes", "2", "--horizon", "5", "--out", data, "--truth", model).ExitCode);
 
-        var run = _cli.Run("counterfactual", "--model", model, "--scale-money", "0", "--episodes", "4", "--horizon", "6", "--replications", "5", "--out", output, "--plot", png);
+        var run = _cli.Run("counterfactual", "--model", model, "--payoff-shift", _shift, "--episodes", "4", "--horizon", "6", "--replications", "5", "--out", output, "--plot", png);
         Assert.True(run.ExitCode == 0, run.Error);
+        // Congestion's toll revenue is not identified apart from its linear cost: no money term to scale.
+        Assert.Equal(2, _cli.Run("counterfactual", "--model", model, "--scale-money", "2", "--out", _cli.PathOf("y.csv")).ExitCode);
         Assert.Equal(1 + 6 * 5, File.ReadAllLines(output).Length);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png).Take(4));
 
@@ -69,6 +71,35 @@ public sealed class PolicyCounterfactualCliTests : IDisposable
         var grouped = _cli.Run("counterfactual", "--model", fitted, "--payoff-shift", _shift, "--out", _cli.PathOf("x.csv"));
         Assert.Equal(2, grouped.ExitCode);
         Assert.Contains("--data: expected the sessions whose groups are simulated", grouped.Error);
+    }
+
+    [Fact]
+    public void AModelWithStandardErrors_DrawsItsParametersFromTheCovariance_ForTheBands()
+    {
+        string data = _cli.PathOf("roads.csv"), truth = _cli.PathOf("roads-truth.json"), model = _cli.PathOf("roads-model.json"), output = _cli.PathOf("roads-pred.csv");
+        Assert.Equal(0, _cli.Run("simulate", "--mechanism", "congestion", "--agents", "3", "--actions", "4", "--episodes", "30", "--horizon", "15", "--seed", "2",
+            "--out", data, "--truth", truth).ExitCode);
+        var fit = _cli.Run("fit", "--data", data, "--mechanism", "congestion", "--epochs", "5", "--out", model);
+        Assert.True(fit.ExitCode == 0, fit.Error);
+        var saved = ModelFile.Read(model);
+        Assert.NotNull(saved.Inference);
+        Assert.True(saved.Inference!.Converged);
+
+        var run = _cli.Run("counterfactual", "--model", model, "--data", data, "--payoff-shift", _shift, "--replications", "40", "--seed", "3", "--out", output);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("parameters drawn 20 times from the model's cluster-robust covariance", run.Output.ReplaceLineEndings(" "));
+
+        var (_, mechanism) = MechanismCatalog.Rebuild(saved, model);
+        var draws = ModelEnsemble.FromCovariance(saved.Parameters, Diml.Evaluation.Inference.ModelInference.CovarianceOf(saved.Inference), new LogitQ(0.25f, 3f, 0.06f), 20, seed: 3);
+        var forecast = PolicyPrediction.Predict(mechanism, draws, PolicyChange.PayoffShift([-0.5f, 0f, 0f, 0.25f]),
+            SimulationDesign.FromData(TrajectoryCsv.Read(data).Trajectories, firstActionsFromData: true), new PredictionOptions(2, 3));
+        var expected = new StringWriter { NewLine = "\n" };
+        PolicyForecastCsv.Write(expected, forecast);
+        Assert.Equal(expected.ToString(), File.ReadAllText(output));
+
+        var noCovariance = _cli.Run("counterfactual", "--model", truth, "--payoff-shift", _shift, "--parameter-draws", "5", "--out", _cli.PathOf("none.csv"));
+        Assert.Equal(2, noCovariance.ExitCode);
+        Assert.Contains("--parameter-draws: expected a model with a usable covariance, found that the model has no standard errors", noCovariance.Error.ReplaceLineEndings(" "));
     }
 
     [Theory]
@@ -108,7 +139,9 @@ public sealed class PolicyCounterfactualCliTests : IDisposable
             "--out", _cli.PathOf("n.csv"), "--truth", neural).ExitCode);
         var noMoney = _cli.Run("counterfactual", "--model", neural, "--scale-money", "2", "--out", output);
         Assert.Equal(2, noMoney.ExitCode);
-        Assert.Contains("--scale-money: expected a model whose mechanism has a known money term (congestion, public-goods), found a neural-joint model", noMoney.Error.ReplaceLineEndings(" "));
+        string withMoney = string.Join(", ", MechanismCatalog.Entries.Where(e => e.MoneyTerm is not null).Select(e => e.Name));
+        Assert.Equal("public-goods, linear-public-goods", withMoney);
+        Assert.Contains($"--scale-money: expected a model whose mechanism has a known money term ({withMoney}), found a neural-joint model", noMoney.Error.ReplaceLineEndings(" "));
         Assert.False(File.Exists(output));
     }
 }

@@ -95,7 +95,7 @@ public static class PolicyPrediction
         int below = (int)Math.Floor(position);
         int above = Math.Min(below + 1, sorted.Length - 1);
         double weight = position - below;
-        // NaN-free: a mean payoff of a period with nobody acting is NaN, and stays NaN.
+        // A period in which nobody acts has NaN values in every replication; its band is NaN too.
         return sorted[below] + (weight * (sorted[above] - sorted[below]));
     }
 

@@ -35,12 +35,13 @@ internal static class CounterfactualCommand
         var drawFirst = new Option<bool>("--draw-first-actions") { Description = "policy with --data: draw the first period from the learners' initial policy instead of taking the data's first actions" };
         var replications = CliOptions.Int("--replications", "policy: simulated replications of the whole design", 100, maximum: 1_000_000);
         var band = CliOptions.Double("--band", "policy: central share of replications the bands cover", 0.9, v => v > 0 && v < 1, "a level in (0, 1)");
+        var parameterDraws = CliOptions.OptionalInt("--parameter-draws", "policy: parameter vectors drawn from the model's covariance (fit --se) for the bands, the replications shared among them (default: 20 when the model has a usable covariance, else 0: the point estimate)", minimum: 0, maximum: 100_000);
         var plotFile = CliOptions.File("--plot", "policy: plot of the share time paths with bands to write (.png, or .svg)", required: false);
 
         var command = new Command("counterfactual", "Simulate agents under a fitted mechanism, with the fitted or with changed learning.");
         command.Options.Add(model);
         rule.AddTo(command);
-        foreach (var option in new Option[] { agents, episodes, horizon, seed, threads, output, distribution, payoffShift, scaleMoney, designData, drawFirst, replications, band, plotFile })
+        foreach (var option in new Option[] { agents, episodes, horizon, seed, threads, output, distribution, payoffShift, scaleMoney, designData, drawFirst, replications, band, parameterDraws, plotFile })
             command.Options.Add(option);
 
         command.SetAction(parse =>
@@ -53,7 +54,7 @@ internal static class CounterfactualCommand
             bool policy = shiftPath is not null || moneyFactor is not null;
             if (!policy)
             {
-                foreach (var (option, given) in new (Option Option, bool Given)[] { (designData, dataPath is not null), (plotFile, plotPath is not null), (drawFirst, parse.GetResult(drawFirst) is { Implicit: false }), (replications, parse.GetResult(replications) is { Implicit: false }), (band, parse.GetResult(band) is { Implicit: false }) })
+                foreach (var (option, given) in new (Option Option, bool Given)[] { (designData, dataPath is not null), (plotFile, plotPath is not null), (drawFirst, parse.GetResult(drawFirst) is { Implicit: false }), (replications, parse.GetResult(replications) is { Implicit: false }), (band, parse.GetResult(band) is { Implicit: false }), (parameterDraws, parse.GetValue(parameterDraws) is not null) })
                     if (given) throw CliException.Usage($"{option.Name}: expected only with a policy (--payoff-shift or --scale-money), found it without one.");
             }
             else
@@ -71,7 +72,7 @@ internal static class CounterfactualCommand
             CliFiles.CheckFiles([.. files]);
             var saved = CliFiles.ReadModel(modelPath, "--model");
             if (policy) return RunPolicy(console, parse, saved, modelPath, shiftPath, moneyFactor, dataPath, plotPath, outPath,
-                rule, agents, episodes, horizon, seed, threads, drawFirst, replications, band);
+                rule, agents, episodes, horizon, seed, threads, drawFirst, replications, band, parameterDraws);
             if (saved.GroupSizes is { } sizes)
                 throw CliException.Input($"{modelPath}, $.game.groupSizes: counterfactual does not simulate groups yet; expected a model fitted on data without groups or absent agents, found one fitted on groups of {string.Join(", ", sizes)} agents.");
             var fitted = LearnerChoice.FromModel(saved, modelPath);
@@ -136,7 +137,7 @@ internal static class CounterfactualCommand
 
     private static int RunPolicy(CliConsole console, ParseResult parse, Diml.Fitting.SavedModel saved, string modelPath, string? shiftPath, double? moneyFactor,
         string? dataPath, string? plotPath, string outPath, RuleOptions rule, Option<int?> agents, Option<int> episodes, Option<int> horizon,
-        Option<ulong> seed, Option<int> threads, Option<bool> drawFirst, Option<int> replications, Option<double> band)
+        Option<ulong> seed, Option<int> threads, Option<bool> drawFirst, Option<int> replications, Option<double> band, Option<int?> parameterDraws)
     {
         if (shiftPath is not null && Directory.Exists(shiftPath)) throw CliException.Input($"--payoff-shift: expected a CSV file, found a directory '{shiftPath}'.");
         if (shiftPath is not null && !File.Exists(shiftPath)) throw CliException.Input($"--payoff-shift: expected an existing CSV file, found no file '{shiftPath}'.");
@@ -165,6 +166,7 @@ internal static class CounterfactualCommand
         if (design is null) SimulateCommand.CheckSize(e0, steps, shape);
         return PolicyCounterfactual.Run(console, new PolicyCounterfactual.Request(
             modelPath, saved, entry, mechanism, learner, shiftPath, moneyFactor, design, dataPath, parse.GetValue(drawFirst),
-            e0, steps, parse.GetValue(replications), parse.GetValue(band), parse.GetValue(seed), parse.GetValue(threads), outPath, plotPath));
+            e0, steps, parse.GetValue(replications), parse.GetValue(band), parse.GetValue(seed), parse.GetValue(threads), outPath, plotPath,
+            parse.GetValue(parameterDraws)));
     }
 }

@@ -21,7 +21,11 @@ internal static class PolicyCounterfactual
     public sealed record Request(
         string ModelPath, SavedModel Saved, MechanismEntry Entry, IMechanism Mechanism, LearnerChoice Learner,
         string? ShiftPath, double? MoneyFactor, Trajectories? Design, string? DataPath, bool DrawFirstActions,
-        int Episodes, int Steps, int Replications, double BandLevel, ulong Seed, int Threads, string OutPath, string? PlotPath);
+        int Episodes, int Steps, int Replications, double BandLevel, ulong Seed, int Threads, string OutPath, string? PlotPath,
+        int? ParameterDraws);
+
+    /// <summary>Parameter draws when the model has a usable covariance and <c>--parameter-draws</c> is not given.</summary>
+    public const int DefaultParameterDraws = 20;
 
     public static int Run(CliConsole console, Request request)
     {
@@ -40,8 +44,11 @@ internal static class PolicyCounterfactual
             : SimulationDesign.FullPlay(shape, request.Episodes, request.Steps);
         var theta = new float[request.Mechanism.Layout.TotalLength];
         request.Mechanism.ReadParameters(theta);
-        var draws = ModelEnsemble.PointEstimate(theta, request.Learner.Create());
-        var options = new PredictionOptions(request.Replications, request.Seed, request.Threads, request.BandLevel);
+        var learner = request.Learner.Create();
+        var (draws, uncertainty) = Ensemble(request, theta, learner);
+        // The replications are shared among the parameter draws, so the cost does not depend on how many there are.
+        int perDraw = Math.Max(1, request.Replications / draws.Count);
+        var options = new PredictionOptions(perDraw, request.Seed, request.Threads, request.BandLevel);
 
         console.Progress.MarkupLineInterpolated($"predicting {change} for {request.Entry.Name} from {request.ModelPath}, {request.Learner}: {MessageText.Count(request.Replications, "replication")} of {MessageText.Count(design.Sessions, "session")} x {MessageText.Count(design.Steps, "step")}");
         var forecast = PolicyPrediction.Predict(request.Mechanism, draws, change, design, options);
@@ -68,8 +75,42 @@ internal static class PolicyCounterfactual
         AddRow(table, "mean payoff", forecast.NoChangePayoff[last], forecast.PolicyPayoff[last], forecast.PayoffChange[last]);
         results.Write(table);
         resultWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{change}: period {last} of {forecast.Steps} shown; bands are the {percent}% spread over {forecast.Replications} simulated replications of the design{(request.DataPath is null ? "" : $" of {request.DataPath}")} (Monte-Carlo only: the parameters are the point estimate); every period in {(request.OutPath == CliFiles.StandardOutput ? "standard output" : request.OutPath)}{(request.PlotPath is null ? "" : $", plot in {request.PlotPath}")}"));
+            $"{change}: period {last} of {forecast.Steps} shown; bands are the {percent}% spread over {forecast.Replications} simulated replications of the design{(request.DataPath is null ? "" : $" of {request.DataPath}")} ({uncertainty}); every period in {(request.OutPath == CliFiles.StandardOutput ? "standard output" : request.OutPath)}{(request.PlotPath is null ? "" : $", plot in {request.PlotPath}")}"));
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The parameter vectors the bands run over: draws from the model's covariance (<c>fit --se</c>) when it has a usable
+    /// one, else the point estimate alone; and a phrase saying which, for the report.
+    /// </summary>
+    private static (IReadOnlyList<ModelDraw> Draws, string Uncertainty) Ensemble(Request request, float[] theta, ILearningRule learner)
+    {
+        var inference = request.Saved.Inference;
+        string? unusable = inference is null ? "the model has no standard errors (fit --se)"
+            : inference.Estimates.Length != theta.Length ? "the model's standard errors are not over its mechanism's parameters"
+            : !inference.Converged ? "the model's standard errors are at a point where the polish did not converge"
+            : null;
+        double[,]? covariance = null;
+        if (unusable is null)
+        {
+            covariance = Diml.Evaluation.Inference.ModelInference.CovarianceOf(inference!);
+            foreach (double v in covariance)
+                if (!double.IsFinite(v)) { unusable = "the model's covariance is not finite (not a minimum)"; break; }
+        }
+        int draws = request.ParameterDraws ?? (unusable is null ? DefaultParameterDraws : 0);
+        if (draws == 0)
+            return (ModelEnsemble.PointEstimate(theta, learner), "Monte-Carlo only: the parameters are the point estimate" + (unusable is null ? "" : $", as {unusable}"));
+        if (unusable is not null)
+            throw CliException.Usage($"--parameter-draws: expected a model with a usable covariance, found that {unusable} ({request.ModelPath}).");
+        try
+        {
+            return (ModelEnsemble.FromCovariance(theta, covariance!, learner, draws, request.Seed),
+                string.Create(CultureInfo.InvariantCulture, $"parameters drawn {draws} times from the model's {inference!.Kind} covariance, plus the simulation's spread"));
+        }
+        catch (ArgumentException e)
+        {
+            throw CliException.Input($"{request.ModelPath}, at $.inference.covariance: {e.Message}");
+        }
     }
 
     /// <summary>Whether the plot path asks for SVG (anything else is PNG).</summary>

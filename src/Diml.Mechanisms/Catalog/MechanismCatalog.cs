@@ -21,10 +21,7 @@ public static class MechanismCatalog
             (shape, _) => new Congestion(shape.Actions),
             (mechanism, random) => ((Congestion)mechanism).DrawTruth(random),
             _ => new MechanismSettings(0),
-            AgentsFixedByParameters: false)
-        {
-            MoneyTerm = new Diml.Interventions.MoneyTerm(nameof(Congestion.Toll), "toll revenue"),
-        },
+            AgentsFixedByParameters: false),
         new MechanismEntry(
             "neural-joint", nameof(NeuralJoint),
             "neural joint mechanism: action embeddings of all agents, 2 tanh layers, linear to n payoffs (joint form)",

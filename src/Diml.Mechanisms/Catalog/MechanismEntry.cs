@@ -22,7 +22,7 @@ public sealed record MechanismEntry(
     bool AgentsFixedByParameters)
 {
     /// <summary>
-    /// The family's known money term, when it has one (the return on the public account, toll revenue): what
+    /// The family's known money term, when it has one and the data identify it (the return on the public account): what
     /// <c>diml counterfactual --scale-money</c> scales.
     /// </summary>
     public Diml.Interventions.MoneyTerm? MoneyTerm { get; init; }

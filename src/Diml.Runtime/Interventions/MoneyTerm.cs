@@ -5,8 +5,9 @@ namespace Diml.Interventions;
 /// <summary>
 /// A mechanism's known money term: a payoff term that is linear in one parameter block and that the block enters
 /// nowhere else — the return on the public account <c>s·(1 − e^(−kΣℓ))</c> of the public-goods mechanism (block
-/// <c>Scale</c>), the toll revenue <c>τ[a]·load</c> of the congestion mechanism (block <c>Toll</c>). Scaling the block by
-/// <c>r</c> is then exactly the intervention <c>Δ(a) = (r − 1)·term(a)</c> at the fitted parameters.
+/// <c>Scale</c>). Scaling the block by <c>r</c> is then exactly the intervention <c>Δ(a) = (r − 1)·term(a)</c> at the
+/// fitted parameters — meaningful only when the data identify the block: the congestion mechanism's toll revenue
+/// <c>τ[a]·load</c> enters only through <c>τ[a] − c1[a]</c>, so it is not a money term one can scale.
 /// </summary>
 /// <param name="Block">The parameter block the term is linear in.</param>
 /// <param name="Description">What the term is, for help and reports.</param>

@@ -20,7 +20,7 @@ public sealed class DesignSimulator
     private readonly SimulationDesign _design;
     private readonly Dictionary<int, PayoffKernel<float>> _kernels = [];
     private readonly int _agents, _actions;
-    private readonly int[] _groupJoint;
+    private readonly int[] _groupJoint, _everyone;
     private readonly float[] _u, _groupPayoffs, _logPolicy;
     private float[] _state = [], _next = [], _initial = [];
 
@@ -38,6 +38,7 @@ public sealed class DesignSimulator
         _actions = design.Shape.Actions;
         foreach (int size in sizes) _kernels[size] = PayoffKernel<float>.For(mechanism, size, _actions, batched: true);
         _groupJoint = new int[_agents];
+        _everyone = [.. Enumerable.Range(0, _agents)];
         _u = new float[_agents * _actions];
         _groupPayoffs = new float[_agents * _actions];
         _logPolicy = new float[_actions];
@@ -82,12 +83,14 @@ public sealed class DesignSimulator
                     ? _design.DataAction(session, 0, i)
                     : Draw(rule, _state.AsSpan(i * q, q), ref random);
             }
-            var groups = _design.Groups(session, t);
             var payoffs = received.Slice(t * n, n);
             payoffs.Fill(float.NaN);
-            for (int g = 0; g < groups.Count; g++)
+            // Full play is one group of everybody; otherwise the data's groups of this step.
+            var groups = _design.IsFullPlay ? default : _design.Groups(session, t);
+            int groupCount = _design.IsFullPlay ? 1 : groups.Count;
+            for (int g = 0; g < groupCount; g++)
             {
-                var members = groups.Members(g);
+                ReadOnlySpan<int> members = _design.IsFullPlay ? _everyone : groups.Members(g);
                 int size = members.Length;
                 for (int p = 0; p < size; p++) _groupJoint[p] = joint[members[p]];
                 _kernels[size].Counterfactual(theta, _groupJoint.AsSpan(0, size), _groupPayoffs.AsSpan(0, size * a));

@@ -51,6 +51,9 @@ public sealed class SimulationDesign
     /// <summary>The group sizes that occur.</summary>
     public IReadOnlyList<int> GroupSizes => _layout.GroupSizes;
 
+    /// <summary>Whether every agent plays in one group at every step (no groups, no absences).</summary>
+    public bool IsFullPlay => _layout.IsFullPlay;
+
     /// <summary>Whether sessions start from the data's first actions.</summary>
     public bool FirstActionsFromData { get; }
 
