@@ -10,7 +10,7 @@ using System.Runtime.InteropServices;
 namespace Diml.Experiments;
 
 /// <summary>
-/// The <c>diml</c> commands (<c>docs/cli.md</c>): <c>simulate</c>, <c>fit</c>, <c>evaluate</c>, <c>inspect</c>, <c>counterfactual</c>,
+/// The <c>diml</c> commands (<c>docs/cli.md</c>): <c>simulate</c>, <c>fit</c>, <c>evaluate</c>, <c>inspect</c>, <c>compare</c>, <c>counterfactual</c>,
 /// <c>check</c> and <c>reproduce</c>. Every failure the user can fix is one line on standard error naming the argument or the file
 /// (line, column), what was expected and what was found, with a non-zero exit code (<see cref="ExitCodes"/>).
 /// </summary>
@@ -97,6 +97,7 @@ public static class Cli
             FitCommand.Create(context),
             EvaluateCommand.Create(console),
             InspectCommand.Create(console),
+            CompareCommand.Create(console),
             CounterfactualCommand.Create(console),
             CheckCommand.Create(console),
             ReproduceCommand.Create(console),
@@ -104,7 +105,8 @@ public static class Cli
         };
         root.SetAction(_ =>
         {
-            console.Error.WriteLine("diml: error: expected a command (simulate, fit, evaluate, inspect, counterfactual, check, reproduce, bench), found none (see 'diml --help')");
+            string commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+            console.Error.WriteLine($"diml: error: expected a command ({commands}), found none (see 'diml --help')");
             return ExitCodes.UsageError;
         });
         return root;

@@ -118,10 +118,10 @@ public sealed class EndToEndTests : IDisposable
     {
         var run = _cli.Run("check");
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
-        foreach (string name in new[] { "congestion", "neural-joint", "anonymous-count", "pooled-anonymous", "public-goods", "tabular", "logit-q", "hedge", "ewa", "logit-q-inertia" })
+        foreach (string name in new[] { "congestion", "neural-joint", "anonymous-count", "pooled-anonymous", "public-goods", "tabular", "linear-public-goods", "volunteers", "public-goods-fixed-return", "logit-q", "hedge", "ewa", "logit-q-inertia" })
             Assert.Contains(name, run.Output);
         Assert.DoesNotContain("FAILED", run.Output);
-        Assert.Equal(10, Commands.CheckCommand.Run(1).Count(r => r.Passed)); // every catalogue mechanism and learning rule
+        Assert.Equal(13, Commands.CheckCommand.Run(1).Count(r => r.Passed)); // every catalogue mechanism and learning rule
     }
 
     [Theory]

@@ -83,3 +83,25 @@ public sealed class FitEstimateCliTests : IDisposable
         Assert.Contains("--estimate: rule hedge has no learnable parameters", run.Error);
     }
 }
+
+/// <summary>The β rule's other side: a mechanism with a known payoff scale lets fit estimate β.</summary>
+public sealed class FitEstimateKnownScaleCliTests : IDisposable
+{
+    private readonly CliHarness _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public void Fit_EstimatingBeta_WithAKnownScaleMechanism_IsAccepted()
+    {
+        string data = _cli.PathOf("vcm.csv"), model = _cli.PathOf("m.json");
+        Assert.Equal(0, _cli.Run("simulate", "--mechanism", "public-goods-fixed-return", "--agents", "8", "--group-size", "4", "--actions", "5",
+            "--episodes", "6", "--horizon", "10", "--seed", "2", "--threads", "1", "--out", data).ExitCode);
+        var run = _cli.Run("fit", "--data", data, "--mechanism", "public-goods-fixed-return", "--threads", "1", "--epochs", "3", "--min-steps", "0",
+            "--estimate", "beta,alpha", "--out", model, "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var estimates = JsonDocument.Parse(run.Output).RootElement.GetProperty("learner_estimates");
+        Assert.NotEqual(3, estimates.GetProperty("beta").GetDouble());
+        Assert.Equal(["alpha", "beta"], ModelFile.Read(model).EstimatedLearnerParameters);
+    }
+}

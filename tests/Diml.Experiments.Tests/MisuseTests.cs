@@ -19,7 +19,7 @@ public sealed class MisuseTests : IDisposable
 
     public static TheoryData<string, int, string> Cases => new()
     {
-        { "simulate --mechanism nope --out OUT", 2, "--mechanism: expected one of congestion, neural-joint, anonymous-count, pooled-anonymous, public-goods, tabular, found 'nope'." },
+        { "simulate --mechanism nope --out OUT", 2, "--mechanism: expected one of congestion, neural-joint, anonymous-count, pooled-anonymous, public-goods, linear-public-goods, volunteers, tabular, public-goods-fixed-return, found 'nope'." },
         { "fit --data MISSING --mechanism congestion --out OUT", 1, "--data: expected an existing trajectory CSV file, found no file" },
         { "fit --data BAD --mechanism congestion --out OUT", 1, "bad.csv, line 4, column 4 'action': expected a non-negative integer, found 'one'." },
         { "fit --data DATA --mechanism congestion --epochs -3 --out OUT", 2, "--epochs: expected a positive integer, found '-3'." },

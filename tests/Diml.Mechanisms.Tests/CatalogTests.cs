@@ -10,6 +10,7 @@ public sealed class CatalogTests
     [InlineData("congestion", 0)]
     [InlineData("neural-joint", 7)]
     [InlineData("anonymous-count", 5)]
+    [InlineData("public-goods-fixed-return", 0)]
     public void Rebuild_RestoresTypeShapeHiddenAndParameters(string name, int hidden)
     {
         var entry = MechanismCatalog.Find(name)!;
@@ -28,6 +29,20 @@ public sealed class CatalogTests
         rebuilt.ReadParameters(back);
         Assert.Equal(theta, back);
         Assert.Equal(hidden, entry.SettingsFromLayout(rebuilt.Layout).Hidden);
+    }
+
+    [Fact]
+    public void OnlyTheFixedReturnPublicGoodsFamily_HasAKnownScale()
+    {
+        Assert.Equal(["public-goods-fixed-return"], MechanismCatalog.Entries.Where(e => e.KnownScale).Select(e => e.Name));
+        var linear = new FixedReturnPublicGoods(21);
+        linear.DrawTruth(new Random(3));
+        var theta = new float[linear.Layout.TotalLength];
+        linear.ReadParameters(theta);
+        // Everyone contributes nothing: each keeps the endowment of 1, whatever w and γ are.
+        Assert.Equal(1f, linear.Payoff(theta, [0, 0, 0, 0], 2));
+        // Alone in a group of one contributing everything: 1 − 1 + 0.4·1 + w.
+        Assert.Equal(0.4f + linear.WarmGlow, linear.Payoff(theta, [20], 0), 6);
     }
 
     [Fact]

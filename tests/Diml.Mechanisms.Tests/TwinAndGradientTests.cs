@@ -37,6 +37,12 @@ public sealed class TwinAndGradientTests
         { "tabular", 3, 6 },
         { "tabular", 4, 5 },
         { "tabular", 1, 4 },
+        { "linear-public-goods", 4, 21 },
+        { "linear-public-goods", 1, 3 },
+        { "volunteers", 12, 2 },
+        { "volunteers", 2, 2 },
+        { "public-goods-fixed-return", 4, 21 },
+        { "public-goods-fixed-return", 3, 11 },
     };
 
     private static IMechanism Create(string name, int agents, int actions, int seed)
@@ -53,10 +59,14 @@ public sealed class TwinAndGradientTests
             "anonymous-count/small" => new AnonymousCount(actions, hidden: 8),
             "pooled-anonymous" => new PooledAnonymous(actions, hidden: 8),
             "tabular" => new Tabular(agents, actions),
+            "linear-public-goods" => new LinearPublicGoods(actions) { Mpcr = 0.3f + (float)random.NextDouble(), Reciprocity = (float)random.NextDouble() },
+            "volunteers" => new VolunteersDilemma(actions) { Benefit = 0.5f + (float)random.NextDouble(), Cost = (float)random.NextDouble() },
+            "public-goods-fixed-return" => new FixedReturnPublicGoods(actions),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown case"),
         };
         if (name.StartsWith("neural", StringComparison.Ordinal) || name.StartsWith("anonymous", StringComparison.Ordinal) || name == "pooled-anonymous" || name == "public-goods/small")
             mechanism.InitializeParameters(random);
+        if (mechanism is FixedReturnPublicGoods fixedReturn) fixedReturn.DrawTruth(random);
         if (name == "tabular")
         {
             // Zero tables are a degenerate point: draw every entry.

@@ -43,6 +43,10 @@ public sealed class ActionFrequencyBaseline : BehaviouralBaseline
     public override string Name => "action_frequencies";
 
     /// <inheritdoc/>
+    /// <remarks>A − 1 free probabilities.</remarks>
+    public override int ParameterCount => Actions - 1;
+
+    /// <inheritdoc/>
     public override string Description => "static action frequencies of the training decisions, add-one prior";
 
     /// <summary>The estimated probability of each action.</summary>

@@ -30,6 +30,9 @@ public abstract class BehaviouralBaseline : IStepScorer
     /// <summary>Actions per agent.</summary>
     public int Actions { get; }
 
+    /// <summary>Free parameters the baseline estimates (for information criteria, <c>diml compare</c>).</summary>
+    public abstract int ParameterCount { get; }
+
     /// <summary>
     /// <c>log π(action | previous)</c>: the log probability of <paramref name="action"/> for an agent whose previous
     /// action was <paramref name="previous"/> (ignored by baselines without memory), or <see cref="Trajectories.Absent"/>

@@ -66,6 +66,10 @@ public sealed class OwnPreviousChoiceBaseline : BehaviouralBaseline
     public override string Name => "own_previous";
 
     /// <inheritdoc/>
+    /// <remarks>A − 1 intercepts and the stay bonus.</remarks>
+    public override int ParameterCount => Actions;
+
+    /// <inheritdoc/>
     public override string Description => "logit on the agent's previous action: action intercepts + a stay bonus";
 
     /// <summary>The action intercepts <c>c_a</c>, <c>c_0 = 0</c>.</summary>

@@ -9,6 +9,10 @@ public sealed class UniformBaseline(int actions) : BehaviouralBaseline(actions)
     public override string Name => "uniform";
 
     /// <inheritdoc/>
+    /// <remarks>None: every action has probability 1/A.</remarks>
+    public override int ParameterCount => 0;
+
+    /// <inheritdoc/>
     public override string Description => "every action with probability 1/A";
 
     /// <inheritdoc/>

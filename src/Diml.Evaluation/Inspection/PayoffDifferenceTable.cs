@@ -70,9 +70,18 @@ public sealed class PayoffDifferenceTable
     /// <c>a_i</c> empty — on grouped data <c>group_size,position,a_0..a_{m−1},…</c> with <c>m</c> the largest group and the
     /// slots past a smaller group's size empty. Numbers in the invariant culture, shortest round-trip form.
     /// </summary>
-    public void WriteCsv(TextWriter writer)
+    public void WriteCsv(TextWriter writer) => WriteCsv(writer, null);
+
+    /// <summary>
+    /// As <see cref="WriteCsv(TextWriter)"/>, with three more columns when <paramref name="standardErrors"/> is given (per
+    /// listed context and own action, e.g. from <c>PayoffDifferenceErrors</c>): <c>standard_error,ci_low,ci_high</c>, the
+    /// delta-method standard error and the normal 95% interval (empty where the difference is not identified).
+    /// </summary>
+    public void WriteCsv(TextWriter writer, double[][]? standardErrors)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        if (standardErrors is not null && standardErrors.Length != Contexts.Count)
+            throw new ArgumentException($"{nameof(standardErrors)}: expected one row per listed context ({Contexts.Count}), found {standardErrors.Length}.", nameof(standardErrors));
         int a = Shape.Actions;
         var header = new List<string>();
         if (Anonymous)
@@ -88,10 +97,12 @@ public sealed class PayoffDifferenceTable
             for (int i = 0; i < JointSlots; i++) header.Add(Invariant($"a_{i}"));
         }
         header.AddRange(["visits", "visited", "own_action", "difference_vs_action_0"]);
+        if (standardErrors is not null) header.AddRange(["standard_error", "ci_low", "ci_high"]);
         writer.WriteLine(string.Join(',', header));
         var fields = new List<string>();
-        foreach (var context in Contexts)
+        for (int index = 0; index < Contexts.Count; index++)
         {
+            var context = Contexts[index];
             fields.Clear();
             if (Anonymous)
             {
@@ -112,10 +123,22 @@ public sealed class PayoffDifferenceTable
             for (int k = 0; k < a; k++)
             {
                 if (k == ReferenceAction) continue;
-                writer.WriteLine(prefix + "," + Invariant($"{k}") + "," + context.Differences[k].ToString("R", CultureInfo.InvariantCulture));
+                string line = prefix + "," + Invariant($"{k}") + "," + context.Differences[k].ToString("R", CultureInfo.InvariantCulture);
+                if (standardErrors is not null)
+                {
+                    double se = standardErrors[index][k], d = context.Differences[k];
+                    line += double.IsFinite(se)
+                        ? "," + se.ToString("R", CultureInfo.InvariantCulture) + "," + (d - (Z95 * se)).ToString("R", CultureInfo.InvariantCulture) + ","
+                          + (d + (Z95 * se)).ToString("R", CultureInfo.InvariantCulture)
+                        : ",,,";
+                }
+                writer.WriteLine(line);
             }
         }
     }
+
+    /// <summary>The normal quantile of a two-sided 95% interval.</summary>
+    private const double Z95 = 1.959963984540054;
 
     /// <summary>Columns of a joint context: the largest group's size (every agent without groups).</summary>
     private int JointSlots => Grouped ? Contexts.Select(c => c.GroupSize).DefaultIfEmpty(0).Max() : Shape.Agents;

@@ -61,6 +61,56 @@ public sealed class CfklParams : IMetric
         return KlDivergence.Between(pTrue, pEstimate);
     }
 
+    /// <summary>
+    /// The metric on a data set with groups or absent agents: the shifted learners are simulated under both mechanisms on
+    /// the data's own design (<see cref="SimulationDesign.FromData"/>: its sessions, steps, groups and re-matching and
+    /// absences), replicated until at least <paramref name="episodes"/> sessions are simulated, each replication on its
+    /// own random stream shared by both mechanisms; the result is <c>KL(p_true ‖ p_est)</c> of the groups' play
+    /// (<see cref="JointActionHistogram.OfGroups(IEnumerable{Trajectories})"/>).
+    /// </summary>
+    public static double ComputeOnDesign(IMechanism truth, IMechanism estimate, ILearningRule shiftedRule, Trajectories data,
+        ulong seed = 0, int episodes = DefaultEpisodes, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(estimate);
+        ArgumentNullException.ThrowIfNull(shiftedRule);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
+        var design = SimulationDesign.FromData(data);
+        int runs = checked(((episodes + design.Sessions - 1) / design.Sessions) * design.Sessions);
+        var pTrue = JointActionHistogram.OfGroups(SimulateDesign(truth, shiftedRule, design, runs, seed, threads));
+        var pEstimate = JointActionHistogram.OfGroups(SimulateDesign(estimate, shiftedRule, design, runs, seed, threads));
+        return KlDivergence.Between(pTrue, pEstimate);
+    }
+
+    /// <summary><paramref name="runs"/> sessions of the design (run r: session r mod S, stream r), as one trajectory set each.</summary>
+    private static Trajectories[] SimulateDesign(IMechanism mechanism, ILearningRule rule, SimulationDesign design, int runs, ulong seed, int threads)
+    {
+        var theta = new float[mechanism.Layout.TotalLength];
+        mechanism.ReadParameters(theta);
+        int n = design.Shape.Agents, steps = design.Steps;
+        var results = new Trajectories[runs];
+        Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
+            () => (Simulator: new DesignSimulator(mechanism, design), Received: new float[steps * n]),
+            (r, _, local) =>
+            {
+                int session = (int)r % design.Sessions;
+                var played = new int[steps * n];
+                local.Simulator.Run(theta, rule, session, seed, (ulong)r, played, local.Received);
+                var labels = new int[played.Length];
+                for (int t = 0; t < steps; t++)
+                {
+                    var groups = design.Groups(session, t);
+                    for (int i = 0; i < n; i++)
+                        labels[(t * n) + i] = design.IsPresent(session, t, i) ? groups.GroupOf(i) : Trajectories.Absent;
+                }
+                results[r] = new Trajectories(design.Shape, 1, steps, played, labels);
+                return local;
+            },
+            _ => { });
+        return results;
+    }
+
     private static Trajectories Simulate(IMechanism mechanism, ILearningRule rule, GameShape shape, int episodes, int steps, ulong seed, int threads)
     {
         var theta = new float[mechanism.Layout.TotalLength];

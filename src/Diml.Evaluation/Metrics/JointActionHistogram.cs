@@ -70,6 +70,66 @@ public sealed class JointActionHistogram
         return text.ToString();
     }
 
+    /// <summary>
+    /// The histogram of the groups' play in trajectories with groups or absent agents: one count per group and step, keyed
+    /// by the group size and the group's joint action in member order (<c>4|0-3-3-1</c>) when the group's game has at most
+    /// <see cref="MaxExactGroupProfiles"/> joint actions, else by its action total (<c>12|total:5</c>).
+    /// </summary>
+    /// <remarks>
+    /// The bound is far below the whole-game one (<see cref="UsesExactJointActions"/>): a design's groups give a few
+    /// thousand group-steps per simulated design, and a histogram needs far fewer bins than samples to be estimated — with
+    /// 21 actions a group of 4 has 194,481 joint actions, which would leave almost every bin empty.
+    /// </remarks>
+    public static JointActionHistogram OfGroups(Trajectories data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        long total = 0;
+        AddGroups(data, counts, ref total);
+        return new JointActionHistogram(counts, total, HistogramKeying.GroupProfiles);
+    }
+
+    /// <summary>The group histogram of several trajectories together (simulated replications of one design).</summary>
+    public static JointActionHistogram OfGroups(IEnumerable<Trajectories> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        long total = 0;
+        foreach (var part in parts) AddGroups(part, counts, ref total);
+        return new JointActionHistogram(counts, total, HistogramKeying.GroupProfiles);
+    }
+
+    /// <summary>The most joint actions a group's game may have to be histogrammed exactly (<see cref="OfGroups(Trajectories)"/>).</summary>
+    public const int MaxExactGroupProfiles = 1024;
+
+    private static void AddGroups(Trajectories data, Dictionary<string, long> counts, ref long total)
+    {
+        var joint = new int[data.Agents];
+        for (int e = 0; e < data.Episodes; e++)
+            for (int t = 0; t < data.Steps; t++)
+            {
+                var step = data.Step(e, t);
+                var groups = data.Groups(e, t);
+                for (int g = 0; g < groups.Count; g++)
+                {
+                    var members = groups.Members(g);
+                    for (int p = 0; p < members.Length; p++) joint[p] = step[members[p]];
+                    var groupJoint = joint.AsSpan(0, members.Length);
+                    string size = members.Length.ToString(CultureInfo.InvariantCulture);
+                    string key;
+                    if (new GameShape(members.Length, data.Shape.Actions).HasAtMostJointActions(MaxExactGroupProfiles)) key = size + "|" + JointActionKey(groupJoint);
+                    else
+                    {
+                        long sum = 0;
+                        foreach (int action in groupJoint) sum += action;
+                        key = size + "|total:" + sum.ToString(CultureInfo.InvariantCulture);
+                    }
+                    counts[key] = counts.GetValueOrDefault(key) + 1;
+                    total++;
+                }
+            }
+    }
+
     private static JointActionHistogram Build(Trajectories data, HistogramKeying keying)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -115,4 +175,6 @@ public enum HistogramKeying
     CountVectors,
     /// <summary>Action totals <c>Σ_i a_i</c>: the reference's large-game key (<see cref="ContextKey"/>).</summary>
     ActionTotals,
+    /// <summary>Each group's play at a step, by group size (<see cref="JointActionHistogram.OfGroups(Trajectories)"/>).</summary>
+    GroupProfiles,
 }

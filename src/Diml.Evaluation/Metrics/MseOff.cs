@@ -64,6 +64,37 @@ public sealed class MseOff : IMetric
         return squared.Mean;
     }
 
+    /// <summary>
+    /// The metric on the games of grouped data: for each group size of <paramref name="data"/>, the metric of the truth's and
+    /// the estimate's models of that size (<see cref="GroupPayoffModels"/>), averaged with weights the agent-steps the data
+    /// spend in groups of that size — how well the fit extrapolates away from play in the games the data are made of. On
+    /// data without groups or absent agents it is <see cref="Compute(IPayoffModel, IPayoffModel, ulong, int, long)"/>.
+    /// </summary>
+    public static double ComputeOnGroups(IPayoffModel truth, IPayoffModel estimate, Trajectories data, ulong seed = 0,
+        int probes = DefaultProbes, long exhaustiveLimit = DefaultExhaustiveLimit)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        GroupPayoffModels.Check(truth, estimate, data);
+        if (data.IsFullPlay) return Compute(truth, estimate, seed, probes, exhaustiveLimit);
+        var agentSteps = new SortedDictionary<int, long>();
+        for (int e = 0; e < data.Episodes; e++)
+            for (int t = 0; t < data.Steps; t++)
+            {
+                var groups = data.Groups(e, t);
+                for (int g = 0; g < groups.Count; g++) agentSteps[groups.Size(g)] = agentSteps.GetValueOrDefault(groups.Size(g)) + groups.Size(g);
+            }
+        var truths = new GroupPayoffModels(truth, "truth", "mse_off", data);
+        var estimates = new GroupPayoffModels(estimate, "estimate", "mse_off", data);
+        double weighted = 0;
+        long total = 0;
+        foreach (var (size, weight) in agentSteps)
+        {
+            weighted += weight * Compute(truths.OfSize(size), estimates.OfSize(size), seed, probes, exhaustiveLimit);
+            total += weight;
+        }
+        return total == 0 ? double.NaN : weighted / total;
+    }
+
     private static bool Next(int[] joint, int actions)
     {
         for (int i = joint.Length - 1; i >= 0; i--)

@@ -63,7 +63,6 @@ internal static class EvaluateCommand
             ulong metricSeed = parse.GetValue(seed);
 
             var rows = new List<(string Column, double Value)>();
-            var notes = new List<string>();
             var estimateTheta = new float[estimate.Layout.TotalLength];
             estimate.ReadParameters(estimateTheta);
             rows.Add(("nll_test", ProgressDisplay.Status(console, "scoring the likelihood",
@@ -79,13 +78,13 @@ internal static class EvaluateCommand
                 var trueLearner = LearnerChoice.FromModel(savedTruth, truthPath!);
                 var truePayoffs = MechanismPayoffs.AtCurrentParameters(trueMechanism, shape);
                 var estimatedPayoffs = MechanismPayoffs.AtCurrentParameters(estimate, shape);
-                // On groups, the metrics at the data's contexts evaluate each agent's own group; mse_off (random whole-game
-                // profiles) and cfkl_params (whole-game simulations) have no group design to follow and are left out.
+                // On groups every metric evaluates each agent's own group: mse_off the games of the data's group sizes,
+                // cfkl_params simulations of the data's own design (docs/cli.md).
                 bool wholeGame = episodes.IsFullPlay;
                 ProgressDisplay.Status(console, "computing the recovery metrics", () =>
                 {
                     rows.Add(("mse_on", MseOn.Compute(truePayoffs, estimatedPayoffs, episodes, metricSeed)));
-                    rows.Add(("mse_off", wholeGame ? MseOff.Compute(truePayoffs, estimatedPayoffs, metricSeed, parse.GetValue(probes)) : double.NaN));
+                    rows.Add(("mse_off", MseOff.ComputeOnGroups(truePayoffs, estimatedPayoffs, episodes, metricSeed, parse.GetValue(probes))));
                     var differences = SampledPayoffDifferences.Compute(truePayoffs, estimatedPayoffs, episodes, metricSeed, parse.GetValue(contexts));
                     rows.Add(("diff_mse", differences.DiffMse));
                     rows.Add(("diff_rel", differences.DiffRel));
@@ -94,31 +93,35 @@ internal static class EvaluateCommand
                 });
                 int steps = CfklParams.StepsFor(episodes.Steps);
                 int simulated = parse.GetValue(cfEpisodes);
-                rows.Add(("cfkl_params", wholeGame ? ProgressDisplay.Status(console,
-                    string.Create(CultureInfo.InvariantCulture, $"simulating {simulated} x {steps} steps of {trueLearner.Shifted()} under both mechanisms"),
-                    () => CfklParams.Compute(trueMechanism, estimate, trueLearner.Shifted().Create(), shape, steps, metricSeed, simulated, threadCount)) : double.NaN));
-                if (!wholeGame) notes.Add(NotOnGroups);
+                rows.Add(("cfkl_params", wholeGame
+                    ? ProgressDisplay.Status(console,
+                        string.Create(CultureInfo.InvariantCulture, $"simulating {simulated} x {steps} steps of {trueLearner.Shifted()} under both mechanisms"),
+                        () => CfklParams.Compute(trueMechanism, estimate, trueLearner.Shifted().Create(), shape, steps, metricSeed, simulated, threadCount))
+                    : ProgressDisplay.Status(console,
+                        string.Create(CultureInfo.InvariantCulture, $"simulating at least {simulated} sessions of the data's design with {trueLearner.Shifted()} under both mechanisms"),
+                        () => CfklParams.ComputeOnDesign(trueMechanism, estimate, trueLearner.Shifted().Create(), episodes, metricSeed, simulated, threadCount))));
             }
 
-            if (parse.GetValue(json)) WriteJson(console.OutWriter, modelPath, dataPath, truthPath, entry, episodes, rows, notes, baselines, baselineSource);
+            if (parse.GetValue(json)) WriteJson(console.OutWriter, modelPath, dataPath, truthPath, entry, episodes, rows, baselines, baselineSource, saved.Inference);
             else
             {
                 var table = CliTables.Create(console, "metric", "value");
                 foreach (var (column, value) in rows)
                     table.AddRow(new Text(column), new Text(double.IsNaN(value) ? "n/a" : value.ToString("G6", CultureInfo.InvariantCulture)));
                 console.Out.Write(table);
-                foreach (string note in notes) console.OutWriter.WriteLine(note);
                 console.OutWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{entry.Name} model {modelPath} on {episodes.Episodes} episodes x {episodes.Steps} steps of {dataPath}"));
                 BaselineReport.WriteTable(console, baselines, baselineSource);
+                if (saved.Inference is { } inference)
+                {
+                    console.OutWriter.WriteLine($"estimates stored with the model (from its fit on {inference.Clusters} training episodes):");
+                    InferenceTables.Write(console, inference);
+                }
             }
             return ExitCodes.Success;
         });
         return command;
     }
-
-    /// <summary>Why two recovery metrics are n/a (JSON null) on grouped data.</summary>
-    public const string NotOnGroups = "mse_off and cfkl_params: not computed on data with groups or absent agents (they probe and simulate whole-session games, not the data's groups); mse_on and the diff_ metrics evaluate each agent's own group";
 
     private static (MechanismEntry Entry, IMechanism Mechanism) Rebuild(SavedModel saved, string path, GameShape shape)
     {
@@ -133,7 +136,8 @@ internal static class EvaluateCommand
     }
 
     private static void WriteJson(TextWriter output, string modelPath, string dataPath, string? truthPath, MechanismEntry entry,
-        Trajectories episodes, List<(string Column, double Value)> rows, List<string> notes, IReadOnlyList<BaselineComparison> baselines, BaselineReport.Source baselineSource)
+        Trajectories episodes, List<(string Column, double Value)> rows, IReadOnlyList<BaselineComparison> baselines, BaselineReport.Source baselineSource,
+        SavedInference? inference)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -150,13 +154,8 @@ internal static class EvaluateCommand
                 if (double.IsFinite(value)) w.WriteNumber(column, value);
                 else w.WriteNull(column);
             }
-            if (notes.Count > 0)
-            {
-                w.WriteStartArray("notes");
-                foreach (string note in notes) w.WriteStringValue(note);
-                w.WriteEndArray();
-            }
             BaselineReport.WriteJson(w, baselines, baselineSource);
+            InferenceTables.WriteJson(w, inference);
             w.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Diml.Data;
+using Diml.Evaluation.Inference;
 using Diml.Fitting;
 using Diml.Simulation;
 using System.Text.Json;
@@ -65,6 +66,19 @@ internal static class FitCommand
         var resume = new Option<bool>("--resume") { Description = "continue the interrupted fit saved in <out>.checkpoint (same options; the result is bit-identical to an uninterrupted fit)" };
         var checkpointEvery = CliOptions.Int("--checkpoint-every", "epochs between checkpoints written to <out>.checkpoint", 5);
         var json = new Option<bool>("--json") { Description = "print the summary as one JSON object instead of a table" };
+        var se = new Option<string>("--se")
+        {
+            Description = $"after the fit, polish on the training episodes (L-BFGS in double) and compute standard errors: robust (cluster-robust by episode), classical, none, or auto (robust for at most {ModelInference.DefaultMaxParameters} parameters, else none)",
+            HelpName = "auto|robust|classical|none",
+            DefaultValueFactory = _ => "auto",
+            CustomParser = result =>
+            {
+                string token = result.Tokens.Count > 0 ? result.Tokens[0].Value.ToLowerInvariant() : "";
+                if (token is "auto" or "robust" or "classical" or "none") return token;
+                result.AddError($"--se: expected auto, robust, classical or none, found '{Diml.IO.MessageText.Escape(result.Tokens.Count > 0 ? result.Tokens[0].Value : "")}'.");
+                return "auto";
+            },
+        };
 
         var command = new Command("fit", "Fit a mechanism to observed trajectories by maximum likelihood through the learning dynamics.");
         command.Options.Add(data);
@@ -72,7 +86,7 @@ internal static class FitCommand
         command.Options.Add(actions);
         rule.AddTo(command);
         command.Options.Add(estimate);
-        foreach (var option in new Option[] { epochs, validationFraction, patience, minSteps, batch, window, windowMode, learningRate, regularizer, clip, seed, initSeed, threads, trainFraction, output, curve, resume, checkpointEvery, json })
+        foreach (var option in new Option[] { epochs, validationFraction, patience, minSteps, batch, window, windowMode, learningRate, regularizer, clip, seed, initSeed, threads, trainFraction, output, curve, resume, checkpointEvery, json, se })
             command.Options.Add(option);
 
         command.SetAction(parse =>
@@ -169,11 +183,43 @@ internal static class FitCommand
             // The estimates replace the start values; the model file names which they are.
             var start = learner;
             learner = learner with { Hyperparameters = WithEstimates(learner.Hyperparameters, result.LearnerValues) };
-            var saved = new SavedModel(model.ModelName, model.Form, all.Shape, model.Layout, result.Parameters,
+
+            // Polish and standard errors (docs/inference.md): on every training episode, validation ones included. They
+            // are computed for the mechanism's parameters only, so not when learner parameters were estimated too (their
+            // uncertainty would be left out).
+            string seMode = parse.GetValue(se)!;
+            int parameterCount = model.Layout.TotalLength;
+            if (estimated.Count > 0 && seMode is "robust" or "classical")
+                throw CliException.Usage($"--se {seMode}: standard errors are computed for the mechanism's parameters alone, and --estimate {string.Join(",", estimated)} estimated learner parameters too; expected --se none (or auto) with --estimate.");
+            bool wantInference = result.Failure is null && estimated.Count == 0
+                && (seMode is "robust" or "classical" || (seMode == "auto" && parameterCount <= ModelInference.DefaultMaxParameters));
+            var parameters = result.Parameters;
+            PolishResult? polish = null;
+            SavedInference? inference = null;
+            if (wantInference)
+            {
+                var kind = seMode == "classical" ? StandardErrorKind.Classical : StandardErrorKind.ClusterRobust;
+                if (kind == StandardErrorKind.ClusterRobust && train.Episodes < 2)
+                    throw CliException.Input($"--se: cluster-robust standard errors need at least 2 training episodes, found {train.Episodes}; use --se classical or none.");
+                (polish, var computed) = ProgressDisplay.Status(console,
+                    string.Create(CultureInfo.InvariantCulture, $"polishing on the {train.Episodes} training episodes and computing standard errors ({2 * parameterCount} gradients for the information)"),
+                    () => ModelInference.Run(model, rule0, train, result.Parameters, kind, options.Threads));
+                parameters = ModelInference.ToParameters(polish.Estimate);
+                model.WriteParameters(parameters);
+                inference = ModelInference.ToSaved(computed, polish.Converged);
+                if (!computed.IsMinimum)
+                    console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"diml fit: warning: the observed information has a negative eigenvalue ({computed.NegativeCurvature:G3} of the largest): the polished point is not a minimum of the NLL, so no standard error is reported."));
+                if (!polish.Converged)
+                    console.Error.WriteLine($"diml fit: warning: the polish stopped before its gradient criterion ({polish.Status}); gradient norm {polish.GradientNorm.ToString("G3", CultureInfo.InvariantCulture)}. Standard errors assume a zero gradient.");
+            }
+
+            var saved = new SavedModel(model.ModelName, model.Form, all.Shape, model.Layout, parameters,
                 learner.Entry.RuleName, learner.Hyperparameters, options, train.Fingerprint())
             {
                 GroupSizes = all.IsFullPlay ? null : all.GroupSizes,
                 EstimatedLearnerParameters = estimated.Count == 0 ? null : estimated,
+                Inference = inference,
             };
             CliFiles.WriteModel(modelPath, console, saved);
             if (curvePath is not null) WriteCurve(curvePath, console, result.Curve);
@@ -192,10 +238,11 @@ internal static class FitCommand
             int scoredPerWindow = (Math.Min(options.Window, all.Steps) - 1) * all.Shape.Agents;
             double? finalLoss = result.Curve.Count > 0 ? result.Curve[^1].MeanLoss : null;
             double? secondsPerEpoch = result.Curve.Count > 0 ? result.Curve.Average(r => r.Seconds) : null;
-            double? nll = test is null ? null : LikelihoodEvaluator.PerAgentStepNll(model, result.Parameters, rule0, test, threads: options.Threads);
+            double? nll = test is null ? null : LikelihoodEvaluator.PerAgentStepNll(model, parameters, rule0, test, threads: options.Threads);
             if (asJson)
             {
-                WriteJson(console.OutWriter, entry.Name, all, train, test, learner, estimated, start, result, finalLoss, scoredPerWindow, secondsPerEpoch, nll, modelPath, curvePath);
+                WriteJson(console.OutWriter, entry.Name, all, train, test, learner, estimated, start, result, finalLoss, scoredPerWindow, secondsPerEpoch, nll, modelPath, curvePath,
+                    polish, inference);
                 return ExitCodes.Success;
             }
             var summary = CliTables.Create(console, "", "value");
@@ -220,9 +267,19 @@ internal static class FitCommand
             }
             if (nll is double heldOut)
                 summary.AddRow(new Text("nll_test (held out)"), new Text(heldOut.ToString("G6", CultureInfo.InvariantCulture) + " per agent-step"));
+            if (polish is not null)
+                summary.AddRow(new Text("polish (L-BFGS, double)"), new Text(string.Create(CultureInfo.InvariantCulture,
+                    $"NLL {polish.StartNll:G10} -> {polish.Nll:G10} on {train.Episodes} training episodes in {MessageText.Count(polish.Iterations, "iteration")}; final gradient norm {polish.GradientNorm:G3} ({polish.Status})")));
+            else
+                summary.AddRow(new Text("standard errors"), new Text(
+                    seMode == "none" || result.Failure is not null ? "not computed"
+                    : estimated.Count > 0 ? "not computed: they are for the mechanism's parameters alone, and --estimate estimated learner parameters too"
+                    : string.Create(CultureInfo.InvariantCulture, $"not computed for {parameterCount} parameters (more than {ModelInference.DefaultMaxParameters}; --se robust forces them; diml bootstrap gives intervals)")));
             summary.AddRow(new Text("model"), new Text(modelPath));
             if (curvePath is not null) summary.AddRow(new Text("curve"), new Text(curvePath));
-            (curvePath == CliFiles.StandardOutput ? console.Progress : console.Out).Write(summary);
+            var resultWriter = curvePath == CliFiles.StandardOutput ? console.Progress : console.Out;
+            resultWriter.Write(summary);
+            if (inference is not null && curvePath != CliFiles.StandardOutput) InferenceTables.Write(console, inference);
             return ExitCodes.Success;
         });
         return command;
@@ -247,6 +304,8 @@ internal static class FitCommand
         {
             if (!learnableNames.Contains(name, StringComparer.Ordinal))
                 throw CliException.Usage($"--estimate: expected learnable parameters of rule {learner.Entry.Name} ({string.Join(", ", learnableNames)}), found '{MessageText.Escape(name)}'.");
+            if (learnable.Layout.Blocks.First(b => LearnerParameters.CamelCase(b.Name) == name).Rank > 0)
+                throw CliException.Usage($"--estimate: expected scalar learner parameters (model files store the learner's hyperparameters as numbers), found the vector '{MessageText.Escape(name)}'; estimate it through the library (LearnerParameters).");
             if (names.Count(n => n == name) > 1)
                 throw CliException.Usage($"--estimate: expected each parameter once, found '{MessageText.Escape(name)}' twice.");
         }
@@ -315,7 +374,8 @@ internal static class FitCommand
     };
 
     private static void WriteJson(TextWriter output, string mechanism, Trajectories all, Trajectories train, Trajectories? test, LearnerChoice learner,
-        IReadOnlyList<string> estimated, LearnerChoice start, FitResult result, double? finalLoss, int scoredPerWindow, double? secondsPerEpoch, double? nll, string modelPath, string? curvePath)
+        IReadOnlyList<string> estimated, LearnerChoice start, FitResult result, double? finalLoss, int scoredPerWindow, double? secondsPerEpoch, double? nll, string modelPath, string? curvePath,
+        PolishResult? polish, SavedInference? inference)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -351,6 +411,19 @@ internal static class FitCommand
             Number(w, "final_train_loss_per_agent_step", finalLoss / scoredPerWindow);
             Number(w, "seconds_per_epoch", secondsPerEpoch);
             Number(w, "nll_test", nll);
+            if (polish is null) w.WriteNull("polish");
+            else
+            {
+                w.WriteStartObject("polish");
+                w.WriteNumber("start_nll", polish.StartNll);
+                w.WriteNumber("nll", polish.Nll);
+                w.WriteNumber("gradient_norm", polish.GradientNorm);
+                w.WriteNumber("iterations", polish.Iterations);
+                w.WriteBoolean("converged", polish.Converged);
+                w.WriteString("status", polish.Status);
+                w.WriteEndObject();
+            }
+            InferenceTables.WriteJson(w, inference);
             w.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));

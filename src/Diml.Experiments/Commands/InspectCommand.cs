@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Diml.Data;
+using Diml.Evaluation.Inference;
 using Diml.Evaluation.Inspection;
+using Diml.Fitting;
 using Diml.IO;
 using Diml.Mechanisms;
 using ScottPlot;
@@ -60,21 +62,30 @@ internal static class InspectCommand
             var payoffs = MechanismPayoffs.AtCurrentParameters(mechanism, episodes.Shape);
             var table = PayoffDifferences.Compute(payoffs, mechanism.Form, episodes, parse.GetValue(maxContexts));
             var shown = ShownOwnActions(episodes.Shape.Actions);
+            // Delta-method standard errors of every difference, when the fit stored its covariance (docs/inference.md).
+            double[][]? errors = saved.Inference is { } inference
+                ? PayoffDifferenceErrors.Compute(mechanism, inference.Estimates, ModelInference.CovarianceOf(inference), table, c => inference.IsIdentified(c))
+                : null;
 
             if (csvPath is not null)
             {
-                CliFiles.WriteText(csvPath, console, table.WriteCsv);
+                CliFiles.WriteText(csvPath, console, writer => table.WriteCsv(writer, errors));
                 var plot = PayoffDifferencePlot.Create(table, shown, $"{entry.Name} ({modelPath}): payoff differences by context");
                 byte[] png = plot.GetImageBytes(PayoffDifferencePlot.Width, PayoffDifferencePlot.Height, ImageFormat.Png);
                 AtomicFile.Write(pngPath!, stream => stream.Write(png), createDirectory: true);
                 AtomicFile.WriteAllText(svgPath!, plot.GetSvgXml(PayoffDifferencePlot.Width, PayoffDifferencePlot.Height));
             }
 
-            WriteTable(console, table, shown);
+            WriteTable(console, table, shown, errors);
             string visits = table.ListsEveryContext
                 ? string.Create(CultureInfo.InvariantCulture, $"every one of the {table.Contexts.Count} contexts listed, {table.UnvisitedListed} never visited (marked)")
                 : string.Create(CultureInfo.InvariantCulture, $"{table.Contexts.Count} visited contexts listed of {table.PossibleContexts:G6}{(table.VisitedNotListed > 0 ? $" (the most visited; {table.VisitedNotListed} less visited ones not listed)" : "")}; {table.UnvisitedNotListed:G6} never visited, not listed (raise --max-contexts to list more)");
             console.OutWriter.WriteLine($"{entry.Name} model {modelPath}: payoff of each own action minus that of action 0, by {(table.Anonymous ? "group-mates' action counts" : table.Grouped ? "position in the group and the group's actions" : "agent and others' actions")}{(table.Grouped ? " in each agent's own group" : "")}; visits: agent-steps t < T-1 of {dataPath}; {visits}");
+            if (saved.Inference is { } stored)
+            {
+                console.OutWriter.WriteLine($"in parentheses: delta-method standard errors ({stored.Kind}{(stored.Kind == SavedInference.ClusterRobust ? " by episode" : "")}, from the model's fit); 95% intervals in the CSV");
+                InferenceTables.Write(console, stored);
+            }
             if (csvPath is not null) console.OutWriter.WriteLine($"wrote {csvPath}, {pngPath} and {svgPath}");
             return ExitCodes.Success;
         });
@@ -90,7 +101,7 @@ internal static class InspectCommand
             .Distinct().ToArray();
     }
 
-    private static void WriteTable(CliConsole console, PayoffDifferenceTable table, int[] shown)
+    private static void WriteTable(CliConsole console, PayoffDifferenceTable table, int[] shown, double[][]? errors)
     {
         string contextColumn = (table.Anonymous, table.Grouped) switch
         {
@@ -107,8 +118,10 @@ internal static class InspectCommand
             : table.Contexts.OrderByDescending(c => c.Visits).Take(MostVisitedRows).ToList();
         foreach (var context in rows)
         {
+            var contextErrors = errors?[IndexOf(table, context)];
             var cells = new List<IRenderable> { new Text(Describe(table, context)), new Text(context.Visited ? context.Visits.ToString(CultureInfo.InvariantCulture) : "0 (unvisited)") };
-            cells.AddRange(shown.Select(k => (IRenderable)new Text(context.Differences[k].ToString("F4", CultureInfo.InvariantCulture))));
+            cells.AddRange(shown.Select(k => (IRenderable)new Text(context.Differences[k].ToString("F4", CultureInfo.InvariantCulture)
+                + (contextErrors is null ? "" : double.IsFinite(contextErrors[k]) ? " (" + contextErrors[k].ToString("F4", CultureInfo.InvariantCulture) + ")" : " (n.i.)"))));
             grid.AddRow(cells);
         }
         console.Out.Write(grid);
@@ -117,6 +130,13 @@ internal static class InspectCommand
                 $"showing the {rows.Count} most visited of {table.Contexts.Count} listed contexts ({table.UnvisitedListed} of them unvisited); all are in --out DIR/{Stem}.csv"));
         if (shown.Length < table.Shape.Actions - 1)
             console.OutWriter.WriteLine(string.Create(CultureInfo.InvariantCulture, $"own actions shown: {string.Join(", ", shown)} of 1..{table.Shape.Actions - 1}; all are in the CSV"));
+    }
+
+    private static int IndexOf(PayoffDifferenceTable table, PayoffContext context)
+    {
+        for (int j = 0; j < table.Contexts.Count; j++)
+            if (ReferenceEquals(table.Contexts[j], context)) return j;
+        throw new InvalidOperationException("A context shown is not in the table.");
     }
 
     private static string Describe(PayoffDifferenceTable table, PayoffContext context)

@@ -21,7 +21,10 @@ public static class MechanismCatalog
             (shape, _) => new Congestion(shape.Actions),
             (mechanism, random) => ((Congestion)mechanism).DrawTruth(random),
             _ => new MechanismSettings(0),
-            AgentsFixedByParameters: false),
+            AgentsFixedByParameters: false)
+        {
+            MoneyTerm = new Diml.Interventions.MoneyTerm(nameof(Congestion.Toll), "toll revenue"),
+        },
         new MechanismEntry(
             "neural-joint", nameof(NeuralJoint),
             "neural joint mechanism: action embeddings of all agents, 2 tanh layers, linear to n payoffs (joint form)",
@@ -53,6 +56,28 @@ public static class MechanismCatalog
             (shape, settings) => new PublicGoods(shape.Actions, settings.Hidden),
             (mechanism, random) => mechanism.InitializeParameters(random),
             layout => new MechanismSettings(layout[nameof(PublicGoods.B1)].Rows),
+            AgentsFixedByParameters: false)
+        {
+            MoneyTerm = new Diml.Interventions.MoneyTerm(nameof(PublicGoods.Scale), "return on the public account"),
+        },
+        new MechanismEntry(
+            "linear-public-goods", nameof(LinearPublicGoods),
+            "the laboratory's linear public-goods game in tokens: (E - c_i) + m·Σc + γ·c_i·mean(mates' c)/E, c in 0..A-1 (anonymous form)",
+            DefaultHidden: 0,
+            (shape, _) => new LinearPublicGoods(shape.Actions),
+            (mechanism, _) => ((LinearPublicGoods)mechanism).SetLabTruth(),
+            _ => new MechanismSettings(0),
+            AgentsFixedByParameters: false)
+        {
+            MoneyTerm = new Diml.Interventions.MoneyTerm(nameof(LinearPublicGoods.Mpcr), "return on the public account"),
+        },
+        new MechanismEntry(
+            "volunteers", nameof(VolunteersDilemma),
+            "the volunteer's dilemma: b·[someone in the group volunteers] - k·[own volunteering], 2 actions (anonymous form)",
+            DefaultHidden: 0,
+            (shape, _) => new VolunteersDilemma(shape.Actions),
+            (mechanism, _) => ((VolunteersDilemma)mechanism).SetLabTruth(),
+            _ => new MechanismSettings(0),
             AgentsFixedByParameters: false),
         new MechanismEntry(
             "tabular", nameof(Tabular),
@@ -62,6 +87,14 @@ public static class MechanismCatalog
             (mechanism, random) => ((Tabular)mechanism).DrawTruth(random),
             _ => new MechanismSettings(0),
             AgentsFixedByParameters: true),
+        new MechanismEntry(
+            "public-goods-fixed-return", nameof(FixedReturnPublicGoods),
+            "linear public goods with the design's return fixed: money 1 - ℓ_i + 0.4·Σℓ (known scale) + w·ℓ_i - γ(ℓ_i - mean of group-mates)², w and γ learned (per-agent form)",
+            DefaultHidden: 0,
+            (shape, _) => new FixedReturnPublicGoods(shape.Actions),
+            (mechanism, random) => ((FixedReturnPublicGoods)mechanism).DrawTruth(random),
+            _ => new MechanismSettings(0),
+            AgentsFixedByParameters: false) { KnownScale = true },
     ];
 
     /// <summary>The names, comma-separated, for messages.</summary>

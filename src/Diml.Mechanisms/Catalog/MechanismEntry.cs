@@ -21,6 +21,12 @@ public sealed record MechanismEntry(
     Func<ParameterLayout, MechanismSettings> SettingsFromLayout,
     bool AgentsFixedByParameters)
 {
+    /// <summary>
+    /// The family's known money term, when it has one (the return on the public account, toll revenue): what
+    /// <c>diml counterfactual --scale-money</c> scales.
+    /// </summary>
+    public Diml.Interventions.MoneyTerm? MoneyTerm { get; init; }
+
     /// <summary>Whether the family has hidden layers whose width <c>--hidden</c> sets.</summary>
     public bool HasHiddenLayers => DefaultHidden > 0;
 

@@ -78,6 +78,13 @@ internal sealed class JsonFields(string file, string kind)
         return value;
     }
 
+    public long NonNegativeLong(JsonElement element, string path)
+    {
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out long value) || value < 0)
+            throw Error(path, "a non-negative integer", Describe(element));
+        return value;
+    }
+
     public double Double(JsonElement element, string path)
     {
         if (element.ValueKind != JsonValueKind.Number || !element.TryGetDouble(out double value) || !double.IsFinite(value))

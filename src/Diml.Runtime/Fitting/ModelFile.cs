@@ -150,13 +150,157 @@ public static class ModelFile
         w.WriteEndObject();
         if (model.Training is { } t) WriteTraining(w, "training", t);
         if (model.DataFingerprint is { } fingerprint) w.WriteString("dataFingerprint", fingerprint);
+        if (model.Inference is { } inference) WriteInference(w, inference);
         w.WriteEndObject();
+    }
+
+    private static void WriteInference(Utf8JsonWriter w, SavedInference inference)
+    {
+        static void Nullable(Utf8JsonWriter w, double value)
+        {
+            if (double.IsFinite(value)) w.WriteNumberValue(value);
+            else w.WriteNullValue();
+        }
+        w.WriteStartObject("inference");
+        w.WriteString("standardErrors", inference.Kind);
+        w.WriteNumber("clusters", inference.Clusters);
+        w.WriteNumber("scoredDecisions", inference.ScoredDecisions);
+        w.WriteNumber("nll", inference.Nll);
+        w.WriteNumber("gradientNorm", inference.GradientNorm);
+        w.WriteBoolean("converged", inference.Converged);
+        w.WriteNumber("rank", inference.Rank);
+        w.WriteStartArray("parameters");
+        for (int j = 0; j < inference.Estimates.Length; j++)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", inference.Names[j]);
+            w.WriteNumber("estimate", inference.Estimates[j]);
+            w.WritePropertyName("standardError");
+            Nullable(w, inference.StandardErrors[j]);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("covariance");
+        int p = inference.Estimates.Length;
+        for (int a = 0; a < p; a++)
+        {
+            w.WriteStartArray();
+            for (int b = 0; b < p; b++) w.WriteNumberValue(inference.CovarianceAt(a, b));
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("unidentified");
+        foreach (var direction in inference.Unidentified)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", direction.Name);
+            w.WriteStartArray("coefficients");
+            foreach (double c in direction.Coefficients) w.WriteNumberValue(c);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("contrasts");
+        foreach (var contrast in inference.Contrasts)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", contrast.Name);
+            w.WriteNumber("estimate", contrast.Estimate);
+            w.WritePropertyName("standardError");
+            Nullable(w, contrast.StandardError);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static SavedInference ParseInference(JsonFields f, JsonElement element, int count)
+    {
+        const string at = "$.inference";
+        var o = f.Object(element, at, "standardErrors", "clusters", "scoredDecisions", "nll", "gradientNorm", "converged", "rank", "parameters",
+            "covariance", "unidentified", "contrasts");
+        JsonElement R(string name) => f.Required(o, at, name);
+        string P(string name) => JsonFields.Member(at, name);
+        string kind = f.String(R("standardErrors"), P("standardErrors"));
+        if (kind != SavedInference.ClusterRobust && kind != SavedInference.Classical)
+            throw f.Error(P("standardErrors"), $"'{SavedInference.ClusterRobust}' or '{SavedInference.Classical}'", $"'{kind}'");
+        double NullableDouble(JsonElement value, string path) => value.ValueKind == JsonValueKind.Null ? double.NaN : f.Double(value, path);
+        var converged = R("converged");
+        if (converged.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw f.Error(P("converged"), "true or false", JsonFields.Describe(converged));
+
+        var parameters = f.Array(R("parameters"), P("parameters"));
+        if (parameters.GetArrayLength() != count)
+            throw f.Error(P("parameters"), string.Create(CultureInfo.InvariantCulture, $"{count} entries (the parameter count)"),
+                string.Create(CultureInfo.InvariantCulture, $"{parameters.GetArrayLength()}"));
+        var names = new string[count];
+        var estimates = new double[count];
+        var errors = new double[count];
+        int j = 0;
+        foreach (var entry in parameters.EnumerateArray())
+        {
+            string path = JsonFields.Index(P("parameters"), j);
+            var e = f.Object(entry, path, "name", "estimate", "standardError");
+            names[j] = f.String(f.Required(e, path, "name"), path + ".name");
+            estimates[j] = f.Double(f.Required(e, path, "estimate"), path + ".estimate");
+            errors[j] = NullableDouble(f.Required(e, path, "standardError"), path + ".standardError");
+            j++;
+        }
+        var covariance = new double[checked(count * count)];
+        var rows = f.Array(R("covariance"), P("covariance"));
+        if (rows.GetArrayLength() != count)
+            throw f.Error(P("covariance"), string.Create(CultureInfo.InvariantCulture, $"{count} rows"), string.Create(CultureInfo.InvariantCulture, $"{rows.GetArrayLength()}"));
+        int r = 0;
+        foreach (var row in rows.EnumerateArray())
+        {
+            string path = JsonFields.Index(P("covariance"), r);
+            f.Array(row, path);
+            if (row.GetArrayLength() != count)
+                throw f.Error(path, string.Create(CultureInfo.InvariantCulture, $"{count} entries"), string.Create(CultureInfo.InvariantCulture, $"{row.GetArrayLength()}"));
+            int c = 0;
+            foreach (var value in row.EnumerateArray())
+            {
+                covariance[(r * count) + c] = f.Double(value, JsonFields.Index(path, c));
+                c++;
+            }
+            r++;
+        }
+        var unidentified = new List<SavedDirection>();
+        int u = 0;
+        foreach (var value in f.Array(R("unidentified"), P("unidentified")).EnumerateArray())
+        {
+            string path = JsonFields.Index(P("unidentified"), u++);
+            var e = f.Object(value, path, "name", "coefficients");
+            var coefficients = f.Array(f.Required(e, path, "coefficients"), path + ".coefficients");
+            if (coefficients.GetArrayLength() != count)
+                throw f.Error(path + ".coefficients", string.Create(CultureInfo.InvariantCulture, $"{count} entries (the parameter count)"),
+                    string.Create(CultureInfo.InvariantCulture, $"{coefficients.GetArrayLength()}"));
+            var vector = new double[count];
+            int c = 0;
+            foreach (var entry in coefficients.EnumerateArray())
+            {
+                vector[c] = f.Double(entry, JsonFields.Index(path + ".coefficients", c));
+                c++;
+            }
+            unidentified.Add(new SavedDirection(f.String(f.Required(e, path, "name"), path + ".name"), vector));
+        }
+        var contrasts = new List<SavedContrast>();
+        int k = 0;
+        foreach (var entry in f.Array(R("contrasts"), P("contrasts")).EnumerateArray())
+        {
+            string path = JsonFields.Index(P("contrasts"), k++);
+            var e = f.Object(entry, path, "name", "estimate", "standardError");
+            contrasts.Add(new SavedContrast(f.String(f.Required(e, path, "name"), path + ".name"), f.Double(f.Required(e, path, "estimate"), path + ".estimate"),
+                NullableDouble(f.Required(e, path, "standardError"), path + ".standardError")));
+        }
+        return new SavedInference(kind, f.Int(R("clusters"), P("clusters"), 1, int.MaxValue), f.NonNegativeLong(R("scoredDecisions"), P("scoredDecisions")),
+            f.Double(R("nll"), P("nll")), f.Double(R("gradientNorm"), P("gradientNorm")), converged.ValueKind == JsonValueKind.True,
+            f.Int(R("rank"), P("rank"), 0, count), names, estimates, errors, covariance, unidentified, contrasts);
     }
 
     private static SavedModel Parse(JsonFields f, JsonElement rootElement)
     {
         const string root = "$";
-        var top = f.Object(rootElement, root, "format", "formatVersion", "mechanism", "game", "parameters", "learner", "training", "dataFingerprint");
+        var top = f.Object(rootElement, root, "format", "formatVersion", "mechanism", "game", "parameters", "learner", "training", "dataFingerprint", "inference");
         string format = f.String(f.Required(top, root, "format"), "$.format", allowEmpty: true);
         if (format != FormatName) throw f.Error("$.format", $"'{FormatName}'", $"'{format}'");
         var versionElement = f.Required(top, root, "formatVersion");
@@ -184,10 +328,12 @@ public static class ModelFile
         var (learnerName, hyperparameters, estimated) = ParseLearner(f, f.Required(top, root, "learner"));
         FitOptions? training = top.TryGetValue("training", out var t) ? ParseTraining(f, t, "$.training") : null;
         string? fingerprint = top.TryGetValue("dataFingerprint", out var fp) ? f.String(fp, "$.dataFingerprint") : null;
+        SavedInference? inference = top.TryGetValue("inference", out var inferenceElement) ? ParseInference(f, inferenceElement, values.Length) : null;
         return new SavedModel(type, form, shape, layout, values, learnerName, hyperparameters, training, fingerprint)
         {
             GroupSizes = groupSizes,
             EstimatedLearnerParameters = estimated,
+            Inference = inference,
         };
     }
 

@@ -37,6 +37,9 @@ public sealed record SavedModel(
     /// </summary>
     public IReadOnlyList<string>? EstimatedLearnerParameters { get; init; }
 
+    /// <summary>Standard errors of the fit (file: <c>$.inference</c>), when they were computed; null otherwise.</summary>
+    public SavedInference? Inference { get; init; }
+
     /// <summary>The model-file format version this build writes.</summary>
     public const int CurrentFormatVersion = 1;
 }

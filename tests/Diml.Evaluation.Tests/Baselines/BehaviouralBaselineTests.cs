@@ -203,6 +203,7 @@ public sealed class BehaviouralBaselineTests
         public List<(int Previous, int Action)> Calls { get; } = [];
         public override string Name => "recording";
         public override string Description => "records what it is asked";
+        public override int ParameterCount => 0;
         public override double LogProbability(int previous, int action)
         {
             Calls.Add((previous, action));

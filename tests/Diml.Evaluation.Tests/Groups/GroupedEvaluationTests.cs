@@ -162,4 +162,28 @@ public sealed class GroupedEvaluationTests
         Assert.All(table.Contexts, c => Assert.Equal(GroupSize - 1, c.Actions.Sum()));
         Assert.Equal((long)grouped.Episodes * (Steps - 1) * grouped.Agents, table.Contexts.Sum(c => c.Visits));
     }
+
+    [Fact]
+    public void MseOff_OnGroups_IsThatOfTheGroupsGame()
+    {
+        var (truth, estimate) = Mechanisms();
+        var (grouped, split) = Data(truth);
+        var session = new GameShape(GroupSize * Groups, Actions);
+        double onGroups = MseOff.ComputeOnGroups(MechanismPayoffs.AtCurrentParameters(truth, session), MechanismPayoffs.AtCurrentParameters(estimate, session), grouped, seed: 4);
+        double ofGroupGame = MseOff.Compute(MechanismPayoffs.AtCurrentParameters(truth, split.Shape), MechanismPayoffs.AtCurrentParameters(estimate, split.Shape), seed: 4);
+        Assert.True(ofGroupGame > 0);
+        Assert.Equal(ofGroupGame, onGroups, 1e-12 * ofGroupGame);
+    }
+
+    [Fact]
+    public void CfklParams_OnTheDesign_IsZeroForTheTruth_PositiveForAnotherMechanism_AndIndependentOfThreads()
+    {
+        var (truth, estimate) = Mechanisms();
+        var (grouped, _) = Data(truth, rematch: true);
+        var shifted = new LogitQ(0.18f, 5.6f, 0.075f);
+        Assert.Equal(0, CfklParams.ComputeOnDesign(truth, truth, shifted, grouped, seed: 2, episodes: 20));
+        double other = CfklParams.ComputeOnDesign(truth, estimate, shifted, grouped, seed: 2, episodes: 20, threads: 1);
+        Assert.True(other > 0.01, $"KL {other}");
+        Assert.Equal(other, CfklParams.ComputeOnDesign(truth, estimate, shifted, grouped, seed: 2, episodes: 20, threads: 2));
+    }
 }

@@ -183,7 +183,7 @@ public sealed class ToolSafetyTests : IDisposable
     // 10. Docs and behaviour agree.
     [Fact]
     public void NoCommand_ListsEveryCommand() =>
-        Assert.Contains("(simulate, fit, evaluate, inspect, counterfactual, check, reproduce, bench)", _cli.Run().Error);
+        Assert.Contains("(simulate, fit, evaluate, inspect, compare, counterfactual, check, reproduce, bench)", _cli.Run().Error);
 
     // Output for people and scripts.
     [Fact]

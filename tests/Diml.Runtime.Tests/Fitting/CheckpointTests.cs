@@ -50,6 +50,39 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Theory]
+    [InlineData(2, 0)]
+    [InlineData(1, 3)]
+    public void InterruptedAndResumedFit_WithEstimatedLearnerParameters_IsBitIdenticalToAStraightFit(int epochs, int minibatches)
+    {
+        var (model, data) = FitterTests.SmallProblem(PayoffForm.Anonymous, new GameShape(4, 3));
+        var initial = model.Parameters();
+        static Diml.Learning.LogitQ Rule() => new(0.5f, 3f, 0.2f);
+        static LearnerParameters Estimated(ILearnableRule rule) => new(rule, ["alpha", "epsilon"]);
+        var straightRule = Rule();
+        var straight = new Fitter(model, straightRule, Options) { Learner = Estimated(straightRule) }.Fit(data, initial);
+
+        string path = Path.Combine(_folder, "fit.checkpoint");
+        using var stop = new CancellationTokenSource();
+        int done = 0, target = epochs * 5 + minibatches;
+        var interruptedRule = Rule();
+        var interrupted = new Fitter(model, interruptedRule, Options)
+        {
+            Learner = Estimated(interruptedRule),
+            Checkpointing = new FitCheckpointing(path, EveryEpochs: 2),
+            MinibatchCompleted = () => { if (++done == target) stop.Cancel(); },
+        }.Fit(data, initial, cancellationToken: stop.Token);
+        Assert.True(interrupted.Cancelled);
+
+        var resumedRule = Rule();
+        var resumed = new Fitter(model, resumedRule, Options with { Threads = 2 }) { Learner = Estimated(resumedRule) }
+            .Resume(data, initial, FitCheckpoint.Read(path), path);
+        Assert.True(straight.Completed && resumed.Completed);
+        Assert.Equal(TestGames.Bits(straight.JointParameters), TestGames.Bits(resumed.JointParameters));
+        Assert.Equal(straight.LearnerValues, resumed.LearnerValues);
+        Assert.Equal(straightRule.Alpha, resumedRule.Alpha);
+    }
+
+    [Theory]
     [InlineData(1, 0)]   // after epoch 1, before the best
     [InlineData(-1, 0)]  // two epochs after the best epoch: the patience counter is at 2
     [InlineData(-2, 2)]  // in the epoch the patience stops, after its second minibatch
