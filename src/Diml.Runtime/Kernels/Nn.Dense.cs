@@ -367,11 +367,7 @@ public static partial class Nn
             else if (xBarStart == 0 && xBar.Length == x.Length)
                 DenseBackwardFused(weights, x, yBar, rows, weightsBar, xBar);
             else
-            {
-                // A window of the input's adjoint: the outer product over every column, the transposed product over the window.
-                DenseOuterAccumulate(x, yBar, rows, weightsBar);
-                DenseTransposedAccumulate(weights, x.Length, yBar, rows, xBar, xBarStart);
-            }
+                DenseBackwardWindowed(weights, x, yBar, rows, weightsBar, xBar, xBarStart);
         }
     }
 
@@ -440,6 +436,93 @@ public static partial class Nn
             var gv = new Vector<T>(g);
             int j = 0;
             for (; j < vectorEnd; j += Vector<T>.Count)
+                (Vector.LoadUnsafe(ref pRef, (nuint)j) + gv * Vector.LoadUnsafe(ref w, (nuint)j)).StoreUnsafe(ref pRef, (nuint)j);
+            for (; j < width; j++) Unsafe.Add(ref pRef, j) += g * Unsafe.Add(ref w, j);
+        }
+    }
+
+    /// <summary>
+    /// <c>weightsBar += yBar·xᵀ</c> over every column and <c>inputBar += Wᵀ·yBar</c> over the window
+    /// <c>[start, start + xBar.Length)</c> only, in one pass over the rows: per block of four rows, the outer product's
+    /// loop over all columns, then the transposed product's over the window, each with the arithmetic of the kernel that
+    /// does it alone (so the results equal theirs bit for bit).
+    /// </summary>
+    private static void DenseBackwardWindowed<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> yBar, ReadOnlySpan<int> rows,
+        Span<T> weightsBar, Span<T> xBar, int start)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int cols = x.Length, width = xBar.Length;
+        ref T wRef = ref Unsafe.Add(ref MemoryMarshal.GetReference(weights), start);
+        ref T qRef = ref MemoryMarshal.GetReference(weightsBar);
+        ref T xRef = ref MemoryMarshal.GetReference(x);
+        ref T gRef = ref MemoryMarshal.GetReference(yBar);
+        ref T pRef = ref MemoryMarshal.GetReference(xBar);
+        int lanes = Vector<T>.Count;
+        int colsEnd = UseVectors<T>() ? cols - cols % lanes : 0;
+        int widthEnd = UseVectors<T>() ? width - width % lanes : 0;
+
+        int b = 0;
+        for (; b <= rows.Length - DenseRowBlock; b += DenseRowBlock)
+        {
+            int i0 = rows[b], i1 = rows[b + 1], i2 = rows[b + 2], i3 = rows[b + 3];
+            ref T q0 = ref Unsafe.Add(ref qRef, (nint)i0 * cols);
+            ref T q1 = ref Unsafe.Add(ref qRef, (nint)i1 * cols);
+            ref T q2 = ref Unsafe.Add(ref qRef, (nint)i2 * cols);
+            ref T q3 = ref Unsafe.Add(ref qRef, (nint)i3 * cols);
+            T g0 = Unsafe.Add(ref gRef, i0), g1 = Unsafe.Add(ref gRef, i1), g2 = Unsafe.Add(ref gRef, i2), g3 = Unsafe.Add(ref gRef, i3);
+            var gv0 = new Vector<T>(g0);
+            var gv1 = new Vector<T>(g1);
+            var gv2 = new Vector<T>(g2);
+            var gv3 = new Vector<T>(g3);
+            int j = 0;
+            for (; j < colsEnd; j += lanes)
+            {
+                var xv = Vector.LoadUnsafe(ref xRef, (nuint)j);
+                (Vector.LoadUnsafe(ref q0, (nuint)j) + gv0 * xv).StoreUnsafe(ref q0, (nuint)j);
+                (Vector.LoadUnsafe(ref q1, (nuint)j) + gv1 * xv).StoreUnsafe(ref q1, (nuint)j);
+                (Vector.LoadUnsafe(ref q2, (nuint)j) + gv2 * xv).StoreUnsafe(ref q2, (nuint)j);
+                (Vector.LoadUnsafe(ref q3, (nuint)j) + gv3 * xv).StoreUnsafe(ref q3, (nuint)j);
+            }
+            for (; j < cols; j++)
+            {
+                T xj = Unsafe.Add(ref xRef, j);
+                Unsafe.Add(ref q0, j) += g0 * xj;
+                Unsafe.Add(ref q1, j) += g1 * xj;
+                Unsafe.Add(ref q2, j) += g2 * xj;
+                Unsafe.Add(ref q3, j) += g3 * xj;
+            }
+            ref T w0 = ref Unsafe.Add(ref wRef, (nint)i0 * cols);
+            ref T w1 = ref Unsafe.Add(ref wRef, (nint)i1 * cols);
+            ref T w2 = ref Unsafe.Add(ref wRef, (nint)i2 * cols);
+            ref T w3 = ref Unsafe.Add(ref wRef, (nint)i3 * cols);
+            j = 0;
+            for (; j < widthEnd; j += lanes)
+            {
+                var pv = Vector.LoadUnsafe(ref pRef, (nuint)j)
+                    + gv0 * Vector.LoadUnsafe(ref w0, (nuint)j)
+                    + gv1 * Vector.LoadUnsafe(ref w1, (nuint)j)
+                    + gv2 * Vector.LoadUnsafe(ref w2, (nuint)j)
+                    + gv3 * Vector.LoadUnsafe(ref w3, (nuint)j);
+                pv.StoreUnsafe(ref pRef, (nuint)j);
+            }
+            for (; j < width; j++)
+                Unsafe.Add(ref pRef, j) = Unsafe.Add(ref pRef, j)
+                    + g0 * Unsafe.Add(ref w0, j) + g1 * Unsafe.Add(ref w1, j) + g2 * Unsafe.Add(ref w2, j) + g3 * Unsafe.Add(ref w3, j);
+        }
+
+        for (; b < rows.Length; b++)
+        {
+            int i = rows[b];
+            ref T q = ref Unsafe.Add(ref qRef, (nint)i * cols);
+            ref T w = ref Unsafe.Add(ref wRef, (nint)i * cols);
+            T g = Unsafe.Add(ref gRef, i);
+            var gv = new Vector<T>(g);
+            int j = 0;
+            for (; j < colsEnd; j += lanes)
+                (Vector.LoadUnsafe(ref q, (nuint)j) + gv * Vector.LoadUnsafe(ref xRef, (nuint)j)).StoreUnsafe(ref q, (nuint)j);
+            for (; j < cols; j++) Unsafe.Add(ref q, j) += g * Unsafe.Add(ref xRef, j);
+            j = 0;
+            for (; j < widthEnd; j += lanes)
                 (Vector.LoadUnsafe(ref pRef, (nuint)j) + gv * Vector.LoadUnsafe(ref w, (nuint)j)).StoreUnsafe(ref pRef, (nuint)j);
             for (; j < width; j++) Unsafe.Add(ref pRef, j) += g * Unsafe.Add(ref w, j);
         }
