@@ -29,7 +29,7 @@ internal static class CounterfactualCommand
         var output = CliOptions.File("--out", "trajectory CSV to write, or with a policy the prediction CSV; - for standard output", required: true);
         var distribution = CliOptions.File("--distribution", "joint-action distribution CSV to write (joint_action,count,probability), or - for standard output", required: false);
         var payoffShift = CliOptions.File("--payoff-shift", "policy: CSV 'action,shift' of additive payoff changes per own action (toll < 0, subsidy > 0), in the model's payoff units", required: false);
-        var scaleMoney = CliOptions.OptionalDouble("--scale-money", "policy: multiply the mechanism's known money term (public-goods return, congestion toll revenue) by this factor",
+        var scaleMoney = CliOptions.OptionalDouble("--scale-money", "policy: multiply the mechanism's money term (the public-goods return, the linear-public-goods MPCR) by this factor",
             v => double.IsFinite(v) && Math.Abs(v) <= 1e6, "a finite factor");
         var designData = CliOptions.File("--data", "policy: trajectory CSV whose design is simulated (sessions, steps, groups and re-matching, absences, first actions)", required: false);
         var drawFirst = new Option<bool>("--draw-first-actions") { Description = "policy with --data: draw the first period from the learners' initial policy instead of taking the data's first actions" };
