@@ -155,9 +155,14 @@ public sealed class OwnPreviousChoiceBaseline : BehaviouralBaseline
                 if (length < 1e-10) return (c, s, iteration);
                 if (trial >= objective + (1e-4 * length * decrement))
                 {
+                    // On large data the bound above can sit below the objective's own rounding (a few ulps summed over the
+                    // cells): once the gain left is that small, the gain made is rounding noise, and so is any further step.
+                    bool atRounding = decrement <= 1e-12 * Math.Max(1, Math.Abs(objective))
+                        && trial - objective <= 1e-14 * Math.Max(1, Math.Abs(objective));
                     Array.Copy(trialC, c, a);
                     s = trialS;
                     objective = trial;
+                    if (atRounding) return (c, s, iteration);
                     break;
                 }
                 length /= 2;

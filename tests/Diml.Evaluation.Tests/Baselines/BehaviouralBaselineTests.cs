@@ -247,4 +247,17 @@ public sealed class BehaviouralBaselineTests
         Assert.Equal(3, comparisons.Count);
         Assert.All(comparisons, c => Assert.True(double.IsFinite(c.BaselineNll)));
     }
+
+    [Fact]
+    public void OwnPrevious_Converges_WhereTheGainLeftIsBelowTheObjectivesRounding()
+    {
+        // Six re-matched public-goods sessions (24 subjects, A = 21; simulate --mechanism public-goods-fixed-return --seed 1)
+        // on which an absolute stopping bound sat under the rounding floor: 200 Newton iterations, then an exception.
+        var data = TrajectoryCsv.Read(Path.Combine(AppContext.BaseDirectory, "Baselines", "Data", "own-previous-rounding.csv")).Trajectories;
+        var fitted = OwnPreviousChoiceBaseline.Fit(data);
+
+        Assert.InRange(fitted.Iterations, 1, 30);
+        Assert.True(double.IsFinite(fitted.StayBonus) && fitted.StayBonus > 0);
+        Assert.True(Nll(fitted, data) < Nll(ActionFrequencyBaseline.Fit(data), data));
+    }
 }
