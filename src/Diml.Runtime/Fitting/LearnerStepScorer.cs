@@ -77,22 +77,17 @@ public sealed class LearnerStepScorer : IStepScorer
     /// <summary>A session's learners and one scalar payoff kernel per group size of the data.</summary>
     private sealed class GroupedPayoffs
     {
-        private readonly float[] _theta;
-        private readonly Dictionary<int, PayoffKernel<float>> _kernels = [];
-        private readonly int[] _groupJoint;
-        private readonly float[] _u, _groupPayoffs;
-        private readonly int _actions;
+        private readonly float[] _theta, _u;
+        private readonly GroupPayoffKernels _kernels;
 
         private GroupedPayoffs(IMechanism mechanism, float[] theta, ILearningRule rule, Trajectories data, IReadOnlyList<int> sizes)
         {
             _theta = theta;
-            _actions = data.Shape.Actions;
             Shape = data.Shape;
             Replay = new LearnerReplay(data.Shape, rule);
-            foreach (int size in sizes) _kernels[size] = PayoffKernel<float>.For(mechanism, size, _actions);
-            _groupJoint = new int[data.Agents];
-            _u = new float[data.Agents * _actions];
-            _groupPayoffs = new float[data.Agents * _actions];
+            // Scalar kernels, as the metrics use (the simulators' batched ones agree to float rounding).
+            _kernels = new GroupPayoffKernels(mechanism, sizes, data.Agents, data.Shape.Actions, batched: false);
+            _u = new float[data.Agents * data.Shape.Actions];
         }
 
         public static GroupedPayoffs For(IPayoffModel payoffs, ILearningRule rule, Trajectories data)
@@ -114,13 +109,7 @@ public sealed class LearnerStepScorer : IStepScorer
         public ReadOnlySpan<float> Payoffs => _u;
 
         /// <summary>Whether the kernels serve <paramref name="data"/> (its game and every group size).</summary>
-        public bool Fits(Trajectories data)
-        {
-            if (data.Shape != Shape) return false;
-            foreach (int size in data.GroupSizes)
-                if (!_kernels.ContainsKey(size)) return false;
-            return true;
-        }
+        public bool Fits(Trajectories data) => data.Shape == Shape && _kernels.Covers(data.GroupSizes);
 
         /// <summary>
         /// The counterfactual payoffs of every acting agent at a step, each from its own group's joint action; absent agents'
@@ -128,15 +117,7 @@ public sealed class LearnerStepScorer : IStepScorer
         /// </summary>
         public void Counterfactual(ReadOnlySpan<int> joint, StepGroups groups)
         {
-            int a = _actions;
-            for (int g = 0; g < groups.Count; g++)
-            {
-                var members = groups.Members(g);
-                int size = members.Length;
-                for (int p = 0; p < size; p++) _groupJoint[p] = joint[members[p]];
-                _kernels[size].Counterfactual(_theta, _groupJoint.AsSpan(0, size), _groupPayoffs.AsSpan(0, size * a));
-                for (int p = 0; p < size; p++) _groupPayoffs.AsSpan(p * a, a).CopyTo(_u.AsSpan(members[p] * a, a));
-            }
+            for (int g = 0; g < groups.Count; g++) _kernels.Evaluate(_theta, joint, groups.Members(g), _u);
         }
     }
 }

@@ -18,10 +18,10 @@ public sealed class DesignSimulator
 {
     private readonly IMechanism _mechanism;
     private readonly SimulationDesign _design;
-    private readonly Dictionary<int, PayoffKernel<float>> _kernels = [];
+    private readonly GroupPayoffKernels _kernels;
     private readonly int _agents, _actions;
-    private readonly int[] _groupJoint, _everyone;
-    private readonly float[] _u, _groupPayoffs, _logPolicy;
+    private readonly int[] _everyone;
+    private readonly float[] _u, _logPolicy;
     private float[] _state = [], _next = [], _initial = [];
 
     /// <summary>A simulator of <paramref name="design"/>'s sessions under <paramref name="mechanism"/>.</summary>
@@ -36,11 +36,9 @@ public sealed class DesignSimulator
         _design = design;
         _agents = design.Shape.Agents;
         _actions = design.Shape.Actions;
-        foreach (int size in sizes) _kernels[size] = PayoffKernel<float>.For(mechanism, size, _actions, batched: true);
-        _groupJoint = new int[_agents];
+        _kernels = new GroupPayoffKernels(mechanism, sizes, _agents, _actions, batched: true);
         _everyone = [.. Enumerable.Range(0, _agents)];
         _u = new float[_agents * _actions];
-        _groupPayoffs = new float[_agents * _actions];
         _logPolicy = new float[_actions];
     }
 
@@ -91,15 +89,7 @@ public sealed class DesignSimulator
             for (int g = 0; g < groupCount; g++)
             {
                 ReadOnlySpan<int> members = _design.IsFullPlay ? _everyone : groups.Members(g);
-                int size = members.Length;
-                for (int p = 0; p < size; p++) _groupJoint[p] = joint[members[p]];
-                _kernels[size].Counterfactual(theta, _groupJoint.AsSpan(0, size), _groupPayoffs.AsSpan(0, size * a));
-                for (int p = 0; p < size; p++)
-                {
-                    int agent = members[p];
-                    _groupPayoffs.AsSpan(p * a, a).CopyTo(_u.AsSpan(agent * a, a));
-                    payoffs[agent] = _groupPayoffs[(p * a) + joint[agent]];
-                }
+                _kernels.Evaluate(theta, joint, members, _u, payoffs);
             }
             if (t + 1 == steps) break;
             for (int i = 0; i < n; i++)

@@ -67,21 +67,19 @@ public static class GroupedSimulator
     private sealed class Worker
     {
         private readonly LearnerReplay _replay;
-        private readonly Dictionary<int, PayoffKernel<float>> _kernels = [];
+        private readonly GroupPayoffKernels _kernels;
         private readonly int _agents, _actions;
-        private readonly int[] _order, _groupJoint;
-        private readonly float[] _u, _groupPayoffs;
+        private readonly int[] _order;
+        private readonly float[] _u;
 
         public Worker(IMechanism mechanism, ILearningRule rule, GameShape shape, int[] sizes)
         {
             _agents = shape.Agents;
             _actions = shape.Actions;
             _replay = new LearnerReplay(shape, rule);
-            foreach (int size in sizes) _kernels[size] = PayoffKernel<float>.For(mechanism, size, shape.Actions, batched: true);
+            _kernels = new GroupPayoffKernels(mechanism, sizes, _agents, _actions, batched: true);
             _order = new int[_agents];
-            _groupJoint = new int[_agents];
             _u = new float[_agents * _actions];
-            _groupPayoffs = new float[_agents * _actions];
         }
 
         public void Run(float[] theta, GroupMatching matching, ulong seed, int episode, Span<int> played, Span<int> labels)
@@ -105,16 +103,8 @@ public static class GroupedSimulator
                     var members = _order.AsSpan(start, size);
                     // In agent order, as the data list a group's members: positions then mean the same in fit and simulation.
                     members.Sort();
-                    for (int p = 0; p < size; p++)
-                    {
-                        label[members[p]] = g;
-                        _groupJoint[p] = joint[members[p]];
-                    }
-                    if (t + 1 < steps)
-                    {
-                        _kernels[size].Counterfactual(theta, _groupJoint.AsSpan(0, size), _groupPayoffs.AsSpan(0, size * a));
-                        for (int p = 0; p < size; p++) _groupPayoffs.AsSpan(p * a, a).CopyTo(_u.AsSpan(members[p] * a, a));
-                    }
+                    foreach (int member in members) label[member] = g;
+                    if (t + 1 < steps) _kernels.Evaluate(theta, joint, members, _u);
                     start += size;
                 }
                 if (t + 1 == steps) break;
