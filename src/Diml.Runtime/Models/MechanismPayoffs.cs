@@ -6,6 +6,12 @@ namespace Diml;
 /// The payoff model of a generated mechanism at parameters <c>θ</c>, whatever its payoff form, through its float kernels
 /// (the precision it was fitted and simulated in; double results are those float values exactly).
 /// </summary>
+/// <remarks>
+/// Counterfactual payoffs come from the mechanism's batched kernel when it has one (an anonymous mechanism's
+/// counterfactuals for all own actions of a context in one pass): the simulator, the metrics' simulations and the
+/// held-out scoring all call them once per step, and the scalar kernel there cost most of an evaluation. The batched
+/// values equal the scalar kernel's up to float rounding.
+/// </remarks>
 public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
 {
     private readonly IMechanism _mechanism;
@@ -14,27 +20,26 @@ public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
 
     /// <summary>The payoffs of <paramref name="mechanism"/> at <paramref name="theta"/> (copied) in a game of <paramref name="shape"/>.</summary>
     public MechanismPayoffs(IMechanism mechanism, ReadOnlySpan<float> theta, GameShape shape)
-        : this(mechanism, CheckedCopy(mechanism, theta), shape, batched: false)
+        : this(mechanism, CheckedCopy(mechanism, theta), shape)
     {
     }
 
-    private MechanismPayoffs(IMechanism mechanism, float[] theta, GameShape shape, bool batched)
+    private MechanismPayoffs(IMechanism mechanism, float[] theta, GameShape shape)
     {
         _mechanism = mechanism;
         _theta = theta;
         Shape = shape;
-        _kernel = PayoffKernel<float>.For(mechanism, shape.Agents, shape.Actions, batched);
+        _kernel = PayoffKernel<float>.For(mechanism, shape.Agents, shape.Actions, batched: true);
         _payoffs = new float[shape.Agents];
         _counterfactual = new float[shape.Agents * shape.Actions];
     }
 
     /// <summary>
     /// The simulator's payoffs: over a parameter array its workers share (not copied; nothing changes it during the
-    /// simulation), with an anonymous mechanism's counterfactual payoffs from its batched kernel when it has one (equal up
-    /// to float rounding to the scalar kernel's, which the public constructor and the metrics use).
+    /// simulation).
     /// </summary>
     internal static MechanismPayoffs ForSimulation(IMechanism mechanism, float[] sharedTheta, GameShape shape) =>
-        new(mechanism, sharedTheta, shape, batched: true);
+        new(mechanism, sharedTheta, shape);
 
     private static float[] CheckedCopy(IMechanism mechanism, ReadOnlySpan<float> theta)
     {

@@ -13,8 +13,7 @@ namespace Diml.Simulation;
 /// number of threads. A mechanism is simulated through its float kernels — from a table of every joint action's
 /// payoffs in small games, with anonymous mechanisms evaluated once per distinct (own action, opponent counts) per
 /// step, in one call of its batched kernel when it has one. Simulating its <see cref="MechanismPayoffs"/> instead
-/// gives the same trajectories, except that an anonymous mechanism's scalar kernel may round differently from its
-/// batched one.
+/// gives the same trajectories: it uses the same batched kernel.
 /// </remarks>
 public static class Simulator
 {
