@@ -20,8 +20,16 @@ public static class StandardErrors
     /// Standard errors of <paramref name="estimate"/> (a maximum of <paramref name="likelihood"/>, e.g. from
     /// <see cref="MaximumLikelihood.Polish"/>).
     /// </summary>
+    /// <remarks>
+    /// <paramref name="equilibrate"/>: judge identification on the information scaled to unit diagonal,
+    /// <c>D H D</c> with <c>D = diag(H)^(−1/2)</c>, instead of on <c>H</c> itself. The tolerance is relative to the largest
+    /// eigenvalue, so parameters whose curvatures differ by many orders of magnitude — a mixture weight, informed by a few
+    /// dozen subjects, beside payoff parameters informed by thousands of decisions — would otherwise have the weakest taken
+    /// for unidentified. Exact gauge directions stay exactly flat under the scaling. Identified combinations get the same
+    /// covariance either way (any generalised inverse of <c>H</c> gives the same <c>cᵀH⁻c</c> for <c>c</c> in its range).
+    /// </remarks>
     public static ParameterInference Compute(EpisodeLikelihood likelihood, ReadOnlySpan<double> estimate, StandardErrorKind kind = StandardErrorKind.ClusterRobust,
-        double identificationTolerance = DefaultIdentificationTolerance, CancellationToken cancellationToken = default)
+        double identificationTolerance = DefaultIdentificationTolerance, CancellationToken cancellationToken = default, bool equilibrate = false)
     {
         ArgumentNullException.ThrowIfNull(likelihood);
         if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, $"{nameof(kind)}: expected ClusterRobust or Classical, found {kind}.");
@@ -39,7 +47,13 @@ public static class StandardErrors
         double gradientNorm = Math.Sqrt(MaximumLikelihood.Dot(gradient, gradient));
         var hessian = ObservedInformation.Hessian(likelihood, theta, cancellationToken: cancellationToken);
 
-        var evd = Matrix<double>.Build.DenseOfArray(hessian).Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
+        // D = diag(H)^(−1/2) when equilibrating (1 where the diagonal is not positive), else the identity.
+        var equilibration = new double[p];
+        for (int j = 0; j < p; j++) equilibration[j] = equilibrate && hessian[j, j] > 0 ? 1 / Math.Sqrt(hessian[j, j]) : 1;
+        var scaled = new double[p, p];
+        for (int a = 0; a < p; a++)
+            for (int b = 0; b < p; b++) scaled[a, b] = equilibration[a] * hessian[a, b] * equilibration[b];
+        var evd = Matrix<double>.Build.DenseOfArray(scaled).Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
         var values = evd.EigenValues.Select(v => v.Real).ToArray();
         var vectors = evd.EigenVectors;
         var order = Enumerable.Range(0, p).OrderBy(k => values[k]).ToArray();
@@ -49,14 +63,36 @@ public static class StandardErrors
         var flat = order.Where(k => Math.Abs(values[k]) <= cutoff).ToArray();
         double negative = order.Where(k => values[k] < -cutoff).Select(k => values[k] / largest).DefaultIfEmpty(0).Min();
 
-        // H⁺ on the identified subspace: Σ v vᵀ / λ over the positive eigenvalues.
+        // H⁺ on the identified subspace: Σ v vᵀ / λ over the positive eigenvalues (D (Σ u uᵀ / λ) D when equilibrated).
         var pseudoInverse = new double[p, p];
         foreach (int k in positive)
             for (int a = 0; a < p; a++)
             {
-                double va = vectors[a, k] / values[k];
-                for (int b = 0; b < p; b++) pseudoInverse[a, b] += va * vectors[b, k];
+                double va = equilibration[a] * vectors[a, k] / values[k];
+                for (int b = 0; b < p; b++) pseudoInverse[a, b] += va * vectors[b, k] * equilibration[b];
             }
+        if (equilibrate)
+        {
+            // The flat directions in θ's own coordinates are D·u; orthonormalise them (Gram–Schmidt), as the rest expects.
+            var flatVectors = flat.Concat(order.Where(k => values[k] < -cutoff)).Select(k => Enumerable.Range(0, p).Select(j => equilibration[j] * vectors[j, k]).ToArray()).ToList();
+            var basis = new List<double[]>();
+            foreach (var v in flatVectors)
+            {
+                foreach (var u in basis)
+                {
+                    double along = MaximumLikelihood.Dot(u, v);
+                    for (int j = 0; j < p; j++) v[j] -= along * u[j];
+                }
+                double norm = Math.Sqrt(MaximumLikelihood.Dot(v, v));
+                for (int j = 0; j < p; j++) v[j] /= norm;
+                basis.Add(v);
+            }
+            var orthonormal = Matrix<double>.Build.DenseOfMatrix(vectors);
+            var nullIndex = flat.Concat(order.Where(k => values[k] < -cutoff)).ToArray();
+            for (int r = 0; r < nullIndex.Length; r++)
+                for (int j = 0; j < p; j++) orthonormal[j, nullIndex[r]] = basis[r][j];
+            vectors = orthonormal;
+        }
 
         double[,] covariance;
         if (kind == StandardErrorKind.Classical) covariance = pseudoInverse;

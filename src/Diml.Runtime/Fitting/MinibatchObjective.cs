@@ -48,6 +48,8 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     private readonly T[] _states;           // [b, s, i, ·] for window steps s = 0..W−1
     private readonly T[] _payoffsBar;       // [b, s, i, k] for scored transitions s = 0..W−2
     private readonly double[] _episodeNll;
+    private readonly double[] _agentNll;       // [b, i] of the last call: each agent's own NLL in the window, unweighted
+    private readonly double[] _agentWeights;   // [b, i] of the call in progress, when weighted
     private readonly int[] _episodeScored;
     private readonly bool _grouped;
     private readonly int[] _episodes;
@@ -69,6 +71,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     private Trajectories? _data;
     private int _batch, _t0, _length, _prefix;
     private bool _wantGradient;
+    private bool _weighted;
 
     /// <summary>
     /// An objective for minibatches of up to <paramref name="maxEpisodes"/> episodes of
@@ -132,6 +135,8 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         _states = new T[checked(maxEpisodes * _window * n * q)];
         _payoffsBar = new T[checked(maxEpisodes * (_window - 1) * n * a)];
         _episodeNll = new double[maxEpisodes];
+        _agentNll = new double[checked(maxEpisodes * n)];
+        _agentWeights = new double[checked(maxEpisodes * n)];
         _episodeScored = new int[maxEpisodes];
         _grouped = groupSizes is not null;
         _episodes = new int[maxEpisodes];
@@ -167,9 +172,22 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     /// <paramref name="theta"/>; when <paramref name="gradient"/> is not empty it is <b>overwritten</b> with the
     /// gradient. <paramref name="sampleSeed"/> picks the regularizer subsample when one is configured.
     /// </summary>
-    public MinibatchLoss Evaluate(Trajectories data, ReadOnlySpan<int> episodes, int t0, ReadOnlySpan<T> theta, Span<T> gradient, ulong sampleSeed = 0)
+    public MinibatchLoss Evaluate(Trajectories data, ReadOnlySpan<int> episodes, int t0, ReadOnlySpan<T> theta, Span<T> gradient, ulong sampleSeed = 0) =>
+        Evaluate(data, episodes, t0, theta, gradient, ReadOnlySpan<double>.Empty, sampleSeed);
+
+    /// <summary>
+    /// As <see cref="Evaluate(Trajectories, ReadOnlySpan{int}, int, ReadOnlySpan{T}, Span{T}, ulong)"/>, with the NLL of agent
+    /// <c>i</c> of listed episode <c>b</c> counted <paramref name="agentWeights"/>[b·n + i] times (empty: once each): the loss,
+    /// its NLL and the gradient are then of <c>Σ_b Σ_i w[b,i]·NLL[b,i]</c> (averaged over episodes), the regularizer unweighted.
+    /// Agents' learner states are independent given the observed joint actions, so weighting one agent's decisions changes
+    /// no one else's term. A finite mixture of learner types weights each subject's path by its type posterior.
+    /// </summary>
+    public MinibatchLoss Evaluate(Trajectories data, ReadOnlySpan<int> episodes, int t0, ReadOnlySpan<T> theta, Span<T> gradient,
+        ReadOnlySpan<double> agentWeights, ulong sampleSeed = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (!agentWeights.IsEmpty && agentWeights.Length != episodes.Length * _agents)
+            ThrowHelper.Argument(nameof(agentWeights), $"empty or {episodes.Length * _agents} weights (episodes × agents)", agentWeights.Length);
         if (!data.IsFullPlay && !_grouped)
             ThrowHelper.Argument(nameof(data), "data without groups or absent agents (or an objective built with the group sizes, see GroupSizeRule.KernelSizes)",
                 "data with groups or absent agents");
@@ -189,6 +207,8 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         _length = length;
         _prefix = _mode == WindowMode.Carry ? t0 : 0;
         _wantGradient = !gradient.IsEmpty;
+        _weighted = !agentWeights.IsEmpty;
+        agentWeights.CopyTo(_agentWeights);
         episodes.CopyTo(_episodes);
         var mechanismTheta = theta[.._mechanismParameters];
         if (_learner is not null)
@@ -312,6 +332,12 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         return _lambda * sum / count;
     }
 
+    /// <summary>
+    /// Each agent's own NLL in the window of the last call, unweighted: entry <c>b·n + i</c> is
+    /// <c>−Σ_s log π_i[s+1](a[t0+s+1,i])</c> over the steps agent <c>i</c> of listed episode <c>b</c> was scored.
+    /// </summary>
+    public ReadOnlySpan<double> AgentNll => _agentNll.AsSpan(0, _batch * _agents);
+
     /// <summary>Whether agent <paramref name="agent"/> is absent at window step <paramref name="step"/> of planned episode <paramref name="b"/>.</summary>
     private bool IsAbsent(int b, int step, int agent) => _grouped && _data!.Action(_episodes[b], _t0 + step, agent) == Trajectories.Absent;
 
@@ -349,6 +375,8 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         // Forward over the window: Q[s+1] = update(Q[s], u[s]); score log π[s+1](a[t0+s+1]).
         double nll = 0;
         int scored = 0;
+        var agentNll = _agentNll.AsSpan(b * n, n);
+        agentNll.Clear();
         for (int s = 0; s < length - 1; s++)
         {
             var before = states.Slice(s * n * q, n * q);
@@ -365,7 +393,9 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
                 }
                 if (next == Trajectories.Absent) continue;
                 Response(after.Slice(i * q, q), logPolicy);
-                nll -= double.CreateTruncating(logPolicy[next]);
+                double term = double.CreateTruncating(logPolicy[next]);
+                agentNll[i] -= term;
+                nll -= _weighted ? _agentWeights[(b * n) + i] * term : term;
                 scored++;
             }
         }
@@ -392,7 +422,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
                 if (next != Trajectories.Absent)
                 {
                     logPolicyBar.Clear();
-                    logPolicyBar[next] = seed;
+                    logPolicyBar[next] = _weighted ? seed * T.CreateTruncating(_agentWeights[(b * n) + i]) : seed;
                     ResponseAdjoint(after.Slice(i * q, q), logPolicyBar, nextBar.Slice(i * q, q), learnerBar);
                 }
                 var payoffsBar = _payoffsBar.AsSpan((((b * (_window - 1)) + s) * n + i) * a, a);

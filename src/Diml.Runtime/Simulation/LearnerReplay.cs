@@ -13,7 +13,7 @@ public sealed class LearnerReplay
 {
     private readonly IPayoffModel? _payoffs;
     private readonly IFloatCounterfactuals? _floatPayoffs;
-    private readonly ILearningRule _rule;
+    private readonly ILearningRule[] _rules;   // agent i's rule (one rule for all but with learner types)
     private readonly int _agents, _actions, _stateSize;
     private readonly float[] _initial, _state, _next, _logPolicies, _u;
     private readonly double[] _counterfactual;
@@ -21,18 +21,32 @@ public sealed class LearnerReplay
 
     /// <summary>A replay of learners following <paramref name="rule"/> under <paramref name="payoffs"/>.</summary>
     public LearnerReplay(IPayoffModel payoffs, ILearningRule rule)
+        : this(payoffs, Enumerable.Repeat(rule ?? throw new ArgumentNullException(nameof(rule)), payoffs?.Shape.Agents ?? 0).ToArray())
+    {
+    }
+
+    /// <summary>
+    /// A replay in which agent <c>i</c> follows <paramref name="agentRules"/>[i] (a population of learner types: the same
+    /// rule at different parameters); every rule must have the same state size.
+    /// </summary>
+    public LearnerReplay(IPayoffModel payoffs, IReadOnlyList<ILearningRule> agentRules)
     {
         ArgumentNullException.ThrowIfNull(payoffs);
-        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(agentRules);
         _payoffs = payoffs;
         Shape = payoffs.Shape;
         _floatPayoffs = payoffs as IFloatCounterfactuals;
-        _rule = rule;
         _agents = payoffs.Shape.Agents;
         _actions = payoffs.Shape.Actions;
-        _stateSize = rule.StateSize(_actions);
-        _initial = new float[_stateSize];
-        rule.InitialState(_initial);
+        if (agentRules.Count != _agents)
+            throw new ArgumentException($"{nameof(agentRules)}: expected one rule per agent ({_agents}), found {agentRules.Count}.", nameof(agentRules));
+        _rules = [.. agentRules];
+        foreach (var rule in _rules) ArgumentNullException.ThrowIfNull(rule, nameof(agentRules));
+        _stateSize = _rules[0].StateSize(_actions);
+        if (_rules.Any(r => r.StateSize(_actions) != _stateSize))
+            throw new ArgumentException($"{nameof(agentRules)}: expected rules of one state size ({_stateSize}), found {string.Join(", ", _rules.Select(r => r.StateSize(_actions)).Distinct())}.", nameof(agentRules));
+        _initial = new float[_agents * _stateSize];
+        for (int i = 0; i < _agents; i++) _rules[i].InitialState(_initial.AsSpan(i * _stateSize, _stateSize));
         _state = new float[_agents * _stateSize];
         _next = new float[_agents * _stateSize];
         _logPolicies = new float[_agents * _actions];
@@ -48,13 +62,13 @@ public sealed class LearnerReplay
     internal LearnerReplay(GameShape shape, ILearningRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        _rule = rule;
         Shape = shape;
         _agents = shape.Agents;
         _actions = shape.Actions;
+        _rules = Enumerable.Repeat(rule, _agents).ToArray();
         _stateSize = rule.StateSize(_actions);
-        _initial = new float[_stateSize];
-        rule.InitialState(_initial);
+        _initial = new float[_agents * _stateSize];
+        for (int i = 0; i < _agents; i++) rule.InitialState(_initial.AsSpan(i * _stateSize, _stateSize));
         _state = new float[_agents * _stateSize];
         _next = new float[_agents * _stateSize];
         _logPolicies = new float[_agents * _actions];
@@ -69,7 +83,7 @@ public sealed class LearnerReplay
     /// <summary>Every agent back at the initial state <c>Q0</c>.</summary>
     public void Reset()
     {
-        for (int i = 0; i < _agents; i++) _initial.CopyTo(_state, i * _stateSize);
+        _initial.CopyTo(_state, 0);
         _policiesCurrent = false;
     }
 
@@ -109,7 +123,7 @@ public sealed class LearnerReplay
         {
             // An absent agent gets no payoff feedback: its state is carried unchanged (as in fitting).
             if (joint[i] == Trajectories.Absent) _state.AsSpan(i * q, q).CopyTo(_next.AsSpan(i * q, q));
-            else _rule.Update(_state.AsSpan(i * q, q), u.Slice(i * a, a), joint[i], _next.AsSpan(i * q, q));
+            else _rules[i].Update(_state.AsSpan(i * q, q), u.Slice(i * a, a), joint[i], _next.AsSpan(i * q, q));
         }
         _next.AsSpan().CopyTo(_state);
         _policiesCurrent = false;
@@ -123,7 +137,7 @@ public sealed class LearnerReplay
             if (!_policiesCurrent)
             {
                 int q = _stateSize, a = _actions;
-                for (int i = 0; i < _agents; i++) _rule.Response(_state.AsSpan(i * q, q), _logPolicies.AsSpan(i * a, a));
+                for (int i = 0; i < _agents; i++) _rules[i].Response(_state.AsSpan(i * q, q), _logPolicies.AsSpan(i * a, a));
                 _policiesCurrent = true;
             }
             return _logPolicies;

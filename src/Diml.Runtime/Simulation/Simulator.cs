@@ -48,6 +48,32 @@ public static class Simulator
     }
 
     /// <summary>
+    /// Simulates agents of different learner types: agent <c>i</c> learns by <paramref name="agentRules"/>[i] in every
+    /// episode (e.g. Logit-Q at a different α per type), all else as
+    /// <see cref="Simulate(IMechanism, ReadOnlySpan{float}, ILearningRule, GameShape, int, int, ulong, int)"/> — with one
+    /// rule repeated for every agent the trajectories are the same. Agents are subjects across episodes (docs/formats.md),
+    /// so a subject keeps her type in every episode: the data a finite mixture of learner types describes.
+    /// </summary>
+    public static Trajectories Simulate(IMechanism mechanism, ReadOnlySpan<float> theta, IReadOnlyList<ILearningRule> agentRules, GameShape shape,
+        int episodes, int steps, ulong seed, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(mechanism);
+        ArgumentNullException.ThrowIfNull(agentRules);
+        if (agentRules.Count != shape.Agents)
+            throw new ArgumentException($"{nameof(agentRules)}: expected one rule per agent ({shape.Agents}), found {agentRules.Count}.", nameof(agentRules));
+        CheckArguments(agentRules.Count > 0 ? agentRules[0] : null!, shape, 0, episodes, steps, threads);
+        int p = mechanism.Layout.TotalLength;
+        if (theta.Length != p)
+            throw new ArgumentException($"{nameof(theta)}: expected {p} parameters ({mechanism.Layout}); found {theta.Length}.", nameof(theta));
+        var parameters = theta.ToArray();
+        var table = PayoffTable.TryBuild(mechanism, parameters, shape.Agents, shape.Actions);
+        Func<IPayoffModel> payoffs = table is null
+            ? () => MechanismPayoffs.ForSimulation(mechanism, parameters, shape)
+            : () => new TabulatedPayoffs(table, shape);
+        return Run(() => new LearnerReplay(payoffs(), agentRules), shape, 0, episodes, steps, seed, threads);
+    }
+
+    /// <summary>
     /// Simulates <paramref name="episodes"/> × <paramref name="steps"/> under any payoff model (a fitted mechanism, a
     /// table, a baseline's estimate) with the same procedure and random streams; <paramref name="payoffs"/> is called
     /// once per worker thread (payoff models need not be thread-safe). For a mechanism's
@@ -74,12 +100,15 @@ public static class Simulator
     }
 
     private static Trajectories Run(Func<IPayoffModel> payoffs, ILearningRule rule, GameShape shape, int firstEpisode, int episodes, int steps,
-        ulong seed, int threads)
+        ulong seed, int threads) =>
+        Run(() => new LearnerReplay(payoffs(), rule), shape, firstEpisode, episodes, steps, seed, threads);
+
+    private static Trajectories Run(Func<LearnerReplay> replays, GameShape shape, int firstEpisode, int episodes, int steps, ulong seed, int threads)
     {
         int n = shape.Agents;
         var actions = new int[checked(episodes * steps * n)];
         Parallel.For(0, episodes, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => new LearnerReplay(payoffs(), rule),
+            replays,
             (e, _, replay) =>
             {
                 var random = SplitMix64.ForStream(seed, (ulong)(firstEpisode + (int)e));

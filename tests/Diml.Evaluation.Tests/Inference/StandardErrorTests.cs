@@ -160,6 +160,25 @@ public sealed class StandardErrorTests
         }
     }
 
+    [Fact]
+    public void Equilibrated_Identification_GivesTheSameErrors_AndTheSameGauge()
+    {
+        var (likelihood, truth) = SmallCongestion(episodes: 20, steps: 20, seed: 9);
+        using var _ = likelihood;
+        var estimate = MaximumLikelihood.Polish(likelihood, truth).Estimate;
+        var plain = StandardErrors.Compute(likelihood, estimate);
+        var equilibrated = StandardErrors.Compute(likelihood, estimate, equilibrate: true);
+        Assert.Equal(plain.Rank, equilibrated.Rank);
+        Assert.Equal(plain.Unidentified.Select(u => u.Name), equilibrated.Unidentified.Select(u => u.Name));
+        Assert.Equal(plain.Identified, equilibrated.Identified);
+        for (int j = 0; j < estimate.Length; j++)
+            if (plain.Identified[j])
+                Assert.True(Math.Abs(plain.StandardErrors[j] - equilibrated.StandardErrors[j]) <= 1e-6 * plain.StandardErrors[j],
+                    $"se {j}: {plain.StandardErrors[j]} vs {equilibrated.StandardErrors[j]}");
+        for (int k = 0; k < plain.Contrasts.Count; k++)
+            Assert.Equal(plain.Contrasts[k].StandardError, equilibrated.Contrasts[k].StandardError, 8);
+    }
+
     internal static (MechanismLikelihood Likelihood, double[] Truth) SmallCongestion(int episodes, int steps, ulong seed, int agents = 3, int actions = 3)
     {
         var shape = new GameShape(agents, actions);

@@ -26,6 +26,24 @@ public sealed class SimulatorTests
         Assert.NotEqual(Actions(one), Actions(other));
     }
 
+    [Theory]
+    [InlineData(PayoffForm.Joint)]
+    [InlineData(PayoffForm.Anonymous)]
+    public void AgentRules_OfOneRule_GiveTheSameTrajectories_AndOtherTypesOthers(PayoffForm form)
+    {
+        var shape = new GameShape(4, 3);
+        var mechanism = TestGames.Mechanism(form, shape);
+        var theta = mechanism.Parameters();
+        var rule = TestGames.SmallGameLearner();
+        var same = Simulator.Simulate(mechanism, theta, Enumerable.Repeat<ILearningRule>(rule, 4).ToArray(), shape, 6, 15, seed: 5, threads: 2);
+        Assert.Equal(Actions(Simulator.Simulate(mechanism, theta, rule, shape, 6, 15, seed: 5)), Actions(same));
+        // Agent 3 of another type: its actions change; the others' change only through it (same streams, other payoffs).
+        ILearningRule[] mixed = [rule, rule, rule, new Diml.Learning.LogitQ(0.9f, 3f, 0.5f)];
+        Assert.NotEqual(Actions(same), Actions(Simulator.Simulate(mechanism, theta, mixed, shape, 6, 15, seed: 5)));
+        var error = Assert.Throws<ArgumentException>(() => Simulator.Simulate(mechanism, theta, [rule, rule], shape, 6, 15, seed: 5));
+        Assert.Contains("expected one rule per agent (4), found 2", error.Message);
+    }
+
     [Fact]
     public void Simulation_EpisodeDependsOnlyOnSeedAndEpisodeIndex()
     {
