@@ -81,6 +81,11 @@ public sealed class LearnerTypesResult
     /// <summary>Schwarz's criterion with the subjects as the sample size, <c>k ln S − 2 log L</c> (the latent-class convention).</summary>
     public double BicBySubjects => (Parameters * Math.Log(Subjects)) - (2 * LogLikelihood);
 
+    /// <summary>What a model file stores of the mixture (<c>$.learnerTypes</c>): the first <paramref name="mechanismParameters"/> entries of θ̂ are the mechanism's.</summary>
+    public Fitting.SavedLearnerTypes ToSaved(int mechanismParameters) =>
+        new(Subjects, Decisions, Nll, Parameters, Polish.Converged, Estimate[..mechanismParameters],
+            Types.Select(t => new Fitting.SavedLearnerType(t.Weight, t.WeightStandardError, t.Values)).ToArray());
+
     /// <summary>Subject <paramref name="subject"/>'s most probable type (0-based; the first on a tie).</summary>
     public int ModalType(int subject)
     {

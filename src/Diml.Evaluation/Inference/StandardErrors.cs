@@ -16,6 +16,9 @@ public static class StandardErrors
     /// </summary>
     public const double DefaultIdentificationTolerance = 1e-6;
 
+    /// <summary>The relative rounding of the central-difference Hessian's entries (<see cref="ObservedInformation"/>): a diagonal entry below this times the largest is zero.</summary>
+    public const double RoundingLevel = 1e-8;
+
     /// <summary>
     /// Standard errors of <paramref name="estimate"/> (a maximum of <paramref name="likelihood"/>, e.g. from
     /// <see cref="MaximumLikelihood.Polish"/>).
@@ -47,9 +50,14 @@ public static class StandardErrors
         double gradientNorm = Math.Sqrt(MaximumLikelihood.Dot(gradient, gradient));
         var hessian = ObservedInformation.Hessian(likelihood, theta, cancellationToken: cancellationToken);
 
-        // D = diag(H)^(−1/2) when equilibrating (1 where the diagonal is not positive), else the identity.
+        // D = diag(H)^(−1/2) when equilibrating, else the identity. A diagonal entry at the Hessian's rounding level is zero
+        // to rounding — a parameter the NLL is flat in — and must not be blown up to 1: it gets the best-informed parameter's scale.
         var equilibration = new double[p];
-        for (int j = 0; j < p; j++) equilibration[j] = equilibrate && hessian[j, j] > 0 ? 1 / Math.Sqrt(hessian[j, j]) : 1;
+        double largestDiagonal = 0;
+        for (int j = 0; j < p; j++) largestDiagonal = Math.Max(largestDiagonal, hessian[j, j]);
+        for (int j = 0; j < p; j++)
+            equilibration[j] = !equilibrate || !(largestDiagonal > 0) ? 1
+                : hessian[j, j] > RoundingLevel * largestDiagonal ? 1 / Math.Sqrt(hessian[j, j]) : 1 / Math.Sqrt(largestDiagonal);
         var scaled = new double[p, p];
         for (int a = 0; a < p; a++)
             for (int b = 0; b < p; b++) scaled[a, b] = equilibration[a] * hessian[a, b] * equilibration[b];

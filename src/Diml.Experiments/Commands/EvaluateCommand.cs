@@ -117,6 +117,11 @@ internal static class EvaluateCommand
                     console.OutWriter.WriteLine($"estimates stored with the model (from its fit on {inference.Clusters} training episodes):");
                     InferenceTables.Write(console, inference);
                 }
+                if (saved.LearnerTypes is { } types)
+                {
+                    console.OutWriter.WriteLine("learner types stored with the model (from its fit; metrics above are of the one-type model):");
+                    LearnerTypeTables.WriteSaved(console, types);
+                }
             }
             return ExitCodes.Success;
         });

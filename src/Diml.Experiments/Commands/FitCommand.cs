@@ -80,13 +80,18 @@ internal static class FitCommand
             },
         };
 
+        var typeCount = CliOptions.OptionalInt("--types", "after the fit, estimate a finite mixture of K learner types over the subjects (agents): the --estimate parameters vary by type, the mechanism is shared (docs/inference.md)",
+            minimum: 1, expected: "a number of types of at least 1");
+        var typesOut = CliOptions.File("--types-out", "posterior type probabilities per subject to write (CSV), with --types", required: false);
+        var typeStarts = CliOptions.Int("--type-starts", "starts of the mixture's maximisation, the best kept (a mixture likelihood has local maxima)", new LearnerTypesOptions().Starts);
+
         var command = new Command("fit", "Fit a mechanism to observed trajectories by maximum likelihood through the learning dynamics.");
         command.Options.Add(data);
         mechanism.AddTo(command);
         command.Options.Add(actions);
         rule.AddTo(command);
         command.Options.Add(estimate);
-        foreach (var option in new Option[] { epochs, validationFraction, patience, minSteps, batch, window, windowMode, learningRate, regularizer, clip, seed, initSeed, threads, trainFraction, output, curve, resume, checkpointEvery, json, se })
+        foreach (var option in new Option[] { epochs, validationFraction, patience, minSteps, batch, window, windowMode, learningRate, regularizer, clip, seed, initSeed, threads, trainFraction, output, curve, resume, checkpointEvery, json, se, typeCount, typesOut, typeStarts })
             command.Options.Add(option);
 
         command.SetAction(parse =>
@@ -102,9 +107,17 @@ internal static class FitCommand
                 throw CliException.Usage("--out: expected a model file path, found '-'; the fit keeps its checkpoint next to the model file, so it needs a file.");
             if (asJson && curvePath == CliFiles.StandardOutput)
                 throw CliException.Usage("--curve: expected a file path with --json, found '-' (standard output carries the JSON summary).");
+            int? types = parse.GetValue(typeCount);
+            string? typesPath = parse.GetValue(typesOut);
+            if (types is not null && estimated.Count == 0)
+                throw CliException.Usage("--types: expected --estimate naming the learner parameters that vary by type (e.g. --estimate alpha), found no --estimate; the mechanism is shared by the types, so only learner parameters can differ.");
+            if (typesPath is not null && types is null)
+                throw CliException.Usage("--types-out: expected --types K (the posteriors are of a mixture of K learner types), found no --types.");
+            if (asJson && typesPath == CliFiles.StandardOutput)
+                throw CliException.Usage("--types-out: expected a file path with --json, found '-' (standard output carries the JSON summary).");
             string checkpointPath = modelPath + ".checkpoint";
             CliFiles.CheckFiles(CliFiles.Input("--data", dataPath), CliFiles.Output("--out", modelPath), CliFiles.Output("--curve", curvePath),
-                CliFiles.Output("--out's checkpoint", checkpointPath));
+                CliFiles.Output("--out's checkpoint", checkpointPath), CliFiles.Output("--types-out", typesPath));
             if (resuming && !File.Exists(checkpointPath))
                 throw CliException.Input($"--resume: expected the checkpoint '{checkpointPath}' of an interrupted fit, found no file.");
             ulong fitSeed = parse.GetValue(seed);
@@ -222,15 +235,36 @@ internal static class FitCommand
                     console.Error.WriteLine($"diml fit: warning: the polish stopped before its gradient criterion ({polish.Status}); gradient norm {polish.GradientNorm.ToString("G3", CultureInfo.InvariantCulture)}. Standard errors assume a zero gradient.");
             }
 
+            // Latent learner types (docs/inference.md): from the one-type estimate — polished when standard errors were computed —
+            // on the same training episodes; the rule now holds that estimate's learner values.
+            LearnerTypesResult? mixture = null;
+            if (types is int k && result.Failure is null)
+            {
+                var typesLearner = new LearnerParameters((ILearnableRule)rule0, estimated);
+                var raw = new float[typesLearner.Length];
+                typesLearner.StartRaw(raw);
+                using var likelihood = new LearnerTypeMixture(model, rule0, train, typesLearner, k, options.Threads);
+                var typesOptions = new LearnerTypesOptions { Starts = parse.GetValue(typeStarts), Seed = fitSeed };
+                int starts = k == 1 ? 1 : typesOptions.Starts;
+                mixture = ProgressDisplay.Status(console,
+                    string.Create(CultureInfo.InvariantCulture, $"fitting {MessageText.Count(k, "learner type")} over {MessageText.Count(likelihood.Subjects, "subject")} ({MessageText.Count(starts, "start")})"),
+                    () => LearnerTypes.Fit(likelihood, parameters.Select(v => (double)v).ToArray(), raw.Select(v => (double)v).ToArray(), typesOptions,
+                        cancellationToken: context.Interrupt));
+                foreach (string warning in LearnerTypeTables.Warnings(mixture))
+                    console.Error.WriteLine("diml fit: warning: " + warning);
+            }
+
             var saved = new SavedModel(model.ModelName, model.Form, all.Shape, model.Layout, parameters,
                 learner.Entry.RuleName, learner.Hyperparameters, options, train.Fingerprint())
             {
                 GroupSizes = all.IsFullPlay ? null : all.GroupSizes,
                 EstimatedLearnerParameters = estimated.Count == 0 ? null : estimated,
                 Inference = inference,
+                LearnerTypes = mixture?.ToSaved(model.Layout.TotalLength),
             };
             CliFiles.WriteModel(modelPath, console, saved);
             if (curvePath is not null) WriteCurve(curvePath, console, result.Curve);
+            if (typesPath is not null && mixture is not null) LearnerTypeTables.WritePosteriors(typesPath, console, mixture);
             // The model now holds the result: the checkpoint has served its purpose.
             if (File.Exists(checkpointPath)) File.Delete(checkpointPath);
 
@@ -250,7 +284,7 @@ internal static class FitCommand
             if (asJson)
             {
                 WriteJson(console.OutWriter, entry.Name, all, train, test, learner, estimated, start, result, finalLoss, scoredPerWindow, secondsPerEpoch, nll, modelPath, curvePath,
-                    polish, inference);
+                    polish, inference, mixture, estimated, typesPath);
                 return ExitCodes.Success;
             }
             var summary = CliTables.Create(console, "", "value");
@@ -287,6 +321,7 @@ internal static class FitCommand
             var resultWriter = curvePath == CliFiles.StandardOutput ? console.Progress : console.Out;
             resultWriter.Write(summary);
             if (inference is not null && curvePath != CliFiles.StandardOutput) InferenceTables.Write(console, inference);
+            if (mixture is not null && curvePath != CliFiles.StandardOutput) LearnerTypeTables.Write(console, mixture, estimated, inference, typesPath);
             return ExitCodes.Success;
         });
         return command;
@@ -382,7 +417,7 @@ internal static class FitCommand
 
     private static void WriteJson(TextWriter output, string mechanism, Trajectories all, Trajectories train, Trajectories? test, LearnerChoice learner,
         IReadOnlyList<string> estimated, LearnerChoice start, FitResult result, double? finalLoss, int scoredPerWindow, double? secondsPerEpoch, double? nll, string modelPath, string? curvePath,
-        PolishResult? polish, SavedInference? inference)
+        PolishResult? polish, SavedInference? inference, LearnerTypesResult? mixture, IReadOnlyList<string> typeParameters, string? typesPath)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -431,6 +466,7 @@ internal static class FitCommand
                 w.WriteEndObject();
             }
             InferenceTables.WriteJson(w, inference);
+            LearnerTypeTables.WriteJson(w, mixture, typeParameters, typesPath);
             w.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));

@@ -151,7 +151,108 @@ public static class ModelFile
         if (model.Training is { } t) WriteTraining(w, "training", t);
         if (model.DataFingerprint is { } fingerprint) w.WriteString("dataFingerprint", fingerprint);
         if (model.Inference is { } inference) WriteInference(w, inference);
+        if (model.LearnerTypes is { } types) WriteLearnerTypes(w, types);
         w.WriteEndObject();
+    }
+
+    private static void WriteLearnerTypes(Utf8JsonWriter w, SavedLearnerTypes mixture)
+    {
+        static void Nullable(Utf8JsonWriter w, string name, double value)
+        {
+            w.WritePropertyName(name);
+            if (double.IsFinite(value)) w.WriteNumberValue(value);
+            else w.WriteNullValue();
+        }
+        w.WriteStartObject("learnerTypes");
+        w.WriteNumber("subjects", mixture.Subjects);
+        w.WriteNumber("scoredDecisions", mixture.ScoredDecisions);
+        w.WriteNumber("nll", mixture.Nll);
+        w.WriteNumber("parameters", mixture.Parameters);
+        w.WriteBoolean("converged", mixture.Converged);
+        w.WriteStartArray("mechanismParameters");
+        foreach (double value in mixture.MechanismParameters) w.WriteNumberValue(value);
+        w.WriteEndArray();
+        w.WriteStartArray("types");
+        foreach (var type in mixture.Types)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("weight", type.Weight);
+            Nullable(w, "weightStandardError", type.WeightStandardError);
+            w.WriteStartArray("learner");
+            foreach (var value in type.Values)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", value.Name);
+                w.WriteNumber("estimate", value.Estimate);
+                Nullable(w, "standardError", value.StandardError);
+                Nullable(w, "ciLow", value.Low);
+                Nullable(w, "ciHigh", value.High);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <remarks>
+    /// <paramref name="mechanismCount"/>: the mechanism's parameters; <paramref name="estimated"/>: the learner parameters
+    /// every type must name, in order.
+    /// </remarks>
+    private static SavedLearnerTypes ParseLearnerTypes(JsonFields f, JsonElement element, int mechanismCount, IReadOnlyList<string>? estimated)
+    {
+        const string at = "$.learnerTypes";
+        if (estimated is not { Count: > 0 })
+            throw f.Error(at, "learner types only with estimated learner parameters ($.learner.estimated naming the ones that vary by type)", "no $.learner.estimated");
+        var o = f.Object(element, at, "subjects", "scoredDecisions", "nll", "parameters", "converged", "mechanismParameters", "types");
+        JsonElement R(string name) => f.Required(o, at, name);
+        string P(string name) => JsonFields.Member(at, name);
+        double NullableDouble(JsonElement value, string path) => value.ValueKind == JsonValueKind.Null ? double.NaN : f.Double(value, path);
+        var converged = R("converged");
+        if (converged.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw f.Error(P("converged"), "true or false", JsonFields.Describe(converged));
+        var mechanismElement = f.Array(R("mechanismParameters"), P("mechanismParameters"));
+        if (mechanismElement.GetArrayLength() != mechanismCount)
+            throw f.Error(P("mechanismParameters"), string.Create(CultureInfo.InvariantCulture, $"{mechanismCount} entries (the parameter count)"),
+                mechanismElement.GetArrayLength().ToString(CultureInfo.InvariantCulture));
+        var mechanism = new double[mechanismCount];
+        int m = 0;
+        foreach (var value in mechanismElement.EnumerateArray())
+        {
+            mechanism[m] = f.Double(value, JsonFields.Index(P("mechanismParameters"), m));
+            m++;
+        }
+        var types = new List<SavedLearnerType>();
+        int k = 0;
+        foreach (var entry in f.Array(R("types"), P("types")).EnumerateArray())
+        {
+            string path = JsonFields.Index(P("types"), k++);
+            var e = f.Object(entry, path, "weight", "weightStandardError", "learner");
+            double weight = f.Double(f.Required(e, path, "weight"), path + ".weight");
+            if (!(weight >= 0 && weight <= 1)) throw f.Error(path + ".weight", "a weight in [0, 1]", weight.ToString("R", CultureInfo.InvariantCulture));
+            var values = new List<SavedNaturalValue>();
+            int l = 0;
+            foreach (var item in f.Array(f.Required(e, path, "learner"), path + ".learner").EnumerateArray())
+            {
+                string valuePath = JsonFields.Index(path + ".learner", l);
+                var v = f.Object(item, valuePath, "name", "estimate", "standardError", "ciLow", "ciHigh");
+                string name = f.String(f.Required(v, valuePath, "name"), valuePath + ".name");
+                if (l >= estimated.Count || name != estimated[l])
+                    throw f.Error(valuePath + ".name", l < estimated.Count ? $"'{estimated[l]}' (the estimated learner parameters, in order)" : "no further entry (one per estimated learner parameter)", $"'{name}'");
+                values.Add(new SavedNaturalValue(name, f.Double(f.Required(v, valuePath, "estimate"), valuePath + ".estimate"),
+                    NullableDouble(f.Required(v, valuePath, "standardError"), valuePath + ".standardError"), NullableDouble(f.Required(v, valuePath, "ciLow"), valuePath + ".ciLow"),
+                    NullableDouble(f.Required(v, valuePath, "ciHigh"), valuePath + ".ciHigh")));
+                l++;
+            }
+            if (l != estimated.Count)
+                throw f.Error(path + ".learner", string.Create(CultureInfo.InvariantCulture, $"{estimated.Count} entries (one per estimated learner parameter)"), l.ToString(CultureInfo.InvariantCulture));
+            types.Add(new SavedLearnerType(weight, NullableDouble(f.Required(e, path, "weightStandardError"), path + ".weightStandardError"), values));
+        }
+        if (types.Count == 0) throw f.Error(P("types"), "at least one type", "none");
+        double total = types.Sum(t => t.Weight);
+        if (Math.Abs(total - 1) > 1e-6) throw f.Error(P("types"), "weights summing to 1", total.ToString("R", CultureInfo.InvariantCulture));
+        return new SavedLearnerTypes(f.Int(R("subjects"), P("subjects"), 1, int.MaxValue), f.NonNegativeLong(R("scoredDecisions"), P("scoredDecisions")),
+            f.Double(R("nll"), P("nll")), f.Int(R("parameters"), P("parameters"), 0, int.MaxValue), converged.ValueKind == JsonValueKind.True, mechanism, types);
     }
 
     private static void WriteInference(Utf8JsonWriter w, SavedInference inference)
@@ -339,7 +440,7 @@ public static class ModelFile
     private static SavedModel Parse(JsonFields f, JsonElement rootElement)
     {
         const string root = "$";
-        var top = f.Object(rootElement, root, "format", "formatVersion", "mechanism", "game", "parameters", "learner", "training", "dataFingerprint", "inference");
+        var top = f.Object(rootElement, root, "format", "formatVersion", "mechanism", "game", "parameters", "learner", "training", "dataFingerprint", "inference", "learnerTypes");
         string format = f.String(f.Required(top, root, "format"), "$.format", allowEmpty: true);
         if (format != FormatName) throw f.Error("$.format", $"'{FormatName}'", $"'{format}'");
         var versionElement = f.Required(top, root, "formatVersion");
@@ -368,11 +469,13 @@ public static class ModelFile
         FitOptions? training = top.TryGetValue("training", out var t) ? ParseTraining(f, t, "$.training") : null;
         string? fingerprint = top.TryGetValue("dataFingerprint", out var fp) ? f.String(fp, "$.dataFingerprint") : null;
         SavedInference? inference = top.TryGetValue("inference", out var inferenceElement) ? ParseInference(f, inferenceElement, values.Length, estimated is { Count: > 0 }) : null;
+        SavedLearnerTypes? learnerTypes = top.TryGetValue("learnerTypes", out var typesElement) ? ParseLearnerTypes(f, typesElement, values.Length, estimated) : null;
         return new SavedModel(type, form, shape, layout, values, learnerName, hyperparameters, training, fingerprint)
         {
             GroupSizes = groupSizes,
             EstimatedLearnerParameters = estimated,
             Inference = inference,
+            LearnerTypes = learnerTypes,
         };
     }
 

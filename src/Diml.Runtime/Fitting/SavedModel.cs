@@ -40,6 +40,9 @@ public sealed record SavedModel(
     /// <summary>Standard errors of the fit (file: <c>$.inference</c>), when they were computed; null otherwise.</summary>
     public SavedInference? Inference { get; init; }
 
+    /// <summary>A finite mixture of learner types fitted with the model (file: <c>$.learnerTypes</c>), when one was; null otherwise.</summary>
+    public SavedLearnerTypes? LearnerTypes { get; init; }
+
     /// <summary>The model-file format version this build writes.</summary>
     public const int CurrentFormatVersion = 1;
 }
