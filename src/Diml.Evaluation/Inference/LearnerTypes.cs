@@ -96,9 +96,13 @@ public static class LearnerTypes
         return values;
     }
 
-    /// <summary>θ with the types ordered by their raw values (lexicographically) and the weights permuted with them.</summary>
-    internal static double[] Canonical(LearnerTypeMixture mixture, double[] theta)
+    /// <summary>θ with the types ordered by their raw values (lexicographically) and the weights permuted with them: the canonical labels of <see cref="Fit"/>.</summary>
+    public static double[] Canonical(LearnerTypeMixture mixture, double[] theta)
     {
+        ArgumentNullException.ThrowIfNull(mixture);
+        ArgumentNullException.ThrowIfNull(theta);
+        if (theta.Length != mixture.ParameterCount)
+            throw new ArgumentException($"{nameof(theta)}: expected {mixture.ParameterCount} parameters, found {theta.Length}.", nameof(theta));
         int K = mixture.Types, L = mixture.LearnerParameterCount;
         var raw = Enumerable.Range(0, K).Select(k => theta.AsSpan(mixture.TypeOffset(k), L).ToArray()).ToArray();
         var order = Enumerable.Range(0, K).ToArray();

@@ -68,6 +68,66 @@ public sealed class LearnerTypeMixtureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void MixtureGradient_OnRematchedGroups_MatchesCentralDifferences_AndOneTypeIsTheOrdinaryLikelihood()
+    {
+        var truth = Congestion.RandomTruth(3, new Random(5));
+        var theta0 = new float[truth.Layout.TotalLength];
+        truth.ReadParameters(theta0);
+        var data = GroupedSimulator.Simulate(truth, theta0, new LogitQ(0.3f, Beta, Epsilon), 3, GroupMatching.OfSize(8, 4), episodes: 3, steps: 10, seed: 2);
+        Assert.True(data.HasGroups);
+        var rule = new LogitQ(0.3f, Beta, 0.1f);
+        var learner = new LearnerParameters(rule, ["alpha"]);
+        using var mixture = new LearnerTypeMixture(new Congestion(3), rule, data, learner, types: 2);
+        var mechanism = theta0.Select((v, j) => v + (0.03 * Math.Cos(j))).ToArray();
+        var theta = mixture.Pack(mechanism, [[Raw(0.2)], [Raw(0.45)]], [0.4, 0.6]);
+        var gradient = new double[theta.Length];
+        mixture.TotalNll(theta, gradient);
+        const double h = 1e-5;
+        var x = theta.ToArray();
+        for (int j = 0; j < theta.Length; j++)
+        {
+            x[j] = theta[j] + h;
+            double up = mixture.TotalNll(x, []);
+            x[j] = theta[j] - h;
+            double down = mixture.TotalNll(x, []);
+            x[j] = theta[j];
+            double numeric = (up - down) / (2 * h);
+            Assert.True(Math.Abs(numeric - gradient[j]) <= 1e-6 * Math.Max(1, Math.Abs(gradient[j])),
+                $"d NLL / d {mixture.ParameterNames[j]}: exact {gradient[j]}, central differences {numeric}");
+        }
+        using var ordinary = new MechanismLikelihood(new Congestion(3), rule, data, learner: learner);
+        using var one = new LearnerTypeMixture(new Congestion(3), rule, data, learner, types: 1);
+        double[] single = [.. mechanism, Raw(0.2)];
+        double a = ordinary.TotalNll(single, []), b = one.TotalNll(single, []);
+        Assert.True(Math.Abs(a - b) <= 1e-10 * a, $"ordinary {a}, one-type mixture {b}");
+    }
+
+    [Fact]
+    public void Fit_IsDeterministicForASeed_AndLabelsAreCanonical()
+    {
+        var (data, truth, _) = TwoTypes(agents: 6, episodes: 4, steps: 15, seed: 8, slow: 0.1f, fast: 0.6f, beta: 1f);
+        var rule = new LogitQ(0.3f, 1f, Epsilon);
+        using var mixture = new LearnerTypeMixture(new Congestion(3), rule, data, new LearnerParameters(rule, ["alpha"]), types: 2, threads: 2);
+        var options = new LearnerTypesOptions { Starts = 2, Seed = 3 };
+        var first = LearnerTypes.Fit(mixture, truth, [Raw(0.3)], options);
+        var again = LearnerTypes.Fit(mixture, truth, [Raw(0.3)], options);
+        Assert.Equal(first.Estimate, again.Estimate);
+        Assert.Equal(first.StartNlls, again.StartNlls);
+        Assert.True(first.Types[0].Values[0].Estimate <= first.Types[1].Values[0].Estimate);
+
+        // Swapping the labels changes nothing the likelihood sees, and the canonical order undoes it.
+        var theta = first.Estimate;
+        var w = mixture.Weights(theta);
+        var swapped = mixture.Pack(theta.AsSpan(0, 9), [theta.AsSpan(mixture.TypeOffset(1), 1).ToArray(), theta.AsSpan(mixture.TypeOffset(0), 1).ToArray()], [w[1], w[0]]);
+        Assert.Equal(mixture.TotalNll(theta, []), mixture.TotalNll(swapped, []), 9);
+        var canonical = LearnerTypes.Canonical(mixture, swapped);
+        for (int j = 0; j < theta.Length; j++) Assert.Equal(theta[j], canonical[j], 12);
+        var (path, posterior) = mixture.Classify(theta);
+        Assert.Equal(6, path.GetLength(0));
+        for (int s = 0; s < 6; s++) Assert.Equal(1.0, posterior[s, 0] + posterior[s, 1], 12);
+    }
+
+    [Fact]
     public void OneType_IsTheOrdinaryLikelihood()
     {
         var (data, truth, _) = TwoTypes(agents: 4, episodes: 6, steps: 15, seed: 4, slow: 0.15f, fast: 0.6f);
