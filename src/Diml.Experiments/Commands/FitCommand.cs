@@ -205,6 +205,9 @@ internal static class FitCommand
                 // Every rank is ready, or none starts: a rank that failed to read its input would leave the others waiting.
                 ready!.Value = true;
                 if (FirstFailedRank(group, failed: false) >= 0) return ExitCodes.InputError;
+                if (root)
+                    console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"diml fit: sharing the fit between {group.Size} MPI ranks ({options.Threads} thread(s) each); rank 0 reports and writes the outputs."));
                 result = FitOnRanks(group, context.Console, () => checkpoint is null
                     ? fitter.Fit(train, root ? new ConsoleProgress(console, options.PlannedEpochs(train.Episodes)) : null)
                     : fitter.Resume(train, initial, checkpoint, checkpointPath, root ? new ConsoleProgress(console, options.PlannedEpochs(train.Episodes)) : null));
