@@ -61,6 +61,15 @@ public sealed class MpiProcessGroup : Fitting.IProcessGroup, IDisposable
     /// <inheritdoc/>
     public int Size { get; }
 
+    /// <summary>Calls of <see cref="AllGather"/> so far.</summary>
+    public long Exchanges { get; private set; }
+
+    /// <summary>Bytes this rank received from the others in those calls.</summary>
+    public long ReceivedBytes { get; private set; }
+
+    /// <summary>Seconds spent in those calls: the transfers and the wait for the slowest rank.</summary>
+    public double ExchangeSeconds { get; private set; }
+
     /// <inheritdoc/>
     public unsafe void AllGather(Span<byte> buffer, ReadOnlySpan<int> offsets, ReadOnlySpan<int> counts)
     {
@@ -69,12 +78,17 @@ public sealed class MpiProcessGroup : Fitting.IProcessGroup, IDisposable
             throw new ArgumentException($"Expected {Size} offsets and counts, found {offsets.Length} and {counts.Length}.");
         offsets.CopyTo(_offsets);
         counts.CopyTo(_counts);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         fixed (byte* data = buffer)
         {
             int code = MPI.Unsafe.MPI_Allgatherv(InPlace, 0, MPI.Unsafe.MPI_DATATYPE_NULL, (IntPtr)data, _counts, _offsets,
                 MPI.Unsafe.MPI_BYTE, MPI.Unsafe.MPI_COMM_WORLD);
             if (code != MPI.Unsafe.MPI_SUCCESS) throw new MpiException($"MPI_Allgatherv failed on rank {Rank} of {Size} (error code {code}).");
         }
+        ExchangeSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Exchanges++;
+        for (int r = 0; r < Size; r++)
+            if (r != Rank) ReceivedBytes += counts[r];
     }
 
     /// <summary>Ends every rank of the job (<c>MPI_Abort</c>) with <paramref name="exitCode"/>: what a rank that failed alone calls, so that the others do not wait for it forever.</summary>

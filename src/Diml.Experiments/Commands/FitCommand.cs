@@ -211,6 +211,9 @@ internal static class FitCommand
                 result = FitOnRanks(group, context.Console, () => checkpoint is null
                     ? fitter.Fit(train, root ? new ConsoleProgress(console, options.PlannedEpochs(train.Episodes)) : null)
                     : fitter.Resume(train, initial, checkpoint, checkpointPath, root ? new ConsoleProgress(console, options.PlannedEpochs(train.Episodes)) : null));
+                if (root)
+                    console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"diml fit: rank 0 exchanged {group.ReceivedBytes / 1e6:F1} MB in {group.Exchanges} all-gathers, {group.ExchangeSeconds:F2} s waiting in them, over {result.Curve.Sum(r => r.Seconds):F2} s of epochs."));
                 // The rest (polish, held-out NLL, outputs) is rank 0's alone: end MPI together now rather than keep the others waiting.
                 group.Dispose();
                 if (!root) return ExitCodes.Success;
