@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -25,6 +26,10 @@ namespace Diml.Fitting;
 /// and backpropagating allocate nothing. Query numbering follows insertion order (episode, step, agent,
 /// action), and the adjoint is accumulated in a fixed number of query blocks reduced in block order, so the
 /// gradient is bit-identical whatever the number of threads.
+/// <para>With an <see cref="IProcessGroup"/> of several processes, each evaluates and backpropagates only its contiguous
+/// share of the blocks; the query values and the block gradients are then gathered to every process
+/// (<see cref="IProcessGroup.AllGather"/>), which adds the block gradients in block order: the result is bit-identical
+/// whatever the number of processes too.</para>
 /// </remarks>
 /// <typeparam name="T">float for fitting, double for gradient checks.</typeparam>
 public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -45,7 +50,10 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     private readonly T[] _values, _seeds;
     private readonly int[] _slots, _regularizerSlots;
     private readonly int[] _profile, _counts, _actionContext, _actionStamp;
-    private readonly T[][] _blockGradients;
+    private readonly T[] _blockGradients; // [block, parameter]
+    private readonly IProcessGroup _processes;
+    private readonly int[] _partOffsets, _partCounts; // bytes of each process's part of an exchange
+    private int _firstBlock; // the first block this process runs in the job in progress
     private readonly PayoffKernel<T>[] _kernels;
     private readonly int _maxEpisodes, _maxSteps, _maxRegularizerSteps;
     private readonly WorkerPool _pool;
@@ -62,7 +70,7 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     /// <remarks><c>groupSizes</c>: null for data without groups or absences; otherwise the data's group sizes
     /// (<see cref="GroupSizeRule.KernelSizes"/>: one for the joint form).</remarks>
     internal CounterfactualPayoffs(IMechanism mechanism, GameShape shape, int maxEpisodes, int maxSteps, int maxRegularizerSteps,
-        WorkerPool pool, bool deduplicate = true, IReadOnlyList<int>? groupSizes = null)
+        WorkerPool pool, bool deduplicate = true, IReadOnlyList<int>? groupSizes = null, IProcessGroup? processes = null)
     {
         ArgumentNullException.ThrowIfNull(mechanism);
         ModelCalls.EnsureSupported<T>();
@@ -105,8 +113,10 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         _counts = new int[a];
         _actionContext = new int[a];
         _actionStamp = new int[a];
-        _blockGradients = new T[ReductionBlocks][];
-        for (int j = 0; j < ReductionBlocks; j++) _blockGradients[j] = new T[_parameters];
+        _blockGradients = new T[checked(ReductionBlocks * _parameters)];
+        _processes = processes ?? LocalProcessGroup.Instance;
+        _partOffsets = new int[_processes.Size];
+        _partCounts = new int[_processes.Size];
         // One kernel per block: blocks run in parallel, and a kernel owns scratch buffers.
         _kernels = new PayoffKernel<T>[ReductionBlocks];
         for (int j = 0; j < ReductionBlocks; j++) _kernels[j] = PayoffKernel<T>.For(mechanism, k, a);
@@ -370,7 +380,28 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         if (theta.Length != _parameters) ThrowHelper.Argument(nameof(theta), $"{_parameters} parameters", theta.Length);
         if (_theta.Length != _parameters) _theta = new T[_parameters];
         theta.CopyTo(_theta);
-        _pool.Run(_evaluateJob, Math.Min(ReductionBlocks, _table.Count));
+        int blocks = Math.Min(ReductionBlocks, _table.Count);
+        var (first, end) = OwnBlocks(_processes.Rank, blocks);
+        _firstBlock = first;
+        _pool.Run(_evaluateJob, end - first);
+        if (_processes.Size == 1) return;
+        // Every process needs every payoff (the learners of all episodes run everywhere): gather the blocks' values.
+        long entryBytes = (long)_entryWidth * Unsafe.SizeOf<T>();
+        for (int r = 0; r < _processes.Size; r++)
+        {
+            var (from, to) = OwnBlocks(r, blocks);
+            int start = from < to ? BlockRange(from, blocks).Start : 0, stop = from < to ? BlockRange(to - 1, blocks).End : 0;
+            _partOffsets[r] = checked((int)(start * entryBytes));
+            _partCounts[r] = checked((int)((stop - start) * entryBytes));
+        }
+        _processes.AllGather(MemoryMarshal.AsBytes(_values.AsSpan()), _partOffsets, _partCounts);
+    }
+
+    /// <summary>The blocks <c>[first, end)</c> process <paramref name="rank"/> runs: a contiguous share, fixed by the rank and the process count.</summary>
+    private (int First, int End) OwnBlocks(int rank, int blocks)
+    {
+        int size = _processes.Size;
+        return ((int)((long)blocks * rank / size), (int)((long)blocks * (rank + 1) / size));
     }
 
     /// <summary>The counterfactual payoff u of agent <paramref name="agent"/>'s action <paramref name="action"/> at planned step <paramref name="step"/> of planned episode <paramref name="episode"/>.</summary>
@@ -408,9 +439,22 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     {
         if (thetaBar.Length != _parameters) ThrowHelper.Argument(nameof(thetaBar), $"{_parameters} parameters", thetaBar.Length);
         int blocks = Math.Min(ReductionBlocks, _table.Count);
-        _pool.Run(_adjointJob, blocks);
+        var (first, end) = OwnBlocks(_processes.Rank, blocks);
+        _firstBlock = first;
+        _pool.Run(_adjointJob, end - first);
+        if (_processes.Size > 1)
+        {
+            long blockBytes = (long)_parameters * Unsafe.SizeOf<T>();
+            for (int r = 0; r < _processes.Size; r++)
+            {
+                var (from, to) = OwnBlocks(r, blocks);
+                _partOffsets[r] = checked((int)(from * blockBytes));
+                _partCounts[r] = checked((int)((to - from) * blockBytes));
+            }
+            _processes.AllGather(MemoryMarshal.AsBytes(_blockGradients.AsSpan()), _partOffsets, _partCounts);
+        }
         for (int j = 0; j < blocks; j++)
-            TensorPrimitives.Add(thetaBar, _blockGradients[j], thetaBar);
+            TensorPrimitives.Add(thetaBar, BlockGradient(j), thetaBar);
     }
 
     private int Slot(int episode, int step, int agent, int action) =>
@@ -418,6 +462,8 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
 
     private ReadOnlySpan<int> SlotsOf(int episode, int step, int agent) =>
         _slots.AsSpan(((((episode * _maxSteps) + step) * _agents) + agent) * _actions, _actions);
+
+    private Span<T> BlockGradient(int block) => _blockGradients.AsSpan(block * _parameters, _parameters);
 
     private (int Start, int End) BlockRange(int block, int blocks)
     {
@@ -452,7 +498,7 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     {
         var (start, end) = BlockRange(block, Math.Min(ReductionBlocks, _table.Count));
         ReadOnlySpan<T> theta = _theta;
-        var gradient = _blockGradients[block].AsSpan();
+        var gradient = BlockGradient(block);
         gradient.Clear();
         if (_batches is not null)
         {
@@ -477,11 +523,11 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
 
     private sealed class EvaluateJob(CounterfactualPayoffs<T> owner) : IIndexedJob
     {
-        public void Execute(int index, int worker) => owner.EvaluateBlock(index);
+        public void Execute(int index, int worker) => owner.EvaluateBlock(owner._firstBlock + index);
     }
 
     private sealed class AdjointJob(CounterfactualPayoffs<T> owner) : IIndexedJob
     {
-        public void Execute(int index, int worker) => owner.AdjointBlock(index);
+        public void Execute(int index, int worker) => owner.AdjointBlock(owner._firstBlock + index);
     }
 }

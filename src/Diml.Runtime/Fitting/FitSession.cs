@@ -53,9 +53,11 @@ public sealed class FitSession : IDisposable
     /// <remarks>
     /// With <paramref name="learner"/>, the rule's estimated parameters are fitted jointly: <paramref name="initialParameters"/>
     /// and <see cref="Parameters"/> are then <c>[mechanism θ | raw learner values]</c> (<see cref="LearnerParameters.StartRaw"/>).
+    /// With <paramref name="processes"/>, the session is one of several that run the same fit and share its mechanism
+    /// queries (<see cref="IProcessGroup"/>): every process must drive its session the same way, and all get the same results.
     /// </remarks>
     public FitSession(IMechanism mechanism, ILearningRule rule, Trajectories training, FitOptions options, ReadOnlySpan<float> initialParameters,
-        LearnerParameters? learner = null)
+        LearnerParameters? learner = null, IProcessGroup? processes = null)
     {
         ArgumentNullException.ThrowIfNull(mechanism);
         ArgumentNullException.ThrowIfNull(rule);
@@ -83,13 +85,13 @@ public sealed class FitSession : IDisposable
         PlannedEpochs = options.PlannedEpochs(training.Episodes);
         PatienceEpochs = validation > 0 ? options.PatienceEpochs(training.Episodes) : 0;
         _objective = new MinibatchObjective<float>(mechanism, rule, training.Shape, batch, training.Steps, options.Window,
-            options.WindowMode, options.Lambda, options.RegularizerSampleCap, Math.Min(options.Threads, Math.Max(1, batch)), groupSizes, learner);
+            options.WindowMode, options.Lambda, options.RegularizerSampleCap, Math.Min(options.Threads, Math.Max(1, batch)), groupSizes, learner, processes);
         // The validation episodes are the last ones; evaluated on the training objective's workers, with buffers of their own.
         _validationEpisodes = new int[validation];
         for (int v = 0; v < validation; v++) _validationEpisodes[v] = fitted + v;
         if (validation > 0)
             _validation = new MinibatchObjective<float>(mechanism, rule, training.Shape, chunk, training.Steps, training.Steps,
-                WindowMode.Reference, lambda: 0, regularizerSampleCap: 0, _objective.Pool, ownsPool: false, groupSizes: groupSizes, learner: learner);
+                WindowMode.Reference, lambda: 0, regularizerSampleCap: 0, _objective.Pool, ownsPool: false, groupSizes: groupSizes, learner: learner, processes: processes);
         _adam = new AdamOptimizer(p, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
         _parameters = initialParameters.ToArray();
         _lastGood = initialParameters.ToArray();

@@ -30,6 +30,13 @@ public sealed class Fitter
     /// <summary>Test hook passed to the session (<see cref="FitSession.MinibatchCompleted"/>).</summary>
     internal Action? MinibatchCompleted { get; init; }
 
+    /// <summary>
+    /// The processes that run this fit together (see <see cref="IProcessGroup"/>; null: this process alone). Each calls
+    /// <see cref="Fit(Trajectories, IProgress{EpochReport}?, CancellationToken)"/> with the same data and options and gets
+    /// the same result, bit for bit, as one process would; only process 0 saves checkpoints.
+    /// </summary>
+    public IProcessGroup? Processes { get; init; }
+
     /// <summary>When set, checkpoints are saved as it says, so that a stopped fit can be resumed (<see cref="Resume"/>).</summary>
     public FitCheckpointing? Checkpointing { get; init; }
 
@@ -90,7 +97,7 @@ public sealed class Fitter
         var joint = new float[p + l];
         initialParameters.CopyTo(joint);
         learner?.StartRaw(joint.AsSpan(p));
-        using var session = new FitSession(_mechanism, _rule, training, _options, joint, learner) { MinibatchCompleted = MinibatchCompleted };
+        using var session = new FitSession(_mechanism, _rule, training, _options, joint, learner, Processes) { MinibatchCompleted = MinibatchCompleted };
         var curve = new List<EpochReport>(Math.Min(session.PlannedEpochs, 10_000));
         if (resume is not null)
         {
@@ -100,8 +107,10 @@ public sealed class Fitter
         }
         var identity = Checkpointing is null ? default : FitCheckpoint.Describe(_mechanism, _rule, initialParameters);
         string? fingerprint = Checkpointing is null ? null : training.Fingerprint();
+        bool saves = (Processes?.Rank ?? 0) == 0;
         void Save()
         {
+            if (!saves) return;
             new FitCheckpoint
             {
                 Options = _options,

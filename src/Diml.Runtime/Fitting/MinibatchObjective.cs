@@ -82,17 +82,19 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     /// what <see cref="GroupSizeRule.KernelSizes"/> says for the mechanism and the data.</remarks>
     /// <remarks><c>learner</c>: which of the rule's parameters are estimated with the mechanism (its rule must be
     /// <paramref name="rule"/>); <c>theta</c> then also holds their raw values.</remarks>
+    /// <remarks><c>processes</c>: the processes that share the mechanism queries (see <see cref="IProcessGroup"/>); every one
+    /// makes the same calls and gets the same results. Null: this process alone.</remarks>
     public MinibatchObjective(IMechanism mechanism, ILearningRule rule, GameShape shape, int maxEpisodes, int steps, int window,
         WindowMode mode, double lambda, int regularizerSampleCap = 0, int threads = 1, IReadOnlyList<int>? groupSizes = null,
-        LearnerParameters? learner = null)
+        LearnerParameters? learner = null, IProcessGroup? processes = null)
         : this(mechanism, rule, shape, maxEpisodes, steps, window, mode, lambda, regularizerSampleCap, CreatePool(threads), ownsPool: true,
-            groupSizes: groupSizes, learner: learner)
+            groupSizes: groupSizes, learner: learner, processes: processes)
     {
     }
 
     internal MinibatchObjective(IMechanism mechanism, ILearningRule rule, GameShape shape, int maxEpisodes, int steps, int window,
         WindowMode mode, double lambda, int regularizerSampleCap, WorkerPool pool, bool ownsPool, bool deduplicate = true, IReadOnlyList<int>? groupSizes = null,
-        LearnerParameters? learner = null)
+        LearnerParameters? learner = null, IProcessGroup? processes = null)
     {
         ArgumentNullException.ThrowIfNull(mechanism);
         ArgumentNullException.ThrowIfNull(rule);
@@ -143,11 +145,11 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
         _sampledPairs = new int[regularizerSampleCap];
         _scratch = new WorkerScratch[pool.Workers];
         for (int w = 0; w < _scratch.Length; w++) _scratch[w] = new WorkerScratch(n, a, q);
-        _payoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, _window - 1, _window, pool, deduplicate, groupSizes);
+        _payoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, _window - 1, _window, pool, deduplicate, groupSizes, processes);
         // Carry mode also needs the payoffs of every step before the window, forward only. They are planned
         // separately so that no gradient can flow into the carried state (truncated backpropagation).
         if (mode == WindowMode.Carry && steps > _window)
-            _prefixPayoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, steps - _window, 0, pool, deduplicate, groupSizes);
+            _prefixPayoffs = new CounterfactualPayoffs<T>(mechanism, shape, maxEpisodes, steps - _window, 0, pool, deduplicate, groupSizes, processes);
         _learnerJob = new LearnerJob(this);
     }
 
