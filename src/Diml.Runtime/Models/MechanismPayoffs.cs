@@ -10,13 +10,24 @@ namespace Diml;
 /// Counterfactual payoffs come from the mechanism's batched kernel when it has one (an anonymous mechanism's
 /// counterfactuals for all own actions of a context in one pass): the simulator, the metrics' simulations and the
 /// held-out scoring all call them once per step, and the scalar kernel there cost most of an evaluation. The batched
-/// values equal the scalar kernel's up to float rounding.
+/// values equal the scalar kernel's up to float rounding. A joint mechanism in a small game (at most
+/// <see cref="MemoProfiles"/> joint profiles) keeps each profile's payoffs once computed: a simulation or a metric asks
+/// for the same few profiles at every step, each a whole network evaluation otherwise. The memo holds the kernel's own
+/// values, so results are the same bit for bit.
 /// </remarks>
 public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
 {
     private readonly IMechanism _mechanism;
     private readonly PayoffKernel<float> _kernel;
     private readonly float[] _theta, _payoffs, _counterfactual;
+
+    /// <summary>The largest number of joint profiles whose payoffs a joint mechanism's payoff model keeps (n floats each).</summary>
+    internal const int MemoProfiles = 1 << 14;
+
+    // Joint form in a small game: the payoffs of profile p at [p·n, p·n + n), valid where _known[p].
+    private readonly float[]? _memo;
+    private readonly bool[]? _known;
+    private readonly int[]? _profile;
 
     /// <summary>The payoffs of <paramref name="mechanism"/> at <paramref name="theta"/> (copied) in a game of <paramref name="shape"/>.</summary>
     public MechanismPayoffs(IMechanism mechanism, ReadOnlySpan<float> theta, GameShape shape)
@@ -32,6 +43,50 @@ public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
         _kernel = PayoffKernel<float>.For(mechanism, shape.Agents, shape.Actions, batched: true);
         _payoffs = new float[shape.Agents];
         _counterfactual = new float[shape.Agents * shape.Actions];
+        if (mechanism.Form == PayoffForm.Joint && ProfileCount(shape) is long profiles and <= MemoProfiles)
+        {
+            _memo = new float[profiles * shape.Agents];
+            _known = new bool[profiles];
+            _profile = new int[shape.Agents];
+        }
+    }
+
+    private static long ProfileCount(GameShape shape)
+    {
+        long count = 1;
+        for (int i = 0; i < shape.Agents && count <= MemoProfiles; i++) count *= shape.Actions;
+        return count;
+    }
+
+    /// <summary>The memoised payoffs of every agent at <paramref name="joint"/> (joint form in a small game).</summary>
+    private ReadOnlySpan<float> MemoPayoffs(ReadOnlySpan<int> joint)
+    {
+        int index = 0;
+        foreach (int action in joint) index = (index * Shape.Actions) + action;
+        var payoffs = _memo.AsSpan(index * Shape.Agents, Shape.Agents);
+        if (!_known![index])
+        {
+            _kernel.Payoffs(_theta, joint, payoffs);
+            _known[index] = true;
+        }
+        return payoffs;
+    }
+
+    /// <summary>Counterfactual payoffs from the memo, in the joint kernel's layout: agent i's payoff of own action k at [i·A + k].</summary>
+    private void MemoCounterfactual(ReadOnlySpan<int> joint, Span<float> payoffs)
+    {
+        int n = Shape.Agents, a = Shape.Actions;
+        var profile = _profile.AsSpan();
+        joint.CopyTo(profile);
+        for (int i = 0; i < n; i++)
+        {
+            for (int k = 0; k < a; k++)
+            {
+                profile[i] = k;
+                payoffs[(i * a) + k] = MemoPayoffs(profile)[i];
+            }
+            profile[i] = joint[i];
+        }
     }
 
     /// <summary>
@@ -71,8 +126,8 @@ public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
     public void Payoffs(ReadOnlySpan<int> joint, Span<double> payoffs)
     {
         CheckJoint(joint);
-        _kernel.Payoffs(_theta, joint, _payoffs);
-        for (int i = 0; i < _payoffs.Length; i++) payoffs[i] = _payoffs[i];
+        ReadOnlySpan<float> values = _memo is null ? Evaluate(joint) : MemoPayoffs(joint);
+        for (int i = 0; i < values.Length; i++) payoffs[i] = values[i];
     }
 
     /// <inheritdoc/>
@@ -81,7 +136,13 @@ public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
         CheckJoint(joint);
         if ((uint)agent >= (uint)Shape.Agents)
             throw new ArgumentOutOfRangeException(nameof(agent), agent, $"{nameof(agent)}: expected an agent in 0..{Shape.Agents - 1}, found {agent}.");
-        return _kernel.Payoff(_theta, joint, agent);
+        return _memo is null ? _kernel.Payoff(_theta, joint, agent) : MemoPayoffs(joint)[agent];
+    }
+
+    private float[] Evaluate(ReadOnlySpan<int> joint)
+    {
+        _kernel.Payoffs(_theta, joint, _payoffs);
+        return _payoffs;
     }
 
     /// <inheritdoc/>
@@ -94,7 +155,7 @@ public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
         int n = Shape.Agents, a = Shape.Actions;
         CheckJoint(joint);
         if (payoffs.Length < n * a) throw new ArgumentException($"{nameof(payoffs)}: expected at least {n * a} entries, found {payoffs.Length}.", nameof(payoffs));
-        _kernel.Counterfactual(_theta, joint, _counterfactual);
+        Counterfactual(joint, _counterfactual);
         for (int j = 0; j < _counterfactual.Length; j++) payoffs[j] = _counterfactual[j];
     }
 
@@ -102,7 +163,13 @@ public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
     void IFloatCounterfactuals.CounterfactualPayoffs(ReadOnlySpan<int> joint, Span<float> payoffs)
     {
         CheckJoint(joint);
-        _kernel.Counterfactual(_theta, joint, payoffs);
+        Counterfactual(joint, payoffs);
+    }
+
+    private void Counterfactual(ReadOnlySpan<int> joint, Span<float> payoffs)
+    {
+        if (_memo is null) _kernel.Counterfactual(_theta, joint, payoffs);
+        else MemoCounterfactual(joint, payoffs);
     }
 
     /// <summary>

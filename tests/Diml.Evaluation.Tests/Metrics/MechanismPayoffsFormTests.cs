@@ -34,6 +34,44 @@ public sealed class MechanismPayoffsFormTests
         }
     }
 
+    /// <summary>
+    /// A joint mechanism in a small game keeps each profile's payoffs; asked again and again (as a simulation asks), its
+    /// counterfactual payoffs are the kernel's own values bit for bit — the first time, later, and in a game too large
+    /// for the memo.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 4)]
+    [InlineData(8, 4)]
+    public void JointForm_CounterfactualPayoffs_AreTheKernelsEveryTime(int agents, int actions)
+    {
+        var shape = new GameShape(agents, actions);
+        var mechanism = new NeuralJoint(agents, actions, hidden: 8);
+        var theta = Parameters(mechanism, 4);
+        var model = new MechanismPayoffs(mechanism, theta, shape);
+        var random = new Random(5);
+        var joint = new int[agents];
+        var profile = new int[agents];
+        var expected = new float[agents];
+        var counterfactual = new double[agents * actions];
+        for (int step = 0; step < 40; step++)
+        {
+            // Few distinct profiles, so that most calls find them already computed.
+            for (int i = 0; i < agents; i++) joint[i] = random.Next(2);
+            model.CounterfactualPayoffs(joint, counterfactual);
+            for (int i = 0; i < agents; i++)
+            {
+                for (int k = 0; k < actions; k++)
+                {
+                    joint.CopyTo(profile, 0);
+                    profile[i] = k;
+                    mechanism.Payoffs(theta, profile, expected);
+                    Assert.Equal(expected[i], counterfactual[(i * actions) + k]);
+                    Assert.Equal(expected[i], model.Payoff(profile, i));
+                }
+            }
+        }
+    }
+
     [Fact]
     public void PerAgentForm_AgreesWithTheKernel()
     {
