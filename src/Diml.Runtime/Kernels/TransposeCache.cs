@@ -6,15 +6,25 @@ namespace Diml.Kernels;
 /// when the weights are exactly equal to the ones it was made from (a vectorised comparison is several times
 /// cheaper than the transpose). Each thread keeps a few entries, one per layer of a network.
 /// </summary>
+/// <remarks>
+/// The comparison reads every weight, which costs as much as the product itself when a batch holds only a few queries
+/// (a simulated step of a small game). A caller whose parameters cannot change — a fitted model's payoffs — says so
+/// with <see cref="Freeze"/>: inside that scope a slice of the frozen array is recognised by its position in it, with no
+/// comparison. An entry keeps its frozen array alive, so the array it names is never another one.
+/// </remarks>
 internal sealed class TransposeCache
 {
     private const int Entries = 6;
 
     [ThreadStatic] private static TransposeCache? _current;
+    [ThreadStatic] private static float[]? _frozen;
 
     private readonly float[][] _sources = new float[Entries][];
     private readonly float[][] _transposed = new float[Entries][];
     private readonly int[] _rows = new int[Entries];
+    // Entry i was made from _owners[i][_offsets[i] ..] inside a Freeze of that array (null: compare by value only).
+    private readonly float[]?[] _owners = new float[]?[Entries];
+    private readonly int[] _offsets = new int[Entries];
     private int _next;
 
     public static TransposeCache Current => _current ??= new TransposeCache();
@@ -24,9 +34,32 @@ internal sealed class TransposeCache
         for (int i = 0; i < Entries; i++) _sources[i] = _transposed[i] = [];
     }
 
+    /// <summary>
+    /// Until the scope is disposed, on this thread, weights read from <paramref name="parameters"/> are taken to be
+    /// unchanged since they were last transposed. The caller must never write <paramref name="parameters"/> again.
+    /// </summary>
+    public static FrozenScope Freeze(float[] parameters)
+    {
+        var scope = new FrozenScope(_frozen);
+        _frozen = parameters;
+        return scope;
+    }
+
+    /// <summary>Ends a <see cref="Freeze"/>.</summary>
+    public readonly ref struct FrozenScope(float[]? previous)
+    {
+        public void Dispose() => _frozen = previous;
+    }
+
     /// <summary><paramref name="weights"/> (rows × cols, row-major) transposed to cols × rows.</summary>
     public ReadOnlySpan<float> Transposed(ReadOnlySpan<float> weights, int rows, int cols)
     {
+        var frozen = _frozen;
+        int offset = frozen is null ? -1 : OffsetIn(frozen, weights);
+        if (offset >= 0)
+            for (int i = 0; i < Entries; i++)
+                if (ReferenceEquals(_owners[i], frozen) && _offsets[i] == offset && _rows[i] == rows && _sources[i].Length == weights.Length)
+                    return _transposed[i];
         for (int i = 0; i < Entries; i++)
             if (_rows[i] == rows && _sources[i].Length == weights.Length && weights.SequenceEqual(_sources[i]))
                 return _transposed[i];
@@ -40,6 +73,8 @@ internal sealed class TransposeCache
         }
         weights.CopyTo(_sources[slot]);
         _rows[slot] = rows;
+        _owners[slot] = offset >= 0 ? frozen : null;
+        _offsets[slot] = offset;
         var transposed = _transposed[slot];
         // Blocks of 16 × 16 keep both the reads and the writes within a few cache lines.
         const int Block = 16;
@@ -52,5 +87,15 @@ internal sealed class TransposeCache
                         transposed[c * rows + r] = weights[r * cols + c];
             }
         return transposed;
+    }
+
+    /// <summary>Where <paramref name="weights"/> starts in <paramref name="array"/>, or −1 when it is not a slice of it.</summary>
+    private static int OffsetIn(float[] array, ReadOnlySpan<float> weights)
+    {
+        if (array.Length == 0 || weights.IsEmpty) return -1;
+        long bytes = System.Runtime.CompilerServices.Unsafe.ByteOffset(ref array[0], ref System.Runtime.InteropServices.MemoryMarshal.GetReference(weights));
+        if (bytes < 0 || bytes % sizeof(float) != 0) return -1;
+        long start = bytes / sizeof(float);
+        return start + weights.Length <= array.Length ? (int)start : -1;
     }
 }

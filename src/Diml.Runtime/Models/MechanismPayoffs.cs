@@ -1,4 +1,5 @@
 using Diml.Data;
+using Diml.Kernels;
 
 namespace Diml;
 
@@ -13,7 +14,8 @@ namespace Diml;
 /// values equal the scalar kernel's up to float rounding. A joint mechanism in a small game (at most
 /// <see cref="MemoProfiles"/> joint profiles) keeps each profile's payoffs once computed: a simulation or a metric asks
 /// for the same few profiles at every step, each a whole network evaluation otherwise. The memo holds the kernel's own
-/// values, so results are the same bit for bit.
+/// values, so results are the same bit for bit. The parameters are never written after construction, so the kernels'
+/// batched layers reuse their transposed weights without comparing them (<see cref="TransposeCache.Freeze"/>).
 /// </remarks>
 public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
 {
@@ -66,6 +68,7 @@ public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
         var payoffs = _memo.AsSpan(index * Shape.Agents, Shape.Agents);
         if (!_known![index])
         {
+            using var frozen = TransposeCache.Freeze(_theta);
             _kernel.Payoffs(_theta, joint, payoffs);
             _known[index] = true;
         }
@@ -91,7 +94,7 @@ public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
 
     /// <summary>
     /// The simulator's payoffs: over a parameter array its workers share (not copied; nothing changes it during the
-    /// simulation).
+    /// simulation, nor after it: the array must not be written again once the simulation has begun).
     /// </summary>
     internal static MechanismPayoffs ForSimulation(IMechanism mechanism, float[] sharedTheta, GameShape shape) =>
         new(mechanism, sharedTheta, shape);
@@ -136,11 +139,14 @@ public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
         CheckJoint(joint);
         if ((uint)agent >= (uint)Shape.Agents)
             throw new ArgumentOutOfRangeException(nameof(agent), agent, $"{nameof(agent)}: expected an agent in 0..{Shape.Agents - 1}, found {agent}.");
-        return _memo is null ? _kernel.Payoff(_theta, joint, agent) : MemoPayoffs(joint)[agent];
+        if (_memo is not null) return MemoPayoffs(joint)[agent];
+        using var frozen = TransposeCache.Freeze(_theta);
+        return _kernel.Payoff(_theta, joint, agent);
     }
 
     private float[] Evaluate(ReadOnlySpan<int> joint)
     {
+        using var frozen = TransposeCache.Freeze(_theta);
         _kernel.Payoffs(_theta, joint, _payoffs);
         return _payoffs;
     }
@@ -168,8 +174,13 @@ public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
 
     private void Counterfactual(ReadOnlySpan<int> joint, Span<float> payoffs)
     {
-        if (_memo is null) _kernel.Counterfactual(_theta, joint, payoffs);
-        else MemoCounterfactual(joint, payoffs);
+        if (_memo is not null)
+        {
+            MemoCounterfactual(joint, payoffs);
+            return;
+        }
+        using var frozen = TransposeCache.Freeze(_theta);
+        _kernel.Counterfactual(_theta, joint, payoffs);
     }
 
     /// <summary>

@@ -1,0 +1,65 @@
+using Diml.Kernels;
+
+namespace Diml.Runtime.Tests.Kernels;
+
+/// <summary>The per-thread cache of transposed weights: by value, and by position inside a frozen parameter array.</summary>
+public sealed class TransposeCacheTests
+{
+    private static float[] Ramp(int length, float start)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++) values[i] = start + i;
+        return values;
+    }
+
+    private static void AssertTransposeOf(ReadOnlySpan<float> weights, int rows, int cols, ReadOnlySpan<float> transposed)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                Assert.Equal(weights[(r * cols) + c], transposed[(c * rows) + r]);
+    }
+
+    [Fact]
+    public void ByValue_SeesAWeightThatChangedInPlace()
+    {
+        var weights = Ramp(6, 1f);
+        var cache = TransposeCache.Current;
+        AssertTransposeOf(weights, 2, 3, cache.Transposed(weights, 2, 3));
+        weights[4] = -7f;
+        AssertTransposeOf(weights, 2, 3, cache.Transposed(weights, 2, 3));
+    }
+
+    [Fact]
+    public void Frozen_TwoSlicesOfTheSameShape_AreToldApart()
+    {
+        // Two 2 × 3 layers side by side in one parameter array: found by position, each gets its own transpose.
+        var theta = Ramp(13, 100f);
+        var cache = TransposeCache.Current;
+        using var frozen = TransposeCache.Freeze(theta);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            AssertTransposeOf(theta.AsSpan(1, 6), 2, 3, cache.Transposed(theta.AsSpan(1, 6), 2, 3));
+            AssertTransposeOf(theta.AsSpan(7, 6), 2, 3, cache.Transposed(theta.AsSpan(7, 6), 2, 3));
+            AssertTransposeOf(theta.AsSpan(7, 6), 3, 2, cache.Transposed(theta.AsSpan(7, 6), 3, 2));
+        }
+    }
+
+    [Fact]
+    public void Frozen_ElsewhereAndAfterTheScope_ComparesByValueAgain()
+    {
+        var theta = Ramp(6, 1f);
+        var cache = TransposeCache.Current;
+        using (TransposeCache.Freeze(theta))
+            AssertTransposeOf(theta, 2, 3, cache.Transposed(theta, 2, 3));
+        // Outside the scope nothing is trusted by position: a change is seen.
+        theta[0] = 42f;
+        AssertTransposeOf(theta, 2, 3, cache.Transposed(theta, 2, 3));
+        // Inside another array's scope, weights that are not a slice of it are compared by value too.
+        var other = Ramp(6, 1f);
+        using (TransposeCache.Freeze(other))
+        {
+            theta[5] = -1f;
+            AssertTransposeOf(theta, 2, 3, cache.Transposed(theta, 2, 3));
+        }
+    }
+}
