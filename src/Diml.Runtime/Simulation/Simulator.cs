@@ -35,16 +35,22 @@ public static class Simulator
     {
         ArgumentNullException.ThrowIfNull(mechanism);
         CheckArguments(rule, shape, firstEpisode, episodes, steps, threads);
+        var payoffs = PayoffModels(mechanism, theta, shape);
+        return Run(payoffs, rule, shape, firstEpisode, episodes, steps, seed, threads);
+    }
+
+    /// <summary>One payoff model per worker over one copy of <paramref name="theta"/>, which nothing writes afterwards.</summary>
+    private static Func<IPayoffModel> PayoffModels(IMechanism mechanism, ReadOnlySpan<float> theta, GameShape shape)
+    {
         int p = mechanism.Layout.TotalLength;
         if (theta.Length != p)
             throw new ArgumentException($"{nameof(theta)}: expected {p} parameters ({mechanism.Layout}); found {theta.Length}.", nameof(theta));
         var parameters = theta.ToArray();
         // Small games: evaluate the mechanism once per joint action, then simulate by look-up.
         var table = PayoffTable.TryBuild(mechanism, parameters, shape.Agents, shape.Actions);
-        Func<IPayoffModel> payoffs = table is null
+        return table is null
             ? () => MechanismPayoffs.ForSimulation(mechanism, parameters, shape)
             : () => new TabulatedPayoffs(table, shape);
-        return Run(payoffs, rule, shape, firstEpisode, episodes, steps, seed, threads);
     }
 
     /// <summary>
@@ -62,14 +68,7 @@ public static class Simulator
         if (agentRules.Count != shape.Agents)
             throw new ArgumentException($"{nameof(agentRules)}: expected one rule per agent ({shape.Agents}), found {agentRules.Count}.", nameof(agentRules));
         CheckArguments(agentRules.Count > 0 ? agentRules[0] : null!, shape, 0, episodes, steps, threads);
-        int p = mechanism.Layout.TotalLength;
-        if (theta.Length != p)
-            throw new ArgumentException($"{nameof(theta)}: expected {p} parameters ({mechanism.Layout}); found {theta.Length}.", nameof(theta));
-        var parameters = theta.ToArray();
-        var table = PayoffTable.TryBuild(mechanism, parameters, shape.Agents, shape.Actions);
-        Func<IPayoffModel> payoffs = table is null
-            ? () => MechanismPayoffs.ForSimulation(mechanism, parameters, shape)
-            : () => new TabulatedPayoffs(table, shape);
+        var payoffs = PayoffModels(mechanism, theta, shape);
         return Run(() => new LearnerReplay(payoffs(), agentRules), shape, 0, episodes, steps, seed, threads);
     }
 
