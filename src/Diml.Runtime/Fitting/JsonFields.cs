@@ -92,6 +92,10 @@ internal sealed class JsonFields(string file, string kind)
         return value;
     }
 
+    /// <summary>A finite number, or NaN for null (a standard error that was not identified).</summary>
+    public double DoubleOrNull(JsonElement element, string path) =>
+        element.ValueKind == JsonValueKind.Null ? double.NaN : Double(element, path);
+
     /// <summary>A finite 32-bit float, parsed directly as float so that the shortest round-trip text gives the identical bits.</summary>
     public float Float(JsonElement element, string path)
     {

@@ -155,14 +155,21 @@ public static class ModelFile
         w.WriteEndObject();
     }
 
+    /// <summary>A number, or null where it is not finite (a standard error that is not identified).</summary>
+    private static void WriteFiniteOrNull(Utf8JsonWriter w, double value)
+    {
+        if (double.IsFinite(value)) w.WriteNumberValue(value);
+        else w.WriteNullValue();
+    }
+
+    private static void WriteFiniteOrNull(Utf8JsonWriter w, string name, double value)
+    {
+        w.WritePropertyName(name);
+        WriteFiniteOrNull(w, value);
+    }
+
     private static void WriteLearnerTypes(Utf8JsonWriter w, SavedLearnerTypes mixture)
     {
-        static void Nullable(Utf8JsonWriter w, string name, double value)
-        {
-            w.WritePropertyName(name);
-            if (double.IsFinite(value)) w.WriteNumberValue(value);
-            else w.WriteNullValue();
-        }
         w.WriteStartObject("learnerTypes");
         w.WriteNumber("subjects", mixture.Subjects);
         w.WriteNumber("scoredDecisions", mixture.ScoredDecisions);
@@ -177,16 +184,16 @@ public static class ModelFile
         {
             w.WriteStartObject();
             w.WriteNumber("weight", type.Weight);
-            Nullable(w, "weightStandardError", type.WeightStandardError);
+            WriteFiniteOrNull(w, "weightStandardError", type.WeightStandardError);
             w.WriteStartArray("learner");
             foreach (var value in type.Values)
             {
                 w.WriteStartObject();
                 w.WriteString("name", value.Name);
                 w.WriteNumber("estimate", value.Estimate);
-                Nullable(w, "standardError", value.StandardError);
-                Nullable(w, "ciLow", value.Low);
-                Nullable(w, "ciHigh", value.High);
+                WriteFiniteOrNull(w, "standardError", value.StandardError);
+                WriteFiniteOrNull(w, "ciLow", value.Low);
+                WriteFiniteOrNull(w, "ciHigh", value.High);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -208,7 +215,6 @@ public static class ModelFile
         var o = f.Object(element, at, "subjects", "scoredDecisions", "nll", "parameters", "converged", "mechanismParameters", "types");
         JsonElement R(string name) => f.Required(o, at, name);
         string P(string name) => JsonFields.Member(at, name);
-        double NullableDouble(JsonElement value, string path) => value.ValueKind == JsonValueKind.Null ? double.NaN : f.Double(value, path);
         var converged = R("converged");
         if (converged.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw f.Error(P("converged"), "true or false", JsonFields.Describe(converged));
         var mechanismElement = f.Array(R("mechanismParameters"), P("mechanismParameters"));
@@ -240,13 +246,13 @@ public static class ModelFile
                 if (l >= estimated.Count || name != estimated[l])
                     throw f.Error(valuePath + ".name", l < estimated.Count ? $"'{estimated[l]}' (the estimated learner parameters, in order)" : "no further entry (one per estimated learner parameter)", $"'{name}'");
                 values.Add(new SavedNaturalValue(name, f.Double(f.Required(v, valuePath, "estimate"), valuePath + ".estimate"),
-                    NullableDouble(f.Required(v, valuePath, "standardError"), valuePath + ".standardError"), NullableDouble(f.Required(v, valuePath, "ciLow"), valuePath + ".ciLow"),
-                    NullableDouble(f.Required(v, valuePath, "ciHigh"), valuePath + ".ciHigh")));
+                    f.DoubleOrNull(f.Required(v, valuePath, "standardError"), valuePath + ".standardError"), f.DoubleOrNull(f.Required(v, valuePath, "ciLow"), valuePath + ".ciLow"),
+                    f.DoubleOrNull(f.Required(v, valuePath, "ciHigh"), valuePath + ".ciHigh")));
                 l++;
             }
             if (l != estimated.Count)
                 throw f.Error(path + ".learner", string.Create(CultureInfo.InvariantCulture, $"{estimated.Count} entries (one per estimated learner parameter)"), l.ToString(CultureInfo.InvariantCulture));
-            types.Add(new SavedLearnerType(weight, NullableDouble(f.Required(e, path, "weightStandardError"), path + ".weightStandardError"), values));
+            types.Add(new SavedLearnerType(weight, f.DoubleOrNull(f.Required(e, path, "weightStandardError"), path + ".weightStandardError"), values));
         }
         if (types.Count == 0) throw f.Error(P("types"), "at least one type", "none");
         double total = types.Sum(t => t.Weight);
@@ -257,11 +263,6 @@ public static class ModelFile
 
     private static void WriteInference(Utf8JsonWriter w, SavedInference inference)
     {
-        static void Nullable(Utf8JsonWriter w, double value)
-        {
-            if (double.IsFinite(value)) w.WriteNumberValue(value);
-            else w.WriteNullValue();
-        }
         w.WriteStartObject("inference");
         w.WriteString("standardErrors", inference.Kind);
         w.WriteNumber("clusters", inference.Clusters);
@@ -277,7 +278,7 @@ public static class ModelFile
             w.WriteString("name", inference.Names[j]);
             w.WriteNumber("estimate", inference.Estimates[j]);
             w.WritePropertyName("standardError");
-            Nullable(w, inference.StandardErrors[j]);
+            WriteFiniteOrNull(w, inference.StandardErrors[j]);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -308,7 +309,7 @@ public static class ModelFile
             w.WriteString("name", contrast.Name);
             w.WriteNumber("estimate", contrast.Estimate);
             w.WritePropertyName("standardError");
-            Nullable(w, contrast.StandardError);
+            WriteFiniteOrNull(w, contrast.StandardError);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -321,11 +322,11 @@ public static class ModelFile
                 w.WriteString("name", value.Name);
                 w.WriteNumber("estimate", value.Estimate);
                 w.WritePropertyName("standardError");
-                Nullable(w, value.StandardError);
+                WriteFiniteOrNull(w, value.StandardError);
                 w.WritePropertyName("ciLow");
-                Nullable(w, value.Low);
+                WriteFiniteOrNull(w, value.Low);
                 w.WritePropertyName("ciHigh");
-                Nullable(w, value.High);
+                WriteFiniteOrNull(w, value.High);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -347,7 +348,6 @@ public static class ModelFile
         string kind = f.String(R("standardErrors"), P("standardErrors"));
         if (kind != SavedInference.ClusterRobust && kind != SavedInference.Classical)
             throw f.Error(P("standardErrors"), $"'{SavedInference.ClusterRobust}' or '{SavedInference.Classical}'", $"'{kind}'");
-        double NullableDouble(JsonElement value, string path) => value.ValueKind == JsonValueKind.Null ? double.NaN : f.Double(value, path);
         var converged = R("converged");
         if (converged.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw f.Error(P("converged"), "true or false", JsonFields.Describe(converged));
 
@@ -368,7 +368,7 @@ public static class ModelFile
             var e = f.Object(entry, path, "name", "estimate", "standardError");
             names[j] = f.String(f.Required(e, path, "name"), path + ".name");
             estimates[j] = f.Double(f.Required(e, path, "estimate"), path + ".estimate");
-            errors[j] = NullableDouble(f.Required(e, path, "standardError"), path + ".standardError");
+            errors[j] = f.DoubleOrNull(f.Required(e, path, "standardError"), path + ".standardError");
             j++;
         }
         var covariance = new double[checked(count * count)];
@@ -416,7 +416,7 @@ public static class ModelFile
             string path = JsonFields.Index(P("contrasts"), k++);
             var e = f.Object(entry, path, "name", "estimate", "standardError");
             contrasts.Add(new SavedContrast(f.String(f.Required(e, path, "name"), path + ".name"), f.Double(f.Required(e, path, "estimate"), path + ".estimate"),
-                NullableDouble(f.Required(e, path, "standardError"), path + ".standardError")));
+                f.DoubleOrNull(f.Required(e, path, "standardError"), path + ".standardError")));
         }
         List<SavedNaturalValue>? learner = null;
         if (o.TryGetValue("learner", out var learnerElement))
@@ -428,8 +428,8 @@ public static class ModelFile
                 string path = JsonFields.Index(P("learner"), l++);
                 var e = f.Object(entry, path, "name", "estimate", "standardError", "ciLow", "ciHigh");
                 learner.Add(new SavedNaturalValue(f.String(f.Required(e, path, "name"), path + ".name"), f.Double(f.Required(e, path, "estimate"), path + ".estimate"),
-                    NullableDouble(f.Required(e, path, "standardError"), path + ".standardError"), NullableDouble(f.Required(e, path, "ciLow"), path + ".ciLow"),
-                    NullableDouble(f.Required(e, path, "ciHigh"), path + ".ciHigh")));
+                    f.DoubleOrNull(f.Required(e, path, "standardError"), path + ".standardError"), f.DoubleOrNull(f.Required(e, path, "ciLow"), path + ".ciLow"),
+                    f.DoubleOrNull(f.Required(e, path, "ciHigh"), path + ".ciHigh")));
             }
         }
         return new SavedInference(kind, f.Int(R("clusters"), P("clusters"), 1, int.MaxValue), f.NonNegativeLong(R("scoredDecisions"), P("scoredDecisions")),
