@@ -32,7 +32,7 @@ public sealed class CfPolicyKl : IMetric
     public MetricNeeds Needs => MetricNeeds.Payoffs | MetricNeeds.Simulation;
 
     /// <inheritdoc/>
-    double IMetric.Compute(MetricContext context) => CfPolicyKl.Compute(context.Truth, context.Estimate!, context.ShiftedLearner, context.UnderTruth, context.Threads);
+    double IMetric.Compute(MetricContext context) => Compute(context.TruthPolicies, context.Estimate!, context.ShiftedLearner, context.Threads);
 
     /// <summary>
     /// Computes the metric over <paramref name="underTruth"/> (simulated with <paramref name="shiftedRule"/> under the
@@ -47,22 +47,33 @@ public sealed class CfPolicyKl : IMetric
         ArgumentNullException.ThrowIfNull(underTruth);
         underTruth.RequireFullPlay("the metric cf_policy_kl");
         if (underTruth.Steps < 2) throw new ArgumentException($"{nameof(underTruth)}: expected episodes of at least 2 steps, found {underTruth.Steps}.", nameof(underTruth));
+        return Compute(PolicyPath.Of(truth, shiftedRule, underTruth, threads), estimate, shiftedRule, threads);
+    }
+
+    /// <summary>
+    /// The metric against the truth's policies already computed along its play (<see cref="PolicyPath.Of"/> of the truth
+    /// and <paramref name="shiftedRule"/>): only the estimate's side is replayed. The same value as
+    /// <see cref="Compute(Func{IPayoffModel}, Func{IPayoffModel}, ILearningRule, Trajectories, int)"/>, bit for bit.
+    /// </summary>
+    public static double Compute(PolicyPath truth, Func<IPayoffModel> estimate, ILearningRule shiftedRule, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(estimate);
+        ArgumentNullException.ThrowIfNull(shiftedRule);
+        var underTruth = truth.Play;
         int episodes = underTruth.Episodes, n = underTruth.Agents, a = underTruth.Shape.Actions;
         var sums = new double[episodes];
         Parallel.For(0, episodes, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
-            () => (True: new LearnerReplay(truth(), shiftedRule), Estimate: new LearnerReplay(estimate(), shiftedRule)),
-            (e, _, replays) =>
+            () => new LearnerReplay(estimate(), shiftedRule),
+            (e, _, replay) =>
             {
-                replays.True.Reset();
-                replays.Estimate.Reset();
+                replay.Reset();
                 double sum = 0;
                 for (int t = 0; t + 1 < underTruth.Steps; t++)
                 {
-                    var joint = underTruth.Step((int)e, t);
-                    replays.True.Observe(joint);
-                    replays.Estimate.Observe(joint);
-                    var p = replays.True.LogPolicies;
-                    var q = replays.Estimate.LogPolicies;
+                    replay.Observe(underTruth.Step((int)e, t));
+                    var p = truth.After((int)e, t);
+                    var q = replay.LogPolicies;
                     for (int j = 0; j < n * a; j++)
                     {
                         double logP = p[j];
@@ -70,7 +81,7 @@ public sealed class CfPolicyKl : IMetric
                     }
                 }
                 sums[e] = sum;
-                return replays;
+                return replay;
             },
             _ => { });
         double total = 0;

@@ -15,6 +15,7 @@ public sealed class MetricContext
     private SampledPayoffDifferences.Result? _differences;
     private Trajectories? _underEstimate, _supportUnderTruth, _supportUnderEstimate;
     private JointActionHistogram? _truthHistogram, _truthCountHistogram;
+    private PolicyPath? _truthPolicies;
 
     /// <summary>A fresh copy of the true payoffs (once per worker thread).</summary>
     public required Func<IPayoffModel> Truth { get; init; }
@@ -79,6 +80,21 @@ public sealed class MetricContext
         init => _truthCountHistogram = value;
     }
 
+    /// <summary>
+    /// The shifted learner's log-policies under the truth along <see cref="UnderTruth"/> (<c>cf_policy_kl</c>'s true side):
+    /// from <see cref="SharedTruthPolicies"/> when set, else <see cref="PolicyPath.Of"/> of <see cref="Truth"/> on first use.
+    /// </summary>
+    public PolicyPath TruthPolicies => _truthPolicies ??= SharedTruthPolicies is null
+        ? PolicyPath.Of(Truth, ShiftedLearner, UnderTruth, Threads)
+        : SharedTruthPolicies() is var shared && ReferenceEquals(shared.Play, UnderTruth) ? shared
+        : throw new InvalidOperationException("The shared truth policies follow other play than this context's UnderTruth.");
+
+    /// <summary>
+    /// The truth's policies along <see cref="UnderTruth"/> as an experiment computes them once for all its evaluations
+    /// (they depend on neither the model nor the epoch); called only when a metric needs them.
+    /// </summary>
+    public Func<PolicyPath>? SharedTruthPolicies { get; init; }
+
     /// <summary>Whether the context offers everything <paramref name="needs"/> names.</summary>
     public bool Has(MetricNeeds needs) =>
         (!needs.HasFlag(MetricNeeds.Payoffs) || Estimate is not null)
@@ -94,13 +110,26 @@ public sealed class MetricContext
         _heldOut ??= HeldOutLikelihood.Compute(Scorer ?? throw new InvalidOperationException("The model has no likelihood."), Test, Support, Threads);
 
     /// <summary>The shifted learner simulated under the estimate: as many episodes and steps as <see cref="UnderTruth"/>, the same seed.</summary>
+    /// <remarks>
+    /// Episode e of a simulation depends only on (seed, e) (<see cref="Simulator"/>), so when
+    /// <see cref="SupportUnderTruth"/> has as many steps and at least as many episodes, these are the first episodes of
+    /// <see cref="SupportUnderEstimate"/>, taken from it rather than simulated again (E7: 120 of its 160–200).
+    /// </remarks>
     public Trajectories UnderEstimate =>
-        _underEstimate ??= Simulator.Simulate(Estimate ?? throw new InvalidOperationException("The model has no payoffs."), ShiftedLearner,
-            Test.Shape, UnderTruth.Episodes, UnderTruth.Steps, Seed, Threads);
+        _underEstimate ??= SharesEstimateSimulation
+            ? SupportUnderEstimate.SelectEpisodes(0, UnderTruth.Episodes)
+            : SimulateUnderEstimate(UnderTruth);
 
     /// <summary>The shifted learner under the estimate with as many episodes and steps as <see cref="SupportUnderTruth"/>, the same seed.</summary>
     public Trajectories SupportUnderEstimate =>
         ReferenceEquals(SupportUnderTruth, UnderTruth) ? UnderEstimate
-        : _supportUnderEstimate ??= Simulator.Simulate(Estimate ?? throw new InvalidOperationException("The model has no payoffs."), ShiftedLearner,
-            Test.Shape, SupportUnderTruth.Episodes, SupportUnderTruth.Steps, Seed, Threads);
+        : _supportUnderEstimate ??= SimulateUnderEstimate(SupportUnderTruth);
+
+    private bool SharesEstimateSimulation =>
+        !ReferenceEquals(SupportUnderTruth, UnderTruth)
+        && UnderTruth.Episodes > 0 && SupportUnderTruth.Steps == UnderTruth.Steps && SupportUnderTruth.Episodes >= UnderTruth.Episodes;
+
+    private Trajectories SimulateUnderEstimate(Trajectories like) =>
+        Simulator.Simulate(Estimate ?? throw new InvalidOperationException("The model has no payoffs."), ShiftedLearner,
+            Test.Shape, like.Episodes, like.Steps, Seed, Threads);
 }

@@ -7,7 +7,7 @@ namespace Diml.Experiments.Reproduction;
 /// <summary>
 /// The truth's side of the counterfactual metrics, computed once per experiment and evaluation setting and reused at
 /// every evaluation: the shifted learner simulated under the true mechanism (<c>E × min(CfMaxSteps, T)</c>, the metric
-/// seed) and its histograms, and the simulation of <c>cfkl_params_in_support</c> when the settings give it its own size.
+/// seed), its histograms and the learner's policies along it, and the simulation of <c>cfkl_params_in_support</c> when the settings give it its own size.
 /// </summary>
 public sealed class CounterfactualReference
 {
@@ -18,11 +18,31 @@ public sealed class CounterfactualReference
         ArgumentNullException.ThrowIfNull(settings);
         Episodes = settings.CfEpisodes;
         int steps = settings.CounterfactualSteps(instance.Definition.Steps);
-        UnderTruth = Simulate(instance, settings.CfEpisodes, steps);
-        SupportUnderTruth = settings.SupportSimulationEpisodes == settings.CfEpisodes ? UnderTruth : Simulate(instance, settings.SupportSimulationEpisodes, steps);
+        // Episode e depends only on (seed, e): the smaller simulation is the first episodes of the larger one.
+        if (settings.SupportSimulationEpisodes == settings.CfEpisodes)
+            UnderTruth = SupportUnderTruth = Simulate(instance, settings.CfEpisodes, steps);
+        else if (settings.SupportSimulationEpisodes > settings.CfEpisodes && settings.CfEpisodes > 0)
+        {
+            SupportUnderTruth = Simulate(instance, settings.SupportSimulationEpisodes, steps);
+            UnderTruth = SupportUnderTruth.SelectEpisodes(0, settings.CfEpisodes);
+        }
+        else
+        {
+            UnderTruth = Simulate(instance, settings.CfEpisodes, steps);
+            SupportUnderTruth = Simulate(instance, settings.SupportSimulationEpisodes, steps);
+        }
         Histogram = JointActionHistogram.ForComparison(UnderTruth);
         CountHistogram = JointActionHistogram.OfCountVectors(UnderTruth);
+        _truthPolicies = new Lazy<PolicyPath>(() => PolicyPath.Of(instance.TruePayoffs, instance.ShiftedLearner, UnderTruth, instance.Threads));
     }
+
+    private readonly Lazy<PolicyPath> _truthPolicies;
+
+    /// <summary>
+    /// The shifted learner's log-policies under the truth along <see cref="UnderTruth"/> (<c>cf_policy_kl</c>'s true side),
+    /// computed on first use and then shared by every evaluation.
+    /// </summary>
+    public PolicyPath TruthPolicies => _truthPolicies.Value;
 
     /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> simulate the same counterfactual play (one reference serves both).</summary>
     public static bool SameSimulations(EvaluationSettings a, EvaluationSettings b) =>

@@ -41,6 +41,7 @@ public static class RunEvaluator
             TruthHistogram = counterfactual.Histogram,
             TruthCountHistogram = counterfactual.CountHistogram,
             SupportUnderTruth = counterfactual.SupportUnderTruth,
+            SharedTruthPolicies = () => counterfactual.TruthPolicies,
         };
         foreach (var (name, value) in MetricRegistry.ComputeAll(context)) row.Set(name, value);
         if (snapshot.Extra is { } extra)

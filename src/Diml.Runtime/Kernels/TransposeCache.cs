@@ -62,7 +62,17 @@ internal sealed class TransposeCache
                     return _transposed[i];
         for (int i = 0; i < Entries; i++)
             if (_rows[i] == rows && _sources[i].Length == weights.Length && weights.SequenceEqual(_sources[i]))
+            {
+                // Equal now and frozen: equal for as long as the frozen array lives. Owning the entry saves the
+                // comparison on every later call — a fitted model's payoff models are fresh copies of one parameter
+                // array (one per worker, per metric), which would otherwise all be compared weight by weight.
+                if (offset >= 0)
+                {
+                    _owners[i] = frozen;
+                    _offsets[i] = offset;
+                }
                 return _transposed[i];
+            }
 
         int slot = _next;
         _next = (_next + 1) % Entries;

@@ -87,6 +87,28 @@ public sealed class MetricRegistryTests
     }
 
     [Fact]
+    public void SharedTruthPolicies_MustFollowTheContextsPlay_AndGiveTheSameCfPolicyKl()
+    {
+        var estimate = Diml.Mechanisms.Congestion.RandomTruth(4, new Random(9));
+        var estimateTheta = new float[estimate.Layout.TotalLength];
+        estimate.ReadParameters(estimateTheta);
+        var plain = Context(() => new MechanismPayoffs(estimate, estimateTheta, Shape), null);
+        var path = PolicyPath.Of(plain.Truth, Shifted, plain.UnderTruth);
+        var shared = new MetricContext
+        {
+            Truth = plain.Truth, Estimate = plain.Estimate, Test = plain.Test, Support = plain.Support, Seed = plain.Seed,
+            ShiftedLearner = Shifted, UnderTruth = plain.UnderTruth, SharedTruthPolicies = () => path,
+        };
+        Assert.Equal(((IMetric)CfPolicyKl.Metric).Compute(plain), ((IMetric)CfPolicyKl.Metric).Compute(shared));
+        var elsewhere = new MetricContext
+        {
+            Truth = plain.Truth, Estimate = plain.Estimate, Test = plain.Test, Support = plain.Support, Seed = plain.Seed,
+            ShiftedLearner = Shifted, UnderTruth = plain.UnderTruth.SelectEpisodes(0, 5), SharedTruthPolicies = () => path,
+        };
+        Assert.Throws<InvalidOperationException>(() => elsewhere.TruthPolicies);
+    }
+
+    [Fact]
     public void CfklParamsInSupport_UsesItsOwnSimulations_WhenGivenThem_AndCfklParamsKeepsTheOthers()
     {
         var estimate = Diml.Mechanisms.Congestion.RandomTruth(4, new Random(9));
@@ -102,6 +124,9 @@ public sealed class MetricRegistryTests
         };
         Assert.Equal(25, own.SupportUnderEstimate.Episodes);
         Assert.Equal(plain.UnderTruth.Episodes, own.UnderEstimate.Episodes);
+        // The smaller simulation under the estimate is the larger one's first episodes (each episode has its own
+        // stream): the same play as simulating it alone.
+        Assert.True(own.UnderEstimate.ContentEquals(Simulator.Simulate(estimatePayoffs, Shifted, Shape, plain.UnderTruth.Episodes, 12, seed: 5)));
         var values = MetricRegistry.ComputeAll(own).ToDictionary(p => p.Name, p => p.Value);
         var before = MetricRegistry.ComputeAll(plain).ToDictionary(p => p.Name, p => p.Value);
         var supportEstimate = Simulator.Simulate(estimatePayoffs, Shifted, Shape, 25, 12, seed: 5);

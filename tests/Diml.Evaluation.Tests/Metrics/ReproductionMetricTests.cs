@@ -81,6 +81,43 @@ public sealed class ReproductionMetricTests
     }
 
     [Fact]
+    public void CfPolicyKl_AgainstTheTruthsPolicyPath_IsTheSideBySideReplay_BitForBit()
+    {
+        // The definition written out: two learners on the same played actions, one per payoff model, KL summed per
+        // episode in order. The metric computes the truth's side once (PolicyPath) and must give exactly this.
+        var truth = Network(4);
+        var other = Network(5);
+        Func<IPayoffModel> truePayoffs = () => MechanismPayoffs.AtCurrentParameters(truth, Small);
+        Func<IPayoffModel> estimate = () => MechanismPayoffs.AtCurrentParameters(other, Small);
+        var underTruth = Simulator.Simulate(truePayoffs, Shifted, Small, 7, 11, seed: 3);
+        var sums = new double[underTruth.Episodes];
+        var trueReplay = new LearnerReplay(truePayoffs(), Shifted);
+        var estimateReplay = new LearnerReplay(estimate(), Shifted);
+        int width = Small.Agents * Small.Actions;
+        for (int e = 0; e < underTruth.Episodes; e++)
+        {
+            trueReplay.Reset();
+            estimateReplay.Reset();
+            for (int t = 0; t + 1 < underTruth.Steps; t++)
+            {
+                trueReplay.Observe(underTruth.Step(e, t));
+                estimateReplay.Observe(underTruth.Step(e, t));
+                for (int j = 0; j < width; j++)
+                {
+                    double logP = trueReplay.LogPolicies[j];
+                    sums[e] += Math.Exp(logP) * (logP - estimateReplay.LogPolicies[j]);
+                }
+            }
+        }
+        double expected = sums.Sum() / ((double)underTruth.Episodes * (underTruth.Steps - 1) * Small.Agents);
+        var path = PolicyPath.Of(truePayoffs, Shifted, underTruth, threads: 2);
+        Assert.Equal(expected, CfPolicyKl.Compute(path, estimate, Shifted, threads: 2));
+        Assert.Equal(expected, CfPolicyKl.Compute(truePayoffs, estimate, Shifted, underTruth, threads: 1));
+        Assert.Same(underTruth, path.Play);
+        Assert.Throws<ArgumentException>(() => PolicyPath.Of(truePayoffs, Shifted, new Trajectories(Small, 1, 1, new int[Small.Agents])));
+    }
+
+    [Fact]
     public void Simulator_OverPayoffModels_ReproducesSimulator_ForEveryPayoffForm()
     {
         var joint = Network(6);

@@ -62,4 +62,20 @@ public sealed class TransposeCacheTests
             AssertTransposeOf(theta, 2, 3, cache.Transposed(theta, 2, 3));
         }
     }
+
+    [Fact]
+    public void Frozen_ACopyFoundByValue_IsThenKnownByPosition()
+    {
+        // A payoff model's fresh copy of a parameter array finds the transpose made from another copy by value once,
+        // then by position: the copy is not compared again.
+        var original = Ramp(6, 3f);
+        var copy = (float[])original.Clone();
+        var cache = TransposeCache.Current;
+        var first = cache.Transposed(original, 2, 3).ToArray();
+        using var frozen = TransposeCache.Freeze(copy);
+        AssertTransposeOf(copy, 2, 3, cache.Transposed(copy, 2, 3));
+        // Writing a frozen array breaks its contract; done here only to show that the entry is no longer compared.
+        copy[0] = 42f;
+        Assert.Equal(first, cache.Transposed(copy, 2, 3).ToArray());
+    }
 }
