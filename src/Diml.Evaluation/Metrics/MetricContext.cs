@@ -103,7 +103,7 @@ public sealed class MetricContext
 
     /// <summary>The sampled payoff differences of <c>diff_mse</c>, <c>diff_rel</c> and <c>diff_corr</c> (<see cref="DiffContexts"/> draws with <see cref="Seed"/>).</summary>
     public SampledPayoffDifferences.Result Differences =>
-        _differences ??= SampledPayoffDifferences.Compute(Truth(), (Estimate ?? throw new InvalidOperationException("The model has no payoffs."))(), Test, Seed, DiffContexts);
+        _differences ??= SampledPayoffDifferences.Compute(Truth, Estimate ?? throw new InvalidOperationException("The model has no payoffs."), Test, Seed, DiffContexts, Threads);
 
     /// <summary>The held-out likelihood of <see cref="Scorer"/> on <see cref="Test"/>.</summary>
     public HeldOutLikelihood.Result HeldOut =>

@@ -28,7 +28,7 @@ public sealed class MseOff : IMetric
     public MetricNeeds Needs => MetricNeeds.Payoffs;
 
     /// <inheritdoc/>
-    double IMetric.Compute(MetricContext context) => MseOff.Compute(context.Truth(), context.Estimate!(), context.Seed, context.MseOffProbes);
+    double IMetric.Compute(MetricContext context) => MseOff.Compute(context.Truth, context.Estimate!, context.Seed, context.MseOffProbes, threads: context.Threads);
 
     /// <summary>Largest <c>A^n</c> evaluated exhaustively.</summary>
     public const long DefaultExhaustiveLimit = 20_000;
@@ -42,14 +42,29 @@ public sealed class MseOff : IMetric
     {
         ArgumentNullException.ThrowIfNull(truth);
         MetricArguments.Check(truth, estimate, truth.Shape);
+        return Compute(() => truth, () => estimate, seed, probes, exhaustiveLimit, threads: 1);
+    }
+
+    /// <summary>
+    /// The metric with the payoffs evaluated on <paramref name="threads"/> workers (the factories are called once per
+    /// worker); the same value bit for bit whatever <paramref name="threads"/>.
+    /// </summary>
+    public static double Compute(Func<IPayoffModel> truth, Func<IPayoffModel> estimate, ulong seed,
+        int probes, long exhaustiveLimit = DefaultExhaustiveLimit, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(estimate);
+        var truthModel = truth();
+        var shape = truthModel.Shape;
+        MetricArguments.Check(truthModel, estimate(), shape);
         ArgumentOutOfRangeException.ThrowIfLessThan(probes, 1);
-        var shape = truth.Shape;
-        var joint = new int[shape.Agents];
-        var squared = new SquaredPayoffError(truth, estimate);
+        int n = shape.Agents;
+        var joint = new int[n];
+        var joints = new List<int>();
         if (shape.HasAtMostJointActions(exhaustiveLimit))
         {
             // Odometer over {0..A-1}^n, agent n-1 fastest.
-            do squared.Add(joint);
+            do joints.AddRange(joint);
             while (Next(joint, shape.Actions));
         }
         else
@@ -58,10 +73,11 @@ public sealed class MseOff : IMetric
             for (int p = 0; p < probes; p++)
             {
                 for (int i = 0; i < joint.Length; i++) joint[i] = random.NextInt(shape.Actions);
-                squared.Add(joint);
+                joints.AddRange(joint);
             }
         }
-        return squared.Mean;
+        var all = joints.ToArray();
+        return SquaredPayoffError.MeanOver(truth, estimate, all.Length / n, n, (j, into) => all.AsSpan(j * n, n).CopyTo(into), threads);
     }
 
     /// <summary>

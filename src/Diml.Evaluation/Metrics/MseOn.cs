@@ -30,7 +30,7 @@ public sealed class MseOn : IMetric
     public MetricNeeds Needs => MetricNeeds.Payoffs;
 
     /// <inheritdoc/>
-    double IMetric.Compute(MetricContext context) => MseOn.Compute(context.Truth(), context.Estimate!(), context.Test, context.Seed, context.MseOnVisits);
+    double IMetric.Compute(MetricContext context) => MseOn.Compute(context.Truth, context.Estimate!, context.Test, context.Seed, context.MseOnVisits, context.Threads);
 
     /// <summary>The reference's cap on visited joint actions.</summary>
     public const int DefaultMaxVisits = 200_000;
@@ -38,7 +38,21 @@ public sealed class MseOn : IMetric
     /// <summary>Computes the metric; <paramref name="seed"/> drives the subsample when one is needed.</summary>
     public static double Compute(IPayoffModel truth, IPayoffModel estimate, Trajectories data, ulong seed = 0, int maxVisits = DefaultMaxVisits)
     {
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(estimate);
+        return Compute(() => truth, () => estimate, data, seed, maxVisits, threads: 1);
+    }
+
+    /// <summary>
+    /// The metric with the payoffs of full play evaluated on <paramref name="threads"/> workers (the factories are called
+    /// once per worker); the same value bit for bit whatever <paramref name="threads"/>.
+    /// </summary>
+    public static double Compute(Func<IPayoffModel> truthModels, Func<IPayoffModel> estimateModels, Trajectories data, ulong seed, int maxVisits, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(truthModels);
+        ArgumentNullException.ThrowIfNull(estimateModels);
         ArgumentNullException.ThrowIfNull(data);
+        IPayoffModel truth = truthModels(), estimate = estimateModels();
         GroupPayoffModels.Check(truth, estimate, data);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxVisits, 1);
         int visits = data.Episodes * data.Steps;
@@ -56,10 +70,8 @@ public sealed class MseOn : IMetric
         }
         if (data.IsFullPlay)
         {
-            var squared = new SquaredPayoffError(truth, estimate);
-            for (int j = 0; j < used; j++)
-                squared.Add(data.Step(order[j] / data.Steps, order[j] % data.Steps));
-            return squared.Mean;
+            return SquaredPayoffError.MeanOver(truthModels, estimateModels, used, data.Agents,
+                (j, joint) => data.Step(order[j] / data.Steps, order[j] % data.Steps).CopyTo(joint), threads);
         }
         return GroupedMean(truth, estimate, data, order.AsSpan(0, used));
     }

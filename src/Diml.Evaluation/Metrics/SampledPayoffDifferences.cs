@@ -26,18 +26,27 @@ public static class SampledPayoffDifferences
     /// </remarks>
     public static Result Compute(IPayoffModel truth, IPayoffModel estimate, Trajectories data, ulong seed, int contexts)
     {
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(estimate);
+        return Compute(() => truth, () => estimate, data, seed, contexts, threads: 1);
+    }
+
+    /// <summary>
+    /// The same draws with the payoffs evaluated on <paramref name="threads"/> workers (the factories are called once per
+    /// worker): the contexts are drawn first, in order, and the statistics summed in order afterwards, so the result is
+    /// the same bit for bit whatever <paramref name="threads"/>.
+    /// </summary>
+    public static Result Compute(Func<IPayoffModel> truth, Func<IPayoffModel> estimate, Trajectories data, ulong seed, int contexts, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(estimate);
         ArgumentNullException.ThrowIfNull(data);
-        GroupPayoffModels.Check(truth, estimate, data);
+        GroupPayoffModels.Check(truth(), estimate(), data);
         ArgumentOutOfRangeException.ThrowIfLessThan(contexts, 1);
         if (data.Steps < 2) throw new ArgumentException($"{nameof(data)}: expected episodes of at least 2 steps, found {data.Steps}.", nameof(data));
         if (!HasContext(data)) throw new ArgumentException($"{nameof(data)}: expected an agent acting at some step t < T - 1, found none.", nameof(data));
-        var truths = new GroupPayoffModels(truth, "truth", "diff_mse", data);
-        var estimates = new GroupPayoffModels(estimate, "estimate", "diff_mse", data);
         var random = new SplitMix64(seed);
-        var joint = new int[data.Agents];
-        var trueDifferences = new double[contexts];
-        var estimatedDifferences = new double[contexts];
-        double squaredError = 0, squaredTrue = 0;
+        var draws = new (int E, int T, int I, int K1, int K2)[contexts];
         for (int c = 0; c < contexts; c++)
         {
             int e, t, i;
@@ -49,19 +58,45 @@ public static class SampledPayoffDifferences
             }
             while (!data.IsPresent(e, t, i));
             int k1 = random.NextInt(data.Shape.Actions), k2 = random.NextInt(data.Shape.Actions);
-            var step = data.Step(e, t);
-            var groups = data.Groups(e, t);
-            var members = groups.Members(groups.GroupOf(i));
-            for (int p = 0; p < members.Length; p++) joint[p] = step[members[p]];
-            var groupJoint = joint.AsSpan(0, members.Length);
-            int position = groups.PositionOf(i);
-            double dTrue = Difference(truths.OfSize(members.Length), groupJoint, position, k1, k2);
-            double dEstimate = Difference(estimates.OfSize(members.Length), groupJoint, position, k1, k2);
-            double error = dTrue - dEstimate;
+            draws[c] = (e, t, i, k1, k2);
+        }
+        var trueDifferences = new double[contexts];
+        var estimatedDifferences = new double[contexts];
+        const int Block = 256;
+        try
+        {
+            Parallel.For(0, (contexts + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
+                () => (Truths: new GroupPayoffModels(truth(), "truth", "diff_mse", data), Estimates: new GroupPayoffModels(estimate(), "estimate", "diff_mse", data),
+                    Joint: new int[data.Agents]),
+                (b, _, local) =>
+                {
+                    for (int c = (int)b * Block; c < Math.Min(contexts, ((int)b + 1) * Block); c++)
+                    {
+                        var (e, t, i, k1, k2) = draws[c];
+                        var step = data.Step(e, t);
+                        var groups = data.Groups(e, t);
+                        var members = groups.Members(groups.GroupOf(i));
+                        for (int p = 0; p < members.Length; p++) local.Joint[p] = step[members[p]];
+                        var groupJoint = local.Joint.AsSpan(0, members.Length);
+                        int position = groups.PositionOf(i);
+                        trueDifferences[c] = Difference(local.Truths.OfSize(members.Length), groupJoint, position, k1, k2);
+                        estimatedDifferences[c] = Difference(local.Estimates.OfSize(members.Length), groupJoint, position, k1, k2);
+                    }
+                    return local;
+                },
+                _ => { });
+        }
+        catch (AggregateException failure) when (failure.InnerExceptions.Count == 1)
+        {
+            // A located error of the data (a group a payoff table cannot serve) reaches the caller as itself.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure.InnerExceptions[0]);
+        }
+        double squaredError = 0, squaredTrue = 0;
+        for (int c = 0; c < contexts; c++)
+        {
+            double dTrue = trueDifferences[c], error = dTrue - estimatedDifferences[c];
             squaredError += error * error;
             squaredTrue += dTrue * dTrue;
-            trueDifferences[c] = dTrue;
-            estimatedDifferences[c] = dEstimate;
         }
         double diffMse = squaredError / contexts, zero = squaredTrue / contexts;
         return new Result(diffMse, zero, zero > 0 ? diffMse / zero : double.NaN, Correlation(trueDifferences, estimatedDifferences));

@@ -109,4 +109,35 @@ public sealed class SampledPayoffDifferencesTests
         Assert.True(double.IsNaN(SampledPayoffDifferences.Correlation([1, 1, 1], [2, 4, 7])));
         Assert.Throws<ArgumentException>(() => SampledPayoffDifferences.Correlation([1, 2], [1, 2, 3]));
     }
+
+    [Fact]
+    public void PayoffMetrics_OnTwoWorkers_AreTheOneWorkerValues_BitForBit()
+    {
+        // A large anonymous game: mse_off probes, and more draws than one worker block (256) for every metric.
+        var shape = new GameShape(12, 5);
+        AnonymousCount Count(int seed)
+        {
+            var mechanism = new AnonymousCount(shape.Actions, hidden: 16);
+            mechanism.InitializeParameters(new Random(seed));
+            return mechanism;
+        }
+        var truth = Count(1);
+        var estimate = Count(2);
+        Func<IPayoffModel> truePayoffs = () => MechanismPayoffs.AtCurrentParameters(truth, shape);
+        Func<IPayoffModel> estimatedPayoffs = () => MechanismPayoffs.AtCurrentParameters(estimate, shape);
+        var random = new Random(4);
+        var actions = new int[8 * 60 * shape.Agents];
+        for (int j = 0; j < actions.Length; j++) actions[j] = random.Next(shape.Actions);
+        var data = new Trajectories(shape, 8, 60, actions);
+
+        var one = SampledPayoffDifferences.Compute(truePayoffs(), estimatedPayoffs(), data, seed: 3, contexts: 1000);
+        Assert.Equal(one, SampledPayoffDifferences.Compute(truePayoffs, estimatedPayoffs, data, seed: 3, contexts: 1000, threads: 2));
+        Assert.True(one.DiffMse > 0);
+        double offOne = MseOff.Compute(truePayoffs(), estimatedPayoffs(), seed: 3, probes: 700);
+        Assert.Equal(offOne, MseOff.Compute(truePayoffs, estimatedPayoffs, seed: 3, probes: 700, threads: 2));
+        Assert.True(offOne > 0);
+        double onOne = MseOn.Compute(truePayoffs(), estimatedPayoffs(), data, seed: 3, maxVisits: 400);
+        Assert.Equal(onOne, MseOn.Compute(truePayoffs, estimatedPayoffs, data, seed: 3, maxVisits: 400, threads: 2));
+        Assert.True(onOne > 0);
+    }
 }
