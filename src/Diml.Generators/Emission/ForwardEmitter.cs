@@ -44,6 +44,49 @@ internal sealed class ForwardEmitter
     /// </summary>
     public static ForwardEmitter ForAdjoint(ExpressionPrinter printer, LaneEmitter? lanes) => new(printer, lanes);
 
+    // Varying buffers of the batched forward kernel whose first use writes every element (no clearing needed).
+    private readonly System.Collections.Generic.HashSet<string> _overwritten = new();
+
+    /// <summary>
+    /// Finds the varying stackallocs of <paramref name="block"/> that the statement first mentioning them overwrites whole:
+    /// a batched dense layer or elementwise primitive (one call over the whole batch) whose output argument is the whole
+    /// buffer and whose other arguments do not mention it. Anything else — a partial write, a read, a loop, an alias —
+    /// keeps the buffer cleared, as the user's stackalloc was.
+    /// </summary>
+    private void MarkOverwritten(Block block)
+    {
+        var statements = block.Statements;
+        for (int index = 0; index < statements.Count; index++)
+        {
+            if (statements[index] is not StackAlloc { Kind: ValueKind.RealSpan } alloc || !Varies(alloc.Name)) continue;
+            for (int next = index + 1; next < statements.Count; next++)
+            {
+                var mentioned = new System.Collections.Generic.HashSet<string>();
+                Names.Collect(statements[next], mentioned);
+                if (!mentioned.Contains(alloc.Name)) continue;
+                if (OverwritesWhole(statements[next], alloc.Name)) _overwritten.Add(alloc.Name);
+                break;
+            }
+        }
+    }
+
+    private bool OverwritesWhole(Stmt statement, string buffer)
+    {
+        if (statement is not CallStmt { Call: var call } || !Varies(call)) return false;
+        if (_lanes!.Classify(call) is not (BatchedCall.Dense or BatchedCall.Elementwise)) return false;
+        if (_lanes.Plan.Buffer(buffer) != buffer) return false;
+        int writes = 0;
+        for (int i = 0; i < call.Args.Count; i++)
+        {
+            var names = new System.Collections.Generic.HashSet<string>();
+            Names.Collect(call.Args[i], names);
+            if (!names.Contains(buffer)) continue;
+            if (call.Args[i] is not LocalRef local || local.Name != buffer || Activity.RoleAt(call.Target, i) != ArgumentRole.Output) return false;
+            writes++;
+        }
+        return writes == 1;
+    }
+
     private bool Varies(Expr expr) => _lanes is not null && _lanes.IsVarying(expr);
     private bool Varies(string name) => _lanes is not null && _lanes.IsVaryingName(name);
 
@@ -52,6 +95,7 @@ internal sealed class ForwardEmitter
         switch (statement)
         {
             case Block block:
+                if (_lanes is not null) MarkOverwritten(block);
                 foreach (var s in block.Statements) Emit(s, w);
                 break;
             case DeclareLocal declare when Varies(declare.Name):
@@ -63,7 +107,7 @@ internal sealed class ForwardEmitter
                 w.WriteLine(_p.TypeName(declare.Kind) + " " + declare.Name + (declare.Init is null ? "" : " = " + _p.Print(declare.Init)) + ";");
                 break;
             case StackAlloc alloc when Varies(alloc.Name):
-                _lanes!.SpanBuffer(w, alloc, withBar: false);
+                _lanes!.SpanBuffer(w, alloc, withBar: false, overwritten: _overwritten.Contains(alloc.Name));
                 break;
             case SpanAlias alias when Varies(alias.Name):
                 w.WriteLine("// " + alias.Name + ": a part of each query's row of " + _lanes!.Plan.Buffer(alias.Name));

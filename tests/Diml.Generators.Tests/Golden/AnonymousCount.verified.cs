@@ -334,15 +334,15 @@ namespace Diml.Mechanisms
             int inputStride = size + actions;
             global::System.Span<float> input = arena.Floats(count * inputStride);
             int z1Stride = this.Hidden;
-            global::System.Span<float> z1 = arena.Floats(count * z1Stride);
+            global::System.Span<float> z1 = arena.FloatsToOverwrite(count * z1Stride);
             int h1Stride = this.Hidden;
-            global::System.Span<float> h1 = arena.Floats(count * h1Stride);
+            global::System.Span<float> h1 = arena.FloatsToOverwrite(count * h1Stride);
             int z2Stride = this.Hidden;
-            global::System.Span<float> z2 = arena.Floats(count * z2Stride);
+            global::System.Span<float> z2 = arena.FloatsToOverwrite(count * z2Stride);
             int h2Stride = this.Hidden;
-            global::System.Span<float> h2 = arena.Floats(count * h2Stride);
+            global::System.Span<float> h2 = arena.FloatsToOverwrite(count * h2Stride);
             int outputStride = 1;
-            global::System.Span<float> output = arena.Floats(count * outputStride);
+            global::System.Span<float> output = arena.FloatsToOverwrite(count * outputStride);
             for (int q = 0; q < count; q++)
             {
                 global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction[q], input.Slice(q * inputStride, size));

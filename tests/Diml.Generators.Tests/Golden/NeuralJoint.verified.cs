@@ -306,13 +306,13 @@ namespace Diml.Mechanisms
             int featuresStride = jointStride * size;
             global::System.Span<float> features = arena.Floats(count * featuresStride);
             int z1Stride = this.Hidden;
-            global::System.Span<float> z1 = arena.Floats(count * z1Stride);
+            global::System.Span<float> z1 = arena.FloatsToOverwrite(count * z1Stride);
             int h1Stride = this.Hidden;
-            global::System.Span<float> h1 = arena.Floats(count * h1Stride);
+            global::System.Span<float> h1 = arena.FloatsToOverwrite(count * h1Stride);
             int z2Stride = this.Hidden;
-            global::System.Span<float> z2 = arena.Floats(count * z2Stride);
+            global::System.Span<float> z2 = arena.FloatsToOverwrite(count * z2Stride);
             int h2Stride = this.Hidden;
-            global::System.Span<float> h2 = arena.Floats(count * h2Stride);
+            global::System.Span<float> h2 = arena.FloatsToOverwrite(count * h2Stride);
             for (int i = 0; i < jointStride; i++)
             {
                 for (int q = 0; q < count; q++)
