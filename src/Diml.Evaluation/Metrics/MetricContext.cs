@@ -16,6 +16,7 @@ public sealed class MetricContext
     private Trajectories? _underEstimate, _supportUnderTruth, _supportUnderEstimate;
     private JointActionHistogram? _truthHistogram, _truthCountHistogram;
     private PolicyPath? _truthPolicies;
+    private SampledPayoffDifferences.TruthDifferences? _truthDifferences;
 
     /// <summary>A fresh copy of the true payoffs (once per worker thread).</summary>
     public required Func<IPayoffModel> Truth { get; init; }
@@ -103,7 +104,22 @@ public sealed class MetricContext
 
     /// <summary>The sampled payoff differences of <c>diff_mse</c>, <c>diff_rel</c> and <c>diff_corr</c> (<see cref="DiffContexts"/> draws with <see cref="Seed"/>).</summary>
     public SampledPayoffDifferences.Result Differences =>
-        _differences ??= SampledPayoffDifferences.Compute(Truth, Estimate ?? throw new InvalidOperationException("The model has no payoffs."), Test, Seed, DiffContexts, Threads);
+        _differences ??= SampledPayoffDifferences.Compute(TruthDifferences, Estimate ?? throw new InvalidOperationException("The model has no payoffs."), Threads);
+
+    /// <summary>
+    /// The draws of <see cref="Differences"/> and the truth's differences at them: from <see cref="SharedTruthDifferences"/>
+    /// when set (it must be of <see cref="Test"/>, <see cref="Seed"/> and <see cref="DiffContexts"/>), else drawn on first use.
+    /// </summary>
+    public SampledPayoffDifferences.TruthDifferences TruthDifferences => _truthDifferences ??= SharedTruthDifferences is null
+        ? SampledPayoffDifferences.TruthSide(Truth, Test, Seed, DiffContexts, Threads)
+        : SharedTruthDifferences() is var shared && ReferenceEquals(shared.Data, Test) && shared.Seed == Seed && shared.Contexts == DiffContexts ? shared
+        : throw new InvalidOperationException("The shared truth differences were drawn from other data, seed or number of contexts than this context's.");
+
+    /// <summary>
+    /// The truth's side of <see cref="Differences"/> as an experiment computes it once for all its evaluations (it depends
+    /// on neither the model nor the epoch); called only when a metric needs it.
+    /// </summary>
+    public Func<SampledPayoffDifferences.TruthDifferences>? SharedTruthDifferences { get; init; }
 
     /// <summary>The held-out likelihood of <see cref="Scorer"/> on <see cref="Test"/>.</summary>
     public HeldOutLikelihood.Result HeldOut =>

@@ -38,10 +38,47 @@ public static class SampledPayoffDifferences
     /// </summary>
     public static Result Compute(Func<IPayoffModel> truth, Func<IPayoffModel> estimate, Trajectories data, ulong seed, int contexts, int threads)
     {
-        ArgumentNullException.ThrowIfNull(truth);
         ArgumentNullException.ThrowIfNull(estimate);
+        var truthSide = TruthSide(truth, data, seed, contexts, threads);
+        return Compute(truthSide, estimate, threads);
+    }
+
+    /// <summary>
+    /// The draws and the truth's differences at them, which depend on neither the estimate nor the epoch: an experiment
+    /// computes them once (<see cref="TruthSide"/>) and evaluates only the estimate at every epoch.
+    /// </summary>
+    public sealed class TruthDifferences
+    {
+        internal TruthDifferences(IPayoffModel truth, Trajectories data, ulong seed, (int E, int T, int I, int K1, int K2)[] draws, double[] differences)
+        {
+            Truth = truth;
+            Data = data;
+            Seed = seed;
+            Draws = draws;
+            Differences = differences;
+        }
+
+        internal IPayoffModel Truth { get; }
+        internal (int E, int T, int I, int K1, int K2)[] Draws { get; }
+        internal double[] Differences { get; }
+
+        /// <summary>The data the contexts were drawn from.</summary>
+        public Trajectories Data { get; }
+
+        /// <summary>The seed of the draws.</summary>
+        public ulong Seed { get; }
+
+        /// <summary>The number of contexts drawn.</summary>
+        public int Contexts => Draws.Length;
+    }
+
+    /// <summary>Draws <paramref name="contexts"/> contexts with <paramref name="seed"/> and evaluates the truth's differences at them.</summary>
+    public static TruthDifferences TruthSide(Func<IPayoffModel> truth, Trajectories data, ulong seed, int contexts, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
         ArgumentNullException.ThrowIfNull(data);
-        GroupPayoffModels.Check(truth(), estimate(), data);
+        var truthModel = truth();
+        GroupPayoffModels.Check(truthModel, truthModel, data);
         ArgumentOutOfRangeException.ThrowIfLessThan(contexts, 1);
         if (data.Steps < 2) throw new ArgumentException($"{nameof(data)}: expected episodes of at least 2 steps, found {data.Steps}.", nameof(data));
         if (!HasContext(data)) throw new ArgumentException($"{nameof(data)}: expected an agent acting at some step t < T - 1, found none.", nameof(data));
@@ -60,27 +97,48 @@ public static class SampledPayoffDifferences
             int k1 = random.NextInt(data.Shape.Actions), k2 = random.NextInt(data.Shape.Actions);
             draws[c] = (e, t, i, k1, k2);
         }
-        var trueDifferences = new double[contexts];
-        var estimatedDifferences = new double[contexts];
+        return new TruthDifferences(truthModel, data, seed, draws, Differences(truth, "truth", data, draws, threads));
+    }
+
+    /// <summary>The statistics of <paramref name="estimate"/> at the truth's draws; the same bit for bit as drawing and evaluating both together.</summary>
+    public static Result Compute(TruthDifferences truth, Func<IPayoffModel> estimate, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(estimate);
+        GroupPayoffModels.Check(truth.Truth, estimate(), truth.Data);
+        int contexts = truth.Contexts;
+        var trueDifferences = truth.Differences;
+        var estimatedDifferences = Differences(estimate, "estimate", truth.Data, truth.Draws, threads);
+        double squaredError = 0, squaredTrue = 0;
+        for (int c = 0; c < contexts; c++)
+        {
+            double dTrue = trueDifferences[c], error = dTrue - estimatedDifferences[c];
+            squaredError += error * error;
+            squaredTrue += dTrue * dTrue;
+        }
+        double diffMse = squaredError / contexts, zero = squaredTrue / contexts;
+        return new Result(diffMse, zero, zero > 0 ? diffMse / zero : double.NaN, Correlation(trueDifferences, estimatedDifferences));
+    }
+
+    /// <summary>One model's difference at every draw, in blocks on <paramref name="threads"/> workers (one model each).</summary>
+    private static double[] Differences(Func<IPayoffModel> models, string role, Trajectories data, (int E, int T, int I, int K1, int K2)[] draws, int threads)
+    {
+        var differences = new double[draws.Length];
         const int Block = 256;
         try
         {
-            Parallel.For(0, (contexts + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
-                () => (Truths: new GroupPayoffModels(truth(), "truth", "diff_mse", data), Estimates: new GroupPayoffModels(estimate(), "estimate", "diff_mse", data),
-                    Joint: new int[data.Agents]),
+            Parallel.For(0, (draws.Length + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
+                () => (Models: new GroupPayoffModels(models(), role, "diff_mse", data), Joint: new int[data.Agents]),
                 (b, _, local) =>
                 {
-                    for (int c = (int)b * Block; c < Math.Min(contexts, ((int)b + 1) * Block); c++)
+                    for (int c = (int)b * Block; c < Math.Min(draws.Length, ((int)b + 1) * Block); c++)
                     {
                         var (e, t, i, k1, k2) = draws[c];
                         var step = data.Step(e, t);
                         var groups = data.Groups(e, t);
                         var members = groups.Members(groups.GroupOf(i));
                         for (int p = 0; p < members.Length; p++) local.Joint[p] = step[members[p]];
-                        var groupJoint = local.Joint.AsSpan(0, members.Length);
-                        int position = groups.PositionOf(i);
-                        trueDifferences[c] = Difference(local.Truths.OfSize(members.Length), groupJoint, position, k1, k2);
-                        estimatedDifferences[c] = Difference(local.Estimates.OfSize(members.Length), groupJoint, position, k1, k2);
+                        differences[c] = Difference(local.Models.OfSize(members.Length), local.Joint.AsSpan(0, members.Length), groups.PositionOf(i), k1, k2);
                     }
                     return local;
                 },
@@ -91,15 +149,7 @@ public static class SampledPayoffDifferences
             // A located error of the data (a group a payoff table cannot serve) reaches the caller as itself.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure.InnerExceptions[0]);
         }
-        double squaredError = 0, squaredTrue = 0;
-        for (int c = 0; c < contexts; c++)
-        {
-            double dTrue = trueDifferences[c], error = dTrue - estimatedDifferences[c];
-            squaredError += error * error;
-            squaredTrue += dTrue * dTrue;
-        }
-        double diffMse = squaredError / contexts, zero = squaredTrue / contexts;
-        return new Result(diffMse, zero, zero > 0 ? diffMse / zero : double.NaN, Correlation(trueDifferences, estimatedDifferences));
+        return differences;
     }
 
     private static bool HasContext(Trajectories data)

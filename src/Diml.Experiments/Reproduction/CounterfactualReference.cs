@@ -7,7 +7,7 @@ namespace Diml.Experiments.Reproduction;
 /// <summary>
 /// The truth's side of the counterfactual metrics, computed once per experiment and evaluation setting and reused at
 /// every evaluation: the shifted learner simulated under the true mechanism (<c>E × min(CfMaxSteps, T)</c>, the metric
-/// seed), its histograms and the learner's policies along it, and the simulation of <c>cfkl_params_in_support</c> when the settings give it its own size.
+/// seed), its histograms and the learner's policies along it, the truth's side of <c>diff_mse</c>, and the simulation of <c>cfkl_params_in_support</c> when the settings give it its own size.
 /// </summary>
 public sealed class CounterfactualReference
 {
@@ -33,10 +33,27 @@ public sealed class CounterfactualReference
         }
         Histogram = JointActionHistogram.ForComparison(UnderTruth);
         CountHistogram = JointActionHistogram.OfCountVectors(UnderTruth);
+        _instance = instance;
         _truthPolicies = new Lazy<PolicyPath>(() => PolicyPath.Of(instance.TruePayoffs, instance.ShiftedLearner, UnderTruth, instance.Threads));
     }
 
     private readonly Lazy<PolicyPath> _truthPolicies;
+    private readonly ExperimentInstance _instance;
+    private readonly Dictionary<int, SampledPayoffDifferences.TruthDifferences> _truthDifferences = [];
+
+    /// <summary>
+    /// The <c>diff_mse</c> draws of <paramref name="contexts"/> contexts on the test episodes with the metric seed and the
+    /// truth's differences at them, computed on first use and then shared by every evaluation.
+    /// </summary>
+    public SampledPayoffDifferences.TruthDifferences TruthDifferences(int contexts)
+    {
+        lock (_truthDifferences)
+        {
+            if (!_truthDifferences.TryGetValue(contexts, out var found))
+                _truthDifferences[contexts] = found = SampledPayoffDifferences.TruthSide(_instance.TruePayoffs, _instance.Test, _instance.MetricSeed, contexts, _instance.Threads);
+            return found;
+        }
+    }
 
     /// <summary>
     /// The shifted learner's log-policies under the truth along <see cref="UnderTruth"/> (<c>cf_policy_kl</c>'s true side),

@@ -42,6 +42,7 @@ public static class RunEvaluator
             TruthCountHistogram = counterfactual.CountHistogram,
             SupportUnderTruth = counterfactual.SupportUnderTruth,
             SharedTruthPolicies = () => counterfactual.TruthPolicies,
+            SharedTruthDifferences = () => counterfactual.TruthDifferences(settings.DiffContexts),
         };
         foreach (var (name, value) in MetricRegistry.ComputeAll(context)) row.Set(name, value);
         if (snapshot.Extra is { } extra)

@@ -109,6 +109,24 @@ public sealed class MetricRegistryTests
     }
 
     [Fact]
+    public void SharedTruthDifferences_GiveTheSameDiffMse_AndMustBeOfTheContextsDraws()
+    {
+        var estimate = Diml.Mechanisms.Congestion.RandomTruth(4, new Random(9));
+        var estimateTheta = new float[estimate.Layout.TotalLength];
+        estimate.ReadParameters(estimateTheta);
+        var plain = Context(() => new MechanismPayoffs(estimate, estimateTheta, Shape), null);
+        var truthSide = SampledPayoffDifferences.TruthSide(plain.Truth, plain.Test, plain.Seed, plain.DiffContexts, threads: 2);
+        MetricContext With(int contexts) => new()
+        {
+            Truth = plain.Truth, Estimate = plain.Estimate, Test = plain.Test, Support = plain.Support, Seed = plain.Seed, DiffContexts = contexts,
+            ShiftedLearner = Shifted, UnderTruth = plain.UnderTruth, SharedTruthDifferences = () => truthSide,
+        };
+        Assert.Equal(plain.Differences, With(plain.DiffContexts).Differences);
+        Assert.True(plain.Differences.DiffMse > 0);
+        Assert.Throws<InvalidOperationException>(() => With(plain.DiffContexts + 1).Differences);
+    }
+
+    [Fact]
     public void CfklParamsInSupport_UsesItsOwnSimulations_WhenGivenThem_AndCfklParamsKeepsTheOthers()
     {
         var estimate = Diml.Mechanisms.Congestion.RandomTruth(4, new Random(9));
