@@ -97,7 +97,7 @@ public static class Cli
             FitCommand.Create(context),
             EvaluateCommand.Create(console),
             InspectCommand.Create(console),
-            CompareCommand.Create(console),
+            CompareCommand.Create(context),
             BootstrapCommand.Create(context),
             CounterfactualCommand.Create(console),
             CheckCommand.Create(console),
