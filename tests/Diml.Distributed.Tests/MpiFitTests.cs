@@ -4,7 +4,7 @@ using Diml.Experiments;
 namespace Diml.Distributed.Tests;
 
 /// <summary>
-/// <c>diml fit</c>, <c>diml bootstrap</c> and <c>diml compare --folds</c> on two MPI ranks (<c>mpiexec.mpich -n 2</c>, one thread each) against one process:
+/// <c>diml fit</c>, <c>simulate</c>, <c>bootstrap</c> and <c>compare --folds</c> on two MPI ranks (<c>mpiexec.mpich -n 2</c>, one thread each) against one process:
 /// the model files and the replications must be identical byte for byte (the parameters bit for bit). Skipped, with the reason, only when mpiexec.mpich is not installed.
 /// </summary>
 public sealed class MpiFitTests : IDisposable
@@ -98,6 +98,22 @@ public sealed class MpiFitTests : IDisposable
         Assert.Contains("diml compare: sharing the 3 cross-validation folds of each model between 2 MPI ranks", error);
         foreach (string file in new[] { "comparison.csv", "comparison-tests.csv", "comparison.json" })
             Assert.Equal(File.ReadAllBytes(Path.Combine(alone, file)), File.ReadAllBytes(Path.Combine(ranks, file)));
+        Assert.Single(output.Split('\n'), line => line.StartsWith("wrote ", StringComparison.Ordinal));
+    }
+
+    [MpiFact]
+    public void SimulateOnTwoRanks_OfARematchedDesign_WritesTheFilesOfOneProcess()
+    {
+        string[] simulate = ["simulate", "--mechanism", "public-goods", "--agents", "8", "--group-size", "4", "--actions", "5", "--episodes", "7",
+            "--horizon", "6", "--seed", "3", "--threads", "1"];
+        string alone = Path.Combine(_folder, "alone.csv"), ranks = Path.Combine(_folder, "ranks.csv");
+        Assert.Equal(0, Cli.Run([.. simulate, "--out", alone, "--truth", alone + ".truth.json"], TextWriter.Null, TextWriter.Null));
+
+        var (code, output, error) = MpiExec(2, [.. simulate, "--out", ranks, "--truth", ranks + ".truth.json"]);
+        Assert.True(code == 0, $"mpiexec exited {code}: {error}");
+        Assert.Contains("diml simulate: sharing the 7 episodes between 2 MPI ranks", error);
+        Assert.Equal(File.ReadAllBytes(alone), File.ReadAllBytes(ranks));
+        Assert.Equal(File.ReadAllBytes(alone + ".truth.json"), File.ReadAllBytes(ranks + ".truth.json"));
         Assert.Single(output.Split('\n'), line => line.StartsWith("wrote ", StringComparison.Ordinal));
     }
 
