@@ -65,9 +65,7 @@ public sealed class MpiFitTests : IDisposable
     public void BootstrapOnTwoRanks_WritesTheReplicationsOfOneProcess_BitForBit()
     {
         string data = Simulate("public-goods", "3", "4");
-        string model = Path.Combine(_folder, "model.json");
-        Assert.Equal(0, Cli.Run(["fit", "--data", data, "--mechanism", "public-goods", "--epochs", "3", "--min-steps", "0", "--threads", "1", "--out", model],
-            TextWriter.Null, TextWriter.Null));
+        string model = FitPublicGoods(data);
         string[] bootstrap = ["bootstrap", "--model", model, "--data", data, "--replications", "5", "--seed", "2", "--threads", "1"];
         string alone = Path.Combine(_folder, "alone"), ranks = Path.Combine(_folder, "ranks");
         Assert.Equal(0, Cli.Run([.. bootstrap, "--out", alone], TextWriter.Null, TextWriter.Null));
@@ -86,9 +84,7 @@ public sealed class MpiFitTests : IDisposable
     public void CompareOnTwoRanks_SharesTheFolds_AndWritesTheComparisonOfOneProcess()
     {
         string data = Simulate("public-goods", "3", "4");
-        string model = Path.Combine(_folder, "model.json");
-        Assert.Equal(0, Cli.Run(["fit", "--data", data, "--mechanism", "public-goods", "--epochs", "3", "--min-steps", "0", "--threads", "1", "--out", model],
-            TextWriter.Null, TextWriter.Null));
+        string model = FitPublicGoods(data);
         string[] compare = ["compare", model, "--data", data, "--folds", "3", "--seed", "1", "--threads", "1"];
         string alone = Path.Combine(_folder, "alone"), ranks = Path.Combine(_folder, "ranks");
         Assert.Equal(0, Cli.Run([.. compare, "--out", alone], TextWriter.Null, TextWriter.Null));
@@ -115,6 +111,15 @@ public sealed class MpiFitTests : IDisposable
         Assert.Equal(File.ReadAllBytes(alone), File.ReadAllBytes(ranks));
         Assert.Equal(File.ReadAllBytes(alone + ".truth.json"), File.ReadAllBytes(ranks + ".truth.json"));
         Assert.Single(output.Split('\n'), line => line.StartsWith("wrote ", StringComparison.Ordinal));
+    }
+
+    /// <summary>A short public-goods fit of <paramref name="data"/> on one process: the model the bootstrap and compare tests start from.</summary>
+    private string FitPublicGoods(string data)
+    {
+        string model = Path.Combine(_folder, "model.json");
+        Assert.Equal(0, Cli.Run(["fit", "--data", data, "--mechanism", "public-goods", "--epochs", "3", "--min-steps", "0", "--threads", "1", "--out", model],
+            TextWriter.Null, TextWriter.Null));
+        return model;
     }
 
     private string Simulate(string mechanism, string agents, string actions)
