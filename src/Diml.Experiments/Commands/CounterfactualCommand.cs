@@ -76,7 +76,8 @@ internal static class CounterfactualCommand
             if (saved.GroupSizes is { } sizes)
                 throw CliException.Input($"{modelPath}, $.game.groupSizes: counterfactual does not simulate groups yet; expected a model fitted on data without groups or absent agents, found one fitted on groups of {string.Join(", ", sizes)} agents.");
             var fitted = LearnerChoice.FromModel(saved, modelPath);
-            var learner = rule.Resolve(parse, fitted.Entry, fitted.Hyperparameters);
+            var learner = rule.Resolve(parse, fitted.Entry, fitted.Hyperparameters)
+                .CheckActions(saved.Shape.Actions, string.Create(CultureInfo.InvariantCulture, $"the game of {modelPath} has {saved.Shape.Actions} actions"));
             var shape = new GameShape(parse.GetValue(agents) ?? saved.Shape.Agents, saved.Shape.Actions);
             MechanismEntry entry;
             IMechanism mechanism;
@@ -106,7 +107,7 @@ internal static class CounterfactualCommand
                 ["seed"] = simulationSeed.ToString(CultureInfo.InvariantCulture),
                 ["rule"] = learner.Entry.Name,
             };
-            foreach (var (name, value) in learner.Hyperparameters) metadata[name] = CliFiles.Number(value);
+            foreach (var (name, value) in learner.Metadata()) metadata[name] = value;
             var data = new Trajectories(shape, e0, steps, simulated, metadata);
             var histogram = JointActionHistogram.OfJointActions(data);
             var ranked = histogram.Counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToArray();
@@ -142,7 +143,8 @@ internal static class CounterfactualCommand
         if (shiftPath is not null && Directory.Exists(shiftPath)) throw CliException.Input($"--payoff-shift: expected a CSV file, found a directory '{shiftPath}'.");
         if (shiftPath is not null && !File.Exists(shiftPath)) throw CliException.Input($"--payoff-shift: expected an existing CSV file, found no file '{shiftPath}'.");
         var fitted = LearnerChoice.FromModel(saved, modelPath);
-        var learner = rule.Resolve(parse, fitted.Entry, fitted.Hyperparameters);
+        var learner = rule.Resolve(parse, fitted.Entry, fitted.Hyperparameters)
+            .CheckActions(saved.Shape.Actions, string.Create(CultureInfo.InvariantCulture, $"the game of {modelPath} has {saved.Shape.Actions} actions"));
         Trajectories? design = dataPath is null ? null : CliFiles.ReadTrajectories(dataPath, "--data", console, saved.Shape.Actions);
         if (design is null && saved.GroupSizes is { } sizes)
             throw CliException.Usage($"--data: expected the sessions whose groups are simulated, since {modelPath} was fitted on groups of {string.Join(", ", sizes)} agents; found none.");
