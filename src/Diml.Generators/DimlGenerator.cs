@@ -10,9 +10,9 @@ namespace Diml.Generators;
 
 /// <summary>
 /// The Diml differentiator. Three pipelines — mechanisms, learning rules and differentiable helpers — each
-/// parse an annotated declaration into an equatable spec (the only step that touches Roslyn symbols), then
-/// emit source from the spec. Diagnostics flow through their own output, so edits that only move code do
-/// not re-emit.
+/// parse an annotated declaration into an equatable spec (the only code that touches Roslyn symbols) and emit
+/// source from the spec, in one step whose result is values only (spec, generated text, diagnostics).
+/// Diagnostics flow through their own output, so edits that only move code do not re-emit.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class DimlGenerator : IIncrementalGenerator
@@ -31,45 +31,45 @@ public sealed class DimlGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var mechanisms = context.SyntaxProvider
-            .ForAttributeWithMetadataName(KnownNames.Mechanism, static (node, _) => true, DeclarationParser.ParseMechanism)
+            .ForAttributeWithMetadataName(KnownNames.Mechanism, static (node, _) => true,
+                (context, cancellation) => Emit(context, DeclarationParser.ParseMechanism(context, cancellation), TypeEmitter.EmitMechanism, spec => HintName(spec.Type, "Mechanism")))
             .WithTrackingName(Steps.Mechanisms);
         var rules = context.SyntaxProvider
-            .ForAttributeWithMetadataName(KnownNames.LearningRule, static (node, _) => true, DeclarationParser.ParseLearningRule)
+            .ForAttributeWithMetadataName(KnownNames.LearningRule, static (node, _) => true,
+                (context, cancellation) => Emit(context, DeclarationParser.ParseLearningRule(context, cancellation), TypeEmitter.EmitLearningRule, spec => HintName(spec.Type, "LearningRule")))
             .WithTrackingName(Steps.LearningRules);
         var helpers = context.SyntaxProvider
-            .ForAttributeWithMetadataName(KnownNames.Differentiable, static (node, _) => true, DeclarationParser.ParseHelper)
+            .ForAttributeWithMetadataName(KnownNames.Differentiable, static (node, _) => true,
+                (context, cancellation) => Emit(context, DeclarationParser.ParseHelper(context, cancellation), TypeEmitter.EmitHelper,
+                    spec => HintName(spec.Type, spec.Method.Name + "." + StableHash(spec.Method.Signature))))
             .WithTrackingName(Steps.Helpers);
 
-        Register(context, mechanisms, Steps.MechanismModels, TypeEmitter.EmitMechanism, spec => HintName(spec.Type, "Mechanism"));
-        Register(context, rules, Steps.LearningRuleModels, TypeEmitter.EmitLearningRule, spec => HintName(spec.Type, "LearningRule"));
-        Register(context, helpers, Steps.HelperModels, TypeEmitter.EmitHelper,
-            spec => HintName(spec.Type, spec.Method.Name + "." + StableHash(spec.Method.Signature)));
+        Register(context, mechanisms, Steps.MechanismModels);
+        Register(context, rules, Steps.LearningRuleModels);
+        Register(context, helpers, Steps.HelperModels);
     }
 
-    private static void Register<T>(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ParseResult<T>> results,
-        string modelStep, Func<T, string> emit, Func<T, string> hintName) where T : class
+    /// <summary>
+    /// Emission runs in the same step as parsing, while the declaration's location is still at hand: an emitter
+    /// failure (a bug of the generator, never of the user's code) becomes a DIML011 at the declaration rather than
+    /// an unlocated error. The generated text is a string, so an edit that only moves code still yields an equal
+    /// result and the source output stays cached.
+    /// </summary>
+    private static ParseResult<T> Emit<T>(GeneratorAttributeSyntaxContext context, ParseResult<T> parsed, Func<T, string> emit, Func<T, string> hintName) where T : class
+        => GuardedEmission.Guard(parsed, LocationInfo.From(DeclarationParser.IdentifierOf(context.TargetNode, context.TargetSymbol)), emit, hintName);
+
+    private static void Register<T>(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ParseResult<T>> results, string modelStep)
+        where T : class
     {
         context.RegisterSourceOutput(results.Select(static (r, _) => r.Diagnostics), static (output, diagnostics) =>
         {
             foreach (var diagnostic in diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
         });
 
-        var models = results.Select(static (r, _) => r.Model).WithTrackingName(modelStep);
-        context.RegisterSourceOutput(models, (output, model) =>
+        var files = results.Select(static (r, _) => r.File).WithTrackingName(modelStep);
+        context.RegisterSourceOutput(files, static (output, file) =>
         {
-            if (model is null) return;
-            string source;
-            try
-            {
-                source = emit(model);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None,
-                    hintName(model), exception.GetType().Name + ": " + exception.Message));
-                return;
-            }
-            output.AddSource(hintName(model) + ".g.cs", source);
+            if (file is not null) output.AddSource(file.HintName + ".g.cs", file.Source);
         });
     }
 

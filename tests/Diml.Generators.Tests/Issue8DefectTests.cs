@@ -256,4 +256,29 @@ public class Issue8DefectTests
             """, "DIML001", "A 'goto' statement cannot be differentiated");
         Assert.DoesNotContain("loop", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    // ---- 2. an emitter failure is located too
+
+    private sealed record Spec(string Name);
+
+    [Fact]
+    public void EmitterFailure_IsDIML011_AtTheDeclaration_AndEmitsNothing()
+    {
+        var at = new Diagnostics.LocationInfo("Input0.cs", new Microsoft.CodeAnalysis.Text.TextSpan(40, 5),
+            new Microsoft.CodeAnalysis.Text.LinePositionSpan(new(3, 13), new(3, 18)));
+        var parsed = new Model.ParseResult<Spec>(new Spec("M"), Model.ImmutableEquatableArray<Diagnostics.DiagnosticInfo>.Empty);
+
+        var failed = Emission.GuardedEmission.Guard(parsed, at, _ => throw new InvalidOperationException("no adjoint for this statement"), s => "N." + s.Name + ".Mechanism");
+
+        Assert.Null(failed.File);
+        var diagnostic = Assert.Single(failed.Diagnostics).ToDiagnostic();
+        Assert.Equal("DIML011", diagnostic.Id);
+        Assert.Equal("Input0.cs", diagnostic.Location.GetLineSpan().Path);
+        Assert.Equal(new Microsoft.CodeAnalysis.Text.TextSpan(40, 5), diagnostic.Location.SourceSpan);
+        Assert.Contains("InvalidOperationException: no adjoint for this statement", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        var emitted = Emission.GuardedEmission.Guard(parsed, at, s => "// " + s.Name, s => "N." + s.Name + ".Mechanism");
+        Assert.Equal(new Model.GeneratedFile("N.M.Mechanism", "// M"), emitted.File);
+        Assert.Empty(emitted.Diagnostics);
+    }
 }

@@ -161,11 +161,15 @@ internal static class DeclarationParser
         }
         catch (Exception exception)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.From(node is MethodDeclarationSyntax m ? m.Identifier.GetLocation() : symbol.Locations.FirstOrDefault()),
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.From(IdentifierOf(node, symbol)),
                 symbol.Name, exception.GetType().Name + ": " + exception.Message));
             return new ParseResult<T>(null, diagnostics.ToEquatable());
         }
     }
+
+    /// <summary>Where an error about a whole declaration is reported: a method's name, or the type's.</summary>
+    public static Location? IdentifierOf(SyntaxNode node, ISymbol symbol)
+        => node is MethodDeclarationSyntax method ? method.Identifier.GetLocation() : symbol.Locations.FirstOrDefault();
 
     private static KernelMethod? ParseKernel(IMethodSymbol method, IReadOnlyDictionary<IFieldSymbol, ParamField> parameters, bool parametersAllowed,
         SemanticModel targetModel, List<DiagnosticInfo> diagnostics, CancellationToken cancellation, HashSet<IMethodSymbol>? validating = null)
