@@ -96,4 +96,109 @@ public class LeanAdjointTests
             """);
         Assert.Contains("thetaBar.Slice(b1Offset, this.B1.Length), default);", adjoint);
     }
+
+    // ---- forward liveness: writes nothing reads are not replayed
+
+    private static string Rule(string update) => GeneratorHarness.Usings + $$"""
+        [LearningRule]
+        public partial class R
+        {
+            public float Alpha { get; } = 0.3f;
+            public int StateSize(int actions) => actions;
+            public void InitialState(Span<float> state) => state.Clear();
+            [Update]
+            public void Update(ReadOnlySpan<float> q, ReadOnlySpan<float> u, int played, Span<float> next)
+            {
+                {{update}}
+            }
+            [Response]
+            public void Response(ReadOnlySpan<float> q, Span<float> logPolicy) => Nn.LogSoftmax(q, logPolicy);
+        }
+        """;
+
+    private static string UpdateAdjoint(string source)
+    {
+        var generated = GeneratorHarness.RunClean(source).Values.Single();
+        int start = generated.IndexOf("public void UpdateAdjoint(global::System.ReadOnlySpan<float>", StringComparison.Ordinal);
+        Assert.True(start >= 0, generated);
+        return generated[start..generated.IndexOf("/// <summary>Double-precision twin", start, StringComparison.Ordinal)];
+    }
+
+    [Fact]
+    public void OutputsAndScratchNothingReads_AreNeitherAllocatedNorWritten()
+    {
+        var adjoint = UpdateAdjoint(Rule("""
+            Span<float> kept = stackalloc float[q.Length];
+            for (int k = 0; k < q.Length; k++) kept[k] = (1f - Alpha) * q[k];
+            for (int k = 0; k < q.Length; k++) next[k] = kept[k] + Alpha * u[k];
+            """));
+        Assert.DoesNotContain("next = stackalloc", adjoint);
+        var forward = adjoint[..adjoint.IndexOf("// Reverse sweep", StringComparison.Ordinal)];
+        Assert.DoesNotContain("next[k2] =", forward);
+        Assert.DoesNotContain("kept[k] =", forward);
+        // The loops only counted their trips for the reverse sweep: the counts in closed form.
+        Assert.Contains("loop1Count = q.Length > loop1Start ? q.Length - loop1Start : 0;", adjoint);
+        Assert.DoesNotContain("loop1Count++", adjoint);
+    }
+
+    [Fact]
+    public void AnOutputALaterStatementReads_IsWrittenAndTaped()
+    {
+        var adjoint = UpdateAdjoint(Rule("""
+            for (int k = 0; k < q.Length; k++)
+            {
+                next[k] = (1f - Alpha) * q[k] + Alpha * u[k];
+                next[k] = next[k] + 0.5f * next[k] * next[k];
+            }
+            """));
+        Assert.Contains("global::System.Span<float> next = stackalloc", adjoint);
+        Assert.Contains("next[k] = (1f - this.Alpha) * q[k] + this.Alpha * u[k];", adjoint);
+        Assert.Contains("tape.PushReal(next[k]);", adjoint);
+    }
+
+    // ---- adjoint liveness of overwritten elements
+
+    /// <summary>An embedding into the first <c>size</c> elements of the input, then <paramref name="fill"/> writing data.</summary>
+    private static string EmbeddingThen(string fill) => GeneratorHarness.Usings + $$"""
+        [Mechanism]
+        public partial class M
+        {
+            [Param] public float[,] Embedding = new float[4, 3];
+            [Param] public float[,] W1 = new float[5, 7];
+            [Param] public float[] B1 = new float[5];
+            [Param] public float[] W2 = new float[5];
+            [Payoff]
+            public float Payoff(int ownAction, ReadOnlySpan<int> opponentCounts)
+            {
+                int actions = opponentCounts.Length;
+                int size = 3;
+                Span<float> input = stackalloc float[actions + size];
+                Span<float> z = stackalloc float[5];
+                Nn.Embedding(Embedding, ownAction, input.Slice(0, size));
+                {{fill}}
+                Nn.Dense(W1, B1, input, z);
+                return Nn.Dot(W2, z);
+            }
+        }
+        """;
+
+    private static string ReverseSweep(string adjoint) => adjoint[adjoint.IndexOf("// Reverse sweep", StringComparison.Ordinal)..];
+
+    [Fact]
+    public void DataWrittenAfterAnEmbeddingsSlice_ZeroesNoAdjoint()
+    {
+        var adjoint = Adjoint(EmbeddingThen("for (int k = 0; k < actions; k++) input[size + k] = opponentCounts[k] * 0.25f;"));
+        Assert.Contains("input[size + k] = ", adjoint);
+        Assert.DoesNotContain("inputBar[size + k] = 0f", adjoint);
+        // Nothing is left to run backwards over the shares, so the forward loop records no trip count either.
+        Assert.DoesNotContain("for k, backwards", ReverseSweep(adjoint));
+        Assert.DoesNotContain("loop1Count", adjoint);
+    }
+
+    [Fact]
+    public void DataOverwritingAnEmbeddingsLastElement_StillZeroesItsAdjoint()
+    {
+        var adjoint = Adjoint(EmbeddingThen("for (int k = 0; k < actions; k++) input[size - 1 + k] = opponentCounts[k] * 0.25f;"));
+        Assert.Contains("inputBar[size - 1 + k] = 0f;", ReverseSweep(adjoint));
+    }
 }

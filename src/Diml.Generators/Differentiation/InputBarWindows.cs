@@ -34,7 +34,7 @@ internal static class InputBarWindows
         var all = Statements.All(body).ToList();
         var buffers = new HashSet<string>(body.Statements.OfType<StackAlloc>().Select(a => a.Name));
         var aliased = new HashSet<string>(all.OfType<SpanAlias>().Select(a => Activity.Root(a.Value)).Where(r => r is not null).Select(r => r!));
-        var stable = StableScalars(method, all);
+        var stable = StableScalars.Of(method);
 
         for (int index = 0; index < body.Statements.Count; index++)
         {
@@ -80,7 +80,7 @@ internal static class InputBarWindows
                     if (Activity.RoleAt(call.Target, i) != ArgumentRole.Output || Activity.Root(call.Args[i]) != input) continue;
                     // An inactive call's outputs are data: their adjoints are only cleared.
                     if (!active) continue;
-                    if (call.Args[i] is SliceExpr { Target: LocalRef, Length: { } length } slice && IsStable(slice.Start, stable) && IsStable(length, stable))
+                    if (call.Args[i] is SliceExpr { Target: LocalRef, Length: { } length } slice && StableScalars.IsStable(slice.Start, stable) && StableScalars.IsStable(length, stable))
                         read.Add(new Window(slice.Start, length));
                     else
                         return true;
@@ -91,29 +91,4 @@ internal static class InputBarWindows
                 return false;
         }
     }
-
-    /// <summary>
-    /// Scalars whose value is the same wherever they can be read: parameters never assigned, and locals with one
-    /// top-level declaration and no other write (the reverse sweep never restores them to another value).
-    /// </summary>
-    private static HashSet<string> StableScalars(KernelMethod method, List<Stmt> all)
-    {
-        var assigned = new HashSet<string>(all.OfType<Assign>().Select(a => Activity.Root(a.Target)).Where(r => r is not null).Select(r => r!));
-        assigned.UnionWith(all.OfType<ForLoop>().Select(l => l.Variable));
-        var declaredOnce = method.Body.Statements.OfType<DeclareLocal>().Where(d => !d.InLoop && d.Init is not null).GroupBy(d => d.Name)
-            .Where(g => g.Count() == 1).Select(g => g.Key);
-        var nested = new HashSet<string>(all.OfType<DeclareLocal>().Where(d => !method.Body.Statements.Contains(d)).Select(d => d.Name));
-        var stable = new HashSet<string>(method.Parameters.Select(p => p.Name));
-        stable.UnionWith(declaredOnce.Where(n => !nested.Contains(n)));
-        stable.ExceptWith(assigned);
-        return stable;
-    }
-
-    private static bool IsStable(Expr expr, HashSet<string> stable) => Statements.Descendants(expr).All(e => e switch
-    {
-        Literal or ConstantRef or LengthExpr => true,
-        LocalRef local => stable.Contains(local.Name),
-        UnaryExpr or BinaryExpr or CastExpr => true,
-        _ => false,
-    });
 }

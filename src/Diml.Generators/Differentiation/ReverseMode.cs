@@ -290,7 +290,7 @@ internal sealed class ReverseMode
             case Assign assign:
                 Lanes(into, VariesTarget(assign.Target), true, new List<Stmt>
                 {
-                    ReverseWrite(assign.Target, assign.Op, assign.Value, _plan.PushesOnWrite(assign)),
+                    ReverseWrite(assign.Target, assign.Op, assign.Value, _plan.PushesOnWrite(assign), _plan.ZeroesBar(assign)),
                 });
                 break;
             case CallStmt call:
@@ -429,9 +429,10 @@ internal sealed class ReverseMode
     /// <summary>
     /// The reverse of <c>target op= value</c> (a declaration with an initial value is a <c>Set</c>): the
     /// target's adjoint is taken as the seed and zeroed (for <c>=</c>), the old value restored from the tape
-    /// when <paramref name="restore"/>, and the seed propagated into the value's active leaves.
+    /// when <paramref name="restore"/>, and the seed propagated into the value's active leaves. Without
+    /// <paramref name="zeroBar"/>, the adjoint is left as it is: nothing reversed later reads it.
     /// </summary>
-    public Block ReverseWrite(Expr target, AssignOperator op, Expr value, bool restore)
+    public Block ReverseWrite(Expr target, AssignOperator op, Expr value, bool restore, bool zeroBar = true)
     {
         var reverse = new List<Stmt> { new ReversesComment(new Assign(target, op, value, false)) };
         if (!_plan.IsActivePlace(target))
@@ -449,7 +450,7 @@ internal sealed class ReverseMode
                 seed = new LocalRef(NewTemp(EmittedNames.Seed), ValueKind.Real);
                 reverse.Add(new DeclareLocal(seed.Name, ValueKind.Real, bar, false));
             }
-            reverse.Add(new Assign(bar, AssignOperator.Set, RealLiteral(0), false));
+            if (zeroBar) reverse.Add(new Assign(bar, AssignOperator.Set, RealLiteral(0), false));
             if (restore) reverse.Add(new TapePop(target));
             if (seed is not null) Propagate(value, seed, reverse);
             return BlockOf(reverse);

@@ -20,12 +20,14 @@ internal sealed class ReversePlan
     private readonly ToBeRecorded _needs;
     private readonly Dictionary<Stmt, int> _ids = new(ReferenceComparer<Stmt>.Instance);
     private readonly Dictionary<CallStmt, InputBarWindows.Window?> _inputBarWindows;
+    private readonly HashSet<Assign> _unneededZeroing;
 
     public ReversePlan(KernelMethod method)
     {
         _activity = Activity.Analyze(method);
         _needs = ToBeRecorded.Analyze(method.Body, _activity);
         _inputBarWindows = InputBarWindows.Analyze(method, _activity);
+        _unneededZeroing = BarZeroing.Unneeded(method);
         FindFirstWrites(method.Body);
         Number(method.Body);
     }
@@ -37,6 +39,12 @@ internal sealed class ReversePlan
     public bool NarrowsInputBar(CallStmt call, out InputBarWindows.Window? window) => _inputBarWindows.TryGetValue(call, out window);
 
     public Activity Activity => _activity;
+
+    /// <summary>
+    /// Whether the reverse of <paramref name="write"/> zeroes the overwritten element's adjoint: not when nothing reversed
+    /// after it reads that element's adjoint (<see cref="BarZeroing"/>).
+    /// </summary>
+    public bool ZeroesBar(Assign write) => !_unneededZeroing.Contains(write);
 
     /// <summary>The number of a loop or branch, for its bookkeeping locals (<c>loop1Start</c>, <c>branch2</c>).</summary>
     public int Id(Stmt loopOrBranch) => _ids[loopOrBranch];
@@ -134,7 +142,9 @@ internal sealed class ReversePlan
     {
         Block block => block.Statements.Any(HasReverseWork),
         DeclareLocal declare => declare.Init is not null && (_activity.IsActiveName(declare.Name) && declare.Kind == ValueKind.Real || PushesOnWrite(declare)),
-        Assign assign => IsActivePlace(assign.Target) || PushesOnWrite(assign),
+        // A write of data whose adjoint needs no zeroing propagates nothing.
+        Assign assign => IsActivePlace(assign.Target) && (ZeroesBar(assign) || assign.Op != AssignOperator.Set || _activity.IsActive(assign.Value))
+                         || PushesOnWrite(assign),
         CallStmt call => call.Call.Target.Kind != CallKind.Constant && (CallIsActive(call.Call) || PushesOnWrite(call)),
         IfStmt branch => HasReverseWork(branch.Then) || (branch.Else is not null && HasReverseWork(branch.Else)),
         ForLoop loop => HasReverseWork(loop.Body),

@@ -29,13 +29,19 @@ internal sealed class AdjointEmitter
     private readonly ReverseMode _reverse;
 
     private readonly LaneEmitter? _lanes;
+    private readonly bool _ownsOutputs;
+    private HashSet<string> _unreadBuffers = new();
 
     /// <summary>
     /// A per-query adjoint, or with <paramref name="lanes"/> a batched one: every varying statement runs for all
     /// queries (forwards in the forward sweep, backwards in the reverse sweep, so the tape stays last-in first-out).
+    /// <paramref name="ownsOutputs"/>: whether the adjoint allocates the kernel's outputs itself (a mechanism's or a
+    /// rule's adjoint) rather than writing its caller's buffers (a helper's); only then may the forward sweep skip the
+    /// writes to them nothing reads.
     /// </summary>
-    public AdjointEmitter(KernelMethod method, ExpressionPrinter printer, Expr resultBar, LaneEmitter? lanes = null)
+    public AdjointEmitter(KernelMethod method, ExpressionPrinter printer, Expr resultBar, bool ownsOutputs, LaneEmitter? lanes = null)
     {
+        _ownsOutputs = ownsOutputs;
         _method = method;
         _p = printer;
         _resultBar = resultBar;
@@ -50,11 +56,19 @@ internal sealed class AdjointEmitter
 
     public Activity Activity => _activity;
 
+    /// <summary>
+    /// After <see cref="EmitBody"/>: the buffers whose values the sweeps never read, so the forward sweep skips every
+    /// write to them (<see cref="DeadForwardWrites"/>); an output among them need not be allocated.
+    /// </summary>
+    public IReadOnlyCollection<string> UnreadBuffers => _unreadBuffers;
+
     /// <summary>Writes hoisted locals, the forward sweep and the reverse sweep.</summary>
     public void EmitBody(SourceWriter output)
     {
-        var forwardSweep = _reverse.ForwardSweep(_method.Body);
         var reverseSweep = DeadBarClears.Remove(_reverse.ReverseSweep(_method.Body, _resultBar), _method);
+        var owned = Statements.All(_method.Body).OfType<StackAlloc>().Select(a => a.Name);
+        if (_ownsOutputs) owned = owned.Concat(_method.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput).Select(x => x.Name));
+        var forwardSweep = DeadForwardWrites.Remove(_reverse.ForwardSweep(_method.Body), reverseSweep, owned, out _unreadBuffers);
         var hoisted = _reverse.Hoisted(_method.Body);
         var printer = ForwardEmitter.ForAdjoint(_p, _lanes);
         var forward = new SourceWriter();

@@ -62,7 +62,7 @@ internal static class KernelEmitter
         IReadOnlyList<ParamField>? parameters, AdjointStyle style, string resultBar, string summary, bool markMethod = false)
     {
         var printer = new ExpressionPrinter(p, parameters);
-        var emitter = new AdjointEmitter(m, printer, new LocalRef(resultBar, ValueKind.Real));
+        var emitter = new AdjointEmitter(m, printer, new LocalRef(resultBar, ValueKind.Real), ownsOutputs: style != AdjointStyle.Helper);
         var activity = emitter.Activity;
         var signature = new List<string>();
         var prologue = new SourceWriter();
@@ -76,19 +76,12 @@ internal static class KernelEmitter
         if (m.Returns == ValueKind.Real) signature.Add(p.Real + " " + resultBar);
 
         var assigned = AssignedNames(m.Body);
-        foreach (var x in m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput))
+        var outputs = m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput).ToList();
+        foreach (var x in outputs)
         {
             signature.Add(p.ReadOnlySpan + " " + EmittedNames.Bar(x.Name));
-            if (style != AdjointStyle.Helper)
-                prologue.WriteLine(p.Span + " " + x.Name + " = stackalloc " + p.Real + "[" + x.Name + "Bar.Length];");
-            if (activity.IsActiveName(x.Name))
-            {
-                // The reverse sweep zeroes an output's adjoint where the output is overwritten: work on a copy.
-                string work = EmittedNames.BarWork(x.Name);
-                prologue.WriteLine(p.Span + " " + work + " = stackalloc " + p.Real + "[" + x.Name + "Bar.Length];");
-                prologue.WriteLine(x.Name + "Bar.CopyTo(" + work + ");");
-                printer.SetBarName(x.Name, work);
-            }
+            // The reverse sweep zeroes an output's adjoint where the output is overwritten: work on a copy.
+            if (activity.IsActiveName(x.Name)) printer.SetBarName(x.Name, EmittedNames.BarWork(x.Name));
         }
         if (style == AdjointStyle.Mechanism) signature.Add(p.Span + " thetaBar");
         foreach (var x in m.Parameters)
@@ -121,6 +114,19 @@ internal static class KernelEmitter
 
         var body = new SourceWriter();
         emitter.EmitBody(body);
+        // The outputs' buffers come first; an output whose values nothing reads is not allocated.
+        var buffers = new SourceWriter();
+        foreach (var x in outputs)
+        {
+            if (style != AdjointStyle.Helper && !emitter.UnreadBuffers.Contains(x.Name))
+                buffers.WriteLine(p.Span + " " + x.Name + " = stackalloc " + p.Real + "[" + x.Name + "Bar.Length];");
+            if (activity.IsActiveName(x.Name))
+            {
+                string work = EmittedNames.BarWork(x.Name);
+                buffers.WriteLine(p.Span + " " + work + " = stackalloc " + p.Real + "[" + x.Name + "Bar.Length];");
+                buffers.WriteLine(x.Name + "Bar.CopyTo(" + work + ");");
+            }
+        }
 
         w.WriteLine("/// <summary>" + summary + "</summary>");
         w.WriteLine("/// <remarks>");
@@ -136,6 +142,7 @@ internal static class KernelEmitter
         if (markMethod) w.WriteLine(TypeEmitter.GeneratedCode);
         w.OpenBlock(modifiers + " void " + name + "(" + string.Join(", ", signature) + ")");
         if (parameters is not null) WriteOffsets(w, parameters, m.Body);
+        if (!buffers.IsEmpty) w.Append(buffers);
         if (!prologue.IsEmpty) w.Append(prologue);
         w.Append(body);
         if (!epilogue.IsEmpty) w.Append(epilogue);
@@ -176,7 +183,7 @@ internal static class KernelEmitter
         var p = Precision.Float;
         var printer = new ExpressionPrinter(p, parameters) { Batch = plan };
         var lanes = new LaneEmitter(printer, plan);
-        var emitter = new AdjointEmitter(m, printer, ResultsBarOfQuery, lanes);
+        var emitter = new AdjointEmitter(m, printer, ResultsBarOfQuery, ownsOutputs: true, lanes);
         var signature = new List<string> { p.ReadOnlySpan + " theta" };
         signature.AddRange(m.Parameters.Where(x => x.Kind != ParameterKind.RealSpanOutput).Select(x => "global::System.ReadOnlySpan<int> " + x.Name));
         signature.Add("int count");
@@ -191,7 +198,7 @@ internal static class KernelEmitter
 
         w.WriteLine("/// <summary>" + summary + "</summary>");
         w.OpenBlock("public void " + name + "(" + string.Join(", ", signature) + ")");
-        WriteBatchPreamble(w, m, parameters, outputsFromBars: true);
+        WriteBatchPreamble(w, m, parameters, outputsFromBars: true, emitter.UnreadBuffers);
         foreach (var x in m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput && emitter.Activity.IsActiveName(x.Name)))
         {
             w.WriteLine(p.Span + " " + x.Name + "BarWork = arena.Floats(" + x.Name + "Bar.Length);");
@@ -203,7 +210,8 @@ internal static class KernelEmitter
     }
 
     /// <summary>Offsets, the arena, and the per-query row length of every query input and output.</summary>
-    private static void WriteBatchPreamble(SourceWriter w, KernelMethod m, IReadOnlyList<ParamField> parameters, bool outputsFromBars)
+    private static void WriteBatchPreamble(SourceWriter w, KernelMethod m, IReadOnlyList<ParamField> parameters, bool outputsFromBars,
+        IReadOnlyCollection<string>? unread = null)
     {
         WriteOffsets(w, parameters, m.Body);
         w.WriteLine("if (count == 0) return;");
@@ -216,7 +224,8 @@ internal static class KernelEmitter
             else if (x.Kind == ParameterKind.RealSpanOutput && outputsFromBars)
             {
                 w.WriteLine("int " + ExpressionPrinter.StrideName(x.Name) + " = " + x.Name + "Bar.Length / count;");
-                w.WriteLine("global::System.Span<float> " + x.Name + " = arena.Floats(" + x.Name + "Bar.Length);");
+                if (unread is null || !unread.Contains(x.Name))
+                    w.WriteLine("global::System.Span<float> " + x.Name + " = arena.Floats(" + x.Name + "Bar.Length);");
             }
             else if (x.Kind == ParameterKind.RealSpanOutput)
                 w.WriteLine("int " + ExpressionPrinter.StrideName(x.Name) + " = " + x.Name + ".Length / count;");

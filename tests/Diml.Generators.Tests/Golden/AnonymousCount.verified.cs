@@ -139,7 +139,6 @@ namespace Diml.Mechanisms
             int k = 0;
             float share = 0f;
             int k2 = 0;
-            int loop2Start = 0, loop2Count = 0;
 
             // Forward sweep: the user's statements, saving what the reverse sweep needs.
             size = this.EmbeddingSize;
@@ -169,12 +168,9 @@ namespace Diml.Mechanisms
                 others += opponentCounts[k];
             }
             share = others > 0 ? 1f / (float)others : 0f;
-            loop2Start = 0;
-            loop2Count = 0;
-            for (k2 = loop2Start; k2 < actions; k2++)
+            for (k2 = 0; k2 < actions; k2++)
             {
                 input[size + k2] = (float)opponentCounts[k2] * share;
-                loop2Count++;
             }
             global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1);
             global::Diml.Nn.Relu(z1, h1);
@@ -195,13 +191,6 @@ namespace Diml.Mechanisms
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar.Slice(0, size), 0);
-            // for k2, backwards
-            for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
-            {
-                k2 = loop2Start + iteration1;
-                // input[size + k2] = (float)opponentCounts[k2] * share
-                inputBar[size + k2] = 0f;
-            }
             // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size))
             global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size), inputBar.Slice(0, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
         }
@@ -268,7 +257,6 @@ namespace Diml.Mechanisms
             int k = 0;
             double share = 0.0;
             int k2 = 0;
-            int loop2Start = 0, loop2Count = 0;
 
             // Forward sweep: the user's statements, saving what the reverse sweep needs.
             size = this.EmbeddingSize;
@@ -298,12 +286,9 @@ namespace Diml.Mechanisms
                 others += opponentCounts[k];
             }
             share = others > 0 ? 1.0 / (double)others : 0.0;
-            loop2Start = 0;
-            loop2Count = 0;
-            for (k2 = loop2Start; k2 < actions; k2++)
+            for (k2 = 0; k2 < actions; k2++)
             {
                 input[size + k2] = (double)opponentCounts[k2] * share;
-                loop2Count++;
             }
             global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1);
             global::Diml.Nn.Relu(z1, h1);
@@ -324,13 +309,6 @@ namespace Diml.Mechanisms
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
             // global::Diml.Nn.Dense(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, z1, z1Bar, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar.Slice(0, size), 0);
-            // for k2, backwards
-            for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
-            {
-                k2 = loop2Start + iteration1;
-                // input[size + k2] = (double)opponentCounts[k2] * share
-                inputBar[size + k2] = 0.0;
-            }
             // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size))
             global::Diml.Nn.EmbeddingAdjoint(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction, input.Slice(0, size), inputBar.Slice(0, size), thetaBar.Slice(embeddingOffset, this.Embedding.Length));
         }
@@ -428,7 +406,6 @@ namespace Diml.Mechanisms
             int k = 0;
             global::System.Span<float> share = arena.Floats(count);
             int k2 = 0;
-            int loop2Start = 0, loop2Count = 0;
 
             // Forward sweep: the user's statements, saving what the reverse sweep needs.
             size = this.EmbeddingSize;
@@ -470,15 +447,12 @@ namespace Diml.Mechanisms
             {
                 share[q] = others[q] > 0 ? 1f / (float)others[q] : 0f;
             }
-            loop2Start = 0;
-            loop2Count = 0;
-            for (k2 = loop2Start; k2 < actions; k2++)
+            for (k2 = 0; k2 < actions; k2++)
             {
                 for (int q = 0; q < count; q++)
                 {
                     input[q * inputStride + (size + k2)] = (float)opponentCounts[q * opponentCountsStride + k2] * share[q];
                 }
-                loop2Count++;
             }
             // Nn.Dense for every query at once: a matrix-matrix product
             global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count);
@@ -507,16 +481,6 @@ namespace Diml.Mechanisms
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), input, inputStride, 0, inputStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar, 0, size);
-            // for k2, backwards
-            for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
-            {
-                k2 = loop2Start + iteration1;
-                for (int q = count - 1; q >= 0; q--)
-                {
-                    // input[q * inputStride + (size + k2)] = (float)opponentCounts[q * opponentCountsStride + k2] * share[q]
-                    inputBar[q * inputStride + (size + k2)] = 0f;
-                }
-            }
             for (int q = count - 1; q >= 0; q--)
             {
                 // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction[q], input.Slice(q * inputStride, size))

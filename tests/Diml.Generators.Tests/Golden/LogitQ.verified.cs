@@ -29,7 +29,6 @@ namespace Golden
         /// </remarks>
         public void UpdateAdjoint(global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> payoffs, int played, global::System.ReadOnlySpan<float> nextBar, global::System.Span<float> qBar, global::System.Span<float> payoffsBar)
         {
-            global::System.Span<float> next = stackalloc float[nextBar.Length];
             global::System.Span<float> nextBarWork = stackalloc float[nextBar.Length];
             nextBar.CopyTo(nextBarWork);
             int k = 0;
@@ -37,12 +36,7 @@ namespace Golden
 
             // Forward sweep: the user's statements, saving what the reverse sweep needs.
             loop1Start = 0;
-            loop1Count = 0;
-            for (k = loop1Start; k < q.Length; k++)
-            {
-                next[k] = (1f - this.Alpha) * q[k] + this.Alpha * payoffs[k];
-                loop1Count++;
-            }
+            loop1Count = q.Length > loop1Start ? q.Length - loop1Start : 0;
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // for k, backwards
@@ -76,7 +70,6 @@ namespace Golden
         /// </remarks>
         public void UpdateAdjoint(global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> payoffs, int played, global::System.ReadOnlySpan<double> nextBar, global::System.Span<double> qBar, global::System.Span<double> payoffsBar)
         {
-            global::System.Span<double> next = stackalloc double[nextBar.Length];
             global::System.Span<double> nextBarWork = stackalloc double[nextBar.Length];
             nextBar.CopyTo(nextBarWork);
             int k = 0;
@@ -84,12 +77,7 @@ namespace Golden
 
             // Forward sweep: the user's statements, saving what the reverse sweep needs.
             loop1Start = 0;
-            loop1Count = 0;
-            for (k = loop1Start; k < q.Length; k++)
-            {
-                next[k] = (1.0 - this.Alpha) * q[k] + this.Alpha * payoffs[k];
-                loop1Count++;
-            }
+            loop1Count = q.Length > loop1Start ? q.Length - loop1Start : 0;
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // for k, backwards
@@ -117,7 +105,6 @@ namespace Golden
         /// </remarks>
         public void ResponseAdjoint(global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> logPolicyBar, global::System.Span<float> qBar)
         {
-            global::System.Span<float> logPolicy = stackalloc float[logPolicyBar.Length];
             global::System.Span<float> logPolicyBarWork = stackalloc float[logPolicyBar.Length];
             logPolicyBar.CopyTo(logPolicyBarWork);
             int actions = 0;
@@ -141,12 +128,7 @@ namespace Golden
             }
             logSum = global::Diml.Nn.LogSumExp(scaled);
             loop2Start = 0;
-            loop2Count = 0;
-            for (k2 = loop2Start; k2 < actions; k2++)
-            {
-                logPolicy[k2] = global::System.MathF.Log((1f - this.Epsilon) * global::System.MathF.Exp(scaled[k2] - logSum) + this.Epsilon / (float)actions);
-                loop2Count++;
-            }
+            loop2Count = actions > loop2Start ? actions - loop2Start : 0;
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // for k2, backwards
@@ -172,7 +154,6 @@ namespace Golden
                 k = loop1Start + iteration5;
                 // scaled[k] = this.Beta * q[k]
                 float seed6 = scaledBar[k];
-                scaledBar[k] = 0f;
                 qBar[k] += seed6 * this.Beta;
             }
         }
@@ -206,7 +187,6 @@ namespace Golden
         /// </remarks>
         public void ResponseAdjoint(global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> logPolicyBar, global::System.Span<double> qBar)
         {
-            global::System.Span<double> logPolicy = stackalloc double[logPolicyBar.Length];
             global::System.Span<double> logPolicyBarWork = stackalloc double[logPolicyBar.Length];
             logPolicyBar.CopyTo(logPolicyBarWork);
             int actions = 0;
@@ -230,12 +210,7 @@ namespace Golden
             }
             logSum = global::Diml.Nn.LogSumExp(scaled);
             loop2Start = 0;
-            loop2Count = 0;
-            for (k2 = loop2Start; k2 < actions; k2++)
-            {
-                logPolicy[k2] = global::System.Math.Log((1.0 - this.Epsilon) * global::System.Math.Exp(scaled[k2] - logSum) + this.Epsilon / (double)actions);
-                loop2Count++;
-            }
+            loop2Count = actions > loop2Start ? actions - loop2Start : 0;
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // for k2, backwards
@@ -261,7 +236,6 @@ namespace Golden
                 k = loop1Start + iteration5;
                 // scaled[k] = this.Beta * q[k]
                 double seed6 = scaledBar[k];
-                scaledBar[k] = 0.0;
                 qBar[k] += seed6 * this.Beta;
             }
         }
@@ -341,7 +315,6 @@ namespace Golden
         public void UpdateAdjoint(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> payoffs, int played, global::System.ReadOnlySpan<float> nextBar, global::System.Span<float> qBar, global::System.Span<float> payoffsBar, global::System.Span<float> thetaBar)
         {
             int alphaOffset = 0;
-            global::System.Span<float> next = stackalloc float[nextBar.Length];
             global::System.Span<float> nextBarWork = stackalloc float[nextBar.Length];
             nextBar.CopyTo(nextBarWork);
             int k = 0;
@@ -349,12 +322,7 @@ namespace Golden
 
             // Forward sweep: the user's statements, saving what the reverse sweep needs.
             loop1Start = 0;
-            loop1Count = 0;
-            for (k = loop1Start; k < q.Length; k++)
-            {
-                next[k] = (1f - theta[alphaOffset]) * q[k] + theta[alphaOffset] * payoffs[k];
-                loop1Count++;
-            }
+            loop1Count = q.Length > loop1Start ? q.Length - loop1Start : 0;
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // for k, backwards
@@ -392,7 +360,6 @@ namespace Golden
         public void UpdateAdjoint(global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> payoffs, int played, global::System.ReadOnlySpan<double> nextBar, global::System.Span<double> qBar, global::System.Span<double> payoffsBar, global::System.Span<double> thetaBar)
         {
             int alphaOffset = 0;
-            global::System.Span<double> next = stackalloc double[nextBar.Length];
             global::System.Span<double> nextBarWork = stackalloc double[nextBar.Length];
             nextBar.CopyTo(nextBarWork);
             int k = 0;
@@ -400,12 +367,7 @@ namespace Golden
 
             // Forward sweep: the user's statements, saving what the reverse sweep needs.
             loop1Start = 0;
-            loop1Count = 0;
-            for (k = loop1Start; k < q.Length; k++)
-            {
-                next[k] = (1.0 - theta[alphaOffset]) * q[k] + theta[alphaOffset] * payoffs[k];
-                loop1Count++;
-            }
+            loop1Count = q.Length > loop1Start ? q.Length - loop1Start : 0;
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // for k, backwards
@@ -458,7 +420,6 @@ namespace Golden
             int alphaOffset = 0;
             int betaOffset = alphaOffset + 1;
             int epsilonOffset = betaOffset + 1;
-            global::System.Span<float> logPolicy = stackalloc float[logPolicyBar.Length];
             global::System.Span<float> logPolicyBarWork = stackalloc float[logPolicyBar.Length];
             logPolicyBar.CopyTo(logPolicyBarWork);
             int actions = 0;
@@ -482,12 +443,7 @@ namespace Golden
             }
             logSum = global::Diml.Nn.LogSumExp(scaled);
             loop2Start = 0;
-            loop2Count = 0;
-            for (k2 = loop2Start; k2 < actions; k2++)
-            {
-                logPolicy[k2] = global::System.MathF.Log((1f - theta[epsilonOffset]) * global::System.MathF.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (float)actions);
-                loop2Count++;
-            }
+            loop2Count = actions > loop2Start ? actions - loop2Start : 0;
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // for k2, backwards
@@ -515,7 +471,6 @@ namespace Golden
                 k = loop1Start + iteration5;
                 // scaled[k] = theta[betaOffset] * q[k]
                 float seed6 = scaledBar[k];
-                scaledBar[k] = 0f;
                 thetaBar[betaOffset] += seed6 * q[k];
                 qBar[k] += seed6 * theta[betaOffset];
             }
@@ -557,7 +512,6 @@ namespace Golden
             int alphaOffset = 0;
             int betaOffset = alphaOffset + 1;
             int epsilonOffset = betaOffset + 1;
-            global::System.Span<double> logPolicy = stackalloc double[logPolicyBar.Length];
             global::System.Span<double> logPolicyBarWork = stackalloc double[logPolicyBar.Length];
             logPolicyBar.CopyTo(logPolicyBarWork);
             int actions = 0;
@@ -581,12 +535,7 @@ namespace Golden
             }
             logSum = global::Diml.Nn.LogSumExp(scaled);
             loop2Start = 0;
-            loop2Count = 0;
-            for (k2 = loop2Start; k2 < actions; k2++)
-            {
-                logPolicy[k2] = global::System.Math.Log((1.0 - theta[epsilonOffset]) * global::System.Math.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (double)actions);
-                loop2Count++;
-            }
+            loop2Count = actions > loop2Start ? actions - loop2Start : 0;
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // for k2, backwards
@@ -614,7 +563,6 @@ namespace Golden
                 k = loop1Start + iteration5;
                 // scaled[k] = theta[betaOffset] * q[k]
                 double seed6 = scaledBar[k];
-                scaledBar[k] = 0.0;
                 thetaBar[betaOffset] += seed6 * q[k];
                 qBar[k] += seed6 * theta[betaOffset];
             }

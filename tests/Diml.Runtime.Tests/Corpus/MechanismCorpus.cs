@@ -390,3 +390,47 @@ public sealed partial class SharesThenEmbedding
         return output[0];
     }
 }
+
+/// <summary>
+/// An embedding, then data overwriting its last element and the shares after it: the data write's adjoint must still be
+/// zeroed (the embedding reads it), so the embedding's last column gets no gradient. The write's range starts inside the
+/// embedding's slice, and the adjoint-liveness analysis must see the overlap.
+/// </summary>
+[Mechanism]
+public sealed partial class EmbeddingOverwrittenByShares
+{
+    public EmbeddingOverwrittenByShares(int actions, int size, int hidden)
+    {
+        Size = size;
+        Embedding = new float[actions, size];
+        W1 = new float[hidden, actions + size - 1];
+        B1 = new float[hidden];
+        W2 = new float[1, hidden];
+        B2 = new float[1];
+    }
+
+    public int Size { get; }
+
+    [Param(Init = ParamInit.StandardNormal)] public float[,] Embedding;
+    [Param(Init = ParamInit.FanInUniform)] public float[,] W1;
+    [Param(Init = ParamInit.FanInUniform)] public float[] B1;
+    [Param(Init = ParamInit.FanInUniform)] public float[,] W2;
+    [Param(Init = ParamInit.FanInUniform)] public float[] B2;
+
+    [Payoff]
+    public float Payoff(int ownAction, ReadOnlySpan<int> opponentCounts)
+    {
+        int actions = opponentCounts.Length;
+        int size = Size;
+        Span<float> input = stackalloc float[actions + size - 1];
+        Span<float> z = stackalloc float[B1.Length];
+        Span<float> h = stackalloc float[B1.Length];
+        Span<float> output = stackalloc float[1];
+        Nn.Embedding(Embedding, ownAction, input.Slice(0, size));
+        for (int k = 0; k < actions; k++) input[size - 1 + k] = opponentCounts[k] * 0.25f;
+        Nn.Dense(W1, B1, input, z);
+        Nn.Tanh(z, h);
+        Nn.Dense(W2, B2, h, output);
+        return output[0];
+    }
+}

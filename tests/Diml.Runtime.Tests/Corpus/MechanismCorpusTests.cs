@@ -28,6 +28,7 @@ public sealed class MechanismCorpusTests
         new Case("posted price", () => new PostedPrice(), 5, 4),
         new Case("neural histogram", () => new NeuralHistogram(4, 8), 3, 4),
         new Case("shares then embedding (a windowed input adjoint)", () => new SharesThenEmbedding(4, 3, 8), 6, 4),
+        new Case("embedding overwritten by shares (an adjoint zeroing that must stay)", () => new EmbeddingOverwrittenByShares(4, 3, 8), 6, 4),
     };
 
     [Theory]
