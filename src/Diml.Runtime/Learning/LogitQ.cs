@@ -32,7 +32,10 @@ public sealed partial class LogitQ
         Alpha = alpha;
         Beta = beta;
         Epsilon = epsilon;
-        Q0 = InitialAttractions.Checked(initialAttractions);
+        for (int k = 0; k < initialAttractions.Length; k++)
+            if (!float.IsFinite(initialAttractions[k]))
+                throw new ArgumentOutOfRangeException(nameof(initialAttractions), initialAttractions[k], $"The initial attraction Q0[{k}] must be finite.");
+        Q0 = initialAttractions.ToArray();
     }
 
     /// <summary>Step size α ∈ (0, 1] of the Q update; learnable (a fit keeps it in range as sigmoid of a raw value).</summary>
@@ -48,7 +51,12 @@ public sealed partial class LogitQ
     [Param] public float[] Q0;
 
     /// <summary>One Q-value per action; throws when Q0 is given for another number of actions.</summary>
-    public int StateSize(int actions) => InitialAttractions.CheckLength(Q0, actions, nameof(LogitQ));
+    public int StateSize(int actions)
+    {
+        if (Q0.Length != 0 && Q0.Length != actions)
+            throw new ArgumentException($"LogitQ has {Q0.Length} initial attractions Q0 but the game has {actions} actions; expected one per action, or none (all 0).", nameof(actions));
+        return actions;
+    }
 
     /// <summary>Q = Q0 (all 0 when no Q0 is given).</summary>
     [Initial]

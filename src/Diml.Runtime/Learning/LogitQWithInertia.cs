@@ -31,7 +31,10 @@ public sealed partial class LogitQWithInertia
         Beta = beta;
         Epsilon = epsilon;
         Inertia = inertia;
-        Q0 = InitialAttractions.Checked(initialAttractions);
+        for (int k = 0; k < initialAttractions.Length; k++)
+            if (!float.IsFinite(initialAttractions[k]))
+                throw new ArgumentOutOfRangeException(nameof(initialAttractions), initialAttractions[k], $"The initial attraction Q0[{k}] must be finite.");
+        Q0 = initialAttractions.ToArray();
     }
 
     /// <summary>Step size α ∈ (0, 1] of the Q update.</summary>
@@ -50,7 +53,12 @@ public sealed partial class LogitQWithInertia
     [Param] public float[] Q0;
 
     /// <summary>Q per action, then the previous action as a one-hot; throws when Q0 is given for another number of actions.</summary>
-    public int StateSize(int actions) => 2 * InitialAttractions.CheckLength(Q0, actions, nameof(LogitQWithInertia));
+    public int StateSize(int actions)
+    {
+        if (Q0.Length != 0 && Q0.Length != actions)
+            throw new ArgumentException($"LogitQWithInertia has {Q0.Length} initial attractions Q0 but the game has {actions} actions; expected one per action, or none (all 0).", nameof(actions));
+        return 2 * actions;
+    }
 
     /// <summary>Q = Q0 (all 0 when no Q0 is given) and no previous action.</summary>
     [Initial]
