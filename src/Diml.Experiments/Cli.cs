@@ -93,11 +93,11 @@ public static class Cli
         var console = context.Console;
         var root = new RootCommand("diml — inverse mechanism learning: recover the mechanism behind learning agents' play by maximum likelihood through their learning dynamics.")
         {
-            SimulateCommand.Create(console),
+            SimulateCommand.Create(context),
             FitCommand.Create(context),
             EvaluateCommand.Create(console),
             InspectCommand.Create(console),
-            CompareCommand.Create(console),
+            CompareCommand.Create(context),
             BootstrapCommand.Create(context),
             CounterfactualCommand.Create(console),
             CheckCommand.Create(console),

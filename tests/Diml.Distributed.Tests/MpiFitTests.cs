@@ -4,8 +4,8 @@ using Diml.Experiments;
 namespace Diml.Distributed.Tests;
 
 /// <summary>
-/// <c>diml fit</c> on two MPI ranks (<c>mpiexec.mpich -n 2</c>, one thread each) against one process: the model files must be
-/// identical byte for byte (the parameters bit for bit). Skipped, with the reason, only when mpiexec.mpich is not installed.
+/// <c>diml fit</c>, <c>simulate</c>, <c>bootstrap</c> and <c>compare --folds</c> on two MPI ranks (<c>mpiexec.mpich -n 2</c>, one thread each) against one process:
+/// the model files and the replications must be identical byte for byte (the parameters bit for bit). Skipped, with the reason, only when mpiexec.mpich is not installed.
 /// </summary>
 public sealed class MpiFitTests : IDisposable
 {
@@ -59,6 +59,67 @@ public sealed class MpiFitTests : IDisposable
         var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("diml fit: error")).ToArray();
         Assert.Equal([$"diml fit: error: rank 1 of 2: --data: expected an existing trajectory CSV file, found no file '{data}.missing'."], lines);
         Assert.False(File.Exists(model));
+    }
+
+    [MpiFact]
+    public void BootstrapOnTwoRanks_WritesTheReplicationsOfOneProcess_BitForBit()
+    {
+        string data = Simulate("public-goods", "3", "4");
+        string model = FitPublicGoods(data);
+        string[] bootstrap = ["bootstrap", "--model", model, "--data", data, "--replications", "5", "--seed", "2", "--threads", "1"];
+        string alone = Path.Combine(_folder, "alone"), ranks = Path.Combine(_folder, "ranks");
+        Assert.Equal(0, Cli.Run([.. bootstrap, "--out", alone], TextWriter.Null, TextWriter.Null));
+
+        var (code, output, error) = MpiExec(2, [.. bootstrap, "--out", ranks]);
+        Assert.True(code == 0, $"mpiexec exited {code}: {error}");
+        Assert.Contains("diml bootstrap: sharing the 5 refits between 2 MPI ranks", error);
+        foreach (string file in new[] { "bootstrap-replications.csv", "bootstrap-payoff-differences.csv" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(alone, file)), File.ReadAllBytes(Path.Combine(ranks, file)));
+        // Rank 0 alone prints the report.
+        Assert.Single(output.Split('\n'), line => line.StartsWith("wrote ", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(ranks, "bootstrap-replications.partial")));
+    }
+
+    [MpiFact]
+    public void CompareOnTwoRanks_SharesTheFolds_AndWritesTheComparisonOfOneProcess()
+    {
+        string data = Simulate("public-goods", "3", "4");
+        string model = FitPublicGoods(data);
+        string[] compare = ["compare", model, "--data", data, "--folds", "3", "--seed", "1", "--threads", "1"];
+        string alone = Path.Combine(_folder, "alone"), ranks = Path.Combine(_folder, "ranks");
+        Assert.Equal(0, Cli.Run([.. compare, "--out", alone], TextWriter.Null, TextWriter.Null));
+
+        var (code, output, error) = MpiExec(2, [.. compare, "--out", ranks]);
+        Assert.True(code == 0, $"mpiexec exited {code}: {error}");
+        Assert.Contains("diml compare: sharing the 3 cross-validation folds of each model between 2 MPI ranks", error);
+        foreach (string file in new[] { "comparison.csv", "comparison-tests.csv", "comparison.json" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(alone, file)), File.ReadAllBytes(Path.Combine(ranks, file)));
+        Assert.Single(output.Split('\n'), line => line.StartsWith("wrote ", StringComparison.Ordinal));
+    }
+
+    [MpiFact]
+    public void SimulateOnTwoRanks_OfARematchedDesign_WritesTheFilesOfOneProcess()
+    {
+        string[] simulate = ["simulate", "--mechanism", "public-goods", "--agents", "8", "--group-size", "4", "--actions", "5", "--episodes", "7",
+            "--horizon", "6", "--seed", "3", "--threads", "1"];
+        string alone = Path.Combine(_folder, "alone.csv"), ranks = Path.Combine(_folder, "ranks.csv");
+        Assert.Equal(0, Cli.Run([.. simulate, "--out", alone, "--truth", alone + ".truth.json"], TextWriter.Null, TextWriter.Null));
+
+        var (code, output, error) = MpiExec(2, [.. simulate, "--out", ranks, "--truth", ranks + ".truth.json"]);
+        Assert.True(code == 0, $"mpiexec exited {code}: {error}");
+        Assert.Contains("diml simulate: sharing the 7 episodes between 2 MPI ranks", error);
+        Assert.Equal(File.ReadAllBytes(alone), File.ReadAllBytes(ranks));
+        Assert.Equal(File.ReadAllBytes(alone + ".truth.json"), File.ReadAllBytes(ranks + ".truth.json"));
+        Assert.Single(output.Split('\n'), line => line.StartsWith("wrote ", StringComparison.Ordinal));
+    }
+
+    /// <summary>A short public-goods fit of <paramref name="data"/> on one process: the model the bootstrap and compare tests start from.</summary>
+    private string FitPublicGoods(string data)
+    {
+        string model = Path.Combine(_folder, "model.json");
+        Assert.Equal(0, Cli.Run(["fit", "--data", data, "--mechanism", "public-goods", "--epochs", "3", "--min-steps", "0", "--threads", "1", "--out", model],
+            TextWriter.Null, TextWriter.Null));
+        return model;
     }
 
     private string Simulate(string mechanism, string agents, string actions)

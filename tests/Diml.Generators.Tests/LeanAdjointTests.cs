@@ -9,7 +9,13 @@ namespace Diml.Generators.Tests;
 public class LeanAdjointTests
 {
     /// <summary>A first layer over [data shares | embedding]; <paramref name="extra"/> is inserted before the layer.</summary>
-    private static string Mechanism(string extra) => GeneratorHarness.Usings + $$"""
+    private static string Mechanism(string extra) => Layer("""
+        for (int k = 0; k < actions; k++) input[k] = opponentCounts[k] * 0.25f;
+        Nn.Embedding(Embedding, ownAction, input.Slice(actions, size));
+        """ + "\n" + extra);
+
+    /// <summary>A dense layer over <c>input</c>, which <paramref name="fill"/> writes.</summary>
+    private static string Layer(string fill) => GeneratorHarness.Usings + $$"""
         [Mechanism]
         public partial class M
         {
@@ -24,9 +30,7 @@ public class LeanAdjointTests
                 int size = 3;
                 Span<float> input = stackalloc float[actions + size];
                 Span<float> z = stackalloc float[5];
-                for (int k = 0; k < actions; k++) input[k] = opponentCounts[k] * 0.25f;
-                Nn.Embedding(Embedding, ownAction, input.Slice(actions, size));
-                {{extra}}
+                {{fill}}
                 Nn.Dense(W1, B1, input, z);
                 return Nn.Dot(W2, z);
             }
@@ -159,28 +163,7 @@ public class LeanAdjointTests
     // ---- adjoint liveness of overwritten elements
 
     /// <summary>An embedding into the first <c>size</c> elements of the input, then <paramref name="fill"/> writing data.</summary>
-    private static string EmbeddingThen(string fill) => GeneratorHarness.Usings + $$"""
-        [Mechanism]
-        public partial class M
-        {
-            [Param] public float[,] Embedding = new float[4, 3];
-            [Param] public float[,] W1 = new float[5, 7];
-            [Param] public float[] B1 = new float[5];
-            [Param] public float[] W2 = new float[5];
-            [Payoff]
-            public float Payoff(int ownAction, ReadOnlySpan<int> opponentCounts)
-            {
-                int actions = opponentCounts.Length;
-                int size = 3;
-                Span<float> input = stackalloc float[actions + size];
-                Span<float> z = stackalloc float[5];
-                Nn.Embedding(Embedding, ownAction, input.Slice(0, size));
-                {{fill}}
-                Nn.Dense(W1, B1, input, z);
-                return Nn.Dot(W2, z);
-            }
-        }
-        """;
+    private static string EmbeddingThen(string fill) => Layer("Nn.Embedding(Embedding, ownAction, input.Slice(0, size));\n" + fill);
 
     private static string ReverseSweep(string adjoint) => adjoint[adjoint.IndexOf("// Reverse sweep", StringComparison.Ordinal)..];
 

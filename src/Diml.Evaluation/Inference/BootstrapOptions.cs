@@ -1,3 +1,5 @@
+using Diml.Fitting;
+
 namespace Diml.Evaluation.Inference;
 
 /// <summary>Settings of the session bootstrap (<see cref="SessionBootstrap.Run"/>).</summary>
@@ -21,12 +23,20 @@ public sealed record BootstrapOptions
     /// </summary>
     public string? ResumePath { get; init; }
 
+    /// <summary>
+    /// The processes sharing the bootstrap (the ranks of an MPI job, Diml.Distributed): each refits its share of every round
+    /// of replications and all receive every result, which is the same as one process computes, since each replication
+    /// depends only on the seed and its number. Only process 0 writes <see cref="ResumePath"/>. One process by default.
+    /// </summary>
+    public IProcessGroup Processes { get; init; } = LocalProcessGroup.Instance;
+
     /// <summary>Throws if a setting is out of range.</summary>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Replications, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(Threads, 1);
         ArgumentNullException.ThrowIfNull(Polish);
+        ArgumentNullException.ThrowIfNull(Processes);
         Polish.Validate();
     }
 }

@@ -114,25 +114,46 @@ public static class ModelComparison
     /// <remarks>
     /// The refit is warm-started from <paramref name="start"/> (typically the full-data estimate) so that it is cheap and
     /// lands in the same basin; for a likelihood with one maximum the start does not matter, for a multimodal one it
-    /// leaks a little information from the held-out fold (docs/inference.md).
+    /// leaks a little information from the held-out fold (docs/inference.md). With <paramref name="processes"/> (the
+    /// ranks of an MPI job), process <c>r</c> refits the contiguous folds <c>⌊k·r/R⌋ .. ⌊k·(r+1)/R⌋ − 1</c> and one
+    /// all-gather gives every process every episode's held-out NLL: the same numbers one process computes, since each
+    /// fold's refit depends on nothing else. <paramref name="progress"/> hears the folds this process has refitted.
     /// </remarks>
     public static double[] CrossValidatedEpisodeNll(EpisodeLikelihood likelihood, ReadOnlySpan<double> start, int[] foldOf, PolishOptions? options = null,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default, IProcessGroup? processes = null)
     {
         ArgumentNullException.ThrowIfNull(likelihood);
         ArgumentNullException.ThrowIfNull(foldOf);
         if (foldOf.Length != likelihood.Episodes)
             throw new ArgumentException($"{nameof(foldOf)}: expected a fold for each of {likelihood.Episodes} episodes, found {foldOf.Length}.", nameof(foldOf));
-        int folds = foldOf.Max() + 1;
-        var heldOut = new double[likelihood.Episodes];
-        for (int f = 0; f < folds; f++)
+        processes ??= LocalProcessGroup.Instance;
+        int folds = foldOf.Max() + 1, size = processes.Size, rank = processes.Rank;
+        // The episodes fold by fold, so that each process's folds are one contiguous part of the exchanged buffer.
+        var byFold = Enumerable.Range(0, foldOf.Length).OrderBy(e => foldOf[e]).ThenBy(e => e).ToArray();
+        var buffer = new double[byFold.Length];
+        var offsets = new int[size];
+        var counts = new int[size];
+        for (int r = 0; r < size; r++)
+        {
+            int first = folds * r / size, end = folds * (r + 1) / size;
+            int from = Array.FindIndex(byFold, e => foldOf[e] >= first), to = Array.FindIndex(byFold, e => foldOf[e] >= end);
+            if (from < 0) from = byFold.Length;
+            if (to < 0) to = byFold.Length;
+            offsets[r] = from * sizeof(double);
+            counts[r] = (to - from) * sizeof(double);
+        }
+        int done = 0;
+        for (int f = folds * rank / size; f < folds * (rank + 1) / size; f++)
         {
             var training = Enumerable.Range(0, foldOf.Length).Where(e => foldOf[e] != f).ToArray();
             var fit = MaximumLikelihood.Polish(likelihood, start, options, training, cancellationToken);
-            for (int e = 0; e < foldOf.Length; e++)
-                if (foldOf[e] == f) heldOut[e] = likelihood.EpisodeNll(e, fit.Estimate, Span<double>.Empty);
-            progress?.Report(f + 1);
+            for (int j = 0; j < byFold.Length; j++)
+                if (foldOf[byFold[j]] == f) buffer[j] = likelihood.EpisodeNll(byFold[j], fit.Estimate, Span<double>.Empty);
+            progress?.Report(++done);
         }
+        processes.AllGather(System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan()), offsets, counts);
+        var heldOut = new double[likelihood.Episodes];
+        for (int j = 0; j < byFold.Length; j++) heldOut[byFold[j]] = buffer[j];
         return heldOut;
     }
 

@@ -53,12 +53,18 @@ public static class SessionBootstrap
             (probe as IDisposable)?.Dispose();
         }
 
+        var processes = options.Processes;
         int resumed = options.ResumePath is { } path ? ReadResumed(path, start.Length, replicates, converged) : 0;
         int done = resumed;
         progress?.Report(done);
-        using var resumeWriter = options.ResumePath is null ? null : new ResumeWriter(options.ResumePath, start.Length, options.Seed, episodes);
+        using var resumeWriter = options.ResumePath is null || processes.Rank != 0 ? null : new ResumeWriter(options.ResumePath, start.Length, options.Seed, episodes);
         var pending = Enumerable.Range(0, b).Where(r => replicates[r] is null).ToArray();
         if (pending.Length == 0) return new BootstrapResult(start, replicates, converged, resumed);
+        if (processes.Size > 1)
+        {
+            RunOnProcesses(likelihood, start, episodes, pending, options, replicates, converged, resumeWriter, progress, done, cancellationToken);
+            return new BootstrapResult(start, replicates, converged, resumed);
+        }
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, pending.Length, 1),
             new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancellationToken },
             likelihood,
@@ -78,6 +84,63 @@ public static class SessionBootstrap
             },
             local => (local as IDisposable)?.Dispose());
         return new BootstrapResult(start, replicates, converged, resumed);
+    }
+
+    /// <summary>
+    /// The pending replications shared between processes, in rounds of <c>processes × threads</c>: process <c>r</c> refits the
+    /// contiguous part <c>⌊n·r/R⌋ .. ⌊n·(r+1)/R⌋ − 1</c> of each round (its threads a contiguous part of that each), then one
+    /// all-gather gives every process the round's estimates and convergence flags, and process 0 appends them to the resume
+    /// file — so a stopped job loses at most the round it was in.
+    /// </summary>
+    private static void RunOnProcesses(Func<EpisodeLikelihood> likelihood, double[] start, int episodes, int[] pending, BootstrapOptions options,
+        double[][] replicates, bool[] converged, ResumeWriter? resumeWriter, IProgress<int>? progress, int done, CancellationToken cancellationToken)
+    {
+        var processes = options.Processes;
+        int size = processes.Size, rank = processes.Rank, width = start.Length + 1;
+        var likelihoods = new EpisodeLikelihood[options.Threads];
+        try
+        {
+            for (int t = 0; t < likelihoods.Length; t++) likelihoods[t] = likelihood();
+            int perRound = size * options.Threads;
+            var buffer = new double[perRound * width];
+            var offsets = new int[size];
+            var counts = new int[size];
+            for (int first = 0; first < pending.Length; first += perRound)
+            {
+                int n = Math.Min(perRound, pending.Length - first);
+                for (int r = 0; r < size; r++)
+                {
+                    int from = n * r / size, to = n * (r + 1) / size;
+                    offsets[r] = from * width * sizeof(double);
+                    counts[r] = (to - from) * width * sizeof(double);
+                }
+                int mine = n * rank / size, mineEnd = n * (rank + 1) / size;
+                Parallel.For(0, likelihoods.Length, new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancellationToken }, t =>
+                {
+                    int count = mineEnd - mine;
+                    for (int j = mine + count * t / likelihoods.Length; j < mine + count * (t + 1) / likelihoods.Length; j++)
+                    {
+                        var fit = MaximumLikelihood.Polish(likelihoods[t], start, options.Polish, Resample(episodes, options.Seed, pending[first + j]), cancellationToken);
+                        fit.Estimate.CopyTo(buffer, j * width);
+                        buffer[j * width + start.Length] = fit.Converged ? 1 : 0;
+                    }
+                });
+                processes.AllGather(System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan(0, n * width)), offsets, counts);
+                for (int j = 0; j < n; j++)
+                {
+                    int r = pending[first + j];
+                    replicates[r] = buffer.AsSpan(j * width, start.Length).ToArray();
+                    converged[r] = buffer[j * width + start.Length] == 1;
+                    resumeWriter?.Append(r, converged[r], replicates[r]);
+                }
+                done += n;
+                progress?.Report(done);
+            }
+        }
+        finally
+        {
+            foreach (var local in likelihoods) (local as IDisposable)?.Dispose();
+        }
     }
 
     /// <summary>Reads the replications of a resume file (lines <c>b,converged,θ…</c>); a torn last line is ignored.</summary>

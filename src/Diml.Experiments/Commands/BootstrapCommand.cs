@@ -25,7 +25,6 @@ internal static class BootstrapCommand
 
     public static Command Create(CliContext context)
     {
-        var console = context.Console;
         var model = CliOptions.File("--model", "fitted model file", required: true);
         var data = CliOptions.File("--data", "the trajectories the model was fitted on: episodes are resampled from them", required: true);
         var replications = CliOptions.Int("--replications", "bootstrap replications B", 200);
@@ -36,12 +35,19 @@ internal static class BootstrapCommand
         var maxContexts = CliOptions.Int("--max-contexts", "payoff-difference contexts, as inspect", PayoffDifferences.DefaultMaxContexts);
         var output = new Option<string>("--out") { Description = $"folder for {ReplicationsFile}, {DifferencesFile} and {SummaryFile}", HelpName = "DIR", Required = true };
         var resume = new Option<bool>("--resume") { Description = $"continue the replications saved in DIR/{PartialFile} by an interrupted run (same options)" };
+        var mpi = MpiRanks.Option("the refits");
 
         var command = new Command("bootstrap", "Bootstrap a fitted model by session: refits from resampled episodes, percentile intervals of payoff differences and metrics.");
-        foreach (var option in new Option[] { model, data, replications, seed, threads, test, level, maxContexts, output, resume }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, data, replications, seed, threads, test, level, maxContexts, output, resume, mpi }) command.Options.Add(option);
 
-        command.SetAction(parse =>
+        command.SetAction(parse => MpiRanks.Run(context, "bootstrap", parse.GetValue(mpi), (group, ready) => Bootstrap(parse, group, ready)));
+        return command;
+
+        // The command on one process (group null) or on one rank of an MPI job: rank 0 prints and writes everything.
+        int Bootstrap(ParseResult parse, Distributed.MpiProcessGroup? group, System.Runtime.CompilerServices.StrongBox<bool> ready)
         {
+            bool root = group is null || group.Rank == 0;
+            var console = root ? context.Console : CliConsole.ForWriters(TextWriter.Null, TextWriter.Null);
             string modelPath = parse.GetValue(model)!, dataPath = parse.GetValue(data)!, folder = parse.GetValue(output)!;
             string? testPath = parse.GetValue(test);
             if (string.IsNullOrWhiteSpace(folder)) throw CliException.Usage("--out: expected a folder path, found an empty value.");
@@ -87,24 +93,45 @@ internal static class BootstrapCommand
             using var likelihood = new MechanismLikelihood(mechanism, learner.Create(), episodes, threadCount);
             var start = saved.Parameters.Select(v => (double)v).ToArray();
             var centre = ProgressDisplay.Status(console, $"polishing {modelPath} on {dataPath}", () => MaximumLikelihood.Polish(likelihood, start));
-            var options = new BootstrapOptions { Replications = b, Seed = parse.GetValue(seed), Threads = threadCount, ResumePath = partialPath };
-            Directory.CreateDirectory(folder);
+            var options = new BootstrapOptions
+            {
+                Replications = b, Seed = parse.GetValue(seed), Threads = threadCount, ResumePath = partialPath, Processes = group ?? (IProcessGroup)LocalProcessGroup.Instance,
+            };
+            if (root) Directory.CreateDirectory(folder);
             var watch = System.Diagnostics.Stopwatch.StartNew();
             BootstrapResult result;
-            Cli.CancellableCommandRunning = true;
-            try
+            BootstrapResult Run(IProgress<int>? progress, CancellationToken cancellation)
+                => SessionBootstrap.Run(() => new MechanismLikelihood(Rebuild(), learner.Create(), episodes), centre.Estimate, options, progress, cancellation);
+            if (group is not null)
             {
-                result = ProgressDisplay.Count(console, string.Create(CultureInfo.InvariantCulture, $"bootstrap: {b} refits from resampled episodes"), b,
-                    progress => SessionBootstrap.Run(() => new MechanismLikelihood(Rebuild(), learner.Create(), episodes), centre.Estimate, options, progress, context.Interrupt));
+                if (!MpiRanks.AllReady(group, ready)) return ExitCodes.InputError;
+                if (root)
+                    console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"diml bootstrap: sharing the {b} refits between {group.Size} MPI ranks ({threadCount} thread(s) each); rank 0 reports and writes the outputs."));
+                result = MpiRanks.OnRanks(group, context.Console, "bootstrap", () => root
+                    ? ProgressDisplay.Count(console, string.Create(CultureInfo.InvariantCulture, $"bootstrap: {b} refits from resampled episodes"), b, progress => Run(progress, default))
+                    : Run(null, default));
+                // The rest (payoff differences, metrics, outputs) is rank 0's alone.
+                group.Dispose();
+                if (!root) return ExitCodes.Success;
             }
-            catch (OperationCanceledException)
+            else
             {
-                console.Error.WriteLine($"diml bootstrap: interrupted; the finished replications are in {partialPath}. To continue, run the same command with --resume.");
-                return context.InterruptExitCode();
-            }
-            finally
-            {
-                Cli.CancellableCommandRunning = false;
+                Cli.CancellableCommandRunning = true;
+                try
+                {
+                    result = ProgressDisplay.Count(console, string.Create(CultureInfo.InvariantCulture, $"bootstrap: {b} refits from resampled episodes"), b,
+                        progress => Run(progress, context.Interrupt));
+                }
+                catch (OperationCanceledException)
+                {
+                    console.Error.WriteLine($"diml bootstrap: interrupted; the finished replications are in {partialPath}. To continue, run the same command with --resume.");
+                    return context.InterruptExitCode();
+                }
+                finally
+                {
+                    Cli.CancellableCommandRunning = false;
+                }
             }
             double seconds = watch.Elapsed.TotalSeconds;
 
@@ -181,8 +208,7 @@ internal static class BootstrapCommand
             }
             console.OutWriter.WriteLine($"wrote {replicationsPath}, {differencesPath} and {summaryPath}");
             return ExitCodes.Success;
-        });
-        return command;
+        }
     }
 
     private static string F(double v) => double.IsFinite(v) ? v.ToString("G5", CultureInfo.InvariantCulture) : "";

@@ -21,7 +21,7 @@ internal static class CompareCommand
     /// <summary>The files written into <c>--out</c>.</summary>
     public const string Stem = "comparison";
 
-    public static Command Create(CliConsole console)
+    public static Command Create(CliContext context)
     {
         var data = CliOptions.File("--data", "trajectory CSV every model is scored on (for AIC, BIC and LR tests: the data the models were fitted on)", required: true);
         var models = new Argument<string[]>("models") { Description = "model files to compare", Arity = ArgumentArity.OneOrMore };
@@ -38,13 +38,21 @@ internal static class CompareCommand
         var threads = CliOptions.Threads();
         var output = new Option<string>("--out") { Description = $"folder to write {Stem}.csv, {Stem}-tests.csv and {Stem}.json into", HelpName = "DIR" };
         var json = new Option<bool>("--json") { Description = "print the comparison as one JSON object instead of tables" };
+        var mpi = MpiRanks.Option("the cross-validation refits");
 
         var command = new Command("compare", "Compare fitted models and the built-in baselines on one data set: log-likelihood, AIC, BIC, cross-validation, LR and Vuong tests.");
         command.Arguments.Add(models);
-        foreach (var option in new Option[] { data, folds, nested, polish, seed, threads, output, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { data, folds, nested, polish, seed, threads, output, json, mpi }) command.Options.Add(option);
 
-        command.SetAction(parse =>
+        command.SetAction(parse => MpiRanks.Run(context, "compare", parse.GetValue(mpi), (group, ready) => Compare(parse, group, ready)));
+        return command;
+
+        // The command on one process (group null) or on one rank of an MPI job, which share the cross-validation's folds; rank 0
+        // prints and writes everything.
+        int Compare(ParseResult parse, Distributed.MpiProcessGroup? group, System.Runtime.CompilerServices.StrongBox<bool> ready)
         {
+            bool root = group is null || group.Rank == 0;
+            var console = root ? context.Console : CliConsole.ForWriters(TextWriter.Null, TextWriter.Null);
             string dataPath = parse.GetValue(data)!;
             var modelPaths = parse.GetValue(models)!;
             int k = parse.GetValue(folds);
@@ -71,40 +79,58 @@ internal static class CompareCommand
             int threadCount = parse.GetValue(threads);
             var foldOf = k >= 2 ? ModelComparison.Folds(episodes.Episodes, k, parse.GetValue(seed)) : null;
 
-            var compared = new List<ComparedModel>();
-            for (int m = 0; m < saved.Length; m++)
+            if (group is not null)
             {
-                var model = saved[m];
-                if (model.Shape.Actions != episodes.Shape.Actions)
-                    throw CliException.Input(string.Create(CultureInfo.InvariantCulture,
-                        $"{modelPaths[m]}: the model is for games with {model.Shape.Actions} actions; expected {episodes.Shape.Actions} actions (those of {dataPath})."));
-                IMechanism mechanism;
-                try
+                if (!MpiRanks.AllReady(group, ready)) return ExitCodes.InputError;
+                if (root && foldOf is not null)
+                    console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"diml compare: sharing the {k} cross-validation folds of each model between {group.Size} MPI ranks; rank 0 reports and writes the outputs."));
+            }
+            var compared = group is null ? CompareModels() : MpiRanks.OnRanks(group, context.Console, "compare", CompareModels);
+            if (group is not null)
+            {
+                // The rest (baselines, tests, outputs) is rank 0's alone.
+                group.Dispose();
+                if (!root) return ExitCodes.Success;
+            }
+            List<ComparedModel> CompareModels()
+            {
+                var rows = new List<ComparedModel>();
+                for (int m = 0; m < saved.Length; m++)
                 {
-                    (_, mechanism) = MechanismCatalog.Rebuild(model, modelPaths[m], episodes.Shape);
+                    var model = saved[m];
+                    if (model.Shape.Actions != episodes.Shape.Actions)
+                        throw CliException.Input(string.Create(CultureInfo.InvariantCulture,
+                            $"{modelPaths[m]}: the model is for games with {model.Shape.Actions} actions; expected {episodes.Shape.Actions} actions (those of {dataPath})."));
+                    IMechanism mechanism;
+                    try
+                    {
+                        (_, mechanism) = MechanismCatalog.Rebuild(model, modelPaths[m], episodes.Shape);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        throw CliException.Input(e.Message);
+                    }
+                    var rule = LearnerChoice.FromModel(model, modelPaths[m]).Create();
+                    using var likelihood = new MechanismLikelihood(mechanism, rule, episodes, threadCount);
+                    var theta = model.Parameters.Select(v => (double)v).ToArray();
+                    if (parse.GetValue(polish))
+                        theta = ProgressDisplay.Status(console, $"polishing {names[m]} on {dataPath}", () => MaximumLikelihood.Polish(likelihood, theta).Estimate);
+                    var episodeNll = ModelComparison.EpisodeNll(likelihood, theta);
+                    bool identified = model.Inference is not null;
+                    var entry = new ComparedModel(names[m], false, episodeNll, likelihood.TotalScoredDecisions,
+                        identified ? model.Inference!.Rank : model.Layout.TotalLength)
+                    { ParameterCountSource = identified ? "identified" : "all" };
+                    if (foldOf is not null)
+                    {
+                        var start = theta;
+                        var heldOut = ProgressDisplay.Status(console, string.Create(CultureInfo.InvariantCulture, $"cross-validating {names[m]} ({k} folds)"),
+                            () => ModelComparison.CrossValidatedEpisodeNll(likelihood, start, foldOf, processes: group));
+                        entry = entry with { CrossValidatedNllPerDecision = heldOut.Sum() / likelihood.TotalScoredDecisions };
+                    }
+                    rows.Add(entry);
                 }
-                catch (InvalidDataException e)
-                {
-                    throw CliException.Input(e.Message);
-                }
-                var rule = LearnerChoice.FromModel(model, modelPaths[m]).Create();
-                using var likelihood = new MechanismLikelihood(mechanism, rule, episodes, threadCount);
-                var theta = model.Parameters.Select(v => (double)v).ToArray();
-                if (parse.GetValue(polish))
-                    theta = ProgressDisplay.Status(console, $"polishing {names[m]} on {dataPath}", () => MaximumLikelihood.Polish(likelihood, theta).Estimate);
-                var episodeNll = ModelComparison.EpisodeNll(likelihood, theta);
-                bool identified = model.Inference is not null;
-                var entry = new ComparedModel(names[m], false, episodeNll, likelihood.TotalScoredDecisions,
-                    identified ? model.Inference!.Rank : model.Layout.TotalLength)
-                { ParameterCountSource = identified ? "identified" : "all" };
-                if (foldOf is not null)
-                {
-                    var start = theta;
-                    var heldOut = ProgressDisplay.Status(console, string.Create(CultureInfo.InvariantCulture, $"cross-validating {names[m]} ({k} folds)"),
-                        () => ModelComparison.CrossValidatedEpisodeNll(likelihood, start, foldOf));
-                    entry = entry with { CrossValidatedNllPerDecision = heldOut.Sum() / likelihood.TotalScoredDecisions };
-                }
-                compared.Add(entry);
+                return rows;
             }
 
             // The baselines score the models' decisions, on groups and with absent agents too (docs/baselines.md).
@@ -159,8 +185,7 @@ internal static class CompareCommand
                 if (csvPath is not null) console.OutWriter.WriteLine($"wrote {csvPath}, {testsPath} and {jsonPath}");
             }
             return ExitCodes.Success;
-        });
-        return command;
+        }
     }
 
     /// <summary>How a baseline of the same kind is estimated on other episodes.</summary>

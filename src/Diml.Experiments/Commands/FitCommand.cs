@@ -68,11 +68,7 @@ internal static class FitCommand
         var resume = new Option<bool>("--resume") { Description = "continue the interrupted fit saved in <out>.checkpoint (same options; the result is bit-identical to an uninterrupted fit)" };
         var checkpointEvery = CliOptions.Int("--checkpoint-every", "epochs between checkpoints written to <out>.checkpoint", 5);
         var json = new Option<bool>("--json") { Description = "print the summary as one JSON object instead of a table" };
-        var mpi = new Option<bool>("--mpi")
-        {
-            Description = "share the fit between the ranks of an MPI job (MPICH ABI; implied when started by mpiexec or srun, which set PMI_RANK): " +
-                "bit-identical to one process; progress and outputs from rank 0 (docs/distributed.md)",
-        };
+        var mpi = MpiRanks.Option("the fit");
         var se = new Option<string>("--se")
         {
             Description = $"after the fit, polish on the training episodes (L-BFGS in double) and compute standard errors: robust (cluster-robust by episode), classical, none, or auto (robust for at most {ModelInference.DefaultMaxParameters} parameters, else none)",
@@ -101,45 +97,11 @@ internal static class FitCommand
         foreach (var option in new Option[] { epochs, validationFraction, patience, minSteps, batch, window, windowMode, learningRate, regularizer, clip, seed, initSeed, threads, trainFraction, output, curve, resume, checkpointEvery, json, se, typeCount, typesOut, typeStarts, mpi })
             command.Options.Add(option);
 
-        command.SetAction(parse =>
-        {
-            var launch = MpiLaunch.Detect();
-            if (launch.Launcher == "Open MPI")
-                throw CliException.Usage("--mpi: expected a launcher of an MPICH-ABI MPI (mpiexec.mpich, srun --mpi=pmi2), found Open MPI's mpirun " +
-                    "(OMPI_COMM_WORLD_RANK is set); MPI.NET speaks the MPICH/MS-MPI ABI only (docs/distributed.md).");
-            if (!parse.GetValue(mpi) && !launch.IsParallel) return Fit(parse, null);
-            MpiProcessGroup group;
-            try
-            {
-                group = MpiProcessGroup.Start();
-            }
-            catch (MpiException e)
-            {
-                throw CliException.Usage($"--mpi: {e.Message}");
-            }
-            using (group)
-            {
-                var ready = new StrongBox<bool>();
-                try
-                {
-                    return Fit(parse, group, ready);
-                }
-                catch (Exception e) when (!ready.Value)
-                {
-                    // Failed before the fit: tell the others, and let the first rank that failed report it. Every rank checks
-                    // the same arguments and reads the same file, so usually all fail alike and rank 0 speaks for them.
-                    int first = FirstFailedRank(group, failed: true);
-                    if (group.Rank == 0 && first == 0) throw;
-                    if (group.Rank == first)
-                        context.Console.Error.WriteLine($"diml fit: error: rank {group.Rank} of {group.Size}: {CliFiles.OneLine(e.Message)}");
-                    return ExitCodes.InputError;
-                }
-            }
-        });
+        command.SetAction(parse => MpiRanks.Run(context, "fit", parse.GetValue(mpi), (group, ready) => Fit(parse, group, ready)));
         return command;
 
         // The command on one process (group null) or on one rank of an MPI job: rank 0 prints and writes everything.
-        int Fit(ParseResult parse, MpiProcessGroup? group, StrongBox<bool>? ready = null)
+        int Fit(ParseResult parse, MpiProcessGroup? group, StrongBox<bool> ready)
         {
             bool root = group is null || group.Rank == 0;
             var console = root ? context.Console : CliConsole.ForWriters(TextWriter.Null, TextWriter.Null);
@@ -217,15 +179,14 @@ internal static class FitCommand
             FitResult result;
             if (group is not null)
             {
-                // Every rank is ready, or none starts: a rank that failed to read its input would leave the others waiting.
-                ready!.Value = true;
-                if (FirstFailedRank(group, failed: false) >= 0) return ExitCodes.InputError;
+                if (!MpiRanks.AllReady(group, ready)) return ExitCodes.InputError;
                 if (root)
                     console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"diml fit: sharing the fit between {group.Size} MPI ranks ({options.Threads} thread(s) each); rank 0 reports and writes the outputs."));
-                result = FitOnRanks(group, context.Console, () => checkpoint is null
+                result = MpiRanks.OnRanks(group, context.Console, "fit", () => checkpoint is null
                     ? fitter.Fit(train, root ? new ConsoleProgress(console, options.PlannedEpochs(train.Episodes)) : null)
-                    : fitter.Resume(train, initial, checkpoint, checkpointPath, root ? new ConsoleProgress(console, options.PlannedEpochs(train.Episodes)) : null));
+                    : fitter.Resume(train, initial, checkpoint, checkpointPath, root ? new ConsoleProgress(console, options.PlannedEpochs(train.Episodes)) : null),
+                    e => e is CheckpointMismatchException ? ExitCodes.UsageError : ExitCodes.InternalError);
                 if (root)
                     console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"diml fit: rank 0 exchanged {group.ReceivedBytes / 1e6:F1} MB in {group.Exchanges} all-gathers, {group.ExchangeSeconds:F2} s waiting in them, over {result.Curve.Sum(r => r.Seconds):F2} s of epochs."));
@@ -395,39 +356,6 @@ internal static class FitCommand
             if (mixture is not null && curvePath != CliFiles.StandardOutput) LearnerTypeTables.Write(console, mixture, estimated, inference, typesPath);
             return ExitCodes.Success;
         }
-    }
-
-    /// <summary>
-    /// Runs <paramref name="fit"/> on this rank. A rank that fails ends the whole job (<c>MPI_Abort</c>) after one line on standard
-    /// error naming itself, so that the other ranks do not wait for it forever. Signals are not caught: the ranks could stop at
-    /// different minibatches, so Ctrl+C ends the job and a fit resumes from its last periodic checkpoint.
-    /// </summary>
-    private static FitResult FitOnRanks(MpiProcessGroup group, CliConsole console, Func<FitResult> fit)
-    {
-        try
-        {
-            return fit();
-        }
-        catch (Exception exception)
-        {
-            var e = exception is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : exception;
-            int code = e is CheckpointMismatchException ? ExitCodes.UsageError : ExitCodes.InternalError;
-            console.Error.WriteLine($"diml fit: error: rank {group.Rank} of {group.Size} failed, ending every rank: {CliFiles.OneLine(e.Message)}");
-            console.Error.Flush();
-            group.Abort(code);
-            throw;
-        }
-    }
-
-    /// <summary>Collective: the lowest rank that reports <paramref name="failed"/>, or −1 when none does.</summary>
-    private static int FirstFailedRank(MpiProcessGroup group, bool failed)
-    {
-        var flags = new byte[group.Size];
-        flags[group.Rank] = failed ? (byte)1 : (byte)0;
-        var offsets = Enumerable.Range(0, group.Size).ToArray();
-        var counts = Enumerable.Repeat(1, group.Size).ToArray();
-        group.AllGather(flags, offsets, counts);
-        return Array.IndexOf(flags, (byte)1);
     }
 
     /// <summary>Progress lines on the progress console, at most one every few seconds (an MPI job's output is usually a log).</summary>

@@ -11,7 +11,7 @@ namespace Diml.Experiments.Commands;
 /// <summary><c>diml simulate</c>: draws a true mechanism as the reference does, simulates learners under it, writes the trajectories (and the truth).</summary>
 internal static class SimulateCommand
 {
-    public static Command Create(CliConsole console)
+    public static Command Create(CliContext context)
     {
         var mechanism = new MechanismOptions("the true mechanism");
         var agents = CliOptions.Int("--agents", "number of agents n", 3, maximum: GameShape.MaxAgents);
@@ -57,15 +57,23 @@ internal static class SimulateCommand
         };
         var output = CliOptions.File("--out", "trajectory CSV to write (episode,t,agent,action[,group]), or - for standard output", required: true);
         var truth = CliOptions.File("--truth", "model file to write the true mechanism to, for recovery metrics, or - for standard output", required: false);
+        var mpi = MpiRanks.Option("the episodes");
 
         var command = new Command("simulate", "Simulate learning agents under a true mechanism and write their trajectories.");
         mechanism.AddTo(command);
         foreach (var option in new Option[] { agents, actions, groupSize, groupSizes, matching }) command.Options.Add(option);
         rule.AddTo(command);
-        foreach (var option in new Option[] { episodes, horizon, seed, initSeed, threads, output, truth }) command.Options.Add(option);
+        foreach (var option in new Option[] { episodes, horizon, seed, initSeed, threads, output, truth, mpi }) command.Options.Add(option);
 
-        command.SetAction(parse =>
+        command.SetAction(parse => MpiRanks.Run(context, "simulate", parse.GetValue(mpi), (group, ready) => Simulate(parse, group, ready)));
+        return command;
+
+        // The command on one process (group null) or on one rank of an MPI job, which simulate their shares of the episodes;
+        // rank 0 writes the outputs.
+        int Simulate(ParseResult parse, Distributed.MpiProcessGroup? group, System.Runtime.CompilerServices.StrongBox<bool> ready)
         {
+            bool root = group is null || group.Rank == 0;
+            var console = root ? context.Console : CliConsole.ForWriters(TextWriter.Null, TextWriter.Null);
             var (entry, settings) = mechanism.Resolve(parse);
             var shape = new GameShape(parse.GetValue(agents), parse.GetValue(actions));
             var learner = rule.Resolve(parse).CheckActions(shape.Actions, string.Create(CultureInfo.InvariantCulture, $"--actions is {shape.Actions}"));
@@ -87,19 +95,35 @@ internal static class SimulateCommand
             trueMechanism.ReadParameters(theta);
             // With groups, each piece's labels go to their place as the actions do (ProgressDisplay keeps the actions).
             var labels = groups is null ? null : new int[(long)e * steps * shape.Agents];
-            var simulated = ProgressDisplay.Episodes(console,
-                $"simulating {MessageText.Count(e, "episode")} x {MessageText.Count(steps, "step")} of {shape}{(groups is null ? "" : " in groups of " + string.Join(",", groups.Sizes))} under {entry.Name}, {learner}", e,
-                (first, count) =>
-                {
-                    if (groups is null)
-                        return Simulator.SimulateEpisodes(trueMechanism, theta, learner.Create(), shape, first, count, steps, simulationSeed, parse.GetValue(threads));
-                    var part = GroupedSimulator.SimulateEpisodes(trueMechanism, theta, learner.Create(), shape.Actions, groups, first, count, steps, simulationSeed, parse.GetValue(threads));
-                    var destination = labels.AsSpan(first * steps * shape.Agents, count * steps * shape.Agents);
-                    // One group of everyone with nobody absent has no labels: that is group 0.
-                    if (part.GroupLabels.IsEmpty) destination.Clear();
-                    else part.GroupLabels.CopyTo(destination);
-                    return part;
-                });
+            Trajectories Piece(int first, int count)
+            {
+                if (groups is null)
+                    return Simulator.SimulateEpisodes(trueMechanism, theta, learner.Create(), shape, first, count, steps, simulationSeed, parse.GetValue(threads));
+                var part = GroupedSimulator.SimulateEpisodes(trueMechanism, theta, learner.Create(), shape.Actions, groups, first, count, steps, simulationSeed, parse.GetValue(threads));
+                var destination = labels.AsSpan(first * steps * shape.Agents, count * steps * shape.Agents);
+                // One group of everyone with nobody absent has no labels: that is group 0.
+                if (part.GroupLabels.IsEmpty) destination.Clear();
+                else part.GroupLabels.CopyTo(destination);
+                return part;
+            }
+            int[] simulated;
+            if (group is null)
+                simulated = ProgressDisplay.Episodes(console,
+                    $"simulating {MessageText.Count(e, "episode")} x {MessageText.Count(steps, "step")} of {shape}{(groups is null ? "" : " in groups of " + string.Join(",", groups.Sizes))} under {entry.Name}, {learner}", e,
+                    Piece);
+            else
+            {
+                if ((long)e * steps * shape.Agents * sizeof(int) > int.MaxValue)
+                    throw CliException.Usage(string.Create(CultureInfo.InvariantCulture,
+                        $"--mpi: expected trajectories of at most {int.MaxValue / sizeof(int):N0} actions to gather in one exchange, found {(long)e * steps * shape.Agents:N0}; simulate fewer episodes per run."));
+                if (!MpiRanks.AllReady(group, ready)) return ExitCodes.InputError;
+                if (root)
+                    console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"diml simulate: sharing the {e} episodes between {group.Size} MPI ranks; rank 0 writes the outputs."));
+                simulated = MpiRanks.OnRanks(group, context.Console, "simulate", () => SimulateOnRanks(group, e, steps * shape.Agents, Piece, labels));
+                group.Dispose();
+                if (!root) return ExitCodes.Success;
+            }
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -128,8 +152,29 @@ internal static class SimulateCommand
             // With a file on standard output, the summary goes with the progress, so the output stays one clean file.
             (outPath == CliFiles.StandardOutput || truthPath == CliFiles.StandardOutput ? console.Error : console.OutWriter).WriteLine(written);
             return ExitCodes.Success;
-        });
-        return command;
+        }
+    }
+
+    /// <summary>
+    /// Rank r simulates episodes <c>⌊E·r/R⌋ .. ⌊E·(r+1)/R⌋ − 1</c> (each episode draws from its own stream, so the pieces are
+    /// those of one process), and one all-gather each of the actions and the group labels gives every rank all of them.
+    /// </summary>
+    private static int[] SimulateOnRanks(Distributed.MpiProcessGroup group, int episodes, int perEpisode, Func<int, int, Trajectories> piece, int[]? labels)
+    {
+        var actions = new int[(long)episodes * perEpisode];
+        int from = episodes * group.Rank / group.Size, to = episodes * (group.Rank + 1) / group.Size;
+        if (to > from) piece(from, to - from).AsSpan().CopyTo(actions.AsSpan(from * perEpisode));
+        var offsets = new int[group.Size];
+        var counts = new int[group.Size];
+        for (int r = 0; r < group.Size; r++)
+        {
+            int first = episodes * r / group.Size, end = episodes * (r + 1) / group.Size;
+            offsets[r] = first * perEpisode * sizeof(int);
+            counts[r] = (end - first) * perEpisode * sizeof(int);
+        }
+        group.AllGather(System.Runtime.InteropServices.MemoryMarshal.AsBytes(actions.AsSpan()), offsets, counts);
+        if (labels is not null) group.AllGather(System.Runtime.InteropServices.MemoryMarshal.AsBytes(labels.AsSpan()), offsets, counts);
+        return actions;
     }
 
     /// <summary>The matching the group options ask for, or null without groups; contradictory options are usage errors.</summary>

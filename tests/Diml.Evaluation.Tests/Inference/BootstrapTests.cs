@@ -25,6 +25,40 @@ public sealed class BootstrapTests : IDisposable
         Assert.NotEqual(one.Replicates[0], other.Replicates[0]);
     }
 
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(3, 2)]
+    public void Bootstrap_SharedBetweenProcesses_IsBitIdenticalToOneProcess_AndOnlyProcessZeroWritesTheResumeFile(int processes, int threads)
+    {
+        var estimate = MaximumLikelihood.Polish(Panel(), [0, 0, 0]).Estimate;
+        var alone = SessionBootstrap.Run(() => Panel(), estimate, new BootstrapOptions { Replications = 11, Seed = 5 });
+        string path = Path.Combine(_folder, "shared.csv");
+        var groups = Diml.Tests.ThreadProcessGroup.Create(processes);
+        var results = new BootstrapResult[processes];
+        var progress = new List<int>();
+        var workers = groups.Select((group, r) => new Thread(() => results[r] = SessionBootstrap.Run(() => Panel(), estimate,
+            new BootstrapOptions { Replications = 11, Seed = 5, Threads = threads, Processes = group, ResumePath = path },
+            r == 0 ? new SynchronousProgress(progress) : null))).ToArray();
+        foreach (var worker in workers) worker.Start();
+        foreach (var worker in workers) worker.Join();
+        foreach (var result in results)
+            for (int b = 0; b < 11; b++)
+                Assert.Equal(alone.Replicates[b].Select(BitConverter.DoubleToInt64Bits), result.Replicates[b].Select(BitConverter.DoubleToInt64Bits));
+        // One exchange per round of processes × threads replications, and process 0 wrote each replication once.
+        Assert.Equal((11 + processes * threads - 1) / (processes * threads), groups[0].Exchanges);
+        Assert.Equal(11, File.ReadLines(path).Count(line => !line.StartsWith('#')));
+        Assert.Equal(11, progress[^1]);
+        // The file resumes a single process to the same result.
+        var resumed = SessionBootstrap.Run(() => Panel(), estimate, new BootstrapOptions { Replications = 11, Seed = 5, ResumePath = path });
+        Assert.Equal(11, resumed.Resumed);
+        for (int b = 0; b < 11; b++) Assert.Equal(alone.Replicates[b], resumed.Replicates[b]);
+    }
+
+    private sealed class SynchronousProgress(List<int> reports) : IProgress<int>
+    {
+        public void Report(int value) => reports.Add(value);
+    }
+
     [Fact]
     public void Bootstrap_Resumes_FromItsFile_ToTheSameResult()
     {

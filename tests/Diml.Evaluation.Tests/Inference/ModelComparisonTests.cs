@@ -81,4 +81,26 @@ public sealed class ModelComparisonTests
         // Held out is worse than in sample.
         Assert.True(heldOut.Sum() > ModelComparison.EpisodeNll(panel, full).Sum());
     }
+
+    [Theory]
+    [InlineData(2, 5)]
+    [InlineData(3, 4)]
+    [InlineData(5, 3)]
+    public void CrossValidation_SharedBetweenProcesses_IsBitIdenticalToOneProcess(int processes, int k)
+    {
+        var panel = new LogisticPanel(episodes: 14, rows: 10, truth: [0.2, 0.7], seed: 9);
+        var folds = ModelComparison.Folds(14, k, 2);
+        var full = MaximumLikelihood.Polish(panel, [0, 0]).Estimate;
+        var alone = ModelComparison.CrossValidatedEpisodeNll(panel, full, folds);
+        var groups = Diml.Tests.ThreadProcessGroup.Create(processes);
+        var results = new double[processes][];
+        // Each process has its own likelihood (a likelihood is not shared between threads).
+        var workers = groups.Select((group, r) => new Thread(() => results[r] = ModelComparison.CrossValidatedEpisodeNll(
+            new LogisticPanel(episodes: 14, rows: 10, truth: [0.2, 0.7], seed: 9), full, folds, processes: group))).ToArray();
+        foreach (var worker in workers) worker.Start();
+        foreach (var worker in workers) worker.Join();
+        foreach (var result in results)
+            Assert.Equal(alone.Select(BitConverter.DoubleToInt64Bits), result.Select(BitConverter.DoubleToInt64Bits));
+        Assert.All(groups, g => Assert.Equal(1, g.Exchanges));
+    }
 }
