@@ -63,7 +63,7 @@ public sealed class FitEstimateCliTests : IDisposable
 
     [Theory]
     [InlineData("beta", "beta only scales the payoffs, and --mechanism congestion has no known payoff scale")]
-    [InlineData("alpha,gamma", "expected learnable parameters of rule logit-q (alpha, beta, epsilon), found 'gamma'")]
+    [InlineData("alpha,gamma", "expected learnable parameters of rule logit-q (alpha, beta, epsilon, q0), found 'gamma'")]
     [InlineData("alpha,alpha", "expected each parameter once, found 'alpha' twice")]
     [InlineData("alpha,", "expected learner parameter names separated by commas")]
     public void Fit_WithAnUnidentifiedOrUnknownEstimate_IsAUsageError(string estimate, string message)

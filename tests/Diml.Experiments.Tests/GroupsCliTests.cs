@@ -1,6 +1,6 @@
 namespace Diml.Experiments.Tests;
 
-/// <summary>Sessions re-matched into groups through the tool: simulate writes them, fit and nll_test take them, the rest refuses them by name.</summary>
+/// <summary>Sessions re-matched into groups through the tool: simulate writes them, fit, evaluate, inspect and counterfactual (on the data's design) take them.</summary>
 public sealed class GroupsCliTests : IDisposable
 {
     private readonly CliHarness _cli = new();
@@ -32,7 +32,7 @@ public sealed class GroupsCliTests : IDisposable
     }
 
     [Fact]
-    public void FitEvaluateAndInspect_TakeGroups_WhileCounterfactualRefusesThem()
+    public void FitEvaluateAndInspect_TakeGroups_WhileCounterfactualAsksForTheDesign()
     {
         string data = SimulateRematched("pg.csv"), model = _cli.PathOf("pg.json");
 
@@ -61,10 +61,50 @@ public sealed class GroupsCliTests : IDisposable
         Assert.Matches("\"cfkl_params\": [0-9]", metrics.Output);
 
         var counterfactual = _cli.Run("counterfactual", "--model", model, "--out", _cli.PathOf("cf.csv"));
-        Assert.Equal(1, counterfactual.ExitCode);
-        Assert.Contains("$.game.groupSizes: counterfactual does not simulate groups yet; expected a model fitted on data without groups or absent agents, " +
-            "found one fitted on groups of 4 agents.", Assert.Single(counterfactual.ErrorLines));
+        Assert.Equal(2, counterfactual.ExitCode);
+        Assert.Contains($"--data: expected the sessions whose groups are simulated, since {model} was fitted on groups of 4 agents; found none.",
+            Assert.Single(counterfactual.ErrorLines));
         Assert.False(File.Exists(_cli.PathOf("cf.csv")));
+    }
+
+    [Fact]
+    public void Counterfactual_OfAGroupedModel_SimulatesTheDataDesign_IndependentlyOfThreads()
+    {
+        string data = SimulateRematched("pg.csv"), model = _cli.PathOf("pg.json");
+        var fit = _cli.Run("fit", "--data", data, "--mechanism", "public-goods", "--epochs", "2", "--min-steps", "0", "--out", model);
+        Assert.True(fit.ExitCode == 0, fit.Error);
+
+        string one = _cli.PathOf("cf1.csv"), two = _cli.PathOf("cf2.csv"), distribution = _cli.PathOf("cf-groups.csv");
+        var run = _cli.Run("counterfactual", "--model", model, "--data", data, "--episodes", "15", "--beta", "5", "--threads", "1", "--out", one, "--distribution", distribution);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("group plays (group size|joint action) over 180 group-steps", run.Output); // 15 sessions x 6 steps x 2 groups
+        Assert.Equal(0, _cli.Run("counterfactual", "--model", model, "--data", data, "--episodes", "15", "--beta", "5", "--threads", "2", "--out", two).ExitCode);
+        Assert.Equal(File.ReadAllText(one), File.ReadAllText(two));
+        Assert.StartsWith("group_play,count,probability", File.ReadAllText(distribution));
+        Assert.Contains("4|", File.ReadAllLines(distribution)[1]);
+
+        // The data's 10 sessions cycled: session 12 is played in the groups of the data's session 2.
+        var observed = Diml.Data.TrajectoryCsv.Read(data).Trajectories;
+        var simulated = Diml.Data.TrajectoryCsv.Read(one).Trajectories;
+        Assert.Equal(15, simulated.Episodes);
+        Assert.Equal("5", simulated.Metadata["beta"]);
+        for (int t = 0; t < observed.Steps; t++)
+            for (int g = 0; g < 2; g++)
+                Assert.Equal(observed.Groups(2, t).Members(g).ToArray(), simulated.Groups(12, t).Members(g).ToArray());
+        // Without --episodes: one run of each of the data's sessions.
+        Assert.Equal(0, _cli.Run("counterfactual", "--model", model, "--data", data, "--out", two).ExitCode);
+        Assert.Equal(10, Diml.Data.TrajectoryCsv.Read(two).Trajectories.Episodes);
+    }
+
+    [Theory]
+    [InlineData("--agents", "8")]
+    [InlineData("--horizon", "4")]
+    public void Counterfactual_WithData_TakesTheDesignFromIt(string option, string value)
+    {
+        string data = SimulateRematched("pg.csv");
+        var run = _cli.Run("counterfactual", "--model", _cli.PathOf("pg.csv.truth.json"), "--data", data, option, value, "--out", _cli.PathOf("cf.csv"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"{option}: expected none with --data (the design comes from the data), found one.", Assert.Single(run.ErrorLines));
     }
 
     [Theory]

@@ -123,9 +123,9 @@ public sealed class PolicyCounterfactualCliTests : IDisposable
     public void Misuse_IsAUsageError_NamingTheOption()
     {
         string output = _cli.PathOf("o.csv");
-        var noPolicy = _cli.Run("counterfactual", "--model", _truth, "--data", _data, "--out", output);
+        var noPolicy = _cli.Run("counterfactual", "--model", _truth, "--data", _data, "--band", "0.8", "--out", output);
         Assert.Equal(2, noPolicy.ExitCode);
-        Assert.Contains("--data: expected only with a policy", noPolicy.Error);
+        Assert.Contains("--band: expected only with a policy", noPolicy.Error);
 
         var both = _cli.Run("counterfactual", "--model", _truth, "--data", _data, "--payoff-shift", _shift, "--episodes", "3", "--out", output);
         Assert.Equal(2, both.ExitCode);

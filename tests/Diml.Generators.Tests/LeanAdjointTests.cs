@@ -160,6 +160,40 @@ public class LeanAdjointTests
         Assert.Contains("tape.PushReal(next[k]);", adjoint);
     }
 
+    [Fact]
+    public void AnOutputLayerWhoseAdjointReadsOnlyItsLength_IsNotRunForwardInTheAdjoint()
+    {
+        var adjoint = Adjoint(GeneratorHarness.Usings + """
+            [Mechanism]
+            public partial class M
+            {
+                [Param] public float[,] W1 = new float[5, 3];
+                [Param] public float[] B1 = new float[5];
+                [Param] public float[,] W2 = new float[1, 5];
+                [Param] public float[] B2 = new float[1];
+                [Payoff]
+                public float Payoff(int ownAction, ReadOnlySpan<int> opponentCounts)
+                {
+                    Span<float> input = stackalloc float[3];
+                    for (int k = 0; k < 3; k++) input[k] = opponentCounts[k] * 0.25f + ownAction;
+                    Span<float> z = stackalloc float[5];
+                    Span<float> h = stackalloc float[5];
+                    Span<float> output = stackalloc float[1];
+                    Nn.Dense(W1, B1, input, z);
+                    Nn.Tanh(z, h);
+                    Nn.Dense(W2, B2, h, output);
+                    return output[0];
+                }
+            }
+            """);
+        var forward = adjoint[..adjoint.IndexOf("// Reverse sweep", StringComparison.Ordinal)];
+        // The hidden layer runs forward (tanh's adjoint reads its output), the output layer does not: Dense's adjoint reads
+        // only its output's length, and the reverse sweep starts from the result's adjoint.
+        Assert.Contains("global::Diml.Nn.Tanh(z, h);", forward);
+        Assert.DoesNotContain("h, output);", forward);
+        Assert.Contains("global::System.Span<float> output = stackalloc float[1];", forward);
+    }
+
     // ---- adjoint liveness of overwritten elements
 
     /// <summary>An embedding into the first <c>size</c> elements of the input, then <paramref name="fill"/> writing data.</summary>

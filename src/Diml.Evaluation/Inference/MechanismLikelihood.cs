@@ -64,12 +64,7 @@ public sealed class MechanismLikelihood : EpisodeLikelihood, IDisposable
     public static string[] LearnerNames(LearnerParameters? learner)
     {
         if (learner is null) return [];
-        var names = new List<string>();
-        foreach (var block in learner.Estimated)
-            for (int k = 0; k < block.Length; k++)
-                names.Add(block.Rank == 0 ? "learner." + LearnerParameters.CamelCase(block.Name)
-                    : FormattableString.Invariant($"learner.{LearnerParameters.CamelCase(block.Name)}[{k}]"));
-        return [.. names];
+        return [.. learner.ValueNames.Select(name => "learner." + name)];
     }
 
     /// <summary>The learning rule the agents are assumed to follow.</summary>

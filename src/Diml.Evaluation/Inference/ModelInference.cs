@@ -55,18 +55,16 @@ public static class ModelInference
         ArgumentNullException.ThrowIfNull(learner);
         var values = new List<SavedNaturalValue>();
         int j = mechanismParameters;
-        foreach (var block in learner.Estimated)
-            for (int k = 0; k < block.Length; k++, j++)
-            {
-                string name = block.Rank == 0 ? LearnerParameters.CamelCase(block.Name)
-                    : FormattableString.Invariant($"{LearnerParameters.CamelCase(block.Name)}[{k}]");
-                double raw = inference.Estimate[j], se = inference.StandardErrors[j];
-                double natural = ParamTransforms.ToNatural(block.Range, raw);
-                double naturalSe = Math.Abs(ParamTransforms.Derivative(block.Range, raw)) * se;
-                const double z = 1.959963984540054;
-                double a = ParamTransforms.ToNatural(block.Range, raw - (z * se)), b = ParamTransforms.ToNatural(block.Range, raw + (z * se));
-                values.Add(new SavedNaturalValue(name, natural, naturalSe, Math.Min(a, b), Math.Max(a, b)));
-            }
+        for (int l = 0; l < learner.Length; l++, j++)
+        {
+            var range = learner.RangeOf(l);
+            double raw = inference.Estimate[j], se = inference.StandardErrors[j];
+            double natural = ParamTransforms.ToNatural(range, raw);
+            double naturalSe = Math.Abs(ParamTransforms.Derivative(range, raw)) * se;
+            const double z = 1.959963984540054;
+            double a = ParamTransforms.ToNatural(range, raw - (z * se)), b = ParamTransforms.ToNatural(range, raw + (z * se));
+            values.Add(new SavedNaturalValue(learner.ValueNames[l], natural, naturalSe, Math.Min(a, b), Math.Max(a, b)));
+        }
         return [.. values];
     }
 

@@ -83,32 +83,12 @@ public sealed class CfklParams : IMetric
         return KlDivergence.Between(pTrue, pEstimate);
     }
 
-    /// <summary><paramref name="runs"/> sessions of the design (run r: session r mod S, stream r), as one trajectory set each.</summary>
-    private static Trajectories[] SimulateDesign(IMechanism mechanism, ILearningRule rule, SimulationDesign design, int runs, ulong seed, int threads)
+    /// <summary><paramref name="runs"/> sessions of the design (run r: session r mod S, stream r).</summary>
+    private static Trajectories SimulateDesign(IMechanism mechanism, ILearningRule rule, SimulationDesign design, int runs, ulong seed, int threads)
     {
         var theta = new float[mechanism.Layout.TotalLength];
         mechanism.ReadParameters(theta);
-        int n = design.Shape.Agents, steps = design.Steps;
-        var results = new Trajectories[runs];
-        Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
-            () => (Simulator: new DesignSimulator(mechanism, design), Received: new float[steps * n]),
-            (r, _, local) =>
-            {
-                int session = (int)r % design.Sessions;
-                var played = new int[steps * n];
-                local.Simulator.Run(theta, rule, session, seed, (ulong)r, played, local.Received);
-                var labels = new int[played.Length];
-                for (int t = 0; t < steps; t++)
-                {
-                    var groups = design.Groups(session, t);
-                    for (int i = 0; i < n; i++)
-                        labels[(t * n) + i] = design.IsPresent(session, t, i) ? groups.GroupOf(i) : Trajectories.Absent;
-                }
-                results[r] = new Trajectories(design.Shape, 1, steps, played, labels);
-                return local;
-            },
-            _ => { });
-        return results;
+        return DesignSimulator.Simulate(mechanism, theta, rule, design, runs, seed, threads);
     }
 
     private static Trajectories Simulate(IMechanism mechanism, ILearningRule rule, GameShape shape, int episodes, int steps, ulong seed, int threads)

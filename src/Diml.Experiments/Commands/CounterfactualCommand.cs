@@ -54,17 +54,15 @@ internal static class CounterfactualCommand
             bool policy = shiftPath is not null || moneyFactor is not null;
             if (!policy)
             {
-                foreach (var (option, given) in new (Option Option, bool Given)[] { (designData, dataPath is not null), (plotFile, plotPath is not null), (drawFirst, parse.GetResult(drawFirst) is { Implicit: false }), (replications, parse.GetResult(replications) is { Implicit: false }), (band, parse.GetResult(band) is { Implicit: false }), (parameterDraws, parse.GetValue(parameterDraws) is not null) })
+                foreach (var (option, given) in new (Option Option, bool Given)[] { (plotFile, plotPath is not null), (replications, parse.GetResult(replications) is { Implicit: false }), (band, parse.GetResult(band) is { Implicit: false }), (parameterDraws, parse.GetValue(parameterDraws) is not null) })
                     if (given) throw CliException.Usage($"{option.Name}: expected only with a policy (--payoff-shift or --scale-money), found it without one.");
             }
-            else
-            {
-                if (distributionPath is not null) throw CliException.Usage("--distribution: expected no joint-action distribution with a policy (the prediction goes to --out), found one.");
-                if (dataPath is not null)
-                    foreach (var option in new Option[] { agents, episodes, horizon })
-                        if (parse.GetResult(option) is { Implicit: false }) throw CliException.Usage($"{option.Name}: expected none with --data (the design comes from the data), found one.");
-                if (dataPath is null && parse.GetResult(drawFirst) is { Implicit: false }) throw CliException.Usage("--draw-first-actions: expected only with --data, found it without.");
-            }
+            else if (distributionPath is not null) throw CliException.Usage("--distribution: expected no joint-action distribution with a policy (the prediction goes to --out), found one.");
+            // With --data the design is the data's; without a policy --episodes still says how many sessions to simulate.
+            if (dataPath is not null)
+                foreach (var option in policy ? new Option[] { agents, episodes, horizon } : [agents, horizon])
+                    if (parse.GetResult(option) is { Implicit: false }) throw CliException.Usage($"{option.Name}: expected none with --data (the design comes from the data), found one.");
+            if (dataPath is null && parse.GetResult(drawFirst) is { Implicit: false }) throw CliException.Usage("--draw-first-actions: expected only with --data, found it without.");
             var files = new List<FileArgument?> { CliFiles.Input("--model", modelPath), CliFiles.Output("--out", outPath), CliFiles.Output("--distribution", distributionPath), CliFiles.Output("--plot", plotPath) };
             if (shiftPath is not null) files.Add(CliFiles.Input("--payoff-shift", shiftPath));
             if (dataPath is not null) files.Add(CliFiles.Input("--data", dataPath));
@@ -73,30 +71,31 @@ internal static class CounterfactualCommand
             var saved = CliFiles.ReadModel(modelPath, "--model");
             if (policy) return RunPolicy(console, parse, saved, modelPath, shiftPath, moneyFactor, dataPath, plotPath, outPath,
                 rule, agents, episodes, horizon, seed, threads, drawFirst, replications, band, parameterDraws);
-            if (saved.GroupSizes is { } sizes)
-                throw CliException.Input($"{modelPath}, $.game.groupSizes: counterfactual does not simulate groups yet; expected a model fitted on data without groups or absent agents, found one fitted on groups of {string.Join(", ", sizes)} agents.");
             var fitted = LearnerChoice.FromModel(saved, modelPath);
-            var learner = rule.Resolve(parse, fitted.Entry, fitted.Hyperparameters);
-            var shape = new GameShape(parse.GetValue(agents) ?? saved.Shape.Agents, saved.Shape.Actions);
+            var learner = rule.Resolve(parse, fitted.Entry, fitted.Hyperparameters)
+                .CheckActions(saved.Shape.Actions, string.Create(CultureInfo.InvariantCulture, $"the game of {modelPath} has {saved.Shape.Actions} actions"));
+            var observed = dataPath is null ? null : CliFiles.ReadTrajectories(dataPath, "--data", console, saved.Shape.Actions);
+            if (observed is null && saved.GroupSizes is { } sizes)
+                throw CliException.Usage($"--data: expected the sessions whose groups are simulated, since {modelPath} was fitted on groups of {string.Join(", ", sizes)} agents; found none.");
+            var shape = observed?.Shape ?? new GameShape(parse.GetValue(agents) ?? saved.Shape.Agents, saved.Shape.Actions);
             MechanismEntry entry;
             IMechanism mechanism;
             try
             {
-                (entry, mechanism) = MechanismCatalog.Rebuild(saved, modelPath, shape);
+                (entry, mechanism) = MechanismCatalog.Rebuild(saved, modelPath, observed is null ? shape : saved.Shape);
             }
             catch (InvalidDataException e)
             {
                 throw CliException.Input(e.Message);
             }
-            int e0 = parse.GetValue(episodes), steps = parse.GetValue(horizon);
+            // With --data: the data's sessions (cycled when --episodes asks for more), steps, groups and absences.
+            int e0 = observed is null || parse.GetResult(episodes) is { Implicit: false } ? parse.GetValue(episodes) : observed.Episodes;
+            int steps = observed?.Steps ?? parse.GetValue(horizon);
             ulong simulationSeed = parse.GetValue(seed);
             SimulateCommand.CheckSize(e0, steps, shape);
             var theta = new float[mechanism.Layout.TotalLength];
             mechanism.ReadParameters(theta);
-            var simulated = ProgressDisplay.Episodes(console,
-                $"simulating {MessageText.Count(e0, "episode")} x {MessageText.Count(steps, "step")} of {shape} under {entry.Name} from {modelPath}, {learner}", e0,
-                (first, count) => Simulator.SimulateEpisodes(mechanism, theta, learner.Create(), shape, first, count, steps, simulationSeed, parse.GetValue(threads)));
-
+            Trajectories data;
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["counterfactual-of"] = Path.GetFileName(modelPath),
@@ -106,15 +105,32 @@ internal static class CounterfactualCommand
                 ["seed"] = simulationSeed.ToString(CultureInfo.InvariantCulture),
                 ["rule"] = learner.Entry.Name,
             };
-            foreach (var (name, value) in learner.Hyperparameters) metadata[name] = CliFiles.Number(value);
-            var data = new Trajectories(shape, e0, steps, simulated, metadata);
-            var histogram = JointActionHistogram.OfJointActions(data);
+            foreach (var (name, value) in learner.Metadata()) metadata[name] = value;
+            if (observed is null)
+            {
+                var simulated = ProgressDisplay.Episodes(console,
+                    $"simulating {MessageText.Count(e0, "episode")} x {MessageText.Count(steps, "step")} of {shape} under {entry.Name} from {modelPath}, {learner}", e0,
+                    (first, count) => Simulator.SimulateEpisodes(mechanism, theta, learner.Create(), shape, first, count, steps, simulationSeed, parse.GetValue(threads)));
+                data = new Trajectories(shape, e0, steps, simulated, metadata);
+            }
+            else
+            {
+                metadata["design-of"] = Path.GetFileName(dataPath!);
+                var design = SimulationDesign.FromData(observed, firstActionsFromData: !parse.GetValue(drawFirst));
+                data = ProgressDisplay.Status(console,
+                    $"simulating {MessageText.Count(e0, "session")} of the design of {dataPath} ({MessageText.Count(observed.Episodes, "session")} x {MessageText.Count(steps, "step")} of {shape}" +
+                    $"{(observed.HasGroups ? ", groups of " + string.Join(", ", observed.GroupSizes) : "")}) under {entry.Name} from {modelPath}, {learner}",
+                    () => DesignSimulator.Simulate(mechanism, theta, learner.Create(), design, e0, simulationSeed, parse.GetValue(threads), metadata));
+            }
+            // Groups: each group's play at each step (size|joint action), as cfkl_params counts it; else the whole game's joint action.
+            bool byGroup = !data.IsFullPlay;
+            var histogram = byGroup ? JointActionHistogram.OfGroups(data) : JointActionHistogram.OfJointActions(data);
             var ranked = histogram.Counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToArray();
 
             if (distributionPath is not null)
                 CliFiles.WriteText(distributionPath, console, writer =>
                 {
-                    writer.WriteLine("joint_action,count,probability");
+                    writer.WriteLine(byGroup ? "group_play,count,probability" : "joint_action,count,probability");
                     foreach (var (key, count) in ranked)
                         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{key},{count},{(double)count / histogram.Total:R}"));
                 });
@@ -123,13 +139,13 @@ internal static class CounterfactualCommand
             var results = outPath == CliFiles.StandardOutput || distributionPath == CliFiles.StandardOutput ? console.Progress : console.Out;
             var resultWriter = results == console.Out ? console.OutWriter : console.Error;
 
-            var table = CliTables.Create(console, "joint_action", "count", "probability");
+            var table = CliTables.Create(console, byGroup ? "group_play" : "joint_action", "count", "probability");
             foreach (var (key, count) in ranked.Take(10))
                 table.AddRow(new Text(key), new Text(count.ToString(CultureInfo.InvariantCulture)),
                     new Text(((double)count / histogram.Total).ToString("F4", CultureInfo.InvariantCulture)));
             results.Write(table);
             resultWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{histogram.Counts.Count} distinct joint actions over {histogram.Total} steps (most frequent shown); trajectories in {(outPath == CliFiles.StandardOutput ? "standard output" : outPath)}"));
+                $"{histogram.Counts.Count} distinct {(byGroup ? "group plays (group size|joint action)" : "joint actions")} over {histogram.Total} {(byGroup ? "group-steps" : "steps")} (most frequent shown); trajectories in {(outPath == CliFiles.StandardOutput ? "standard output" : outPath)}"));
             return ExitCodes.Success;
         });
         return command;
@@ -142,7 +158,8 @@ internal static class CounterfactualCommand
         if (shiftPath is not null && Directory.Exists(shiftPath)) throw CliException.Input($"--payoff-shift: expected a CSV file, found a directory '{shiftPath}'.");
         if (shiftPath is not null && !File.Exists(shiftPath)) throw CliException.Input($"--payoff-shift: expected an existing CSV file, found no file '{shiftPath}'.");
         var fitted = LearnerChoice.FromModel(saved, modelPath);
-        var learner = rule.Resolve(parse, fitted.Entry, fitted.Hyperparameters);
+        var learner = rule.Resolve(parse, fitted.Entry, fitted.Hyperparameters)
+            .CheckActions(saved.Shape.Actions, string.Create(CultureInfo.InvariantCulture, $"the game of {modelPath} has {saved.Shape.Actions} actions"));
         Trajectories? design = dataPath is null ? null : CliFiles.ReadTrajectories(dataPath, "--data", console, saved.Shape.Actions);
         if (design is null && saved.GroupSizes is { } sizes)
             throw CliException.Usage($"--data: expected the sessions whose groups are simulated, since {modelPath} was fitted on groups of {string.Join(", ", sizes)} agents; found none.");

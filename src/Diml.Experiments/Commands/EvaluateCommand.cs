@@ -4,6 +4,8 @@ using System.Text.Json;
 using Diml.Data;
 using Diml.Evaluation;
 using Diml.Evaluation.Baselines;
+using Diml.Evaluation.Inference;
+using Diml.IO;
 using Diml.Mechanisms;
 using Diml.Fitting;
 using Spectre.Console;
@@ -30,14 +32,20 @@ internal static class EvaluateCommand
         var threads = CliOptions.Threads();
         var train = CliOptions.File("--train", "trajectory CSV the behavioural baselines are estimated on (default: the episodes before --split)", required: false);
         var json = new Option<bool>("--json") { Description = "print the metrics as one JSON object instead of a table" };
+        var seAtTruth = new Option<bool>("--se-at-truth")
+        {
+            Description = "with --truth: the standard errors implied by the information of --data at the true parameters — the mechanism's and the learner parameters the model estimated — what the design can identify, apart from the fit (docs/inference.md)",
+        };
 
         var command = new Command("evaluate", "Score a fitted model on trajectories, and against the true mechanism when known.");
-        foreach (var option in new Option[] { model, data, truth, split, train, seed, contexts, probes, cfEpisodes, threads, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, data, truth, split, train, seed, contexts, probes, cfEpisodes, threads, json, seAtTruth }) command.Options.Add(option);
 
         command.SetAction(parse =>
         {
             string modelPath = parse.GetValue(model)!, dataPath = parse.GetValue(data)!;
             string? truthPath = parse.GetValue(truth);
+            if (parse.GetValue(seAtTruth) && truthPath is null)
+                throw CliException.Usage("--se-at-truth: expected --truth (the true parameters the information is computed at), found none.");
             var saved = CliFiles.ReadModel(modelPath, "--model");
             var savedTruth = truthPath is null ? null : CliFiles.ReadModel(truthPath, "--truth");
             var episodes = CliFiles.ReadTrajectories(dataPath, "--data", console, saved.Shape.Actions);
@@ -102,7 +110,31 @@ internal static class EvaluateCommand
                         () => CfklParams.ComputeOnDesign(trueMechanism, estimate, trueLearner.Shifted().Create(), episodes, metricSeed, simulated, threadCount))));
             }
 
-            if (parse.GetValue(json)) WriteJson(console.OutWriter, modelPath, dataPath, truthPath, entry, episodes, rows, baselines, baselineSource, saved.Inference);
+            TruthInformation? atTruth = null;
+            if (parse.GetValue(seAtTruth))
+            {
+                var (_, trueMechanism) = Rebuild(savedTruth!, truthPath!, shape);
+                var trueRule = LearnerChoice.FromModel(savedTruth!, truthPath!).Create();
+                var estimated = saved.EstimatedLearnerParameters ?? [];
+                LearnerParameters? trueLearner = null;
+                if (estimated.Count > 0)
+                {
+                    if (trueRule is not ILearnableRule learnable)
+                        throw CliException.Input($"{truthPath}, at $.learner.name: expected a rule with the learner parameters {modelPath} estimated ({string.Join(", ", estimated)}), found {trueRule.RuleName}, which has none.");
+                    try
+                    {
+                        trueLearner = new LearnerParameters(learnable, estimated);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        throw CliException.Input($"{truthPath}, at $.learner: expected the learner parameters {modelPath} estimated ({string.Join(", ", estimated)}); {e.Message}");
+                    }
+                }
+                atTruth = ProgressDisplay.Status(console, $"computing the information at the truth on {MessageText.Count(episodes.Episodes, "episode")}",
+                    () => TruthInformation.Compute(trueMechanism, trueRule, episodes, trueLearner, threadCount));
+            }
+
+            if (parse.GetValue(json)) WriteJson(console.OutWriter, modelPath, dataPath, truthPath, entry, episodes, rows, baselines, baselineSource, saved.Inference, atTruth);
             else
             {
                 var table = CliTables.Create(console, "metric", "value");
@@ -112,6 +144,7 @@ internal static class EvaluateCommand
                 console.OutWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{entry.Name} model {modelPath} on {episodes.Episodes} episodes x {episodes.Steps} steps of {dataPath}"));
                 BaselineReport.WriteTable(console, baselines, baselineSource);
+                if (atTruth is not null) WriteTruthTable(console, atTruth, truthPath!);
                 if (saved.Inference is { } inference)
                 {
                     console.OutWriter.WriteLine($"estimates stored with the model (from its fit on {inference.Clusters} training episodes):");
@@ -142,7 +175,7 @@ internal static class EvaluateCommand
 
     private static void WriteJson(TextWriter output, string modelPath, string dataPath, string? truthPath, MechanismEntry entry,
         Trajectories episodes, List<(string Column, double Value)> rows, IReadOnlyList<BaselineComparison> baselines, BaselineReport.Source baselineSource,
-        SavedInference? inference)
+        SavedInference? inference, TruthInformation? atTruth)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -161,8 +194,51 @@ internal static class EvaluateCommand
             }
             BaselineReport.WriteJson(w, baselines, baselineSource);
             InferenceTables.WriteJson(w, inference);
+            if (atTruth is not null)
+            {
+                w.WriteStartObject("se_at_truth");
+                w.WriteString("kind", "classical");
+                w.WriteNumber("episodes", atTruth.Sessions);
+                w.WriteNumber("rank", atTruth.Inference.Rank);
+                w.WriteBoolean("positive_definite", atTruth.Inference.IsMinimum && atTruth.Inference.Rank == atTruth.Inference.Names.Count);
+                w.WriteStartArray("parameters");
+                foreach (var p in atTruth.Parameters)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", p.Name);
+                    w.WriteNumber("truth", p.Truth);
+                    WriteNumberOrNull(w, "standard_error", p.StandardError);
+                    WriteNumberOrNull(w, "relative_standard_error", p.Relative);
+                    WriteNumberOrNull(w, "episodes_for_relative_0.15", p.SessionsFor(0.15, atTruth.Sessions));
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value)) w.WriteNumber(name, value);
+        else w.WriteNull(name);
+    }
+
+    /// <summary>The standard errors at the truth: each parameter's truth, standard error, relative error and the episodes a 15% one would need.</summary>
+    private static void WriteTruthTable(CliConsole console, TruthInformation atTruth, string truthPath)
+    {
+        var table = CliTables.Create(console, "parameter", "truth", "s.e. at the truth", "relative s.e.", "episodes for 15%");
+        static string F(double v) => double.IsFinite(v) ? v.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
+        foreach (var p in atTruth.Parameters)
+            table.AddRow(new Text(p.Name), new Text(F(p.Truth)), new Text(F(p.StandardError)), new Text(F(p.Relative)),
+                new Text(double.IsFinite(p.SessionsFor(0.15, atTruth.Sessions)) ? Math.Ceiling(p.SessionsFor(0.15, atTruth.Sessions)).ToString("N0", CultureInfo.InvariantCulture) : "n/a"));
+        console.Out.Write(table);
+        console.OutWriter.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"standard errors at the truth ({truthPath}): classical, from the observed information of these {atTruth.Sessions} episodes at the true parameters, {atTruth.Inference.Rank} of {atTruth.Inference.Names.Count} directions identified;") +
+            " learner parameters on their natural scale (delta method). Episodes for 15%: the episodes of this design that would give a relative s.e. of 0.15, as s.e. ∝ 1/√episodes.");
+        if (!atTruth.Inference.IsMinimum)
+            console.OutWriter.WriteLine("the information at the truth has negative curvature on these episodes: too few to measure it (simulate many sessions of the design at the truth and evaluate on them).");
     }
 }

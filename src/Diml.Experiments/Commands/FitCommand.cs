@@ -107,7 +107,7 @@ internal static class FitCommand
             var console = root ? context.Console : CliConsole.ForWriters(TextWriter.Null, TextWriter.Null);
             var (entry, settings) = mechanism.Resolve(parse);
             var learner = rule.Resolve(parse);
-            var estimated = EstimatedNames(parse.GetValue(estimate), learner, entry);
+            string? estimateOption = parse.GetValue(estimate);
             string dataPath = parse.GetValue(data)!;
             string modelPath = parse.GetValue(output)!;
             string? curvePath = parse.GetValue(curve);
@@ -118,7 +118,7 @@ internal static class FitCommand
                 throw CliException.Usage("--curve: expected a file path with --json, found '-' (standard output carries the JSON summary).");
             int? types = parse.GetValue(typeCount);
             string? typesPath = parse.GetValue(typesOut);
-            if (types is not null && estimated.Count == 0)
+            if (types is not null && estimateOption is null)
                 throw CliException.Usage("--types: expected --estimate naming the learner parameters that vary by type (e.g. --estimate alpha), found no --estimate; the mechanism is shared by the types, so only learner parameters can differ.");
             if (typesPath is not null && types is null)
                 throw CliException.Usage("--types-out: expected --types K (the posteriors are of a mixture of K learner types), found no --types.");
@@ -152,6 +152,8 @@ internal static class FitCommand
             if (!all.IsFullPlay && entry.AgentsFixedByParameters)
                 throw CliException.Input(string.Create(CultureInfo.InvariantCulture,
                     $"{dataPath}: --mechanism {entry.Name} has parameters tied to its number of agents, which fit does not yet set from the group size; expected data without groups or absent agents for it, found {(all.HasGroups ? "groups of " + string.Join(", ", all.GroupSizes) + " agents" : "absent agents")}. Use pooled-anonymous, anonymous-count, public-goods or congestion for grouped data."));
+            learner = learner.CheckActions(all.Shape.Actions, $"the game of {dataPath} has {all.Shape.Actions} actions");
+            var estimated = EstimatedNames(estimateOption, ref learner, entry, all.Shape.Actions);
             double fraction = parse.GetValue(trainFraction);
             var (train, test) = Split(all, fraction, dataPath);
             var model = MechanismOptions.Create(entry, all.Shape, settings);
@@ -375,8 +377,11 @@ internal static class FitCommand
     /// The learner parameters <c>--estimate</c> names (camel-cased, in the rule's order), checked: each a learnable
     /// parameter of the rule, once, and the payoff scale only with a mechanism of known scale (β only scales payoffs, so
     /// with a mechanism whose every payoff term is learned, β and the payoffs trade off exactly: not identified).
+    /// <c>q0</c> stands for the initial attractions of actions 1 … A−1 (<c>q0[1]</c>, …): under a softmax they are
+    /// identified only up to a common shift, so action 0's stays at its value; <paramref name="learner"/> then gets
+    /// initial attractions for every action (all 0 when <c>--q0</c> gave none) to start from.
     /// </summary>
-    internal static IReadOnlyList<string> EstimatedNames(string? option, LearnerChoice learner, Diml.Mechanisms.MechanismEntry mechanism)
+    internal static IReadOnlyList<string> EstimatedNames(string? option, ref LearnerChoice learner, Diml.Mechanisms.MechanismEntry mechanism, int actions)
     {
         if (option is null) return [];
         var names = option.Split(',', StringSplitOptions.TrimEntries);
@@ -390,8 +395,8 @@ internal static class FitCommand
         {
             if (!learnableNames.Contains(name, StringComparer.Ordinal))
                 throw CliException.Usage($"--estimate: expected learnable parameters of rule {learner.Entry.Name} ({string.Join(", ", learnableNames)}), found '{MessageText.Escape(name)}'.");
-            if (learnable.Layout.Blocks.First(b => LearnerParameters.CamelCase(b.Name) == name).Rank > 0)
-                throw CliException.Usage($"--estimate: expected scalar learner parameters (model files store the learner's hyperparameters as numbers), found the vector '{MessageText.Escape(name)}'; estimate it through the library (LearnerParameters).");
+            if (learnable.Layout.Blocks.First(b => LearnerParameters.CamelCase(b.Name) == name).Rank > 0 && name != Diml.Mechanisms.LearningRuleCatalog.InitialAttraction)
+                throw CliException.Usage($"--estimate: expected scalar learner parameters or q0 (model files store the learner's hyperparameters as numbers), found the vector '{MessageText.Escape(name)}'; estimate it through the library (LearnerParameters).");
             if (names.Count(n => n == name) > 1)
                 throw CliException.Usage($"--estimate: expected each parameter once, found '{MessageText.Escape(name)}' twice.");
         }
@@ -402,7 +407,21 @@ internal static class FitCommand
                 $"so {scale} and the payoffs trade off exactly: not identified. Expected {scale} fixed (--{RuleOptions.OptionName(scale)} VALUE, not in --estimate), " +
                 $"or a mechanism with a known scale ({(known.Length == 0 ? "none in the catalog" : string.Join(", ", known))}); found --estimate {MessageText.Escape(option)}.");
         }
-        return learnableNames.Where(names.Contains).ToArray();
+        var result = new List<string>();
+        foreach (string name in learnableNames.Where(names.Contains))
+        {
+            if (name != Diml.Mechanisms.LearningRuleCatalog.InitialAttraction)
+            {
+                result.Add(name);
+                continue;
+            }
+            if (actions < 2)
+                throw CliException.Usage(string.Create(CultureInfo.InvariantCulture,
+                    $"--estimate: q0 is identified only up to a common shift, so action 0's is held fixed and the others estimated; expected a game of at least 2 actions, found {actions}."));
+            learner = learner.WithInitialAttractions(actions);
+            result.AddRange(Diml.Mechanisms.LearningRuleCatalog.IdentifiedInitialAttractions(actions));
+        }
+        return result;
     }
 
     /// <summary>The hyperparameters with the estimated ones replaced by their estimates.</summary>

@@ -25,7 +25,7 @@ internal sealed record LearnerChoice(LearningRuleEntry Entry, IReadOnlyDictionar
                     $"{string.Join(", ", entry.Hyperparameters.Select(x => x.Name))}), found none.");
         foreach (var name in model.LearnerHyperparameters.Keys)
         {
-            if (!entry.Hyperparameters.Any(h => h.Name == name))
+            if (!entry.Hyperparameters.Any(h => h.Name == name) && !(entry.HasInitialAttractions && LearningRuleCatalog.IsInitialAttractionName(name)))
                 throw CliException.Input($"{path}, at $.learner.hyperparameters.{name}: expected only the hyperparameters of {entry.RuleName} " +
                     $"({string.Join(", ", entry.Hyperparameters.Select(x => x.Name))}), found '{name}'.");
             double value = model.LearnerHyperparameters[name];
@@ -36,10 +36,49 @@ internal sealed record LearnerChoice(LearningRuleEntry Entry, IReadOnlyDictionar
         var values = new Dictionary<string, double>(model.LearnerHyperparameters, StringComparer.Ordinal);
         if (LearningRuleCatalog.Validate(entry, values) is { } problem)
             throw CliException.Input($"{path}, at $.learner.hyperparameters: {problem}.");
+        if (LearningRuleCatalog.CheckInitialAttractions(values, model.Shape.Actions) is { } count)
+            throw CliException.Input($"{path}, at $.learner.hyperparameters: {count}.");
         return new LearnerChoice(entry, values);
+    }
+
+    /// <summary>The initial attractions, one per action of the game, or none (all 0).</summary>
+    public IReadOnlyList<float> InitialAttractions => LearningRuleCatalog.InitialAttractionValues(Hyperparameters);
+
+    /// <summary>
+    /// A usage error unless the initial attractions (<c>--q0</c>) are none or one per action of a game of
+    /// <paramref name="actions"/> actions (<paramref name="game"/> says where that count comes from).
+    /// </summary>
+    public LearnerChoice CheckActions(int actions, string game)
+    {
+        if (LearningRuleCatalog.CheckInitialAttractions(Hyperparameters, actions) is { } problem)
+            throw CliException.Usage($"--{problem} ({game}).");
+        return this;
+    }
+
+    /// <summary>
+    /// This learner with initial attractions for every action of a game of <paramref name="actions"/> actions: its own,
+    /// or all 0 when it has none (what <c>fit --estimate q0</c> starts from).
+    /// </summary>
+    public LearnerChoice WithInitialAttractions(int actions)
+        => InitialAttractions.Count == actions ? this
+            : this with { Hyperparameters = LearningRuleCatalog.WithInitialAttractions(Hyperparameters, new double[actions]) };
+
+    /// <summary>
+    /// The hyperparameters as a trajectory file's metadata: each number under its name, the initial attractions, if
+    /// any, as one comma-separated list under <c>q0</c> (metadata keys are plain names).
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, string>> Metadata()
+    {
+        foreach (var (name, value) in Hyperparameters)
+            if (!LearningRuleCatalog.IsInitialAttractionName(name)) yield return new(name, CliFiles.Number(value));
+        if (InitialAttractions.Count > 0)
+            yield return new(LearningRuleCatalog.InitialAttraction, string.Join(",", Enumerable.Range(0, InitialAttractions.Count)
+                .Select(k => CliFiles.Number(Hyperparameters[LearningRuleCatalog.InitialAttractionName(k)]))));
     }
 
     /// <summary>A readable form such as <c>logit-q(alpha=0.25, beta=3, epsilon=0.06)</c>.</summary>
     public override string ToString() => Entry.Name + "(" + string.Join(", ",
-        Entry.Hyperparameters.Select(h => string.Create(CultureInfo.InvariantCulture, $"{h.Name}={Hyperparameters[h.Name]:G10}"))) + ")";
+        Entry.Hyperparameters.Select(h => string.Create(CultureInfo.InvariantCulture, $"{h.Name}={Hyperparameters[h.Name]:G10}"))) +
+        (InitialAttractions.Count == 0 ? "" : ", q0=[" + string.Join(", ", Enumerable.Range(0, InitialAttractions.Count).Select(k =>
+            Hyperparameters[LearningRuleCatalog.InitialAttractionName(k)].ToString("G10", CultureInfo.InvariantCulture))) + "]") + ")";
 }

@@ -76,7 +76,7 @@ internal static class SimulateCommand
             var console = root ? context.Console : CliConsole.ForWriters(TextWriter.Null, TextWriter.Null);
             var (entry, settings) = mechanism.Resolve(parse);
             var shape = new GameShape(parse.GetValue(agents), parse.GetValue(actions));
-            var learner = rule.Resolve(parse);
+            var learner = rule.Resolve(parse).CheckActions(shape.Actions, string.Create(CultureInfo.InvariantCulture, $"--actions is {shape.Actions}"));
             ulong simulationSeed = parse.GetValue(seed);
             int parameterSeed = parse.GetValue(initSeed) ?? (int)(simulationSeed % int.MaxValue);
             string outPath = parse.GetValue(output)!;
@@ -135,7 +135,7 @@ internal static class SimulateCommand
                 ["rule"] = learner.Entry.Name,
             };
             if (entry.HasHiddenLayers) metadata["hidden"] = settings.Hidden.ToString(CultureInfo.InvariantCulture);
-            foreach (var (name, value) in learner.Hyperparameters) metadata[name] = CliFiles.Number(value);
+            foreach (var (name, value) in learner.Metadata()) metadata[name] = value;
             if (groups is not null)
             {
                 metadata["group-sizes"] = string.Join(",", groups.Sizes);

@@ -18,9 +18,10 @@ namespace Diml.Generators.Differentiation;
 /// Conservative by construction. The write must be <c>buffer[index] = value</c> into a local buffer no span alias names
 /// (no caller reads its adjoint), either at top level or directly in one top-level loop with unit step whose variable
 /// appears in the index with coefficient 1 (each trip writes another element, so no trip's zeroing serves another);
-/// nothing else in that statement, the written value included, may mention the buffer; and every mention of the buffer by an earlier top-level
-/// statement must be an element or a slice whose index range provably lies apart from the written one — compared as
-/// affine forms over stable scalars (<see cref="StableScalars"/>), loop variables bounded by their loops.
+/// nothing else in that statement, the written value included, may mention the buffer; and every mention of the buffer
+/// by an earlier top-level statement must be an element or a slice whose index range provably lies apart from the
+/// written one — compared as affine forms over stable scalars (<see cref="StableScalars"/>), loop variables bounded by
+/// their loops.
 /// </remarks>
 internal static class BarZeroing
 {

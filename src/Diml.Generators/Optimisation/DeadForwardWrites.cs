@@ -24,9 +24,14 @@ namespace Diml.Generators.Optimisation;
 /// </remarks>
 internal static class DeadForwardWrites
 {
-    public static Block Remove(Block forwardSweep, Block reverseSweep, IEnumerable<string> ownedBuffers, out HashSet<string> unread)
+    /// <summary>
+    /// <paramref name="forwardSweep"/> without the writes to the <paramref name="ownedBuffers"/> nothing reads;
+    /// <paramref name="unused"/> receives those of them the sweeps no longer name at all, which need not be allocated (a
+    /// buffer whose values are unread may still be named, for its length, by a callee's adjoint).
+    /// </summary>
+    public static Block Remove(Block forwardSweep, Block reverseSweep, IEnumerable<string> ownedBuffers, out HashSet<string> unused)
     {
-        var dead = unread = new HashSet<string>(ownedBuffers);
+        var dead = new HashSet<string>(ownedBuffers);
         while (dead.Count > 0)
         {
             var read = new HashSet<string>();
@@ -36,17 +41,34 @@ internal static class DeadForwardWrites
             dead.ExceptWith(read);
             if (dead.Count == before) break;
         }
-        return dead.Count == 0 ? forwardSweep : (Block)(Without(forwardSweep, dead) ?? new Block(ImmutableEquatableArray<Stmt>.Empty));
+        var lean = dead.Count == 0 ? forwardSweep : (Block)(Without(forwardSweep, dead) ?? new Block(ImmutableEquatableArray<Stmt>.Empty));
+        unused = new HashSet<string>(dead);
+        var named = new HashSet<string>();
+        foreach (var statement in Statements.All(lean).Concat(Statements.All(reverseSweep)))
+            foreach (var expr in statement is ClearBar clear ? new Expr[] { new BarSpanRef(clear.Span) } : Statements.OwnExpressions(statement))
+                Reads(expr, named);
+        unused.ExceptWith(named);
+        return lean;
     }
 
-    /// <summary>The expressions whose values a statement reads; a zeroed adjoint's span names the adjoint, not the values.</summary>
+    /// <summary>
+    /// The expressions whose values a statement reads; a zeroed adjoint's span names the adjoint, not the values, and the
+    /// adjoint of a call that does not read its outputs (<c>ReadsOutputs = false</c>: a dense layer, an embedding) reads of
+    /// them only their bounds.
+    /// </summary>
     private static IEnumerable<Expr> OwnReads(Stmt statement) => statement switch
     {
         ClearBar clear => new Expr[] { new BarSpanRef(clear.Span) },
+        AdjointCall { Call.Target.AdjointReadsOutputs: false } adjoint => Statements.OwnExpressions(adjoint).Select(e => ReferenceEquals(e, adjoint.Call) ? BoundsOfOutputs(adjoint.Call) : e),
+        DenseAdjointCall { Call.Target.AdjointReadsOutputs: false } dense => Statements.OwnExpressions(dense).Select(e => ReferenceEquals(e, dense.Call) ? BoundsOfOutputs(dense.Call) : e),
         // A call's statement node is visited on its own; the wrapper itself reads nothing more.
         WholeBatchCall => System.Array.Empty<Expr>(),
         _ => Statements.OwnExpressions(statement),
     };
+
+    /// <summary><paramref name="call"/> with each output argument standing for its bounds only (as the adjoint of a place: <see cref="BarSpanRef"/>).</summary>
+    private static Expr BoundsOfOutputs(CallExpr call)
+        => call with { Args = new ImmutableEquatableArray<Expr>(call.Args.Select((a, i) => Activity.RoleAt(call.Target, i) == ArgumentRole.Output ? new BarSpanRef(a) : a)) };
 
     /// <summary>Whether <paramref name="statement"/> does nothing but write buffers in <paramref name="dead"/>.</summary>
     private static bool IsDeadWrite(Stmt statement, HashSet<string> dead) => statement switch

@@ -25,6 +25,12 @@ public sealed record LearningRuleEntry(
     /// </summary>
     public string? PayoffScale { get; init; }
 
+    /// <summary>
+    /// Whether the rule has initial attractions Q0, one per action (Logit-Q): besides its scalar hyperparameters it then
+    /// takes <c>q0[0]</c>, <c>q0[1]</c>, … (none: all 0; <see cref="LearningRuleCatalog.InitialAttractionValues"/>).
+    /// </summary>
+    public bool HasInitialAttractions { get; init; }
+
     /// <summary>Every hyperparameter at its default.</summary>
     public IReadOnlyDictionary<string, double> Defaults =>
         Hyperparameters.ToDictionary(h => h.Name, h => h.Default, StringComparer.Ordinal);

@@ -67,7 +67,7 @@ public sealed class FitSession : IDisposable
         int p = mechanism.Layout.TotalLength + (learner?.Length ?? 0);
         if (initialParameters.Length != p)
             ThrowHelper.Argument(nameof(initialParameters), learner is { Length: > 0 }
-                ? $"{p} parameters ({mechanism.Layout} | raw {string.Join(", ", learner.EstimatedNames)})"
+                ? $"{p} parameters ({mechanism.Layout} | raw {string.Join(", ", learner.ValueNames)})"
                 : $"{p} parameters ({mechanism.Layout})", initialParameters.Length);
         if (training.Episodes < 1) ThrowHelper.ArgumentOutOfRange(nameof(training), "at least one training episode", training.Episodes);
         if (training.Steps < 2) ThrowHelper.ArgumentOutOfRange(nameof(training), "episodes of at least 2 steps", training.Steps);

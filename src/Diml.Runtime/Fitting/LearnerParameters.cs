@@ -16,10 +16,12 @@ public sealed class LearnerParameters
     private readonly ParamRange[] _range;   // raw value j → its range
 
     /// <summary>
-    /// Estimates the parameters of <paramref name="rule"/> named in <paramref name="estimated"/> (the block names,
-    /// camel-cased or not: <c>alpha</c> or <c>Alpha</c>); a vector block (Q0) is estimated whole.
+    /// Estimates the parameters of <paramref name="rule"/> named in <paramref name="estimated"/>: a block name,
+    /// camel-cased or not (<c>alpha</c> or <c>Alpha</c>), estimates the whole block; an element name (<c>q0[2]</c>)
+    /// estimates that element of a vector block only, the others staying at their values (how a Q0 pins a reference
+    /// action: an attraction under softmax is identified only up to a common shift).
     /// </summary>
-    /// <exception cref="ArgumentException">An unknown or repeated name, or a value outside its range.</exception>
+    /// <exception cref="ArgumentException">An unknown or repeated name, an element out of range, or a value outside its range.</exception>
     public LearnerParameters(ILearnableRule rule, IReadOnlyList<string> estimated)
     {
         ArgumentNullException.ThrowIfNull(rule);
@@ -29,41 +31,66 @@ public sealed class LearnerParameters
         _natural = new float[layout.TotalLength];
         rule.ReadParameters(_natural);
         var blocks = new List<ParameterBlock>();
+        var chosen = new List<(ParameterBlock Block, int Element)>();
         foreach (string name in estimated)
         {
+            ArgumentNullException.ThrowIfNull(name, nameof(estimated));
+            var (blockName, element) = SplitElement(name);
             int found = -1;
             for (int b = 0; b < layout.Blocks.Count; b++)
-                if (string.Equals(layout.Blocks[b].Name, name, StringComparison.OrdinalIgnoreCase)) found = b;
+                if (string.Equals(layout.Blocks[b].Name, blockName, StringComparison.OrdinalIgnoreCase)) found = b;
             if (found < 0)
                 throw new ArgumentException($"The rule {rule.RuleName} has no learnable parameter '{name}'; it has {Names(layout)}.", nameof(estimated));
-            if (blocks.Contains(layout.Blocks[found]))
-                throw new ArgumentException($"The learnable parameter '{name}' is named twice.", nameof(estimated));
-            blocks.Add(layout.Blocks[found]);
+            var block = layout.Blocks[found];
+            if (element is int e && (block.Rank != 1 || e >= block.Length))
+                throw new ArgumentException(block.Rank != 1
+                    ? $"The learnable parameter '{CamelCase(block.Name)}' is not a vector; expected '{CamelCase(block.Name)}', found '{name}'."
+                    : string.Create(CultureInfo.InvariantCulture, $"The learnable parameter '{CamelCase(block.Name)}' has {block.Length} elements; expected an index in [0, {block.Length}), found '{name}'."),
+                    nameof(estimated));
+            if (element is null && block.Length == 0)
+                throw new ArgumentException($"The learnable parameter '{CamelCase(block.Name)}' of {rule.RuleName} has no elements; give the rule its values (one per action) before estimating them.", nameof(estimated));
+            for (int k = element ?? 0; k < (element + 1 ?? block.Length); k++)
+            {
+                if (chosen.Contains((block, k)))
+                    throw new ArgumentException($"The learnable parameter '{name}' is named twice.", nameof(estimated));
+                chosen.Add((block, k));
+            }
+            if (!blocks.Contains(block)) blocks.Add(block);
         }
         // In the rule's declaration order, whatever the order of the names.
+        chosen.Sort((x, y) => (x.Block.Offset + x.Element).CompareTo(y.Block.Offset + y.Element));
         blocks.Sort((x, y) => x.Offset.CompareTo(y.Offset));
         Estimated = blocks;
         var index = new List<int>();
         var range = new List<ParamRange>();
-        foreach (var block in blocks)
-            for (int k = 0; k < block.Length; k++)
-            {
-                float value = _natural[block.Offset + k];
-                if (!ParamTransforms.Contains(block.Range, value))
-                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                        $"The start value {value} of '{CamelCase(block.Name)}' is outside its range ({block.Range})."), nameof(estimated));
-                index.Add(block.Offset + k);
-                range.Add(block.Range);
-            }
+        var names = new List<string>();
+        foreach (var (block, k) in chosen)
+        {
+            float value = _natural[block.Offset + k];
+            string valueName = block.Rank == 0 ? CamelCase(block.Name) : string.Create(CultureInfo.InvariantCulture, $"{CamelCase(block.Name)}[{k}]");
+            if (!ParamTransforms.Contains(block.Range, value))
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"The start value {value} of '{valueName}' is outside its range ({block.Range})."), nameof(estimated));
+            index.Add(block.Offset + k);
+            range.Add(block.Range);
+            names.Add(valueName);
+        }
         _index = [.. index];
         _range = [.. range];
+        ValueNames = names;
     }
 
     /// <summary>The rule whose parameters are estimated.</summary>
     public ILearnableRule Rule { get; }
 
-    /// <summary>The estimated blocks, in the rule's declaration order (the order of their raw values).</summary>
+    /// <summary>The blocks with an estimated value, in the rule's declaration order (a vector may be estimated in part: see <see cref="ValueNames"/>).</summary>
     public IReadOnlyList<ParameterBlock> Estimated { get; }
+
+    /// <summary>The name of each raw value, in order: <c>alpha</c> for a scalar, <c>q0[2]</c> for a vector element.</summary>
+    public IReadOnlyList<string> ValueNames { get; }
+
+    /// <summary>The range of raw value <paramref name="j"/> (its transform).</summary>
+    public ParamRange RangeOf(int j) => _range[j];
 
     /// <summary>Number of raw values the fit's flat vector gains.</summary>
     public int Length => _index.Length;
@@ -100,25 +127,27 @@ public sealed class LearnerParameters
         Rule.WriteParameters(natural);
     }
 
-    /// <summary>The estimated values at <paramref name="raw"/>, natural scale, by camel-cased name (<c>q0[2]</c> for a vector element).</summary>
+    /// <summary>The estimated values at <paramref name="raw"/>, natural scale, by <see cref="ValueNames"/> (<c>q0[2]</c> for a vector element).</summary>
     public IReadOnlyDictionary<string, double> Values(ReadOnlySpan<float> raw)
     {
         var values = new Dictionary<string, double>();
-        int j = 0;
-        foreach (var block in Estimated)
-            for (int k = 0; k < block.Length; k++, j++)
-            {
-                string name = block.Rank == 0 ? CamelCase(block.Name) : string.Create(CultureInfo.InvariantCulture, $"{CamelCase(block.Name)}[{k}]");
-                values[name] = (float)ParamTransforms.ToNatural(_range[j], raw[j]);
-            }
+        for (int j = 0; j < _index.Length; j++) values[ValueNames[j]] = (float)ParamTransforms.ToNatural(_range[j], raw[j]);
         return values;
     }
 
-    /// <summary>The estimated parameters' camel-cased names, in order (for files and messages).</summary>
-    public IReadOnlyList<string> EstimatedNames => Estimated.Select(b => CamelCase(b.Name)).ToArray();
-
     /// <summary>A parameter name as the CLI and model files spell it: <c>Alpha</c> → <c>alpha</c>, <c>Q0</c> → <c>q0</c>.</summary>
     public static string CamelCase(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
+
+    /// <summary><c>q0[2]</c> → (<c>q0</c>, 2); <c>alpha</c> → (<c>alpha</c>, null).</summary>
+    private static (string Block, int? Element) SplitElement(string name)
+    {
+        int open = name.IndexOf('[', StringComparison.Ordinal);
+        if (open < 0 || !name.EndsWith(']'))
+            return (name, null);
+        return int.TryParse(name.AsSpan(open + 1, name.Length - open - 2), NumberStyles.None, CultureInfo.InvariantCulture, out int element)
+            ? (name[..open], element)
+            : (name, null);
+    }
 
     private static string Names(ParameterLayout layout)
         => layout.Blocks.Count == 0 ? "none" : string.Join(", ", layout.Blocks.Select(b => CamelCase(b.Name)));

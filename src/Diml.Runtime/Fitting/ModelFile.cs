@@ -139,7 +139,9 @@ public static class ModelFile
         w.WriteStartObject("learner");
         w.WriteString("name", model.LearnerName);
         w.WriteStartObject("hyperparameters");
-        foreach (var (name, value) in model.LearnerHyperparameters.OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteNumber(name, value);
+        // By name, a vector's elements (q0[0], q0[1], …, q0[10]) in the order of their index, not of their text.
+        foreach (var (name, value) in model.LearnerHyperparameters.OrderBy(p => ElementName(p.Key).Name, StringComparer.Ordinal).ThenBy(p => ElementName(p.Key).Index))
+            w.WriteNumber(name, value);
         w.WriteEndObject();
         if (model.EstimatedLearnerParameters is { } estimated)
         {
@@ -166,6 +168,15 @@ public static class ModelFile
     {
         w.WritePropertyName(name);
         WriteFiniteOrNull(w, value);
+    }
+
+    /// <summary><c>q0[3]</c> → (<c>q0</c>, 3); a scalar's name → (name, −1).</summary>
+    private static (string Name, int Index) ElementName(string name)
+    {
+        int open = name.IndexOf('[', StringComparison.Ordinal);
+        return open > 0 && name.EndsWith(']') && int.TryParse(name.AsSpan(open + 1, name.Length - open - 2), NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+            ? (name[..open], index)
+            : (name, -1);
     }
 
     private static void WriteLearnerTypes(Utf8JsonWriter w, SavedLearnerTypes mixture)

@@ -3,14 +3,28 @@ namespace Diml.Learning;
 /// <summary>
 /// Logit-Q learning (DESIGN §1): the state is a Q-value per own action, updated towards the counterfactual
 /// payoffs, <c>Q' = (1 − α)·Q + α·u</c>; the response is a softmax at inverse temperature β mixed with
-/// uniform exploration ε: <c>π = (1 − ε)·softmax(β·Q) + ε/A</c>. α, β and ε are <see cref="ParamAttribute"/> fields:
-/// a fit can estimate them (<see cref="ILearnableRule"/>).
+/// uniform exploration ε: <c>π = (1 − ε)·softmax(β·Q) + ε/A</c>. The Q-values start at the initial attractions Q0
+/// (one per action; none given: all 0). α, β, ε and Q0 are <see cref="ParamAttribute"/> fields: a fit can estimate
+/// them (<see cref="ILearnableRule"/>).
 /// </summary>
+/// <remarks>
+/// Q0 is identified only up to a common shift: adding c to every Q0[k] adds β·(1 − α)^t·c to every logit at step t,
+/// which the softmax ignores. A fit therefore holds one element fixed (the catalog's <c>--estimate q0</c> keeps
+/// Q0[0]; docs/learning-rules.md).
+/// </remarks>
 [LearningRule]
 public sealed partial class LogitQ
 {
     /// <summary>Creates the rule with step size <paramref name="alpha"/>, inverse temperature <paramref name="beta"/> and exploration <paramref name="epsilon"/>.</summary>
-    public LogitQ(float alpha, float beta, float epsilon)
+    public LogitQ(float alpha, float beta, float epsilon) : this(alpha, beta, epsilon, [])
+    {
+    }
+
+    /// <summary>
+    /// Creates the rule with initial attractions <paramref name="initialAttractions"/>: one per action of the game it
+    /// plays, or none (all 0).
+    /// </summary>
+    public LogitQ(float alpha, float beta, float epsilon, ReadOnlySpan<float> initialAttractions)
     {
         if (!(alpha > 0 && alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "The step size α must be in (0, 1].");
         if (!(beta > 0) || float.IsInfinity(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "The inverse temperature β must be positive and finite.");
@@ -18,6 +32,10 @@ public sealed partial class LogitQ
         Alpha = alpha;
         Beta = beta;
         Epsilon = epsilon;
+        for (int k = 0; k < initialAttractions.Length; k++)
+            if (!float.IsFinite(initialAttractions[k]))
+                throw new ArgumentOutOfRangeException(nameof(initialAttractions), initialAttractions[k], $"The initial attraction Q0[{k}] must be finite.");
+        Q0 = initialAttractions.ToArray();
     }
 
     /// <summary>Step size α ∈ (0, 1] of the Q update; learnable (a fit keeps it in range as sigmoid of a raw value).</summary>
@@ -29,11 +47,26 @@ public sealed partial class LogitQ
     /// <summary>Uniform exploration rate ε ∈ [0, 1); learnable.</summary>
     [Param(Range = ParamRange.UnitInterval)] public float Epsilon;
 
-    /// <inheritdoc/>
-    public int StateSize(int actions) => actions;
+    /// <summary>Initial attraction Q0[k] of each action (empty: all 0); learnable, real-valued.</summary>
+    [Param] public float[] Q0;
 
-    /// <inheritdoc/>
-    public void InitialState(Span<float> state) => state.Clear();
+    /// <summary>One Q-value per action; throws when Q0 is given for another number of actions.</summary>
+    public int StateSize(int actions)
+    {
+        if (Q0.Length != 0 && Q0.Length != actions)
+            throw new ArgumentException($"LogitQ has {Q0.Length} initial attractions Q0 but the game has {actions} actions; expected one per action, or none (all 0).", nameof(actions));
+        return actions;
+    }
+
+    /// <summary>Q = Q0 (all 0 when no Q0 is given).</summary>
+    [Initial]
+    public void InitialState(Span<float> state)
+    {
+        for (int k = 0; k < state.Length; k++)
+            state[k] = 0;
+        for (int k = 0; k < Q0.Length; k++)
+            state[k] = Q0[k];
+    }
 
     /// <summary><c>next[k] = (1 − α)·q[k] + α·payoffs[k]</c>.</summary>
     [Update]

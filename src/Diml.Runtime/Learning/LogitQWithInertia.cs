@@ -4,8 +4,9 @@ namespace Diml.Learning;
 /// Logit-Q with choice inertia: Logit-Q (<see cref="LogitQ"/>) whose response also favours repeating the agent's
 /// previous action by a bonus κ on the logit scale,
 /// <c>π = (1 − ε)·softmax(β·Q + κ·[k = previous]) + ε/A</c>. The state is the Q-values followed by a one-hot of the
-/// previous action (all zero before the first step, and carried unchanged over an absence, like Q). α, β, ε and κ
-/// are learnable.
+/// previous action (all zero before the first step, and carried unchanged over an absence, like Q). Q starts at the
+/// initial attractions Q0 (none given: all 0), identified only up to a common shift as in <see cref="LogitQ"/>.
+/// α, β, ε, κ and Q0 are learnable.
 /// </summary>
 /// <remarks>
 /// κ is added to the logits, not to Q, so it is measured in log-odds and does not trade off with the payoff scale β;
@@ -15,7 +16,12 @@ namespace Diml.Learning;
 public sealed partial class LogitQWithInertia
 {
     /// <summary>Creates the rule with step size α, inverse temperature β, exploration ε and inertia bonus κ.</summary>
-    public LogitQWithInertia(float alpha, float beta, float epsilon, float inertia)
+    public LogitQWithInertia(float alpha, float beta, float epsilon, float inertia) : this(alpha, beta, epsilon, inertia, [])
+    {
+    }
+
+    /// <summary>Creates the rule with initial attractions <paramref name="initialAttractions"/> (one per action, or none: all 0).</summary>
+    public LogitQWithInertia(float alpha, float beta, float epsilon, float inertia, ReadOnlySpan<float> initialAttractions)
     {
         if (!(alpha > 0 && alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "The step size α must be in (0, 1].");
         if (!(beta > 0) || float.IsInfinity(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "The inverse temperature β must be positive and finite.");
@@ -25,6 +31,10 @@ public sealed partial class LogitQWithInertia
         Beta = beta;
         Epsilon = epsilon;
         Inertia = inertia;
+        for (int k = 0; k < initialAttractions.Length; k++)
+            if (!float.IsFinite(initialAttractions[k]))
+                throw new ArgumentOutOfRangeException(nameof(initialAttractions), initialAttractions[k], $"The initial attraction Q0[{k}] must be finite.");
+        Q0 = initialAttractions.ToArray();
     }
 
     /// <summary>Step size α ∈ (0, 1] of the Q update.</summary>
@@ -39,11 +49,26 @@ public sealed partial class LogitQWithInertia
     /// <summary>Inertia bonus κ: added to the logit of the previous action.</summary>
     [Param] public float Inertia;
 
-    /// <summary>Q per action, then the previous action as a one-hot.</summary>
-    public int StateSize(int actions) => 2 * actions;
+    /// <summary>Initial attraction Q0[k] of each action (empty: all 0).</summary>
+    [Param] public float[] Q0;
 
-    /// <summary>Q = 0 and no previous action.</summary>
-    public void InitialState(Span<float> state) => state.Clear();
+    /// <summary>Q per action, then the previous action as a one-hot; throws when Q0 is given for another number of actions.</summary>
+    public int StateSize(int actions)
+    {
+        if (Q0.Length != 0 && Q0.Length != actions)
+            throw new ArgumentException($"LogitQWithInertia has {Q0.Length} initial attractions Q0 but the game has {actions} actions; expected one per action, or none (all 0).", nameof(actions));
+        return 2 * actions;
+    }
+
+    /// <summary>Q = Q0 (all 0 when no Q0 is given) and no previous action.</summary>
+    [Initial]
+    public void InitialState(Span<float> state)
+    {
+        for (int k = 0; k < state.Length; k++)
+            state[k] = 0;
+        for (int k = 0; k < Q0.Length; k++)
+            state[k] = Q0[k];
+    }
 
     /// <summary><c>next[k] = (1 − α)·q[k] + α·payoffs[k]</c>; the one-hot becomes the action just played.</summary>
     [Update]

@@ -46,6 +46,50 @@ public sealed class DesignSimulator
     public SimulationDesign Design => _design;
 
     /// <summary>
+    /// Simulates <paramref name="sessions"/> sessions of <paramref name="design"/> — run r replays the design's session
+    /// r mod S on random stream r of <paramref name="seed"/> — of agents learning by <paramref name="rule"/> under
+    /// <paramref name="mechanism"/> at <paramref name="theta"/>. The result has the design's groups and absences (a group
+    /// label per present agent and step, <see cref="Trajectories.Absent"/> where an agent is absent) and is bit-identical
+    /// whatever <paramref name="threads"/>, since each run has its own stream and slice. <paramref name="metadata"/> goes
+    /// to the result (what a trajectory file records).
+    /// </summary>
+    public static Trajectories Simulate(IMechanism mechanism, ReadOnlySpan<float> theta, ILearningRule rule, SimulationDesign design,
+        int sessions, ulong seed, int threads = 1, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(mechanism);
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sessions, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        if (theta.Length != mechanism.Layout.TotalLength)
+            throw new ArgumentException($"{nameof(theta)}: expected {mechanism.Layout.TotalLength} parameters ({mechanism.Layout}); found {theta.Length}.", nameof(theta));
+        var parameters = theta.ToArray();
+        int n = design.Shape.Agents, steps = design.Steps;
+        int length = checked(sessions * steps * n);
+        var played = new int[length];
+        var labels = new int[length];
+        Parallel.For(0, sessions, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            () => (Simulator: new DesignSimulator(mechanism, design), Received: new float[steps * n]),
+            (r, _, local) =>
+            {
+                int session = (int)r % design.Sessions;
+                var runPlayed = played.AsSpan((int)r * steps * n, steps * n);
+                local.Simulator.Run(parameters, rule, session, seed, (ulong)r, runPlayed, local.Received);
+                var runLabels = labels.AsSpan((int)r * steps * n, steps * n);
+                for (int t = 0; t < steps; t++)
+                {
+                    if (design.IsFullPlay) break; // one group of everybody: label 0 (the span is zero)
+                    var groups = design.Groups(session, t);
+                    for (int i = 0; i < n; i++)
+                        runLabels[(t * n) + i] = design.IsPresent(session, t, i) ? groups.GroupOf(i) : Trajectories.Absent;
+                }
+                return local;
+            },
+            _ => { });
+        return new Trajectories(design.Shape, sessions, steps, played, labels, metadata);
+    }
+
+    /// <summary>
     /// Simulates session <paramref name="session"/> of agents learning by <paramref name="rule"/> under the mechanism at
     /// <paramref name="theta"/>, drawing from stream <paramref name="stream"/> of <paramref name="seed"/>: the actions go
     /// to <paramref name="played"/> and each agent's payoff of the joint action its group played to

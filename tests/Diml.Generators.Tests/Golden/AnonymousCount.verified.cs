@@ -176,7 +176,6 @@ namespace Diml.Mechanisms
             global::Diml.Nn.Relu(z1, h1);
             global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2);
             global::Diml.Nn.Relu(z2, h2);
-            global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output);
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // return output[0]
@@ -294,7 +293,6 @@ namespace Diml.Mechanisms
             global::Diml.Nn.Relu(z1, h1);
             global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2);
             global::Diml.Nn.Relu(z2, h2);
-            global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, output);
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // return output[0]
@@ -462,8 +460,6 @@ namespace Diml.Mechanisms
             global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, h1Stride, 0, h1Stride, z2, z2Stride, 0, z2Stride, count);
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z2, h2);
-            // Nn.Dense for every query at once: a matrix-matrix product
-            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, h2Stride, 0, h2Stride, output, outputStride, 0, outputStride, count);
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             for (int q = count - 1; q >= 0; q--)

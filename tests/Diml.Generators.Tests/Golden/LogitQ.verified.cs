@@ -248,13 +248,15 @@ namespace Golden
             get
             {
                 int offset = 0;
-                var blocks = new global::Diml.ParameterBlock[3];
+                var blocks = new global::Diml.ParameterBlock[4];
                 blocks[0] = new global::Diml.ParameterBlock("Alpha", 0, 1, 1, offset) { Range = global::Diml.ParamRange.UnitInterval };
                 offset += blocks[0].Length;
                 blocks[1] = new global::Diml.ParameterBlock("Beta", 0, 1, 1, offset) { Range = global::Diml.ParamRange.Positive };
                 offset += blocks[1].Length;
                 blocks[2] = new global::Diml.ParameterBlock("Epsilon", 0, 1, 1, offset) { Range = global::Diml.ParamRange.UnitInterval };
                 offset += blocks[2].Length;
+                blocks[3] = new global::Diml.ParameterBlock("Q0", 1, this.Q0.Length, 1, offset);
+                offset += blocks[3].Length;
                 return new global::Diml.ParameterLayout(blocks);
             }
         }
@@ -266,6 +268,7 @@ namespace Golden
             global::Diml.ParameterFields.Read(this.Alpha, destination, ref offset);
             global::Diml.ParameterFields.Read(this.Beta, destination, ref offset);
             global::Diml.ParameterFields.Read(this.Epsilon, destination, ref offset);
+            global::Diml.ParameterFields.Read(this.Q0, destination, ref offset);
         }
 
         /// <inheritdoc/>
@@ -275,24 +278,148 @@ namespace Golden
             this.Alpha = global::Diml.ParameterFields.ReadScalar(source, ref offset);
             this.Beta = global::Diml.ParameterFields.ReadScalar(source, ref offset);
             this.Epsilon = global::Diml.ParameterFields.ReadScalar(source, ref offset);
+            global::Diml.ParameterFields.Write(this.Q0, source, ref offset);
         }
 
-        /// <summary>The initial state does not depend on the parameters: <see cref="InitialState(global::System.Span{float})"/>.</summary>
-        public void InitialState(global::System.ReadOnlySpan<float> theta, global::System.Span<float> state) => InitialState(state);
+        /// <summary>The initial state LogitQ.InitialState with the rule's parameters read from the flat vector <paramref name="theta"/>.</summary>
+        public void InitialState(global::System.ReadOnlySpan<float> theta, global::System.Span<float> state)
+        {
+            int alphaOffset = 0;
+            int betaOffset = alphaOffset + 1;
+            int epsilonOffset = betaOffset + 1;
+            int q0Offset = epsilonOffset + 1;
+            for (int k = 0; k < state.Length; k++)
+            {
+                state[k] = 0f;
+            }
+            for (int k2 = 0; k2 < this.Q0.Length; k2++)
+            {
+                state[k2] = theta[q0Offset + k2];
+            }
+        }
 
-        /// <summary>The initial state does not depend on the parameters: nothing to add.</summary>
-        public void InitialStateAdjoint(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<float> stateBar, global::System.Span<float> thetaBar) { }
+        /// <summary>Reverse-mode adjoint of the initial state LogitQ.InitialState at <paramref name="theta"/>: also adds into <paramref name="thetaBar"/>.</summary>
+        /// <remarks>
+        /// Reverse mode by source transformation of <c>LogitQ.InitialState(Span&lt;float&gt;)</c>. Adjoints are added to, never overwritten.
+        /// </remarks>
+        public void InitialStateAdjoint(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<float> stateBar, global::System.Span<float> thetaBar)
+        {
+            int alphaOffset = 0;
+            int betaOffset = alphaOffset + 1;
+            int epsilonOffset = betaOffset + 1;
+            int q0Offset = epsilonOffset + 1;
+            global::System.Span<float> state = stackalloc float[stateBar.Length];
+            global::System.Span<float> stateBarWork = stackalloc float[stateBar.Length];
+            stateBar.CopyTo(stateBarWork);
+            int k = 0;
+            int k2 = 0;
+            int loop1Start = 0, loop1Count = 0;
+            int loop2Start = 0, loop2Count = 0;
 
-        /// <summary>Double-precision twin of InitialState: the float initial state, widened.</summary>
+            // Forward sweep: the user's statements, saving what the reverse sweep needs.
+            loop1Start = 0;
+            loop1Count = 0;
+            for (k = loop1Start; k < state.Length; k++)
+            {
+                state[k] = 0f;
+                loop1Count++;
+            }
+            loop2Start = 0;
+            loop2Count = 0;
+            for (k2 = loop2Start; k2 < this.Q0.Length; k2++)
+            {
+                state[k2] = theta[q0Offset + k2];
+                loop2Count++;
+            }
+
+            // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
+            // for k2, backwards
+            for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
+            {
+                k2 = loop2Start + iteration1;
+                // state[k2] = theta[q0Offset + k2]
+                float seed2 = stateBarWork[k2];
+                stateBarWork[k2] = 0f;
+                thetaBar[q0Offset + k2] += seed2;
+            }
+            // for k, backwards
+            for (int iteration3 = loop1Count - 1; iteration3 >= 0; iteration3--)
+            {
+                k = loop1Start + iteration3;
+                // state[k] = 0f
+                stateBarWork[k] = 0f;
+            }
+        }
+
+        /// <summary>Double-precision twin of InitialState(theta, ...), used by the gradient checks.</summary>
         public void InitialState(global::System.ReadOnlySpan<double> theta, global::System.Span<double> state)
         {
-            global::System.Span<float> narrow = state.Length <= 256 ? stackalloc float[state.Length] : new float[state.Length];
-            InitialState(narrow);
-            for (int j = 0; j < state.Length; j++) state[j] = narrow[j];
+            int alphaOffset = 0;
+            int betaOffset = alphaOffset + 1;
+            int epsilonOffset = betaOffset + 1;
+            int q0Offset = epsilonOffset + 1;
+            for (int k = 0; k < state.Length; k++)
+            {
+                state[k] = 0.0;
+            }
+            for (int k2 = 0; k2 < this.Q0.Length; k2++)
+            {
+                state[k2] = theta[q0Offset + k2];
+            }
         }
 
-        /// <summary>The initial state does not depend on the parameters: nothing to add.</summary>
-        public void InitialStateAdjoint(global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> stateBar, global::System.Span<double> thetaBar) { }
+        /// <summary>Double-precision twin of InitialStateAdjoint(theta, ...).</summary>
+        /// <remarks>
+        /// Reverse mode by source transformation of <c>LogitQ.InitialState(Span&lt;float&gt;)</c>. Adjoints are added to, never overwritten.
+        /// </remarks>
+        public void InitialStateAdjoint(global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> stateBar, global::System.Span<double> thetaBar)
+        {
+            int alphaOffset = 0;
+            int betaOffset = alphaOffset + 1;
+            int epsilonOffset = betaOffset + 1;
+            int q0Offset = epsilonOffset + 1;
+            global::System.Span<double> state = stackalloc double[stateBar.Length];
+            global::System.Span<double> stateBarWork = stackalloc double[stateBar.Length];
+            stateBar.CopyTo(stateBarWork);
+            int k = 0;
+            int k2 = 0;
+            int loop1Start = 0, loop1Count = 0;
+            int loop2Start = 0, loop2Count = 0;
+
+            // Forward sweep: the user's statements, saving what the reverse sweep needs.
+            loop1Start = 0;
+            loop1Count = 0;
+            for (k = loop1Start; k < state.Length; k++)
+            {
+                state[k] = 0.0;
+                loop1Count++;
+            }
+            loop2Start = 0;
+            loop2Count = 0;
+            for (k2 = loop2Start; k2 < this.Q0.Length; k2++)
+            {
+                state[k2] = theta[q0Offset + k2];
+                loop2Count++;
+            }
+
+            // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
+            // for k2, backwards
+            for (int iteration1 = loop2Count - 1; iteration1 >= 0; iteration1--)
+            {
+                k2 = loop2Start + iteration1;
+                // state[k2] = theta[q0Offset + k2]
+                double seed2 = stateBarWork[k2];
+                stateBarWork[k2] = 0.0;
+                thetaBar[q0Offset + k2] += seed2;
+            }
+            // for k, backwards
+            for (int iteration3 = loop1Count - 1; iteration3 >= 0; iteration3--)
+            {
+                k = loop1Start + iteration3;
+                // state[k] = 0.0
+                stateBarWork[k] = 0.0;
+            }
+        }
 
         /// <summary>The state update LogitQ.Update with the rule's parameters read from the flat vector <paramref name="theta"/>.</summary>
         public void Update(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> payoffs, int played, global::System.Span<float> next)

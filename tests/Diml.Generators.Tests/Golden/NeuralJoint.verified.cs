@@ -158,7 +158,6 @@ namespace Diml.Mechanisms
             global::Diml.Nn.Tanh(z1, h1);
             global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2);
             global::Diml.Nn.Tanh(z2, h2);
-            global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs);
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs)
@@ -263,7 +262,6 @@ namespace Diml.Mechanisms
             global::Diml.Nn.Tanh(z1, h1);
             global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2);
             global::Diml.Nn.Tanh(z2, h2);
-            global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs);
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs)
@@ -390,8 +388,6 @@ namespace Diml.Mechanisms
             global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, h1Stride, 0, h1Stride, z2, z2Stride, 0, z2Stride, count);
             // Nn.Tanh maps element by element: one call covers every query's row
             global::Diml.Nn.Tanh(z2, h2);
-            // Nn.Dense for every query at once: a matrix-matrix product
-            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, h2Stride, 0, h2Stride, payoffs, payoffsStride, 0, payoffsStride, count);
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // Nn.Dense for every query at once

@@ -37,6 +37,22 @@ public sealed class LearnerParameterFittingTests
         Check(mechanism, rule, Learner(rule, "q0", "alpha"), data, groupSizes: null, t0: 0);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void JointGradient_WithLogitQInitialAttractions_MatchesCentralDifferences(bool inertia)
+    {
+        var shape = new GameShape(3, 4);
+        var mechanism = TestGames.Mechanism(PayoffForm.Anonymous, shape);
+        var data = TestGames.Simulate(mechanism, shape, episodes: 5, steps: 14);
+        float[] q0 = [0f, 0.4f, -0.3f, 0.8f];
+        ILearnableRule rule = inertia ? new LogitQWithInertia(0.35f, 2.5f, 0.15f, 0.6f, q0) : new LogitQ(0.35f, 2.5f, 0.15f, q0);
+        // Action 0's attraction is held (the softmax ignores a common shift), the others estimated with α.
+        var learner = Learner(rule, "q0[1]", "q0[2]", "q0[3]", "alpha");
+        Assert.Equal(["alpha", "q0[1]", "q0[2]", "q0[3]"], learner.ValueNames);
+        Check(mechanism, rule, learner, data, groupSizes: null, t0: 0);
+    }
+
     [Fact]
     public void JointGradient_OnRematchedGroupsWithAbsences_MatchesCentralDifferences()
     {
@@ -120,6 +136,25 @@ public sealed class LearnerParameterFittingTests
         var unknown = Assert.Throws<ArgumentException>(() => Learner(rule, "gamma"));
         Assert.Contains("no learnable parameter 'gamma'; it has alpha, beta, epsilon", unknown.Message);
         Assert.Throws<ArgumentException>(() => Learner(rule, "alpha", "Alpha"));
+        var empty = Assert.Throws<ArgumentException>(() => Learner(rule, "q0"));
+        Assert.Contains("'q0' of LogitQ has no elements", empty.Message);
+        var withQ0 = new LogitQ(0.5f, 3f, 0.2f, [0f, 1f, 2f]);
+        var outside = Assert.Throws<ArgumentException>(() => Learner(withQ0, "q0[3]"));
+        Assert.Contains("'q0' has 3 elements; expected an index in [0, 3), found 'q0[3]'", outside.Message);
+        Assert.Contains("not a vector", Assert.Throws<ArgumentException>(() => Learner(withQ0, "alpha[0]")).Message);
+        Assert.Throws<ArgumentException>(() => Learner(withQ0, "q0", "q0[1]"));
+    }
+
+    [Fact]
+    public void AnElementOfAVector_IsEstimatedAlone_TheOthersStayFixed()
+    {
+        var rule = new LogitQ(0.5f, 3f, 0.2f, [0.5f, 1f, 2f]);
+        var learner = Learner(rule, "q0[2]", "epsilon");
+        Assert.Equal(["epsilon", "q0[2]"], learner.ValueNames);
+        var natural = new float[learner.RuleLength];
+        learner.ToNatural<float>([0f, -1.5f], natural);
+        Assert.Equal([0.5f, 3f, 0.5f, 0.5f, 1f, -1.5f], natural);
+        Assert.Equal(-1.5, learner.Values([0f, -1.5f])["q0[2]"]);
     }
 
     [Theory]

@@ -47,6 +47,27 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
+    public void ModelFile_InitialAttractions_RoundTrip_InTheOrderOfTheirIndex()
+    {
+        var mechanism = TestGames.Mechanism(PayoffForm.Joint, new GameShape(2, 3));
+        var data = TestGames.Simulate(mechanism, new GameShape(2, 3), 2, 5);
+        var hyperparameters = new Dictionary<string, double> { ["alpha"] = 0.25, ["beta"] = 3, ["epsilon"] = 0.06 };
+        for (int k = 0; k < 12; k++) hyperparameters[$"q0[{k}]"] = k == 0 ? 0 : 0.125 * k - 0.5;
+        string[] estimated = ["alpha", .. Enumerable.Range(1, 11).Select(k => $"q0[{k}]")];
+        var saved = Saved(mechanism, new GameShape(2, 3), data) with { LearnerHyperparameters = hyperparameters, EstimatedLearnerParameters = estimated };
+        string path = Path.Combine(_folder, "q0.json");
+        ModelFile.Save(path, saved);
+        var loaded = ModelFile.Read(path);
+        Assert.Equal(hyperparameters.OrderBy(p => p.Key), loaded.LearnerHyperparameters.OrderBy(p => p.Key));
+        Assert.Equal(estimated, loaded.EstimatedLearnerParameters);
+        // Written q0[0], q0[1], …, q0[11]: by index, not q0[10] before q0[2].
+        string text = File.ReadAllText(path);
+        var positions = Enumerable.Range(0, 12).Select(k => text.IndexOf($"\"q0[{k}]\": ", StringComparison.Ordinal)).ToArray();
+        Assert.All(positions, p => Assert.True(p > 0));
+        Assert.Equal(positions.Order(), positions);
+    }
+
+    [Fact]
     public void ModelFile_Overwrite_ReplacesTheOldModel()
     {
         var shape = new GameShape(2, 3);

@@ -44,6 +44,48 @@ public sealed class DesignSimulatorTests
     }
 
     [Fact]
+    public void SimulateSessions_ReplaysTheDesignCyclically_WithItsGroupsAndAbsences_OnAnyThreads()
+    {
+        var data = GroupedDesign();
+        var design = SimulationDesign.FromData(data);
+        var mechanism = TestGames.Mechanism(PayoffForm.Anonymous, new GameShape(4, 3));
+        var theta = mechanism.Parameters();
+        var one = DesignSimulator.Simulate(mechanism, theta, TestGames.SmallGameLearner(), design, sessions: 7, seed: 5, threads: 1);
+        var two = DesignSimulator.Simulate(mechanism, theta, TestGames.SmallGameLearner(), design, sessions: 7, seed: 5, threads: 2);
+        Assert.Equal(one.AsSpan().ToArray(), two.AsSpan().ToArray());
+        Assert.Equal(one.GroupLabels.ToArray(), two.GroupLabels.ToArray());
+        Assert.Equal(7, one.Episodes);
+        Assert.Equal(data.GroupSizes, one.GroupSizes);
+
+        int n = data.Agents, steps = data.Steps;
+        for (int r = 0; r < one.Episodes; r++)
+        {
+            int session = r % data.Episodes;
+            // Run r is the design's session r mod S on stream r, as one session run by the instance.
+            var (played, _) = Run(mechanism, theta, design, session, (ulong)r);
+            Assert.Equal(played, one.Episode(r).ToArray());
+            for (int t = 0; t < steps; t++)
+            {
+                var expected = data.Groups(session, t);
+                var simulated = one.Groups(r, t);
+                Assert.Equal(expected.Count, simulated.Count);
+                for (int g = 0; g < expected.Count; g++) Assert.Equal(expected.Members(g).ToArray(), simulated.Members(g).ToArray());
+                for (int i = 0; i < n; i++) Assert.Equal(data.IsPresent(session, t, i), one.IsPresent(r, t, i));
+            }
+        }
+    }
+
+    [Fact]
+    public void SimulateSessions_OfFullPlay_HasNoGroups()
+    {
+        var shape = new GameShape(3, 3);
+        var mechanism = TestGames.Mechanism(PayoffForm.Joint, shape);
+        var result = DesignSimulator.Simulate(mechanism, mechanism.Parameters(), TestGames.SmallGameLearner(), SimulationDesign.FullPlay(shape, 4, 6), sessions: 4, seed: 1);
+        Assert.True(result.IsFullPlay);
+        Assert.False(result.HasGroups);
+    }
+
+    [Fact]
     public void ReceivedPayoffs_AreEachAgentsPayoffInItsOwnGroup()
     {
         var data = GroupedDesign();

@@ -27,8 +27,9 @@ public sealed class LearnableRuleTests
     public void LogitQ_ThetaVersions_EqualTheFieldReadingMembers()
     {
         var rule = new LogitQ(0.3f, 2f, 0.1f);
-        Assert.Equal(["Alpha", "Beta", "Epsilon"], rule.Layout.Blocks.Select(b => b.Name));
-        Assert.Equal([ParamRange.UnitInterval, ParamRange.Positive, ParamRange.UnitInterval], rule.Layout.Blocks.Select(b => b.Range));
+        Assert.Equal(["Alpha", "Beta", "Epsilon", "Q0"], rule.Layout.Blocks.Select(b => b.Name));
+        Assert.Equal([ParamRange.UnitInterval, ParamRange.Positive, ParamRange.UnitInterval, ParamRange.Real], rule.Layout.Blocks.Select(b => b.Range));
+        Assert.Equal(3, rule.Layout.TotalLength); // no initial attractions given: Q0 is empty
         var theta = new float[3];
         rule.ReadParameters(theta);
         Assert.Equal([0.3f, 2f, 0.1f], theta);
@@ -44,6 +45,46 @@ public sealed class LearnableRuleTests
         theta[0] = 1f;
         rule.Update(theta, q, u, 1, b);
         Assert.Equal(u, b);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LogitQ_WithInitialAttractions_StartsAtThem_AndPassesTheSelfCheck(bool inertia)
+    {
+        float[] q0 = [0f, 1.5f, -0.5f, 0.25f];
+        ILearnableRule rule = inertia ? new LogitQWithInertia(0.3f, 2f, 0.1f, 0.7f, q0) : new LogitQ(0.3f, 2f, 0.1f, q0);
+        var state = new float[rule.StateSize(4)];
+        rule.InitialState(state);
+        Assert.Equal(q0, state.AsSpan(0, 4).ToArray());
+        Assert.All(state.AsSpan(4).ToArray(), v => Assert.Equal(0f, v)); // and no previous action
+        var theta = new float[rule.Layout.TotalLength];
+        rule.ReadParameters(theta);
+        theta[^3] = 7f; // the θ-version reads Q0 from theta
+        var fromTheta = new float[state.Length];
+        rule.InitialState(theta, fromTheta);
+        Assert.Equal(7f, fromTheta[1]);
+        var report = rule.CheckGradients(4, seed: 2);
+        Assert.True(report.Passed, report.ToString());
+        Assert.Equal(0, report.FieldDependence);
+    }
+
+    [Fact]
+    public void LogitQ_WithoutInitialAttractions_StartsAtZero_AsBefore()
+    {
+        var rule = new LogitQ(0.3f, 2f, 0.1f);
+        var state = new float[] { 1f, 2f, 3f };
+        rule.InitialState(state);
+        Assert.Equal([0f, 0f, 0f], state);
+    }
+
+    [Fact]
+    public void InitialAttractions_ForAnotherNumberOfActions_AreAClearError()
+    {
+        var rule = new LogitQ(0.3f, 2f, 0.1f, [0f, 1f, 2f]);
+        var e = Assert.Throws<ArgumentException>(() => rule.StateSize(5));
+        Assert.Contains("LogitQ has 3 initial attractions Q0 but the game has 5 actions", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LogitQWithInertia(0.3f, 2f, 0.1f, 0f, [0f, float.NaN]));
     }
 
     [Fact]
