@@ -77,7 +77,7 @@ public sealed class MseOff : IMetric
             }
         }
         var all = joints.ToArray();
-        return SquaredPayoffError.MeanOver(truth, estimate, all.Length / n, n, (j, into) => all.AsSpan(j * n, n).CopyTo(into), threads);
+        return SquaredPayoffError.MeanOver(truth, estimate, all.Length / n, shape, (j, into) => all.AsSpan(j * n, n).CopyTo(into), threads);
     }
 
     /// <summary>

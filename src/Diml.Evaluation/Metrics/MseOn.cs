@@ -70,7 +70,7 @@ public sealed class MseOn : IMetric
         }
         if (data.IsFullPlay)
         {
-            return SquaredPayoffError.MeanOver(truthModels, estimateModels, used, data.Agents,
+            return SquaredPayoffError.MeanOver(truthModels, estimateModels, used, data.Shape,
                 (j, joint) => data.Step(order[j] / data.Steps, order[j] % data.Steps).CopyTo(joint), threads);
         }
         return GroupedMean(truth, estimate, data, order.AsSpan(0, used));

@@ -124,6 +124,7 @@ public static class SampledPayoffDifferences
     private static double[] Differences(Func<IPayoffModel> models, string role, Trajectories data, (int E, int T, int I, int K1, int K2)[] draws, int threads)
     {
         var differences = new double[draws.Length];
+        threads = MetricArguments.Workers(data.Shape, threads);
         const int Block = 256;
         try
         {

@@ -1,3 +1,5 @@
+using Diml.Data;
+
 namespace Diml.Evaluation;
 
 /// <summary>Accumulates <c>(M_true(a)_i − M_est(a)_i)²</c> over joint actions and all agents, in double.</summary>
@@ -38,14 +40,16 @@ internal sealed class SquaredPayoffError(IPayoffModel truth, IPayoffModel estima
 
     /// <summary>
     /// The mean squared error over the <paramref name="count"/> joint actions <paramref name="jointAt"/> gives, in a game
-    /// of <paramref name="agents"/> agents, with the payoffs evaluated on <paramref name="threads"/> workers (the factories
+    /// of <paramref name="shape"/>, with the payoffs evaluated on <paramref name="threads"/> workers (the factories
     /// are called once per worker; <paramref name="jointAt"/> must be safe to call from several) and the squares summed in
     /// the order <see cref="Add"/> would sum them over the joints one after the other — the same value bit for bit
-    /// whatever <paramref name="threads"/>.
+    /// whatever <paramref name="threads"/> (one worker in small games, <see cref="MetricArguments.Workers"/>).
     /// </summary>
-    public static double MeanOver(Func<IPayoffModel> truth, Func<IPayoffModel> estimate, int count, int agents, JointAt jointAt, int threads)
+    public static double MeanOver(Func<IPayoffModel> truth, Func<IPayoffModel> estimate, int count, GameShape shape, JointAt jointAt, int threads)
     {
         if (count == 0) return double.NaN;
+        int agents = shape.Agents;
+        threads = MetricArguments.Workers(shape, threads);
         int perRound = Math.Min(count, Block * Math.Max(1, threads));
         var squares = new double[perRound * agents];
         double sum = 0;
