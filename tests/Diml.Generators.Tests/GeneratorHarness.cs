@@ -54,6 +54,18 @@ internal static class GeneratorHarness
     }
 
     /// <summary>
+    /// The one generated file of <paramref name="source"/> (which must generate cleanly), from the first
+    /// <paramref name="start"/> up to the next <paramref name="end"/> after it: one generated method, for assertions on its code.
+    /// </summary>
+    public static string GeneratedSection(string source, string start, string end)
+    {
+        var generated = RunClean(source).Values.Single();
+        int from = generated.IndexOf(start, StringComparison.Ordinal);
+        Assert.True(from >= 0, generated);
+        return generated[from..generated.IndexOf(end, from, StringComparison.Ordinal)];
+    }
+
+    /// <summary>
     /// Source with one location marked as <c>[|...|]</c>: returns the source without the markers and the span.
     /// </summary>
     public static (string Source, TextSpan Span) Marked(string marked)

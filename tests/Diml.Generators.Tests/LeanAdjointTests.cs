@@ -38,12 +38,7 @@ public class LeanAdjointTests
         """;
 
     private static string Adjoint(string source)
-    {
-        var generated = GeneratorHarness.RunClean(source).Values.Single();
-        int start = generated.IndexOf("public void PayoffAdjoint(global::System.ReadOnlySpan<float>", StringComparison.Ordinal);
-        Assert.True(start >= 0, generated);
-        return generated[start..generated.IndexOf("/// <summary>Double-precision twin", start, StringComparison.Ordinal)];
-    }
+        => GeneratorHarness.GeneratedSection(source, "public void PayoffAdjoint(global::System.ReadOnlySpan<float>", "/// <summary>Double-precision twin");
 
     [Fact]
     public void DenseLayerOverDataAndAnEmbedding_ComputesTheInputAdjointOverTheEmbeddingOnly()
@@ -121,12 +116,7 @@ public class LeanAdjointTests
         """;
 
     private static string UpdateAdjoint(string source)
-    {
-        var generated = GeneratorHarness.RunClean(source).Values.Single();
-        int start = generated.IndexOf("public void UpdateAdjoint(global::System.ReadOnlySpan<float>", StringComparison.Ordinal);
-        Assert.True(start >= 0, generated);
-        return generated[start..generated.IndexOf("/// <summary>Double-precision twin", start, StringComparison.Ordinal)];
-    }
+        => GeneratorHarness.GeneratedSection(source, "public void UpdateAdjoint(global::System.ReadOnlySpan<float>", "/// <summary>Double-precision twin");
 
     [Fact]
     public void OutputsAndScratchNothingReads_AreNeitherAllocatedNorWritten()

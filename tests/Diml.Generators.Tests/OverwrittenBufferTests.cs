@@ -31,12 +31,7 @@ public class OverwrittenBufferTests
         """;
 
     private static string Batched(string source)
-    {
-        var generated = GeneratorHarness.RunClean(source).Values.Single();
-        int start = generated.IndexOf("public void PayoffBatch(", StringComparison.Ordinal);
-        Assert.True(start >= 0, generated);
-        return generated[start..generated.IndexOf("arena.Release(arenaMark);", start, StringComparison.Ordinal)];
-    }
+        => GeneratorHarness.GeneratedSection(source, "public void PayoffBatch(", "arena.Release(arenaMark);");
 
     [Fact]
     public void ADenseOutputAndAnElementwiseOutput_AreNotCleared_AnInputWrittenElementByElementIs()
