@@ -46,7 +46,7 @@ internal static class DeadForwardWrites
         var named = new HashSet<string>();
         foreach (var statement in Statements.All(lean).Concat(Statements.All(reverseSweep)))
             foreach (var expr in statement is ClearBar clear ? new Expr[] { new BarSpanRef(clear.Span) } : Statements.OwnExpressions(statement))
-                Reads(expr, named);
+                Reads(expr, named, lengths: true);
         unused.ExceptWith(named);
         return lean;
     }
@@ -86,43 +86,46 @@ internal static class DeadForwardWrites
     }
 
     /// <summary>The names whose values <paramref name="expr"/> reads: of an adjoint place, only its indices.</summary>
-    private static void Reads(Expr expr, HashSet<string> names)
+    private static void Reads(Expr expr, HashSet<string> names, bool lengths = false)
     {
         switch (expr)
         {
             case LocalRef local:
                 names.Add(local.Name);
                 break;
+            case LengthExpr { Target: LocalRef } length when !lengths:
+                // A span's length is not its values: a loop bounded by a dead buffer's length leaves it dead.
+                break;
             case BarRef bar:
-                IndicesOf(bar.Place, names);
+                IndicesOf(bar.Place, names, lengths);
                 break;
             case BarSpanRef bar:
-                IndicesOf(bar.Span, names);
+                IndicesOf(bar.Span, names, lengths);
                 break;
             default:
-                foreach (var operand in Statements.Operands(expr)) Reads(operand, names);
+                foreach (var operand in Statements.Operands(expr)) Reads(operand, names, lengths);
                 break;
         }
     }
 
-    private static void IndicesOf(Expr place, HashSet<string> names)
+    private static void IndicesOf(Expr place, HashSet<string> names, bool lengths)
     {
         switch (place)
         {
             case LocalRef or ParamRef:
                 break;
             case ElementRef element:
-                IndicesOf(element.Target, names);
-                Reads(element.Index, names);
-                if (element.Column is not null) Reads(element.Column, names);
+                IndicesOf(element.Target, names, lengths);
+                Reads(element.Index, names, lengths);
+                if (element.Column is not null) Reads(element.Column, names, lengths);
                 break;
             case SliceExpr slice:
-                IndicesOf(slice.Target, names);
-                Reads(slice.Start, names);
-                if (slice.Length is not null) Reads(slice.Length, names);
+                IndicesOf(slice.Target, names, lengths);
+                Reads(slice.Start, names, lengths);
+                if (slice.Length is not null) Reads(slice.Length, names, lengths);
                 break;
             default:
-                Reads(place, names);
+                Reads(place, names, lengths);
                 break;
         }
     }

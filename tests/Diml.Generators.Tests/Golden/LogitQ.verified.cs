@@ -318,19 +318,9 @@ namespace Golden
 
             // Forward sweep: the user's statements, saving what the reverse sweep needs.
             loop1Start = 0;
-            loop1Count = 0;
-            for (k = loop1Start; k < state.Length; k++)
-            {
-                state[k] = 0f;
-                loop1Count++;
-            }
+            loop1Count = state.Length > loop1Start ? state.Length - loop1Start : 0;
             loop2Start = 0;
-            loop2Count = 0;
-            for (k2 = loop2Start; k2 < this.Q0.Length; k2++)
-            {
-                state[k2] = theta[q0Offset + k2];
-                loop2Count++;
-            }
+            loop2Count = this.Q0.Length > loop2Start ? this.Q0.Length - loop2Start : 0;
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // for k2, backwards
@@ -388,19 +378,9 @@ namespace Golden
 
             // Forward sweep: the user's statements, saving what the reverse sweep needs.
             loop1Start = 0;
-            loop1Count = 0;
-            for (k = loop1Start; k < state.Length; k++)
-            {
-                state[k] = 0.0;
-                loop1Count++;
-            }
+            loop1Count = state.Length > loop1Start ? state.Length - loop1Start : 0;
             loop2Start = 0;
-            loop2Count = 0;
-            for (k2 = loop2Start; k2 < this.Q0.Length; k2++)
-            {
-                state[k2] = theta[q0Offset + k2];
-                loop2Count++;
-            }
+            loop2Count = this.Q0.Length > loop2Start ? this.Q0.Length - loop2Start : 0;
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // for k2, backwards
