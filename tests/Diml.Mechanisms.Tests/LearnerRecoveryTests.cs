@@ -24,17 +24,11 @@ public sealed class LearnerRecoveryTests(ITestOutputHelper output)
     public void JointFit_RecoversAlphaEpsilonAndInertia_WithinFifteenPercent()
     {
         const int actions = 5;
-        var truth = new PublicGoods(actions, hidden: 4);
-        truth.InitializeParameters(new Random(1));
-        var theta = new float[truth.Layout.TotalLength];
-        truth.ReadParameters(theta);
+        var (truth, theta) = PublicGoodsAt(actions, seed: 1);
         var data = GroupedSimulator.Simulate(truth, theta, new LogitQWithInertia(Alpha, Beta, Epsilon, Inertia), actions,
             GroupMatching.OfSize(12, 4), episodes: 48, steps: 30, seed: 17, threads: 2);
 
-        var model = new PublicGoods(actions, hidden: 4);
-        model.InitializeParameters(new Random(2));
-        var initial = new float[model.Layout.TotalLength];
-        model.ReadParameters(initial);
+        var (model, initial) = PublicGoodsAt(actions, seed: 2);
         var rule = new LogitQWithInertia(alpha: 0.6f, beta: Beta, epsilon: 0.25f, inertia: 0f);
         var options = FitOptions.Reference with { Epochs = 150, BatchSize = 8, Window = 30, LearningRate = 0.03, Lambda = 0, Threads = 2, Seed = 3 };
         var result = new Fitter(model, rule, options) { Learner = new LearnerParameters(rule, ["alpha", "epsilon", "inertia"]) }.Fit(data, initial);
@@ -59,17 +53,11 @@ public sealed class LearnerRecoveryTests(ITestOutputHelper output)
     {
         const int actions = 5;
         float[] q0 = [0f, 0.5f, -0.25f, 0.25f, -0.5f];
-        var truth = new PublicGoods(actions, hidden: 4);
-        truth.InitializeParameters(new Random(1));
-        var theta = new float[truth.Layout.TotalLength];
-        truth.ReadParameters(theta);
+        var (truth, theta) = PublicGoodsAt(actions, seed: 1);
         var data = GroupedSimulator.Simulate(truth, theta, new LogitQ(Alpha, Beta, Epsilon, q0), actions,
             GroupMatching.OfSize(12, 4), episodes: 48, steps: 10, seed: 23, threads: 2);
 
-        var model = new PublicGoods(actions, hidden: 4);
-        model.InitializeParameters(new Random(2));
-        var initial = new float[model.Layout.TotalLength];
-        model.ReadParameters(initial);
+        var (model, initial) = PublicGoodsAt(actions, seed: 2);
         var rule = new LogitQ(alpha: 0.6f, beta: Beta, epsilon: Epsilon, new float[actions]);
         var options = FitOptions.Reference with { Epochs = 150, BatchSize = 8, Window = 10, LearningRate = 0.03, Lambda = 0, Threads = 2, Seed = 3 };
         var learner = new LearnerParameters(rule, ["alpha", "q0[1]", "q0[2]", "q0[3]", "q0[4]"]);
@@ -84,5 +72,15 @@ public sealed class LearnerRecoveryTests(ITestOutputHelper output)
         Assert.Equal(0f, rule.Q0[0]);
         Assert.True(alphaError <= 0.15, $"alpha relative error {alphaError:P1}");
         Assert.True(q0Errors.Max() <= 0.1, $"q0 errors {string.Join(", ", q0Errors.Select(e => e.ToString("F3")))}");
+    }
+
+    /// <summary>A small public-goods mechanism with parameters drawn from <paramref name="seed"/>, and those parameters.</summary>
+    private static (PublicGoods Mechanism, float[] Parameters) PublicGoodsAt(int actions, int seed)
+    {
+        var mechanism = new PublicGoods(actions, hidden: 4);
+        mechanism.InitializeParameters(new Random(seed));
+        var parameters = new float[mechanism.Layout.TotalLength];
+        mechanism.ReadParameters(parameters);
+        return (mechanism, parameters);
     }
 }
