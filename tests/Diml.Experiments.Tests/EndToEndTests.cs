@@ -95,6 +95,15 @@ public sealed class EndToEndTests : IDisposable
         using var json = JsonDocument.Parse(run.Output);
         foreach (string column in new[] { "mse_on", "mse_off", "diff_mse", "cfkl_params" })
             Assert.Equal(0.0, json.RootElement.GetProperty(column).GetDouble());
+        double floor = json.RootElement.GetProperty("cfkl_floor").GetDouble();
+        Assert.True(floor > 0);
+
+        // On independent streams the model against itself scores the floor: the sampling noise of the two histograms.
+        var independent = _cli.Run("evaluate", "--model", truth, "--data", data, "--truth", truth, "--json", "--contexts", "200", "--cf-episodes", "10", "--cf-streams", "independent");
+        Assert.True(independent.ExitCode == 0, independent.Error);
+        using var independentJson = JsonDocument.Parse(independent.Output);
+        Assert.Equal(floor, independentJson.RootElement.GetProperty("cfkl_params").GetDouble());
+        Assert.Equal(floor, independentJson.RootElement.GetProperty("cfkl_floor").GetDouble());
     }
 
     [Fact]

@@ -48,16 +48,17 @@ public sealed class CfklParams : IMetric
     /// <param name="shiftedRule">The learner with shifted hyperparameters.</param>
     /// <param name="shape">The game.</param>
     /// <param name="steps">Steps per simulated episode (<see cref="StepsFor"/> of the data's horizon).</param>
-    /// <param name="seed">Seed of both simulations.</param>
+    /// <param name="seed">Seed of the truth's simulation (and of the estimate's with common streams).</param>
     /// <param name="episodes">Simulated episodes.</param>
     /// <param name="threads">Threads; the result does not depend on it.</param>
+    /// <param name="streams">Whether the estimate's simulation shares the truth's random streams (the default) or draws its own.</param>
     public static double Compute(IMechanism truth, IMechanism estimate, ILearningRule shiftedRule, GameShape shape, int steps,
-        ulong seed = 0, int episodes = DefaultEpisodes, int threads = 1)
+        ulong seed = 0, int episodes = DefaultEpisodes, int threads = 1, SimulationStreams streams = SimulationStreams.Common)
     {
         ArgumentNullException.ThrowIfNull(truth);
         ArgumentNullException.ThrowIfNull(estimate);
         var pTrue = JointActionHistogram.ForComparison(Simulate(truth, shiftedRule, shape, episodes, steps, seed, threads));
-        var pEstimate = JointActionHistogram.ForComparison(Simulate(estimate, shiftedRule, shape, episodes, steps, seed, threads));
+        var pEstimate = JointActionHistogram.ForComparison(Simulate(estimate, shiftedRule, shape, episodes, steps, CounterfactualSeeds.Estimate(seed, streams), threads));
         return KlDivergence.Between(pTrue, pEstimate);
     }
 
@@ -65,11 +66,11 @@ public sealed class CfklParams : IMetric
     /// The metric on a data set with groups or absent agents: the shifted learners are simulated under both mechanisms on
     /// the data's own design (<see cref="SimulationDesign.FromData"/>: its sessions, steps, groups and re-matching and
     /// absences), replicated until at least <paramref name="episodes"/> sessions are simulated, each replication on its
-    /// own random stream shared by both mechanisms; the result is <c>KL(p_true ‖ p_est)</c> of the groups' play
+    /// own random stream, shared by both mechanisms unless <paramref name="streams"/> says otherwise; the result is <c>KL(p_true ‖ p_est)</c> of the groups' play
     /// (<see cref="JointActionHistogram.OfGroups(IEnumerable{Trajectories})"/>).
     /// </summary>
     public static double ComputeOnDesign(IMechanism truth, IMechanism estimate, ILearningRule shiftedRule, Trajectories data,
-        ulong seed = 0, int episodes = DefaultEpisodes, int threads = 1)
+        ulong seed = 0, int episodes = DefaultEpisodes, int threads = 1, SimulationStreams streams = SimulationStreams.Common)
     {
         ArgumentNullException.ThrowIfNull(truth);
         ArgumentNullException.ThrowIfNull(estimate);
@@ -79,7 +80,7 @@ public sealed class CfklParams : IMetric
         var design = SimulationDesign.FromData(data);
         int runs = checked(((episodes + design.Sessions - 1) / design.Sessions) * design.Sessions);
         var pTrue = JointActionHistogram.OfGroups(SimulateDesign(truth, shiftedRule, design, runs, seed, threads));
-        var pEstimate = JointActionHistogram.OfGroups(SimulateDesign(estimate, shiftedRule, design, runs, seed, threads));
+        var pEstimate = JointActionHistogram.OfGroups(SimulateDesign(estimate, shiftedRule, design, runs, CounterfactualSeeds.Estimate(seed, streams), threads));
         return KlDivergence.Between(pTrue, pEstimate);
     }
 

@@ -16,6 +16,7 @@ public sealed class MetricContext
     private Trajectories? _underEstimate, _supportUnderTruth, _supportUnderEstimate;
     private JointActionHistogram? _truthHistogram, _truthCountHistogram;
     private PolicyPath? _truthPolicies;
+    private double? _floor;
     private SampledPayoffDifferences.TruthDifferences? _truthDifferences;
 
     /// <summary>A fresh copy of the true payoffs (once per worker thread).</summary>
@@ -33,8 +34,11 @@ public sealed class MetricContext
     /// <summary>The contexts seen in training.</summary>
     public required TrainingSupport Support { get; init; }
 
-    /// <summary>The seed of every sampled metric and of the simulation under the estimate.</summary>
+    /// <summary>The seed of every sampled metric and of the simulations under the truth (and under the estimate, with common streams).</summary>
     public required ulong Seed { get; init; }
+
+    /// <summary>Whether the simulations under the estimate share the truth's random streams (the default) or draw their own.</summary>
+    public SimulationStreams Streams { get; init; } = SimulationStreams.Common;
 
     /// <summary>Worker threads; no result depends on it.</summary>
     public int Threads { get; init; } = 1;
@@ -96,6 +100,20 @@ public sealed class MetricContext
     /// </summary>
     public Func<PolicyPath>? SharedTruthPolicies { get; init; }
 
+    /// <summary>
+    /// <c>cfkl_floor</c>: from <see cref="SharedFloor"/> when set, else the truth simulated again like <see cref="UnderTruth"/>
+    /// on independent streams, on first use.
+    /// </summary>
+    public double Floor => _floor ??= SharedFloor is null
+        ? CfklFloor.Compute(Truth, ShiftedLearner, UnderTruth, TruthHistogram, Seed, Threads)
+        : SharedFloor();
+
+    /// <summary>
+    /// <c>cfkl_floor</c> of <see cref="UnderTruth"/> as an experiment computes it once for all its evaluations (it depends on
+    /// neither the model nor the epoch); called only when a metric needs it.
+    /// </summary>
+    public Func<double>? SharedFloor { get; init; }
+
     /// <summary>Whether the context offers everything <paramref name="needs"/> names.</summary>
     public bool Has(MetricNeeds needs) =>
         (!needs.HasFlag(MetricNeeds.Payoffs) || Estimate is not null)
@@ -125,7 +143,7 @@ public sealed class MetricContext
     public HeldOutLikelihood.Result HeldOut =>
         _heldOut ??= HeldOutLikelihood.Compute(Scorer ?? throw new InvalidOperationException("The model has no likelihood."), Test, Support, Threads);
 
-    /// <summary>The shifted learner simulated under the estimate: as many episodes and steps as <see cref="UnderTruth"/>, the same seed.</summary>
+    /// <summary>The shifted learner simulated under the estimate: as many episodes and steps as <see cref="UnderTruth"/>, the same seed (or its independent twin, <see cref="Streams"/>).</summary>
     /// <remarks>
     /// Episode e of a simulation depends only on (seed, e) (<see cref="Simulator"/>), so when
     /// <see cref="SupportUnderTruth"/> has as many steps and at least as many episodes, these are the first episodes of
@@ -136,7 +154,7 @@ public sealed class MetricContext
             ? SupportUnderEstimate.SelectEpisodes(0, UnderTruth.Episodes)
             : SimulateUnderEstimate(UnderTruth);
 
-    /// <summary>The shifted learner under the estimate with as many episodes and steps as <see cref="SupportUnderTruth"/>, the same seed.</summary>
+    /// <summary>The shifted learner under the estimate with as many episodes and steps as <see cref="SupportUnderTruth"/>, the seed of <see cref="UnderEstimate"/>.</summary>
     public Trajectories SupportUnderEstimate =>
         ReferenceEquals(SupportUnderTruth, UnderTruth) ? UnderEstimate
         : _supportUnderEstimate ??= SimulateUnderEstimate(SupportUnderTruth);
@@ -147,5 +165,5 @@ public sealed class MetricContext
 
     private Trajectories SimulateUnderEstimate(Trajectories like) =>
         Simulator.Simulate(Estimate ?? throw new InvalidOperationException("The model has no payoffs."), ShiftedLearner,
-            Test.Shape, like.Episodes, like.Steps, Seed, Threads);
+            Test.Shape, like.Episodes, like.Steps, CounterfactualSeeds.Estimate(Seed, Streams), Threads);
 }

@@ -15,6 +15,7 @@ public static class MetricRegistry
         MseOff.Metric,
         CfPolicyKl.Metric,
         CfklCounts.Metric,
+        CfklFloor.Metric,
         DiffRel.Metric,
         DiffCorr.Metric,
     ];

@@ -61,6 +61,25 @@ internal static class CliOptions
     public static Option<string> File(string name, string description, bool required)
         => new(name) { Description = description, Required = required };
 
+    /// <summary>
+    /// <c>--cf-streams common|independent</c>: whether the counterfactual simulations under the estimate share the truth's
+    /// random streams (docs/cli.md, "Recovery metrics").
+    /// </summary>
+    public static Option<Diml.Evaluation.SimulationStreams> CfStreams() => new("--cf-streams")
+    {
+        Description = "common: the estimate's counterfactual simulations share the truth's random numbers (a perfect model scores 0); independent: they draw their own, as the reference's do (a perfect model scores about cfkl_floor)",
+        HelpName = "common|independent",
+        DefaultValueFactory = _ => Diml.Evaluation.SimulationStreams.Common,
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (token.Equals("common", StringComparison.OrdinalIgnoreCase)) return Diml.Evaluation.SimulationStreams.Common;
+            if (token.Equals("independent", StringComparison.OrdinalIgnoreCase)) return Diml.Evaluation.SimulationStreams.Independent;
+            result.AddError($"--cf-streams: expected common or independent, found '{Diml.IO.MessageText.Escape(token)}'.");
+            return Diml.Evaluation.SimulationStreams.Common;
+        },
+    };
+
     /// <summary>The worker-thread option every heavy command takes.</summary>
     public static Option<int> Threads() =>
         Int("--threads", "worker threads (results do not depend on it)", Math.Max(1, Environment.ProcessorCount));

@@ -29,6 +29,7 @@ internal static class EvaluateCommand
         var contexts = CliOptions.Int("--contexts", "contexts sampled for diff_mse", DiffMse.DefaultContexts);
         var probes = CliOptions.Int("--probes", "random joint actions for mse_off when A^n > 20000", MseOff.DefaultProbes);
         var cfEpisodes = CliOptions.Int("--cf-episodes", "episodes simulated under each mechanism for cfkl_params", CfklParams.DefaultEpisodes);
+        var cfStreams = CliOptions.CfStreams();
         var threads = CliOptions.Threads();
         var train = CliOptions.File("--train", "trajectory CSV the behavioural baselines are estimated on (default: the episodes before --split)", required: false);
         var json = new Option<bool>("--json") { Description = "print the metrics as one JSON object instead of a table" };
@@ -38,7 +39,7 @@ internal static class EvaluateCommand
         };
 
         var command = new Command("evaluate", "Score a fitted model on trajectories, and against the true mechanism when known.");
-        foreach (var option in new Option[] { model, data, truth, split, train, seed, contexts, probes, cfEpisodes, threads, json, seAtTruth }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, data, truth, split, train, seed, contexts, probes, cfEpisodes, cfStreams, threads, json, seAtTruth }) command.Options.Add(option);
 
         command.SetAction(parse =>
         {
@@ -101,13 +102,20 @@ internal static class EvaluateCommand
                 });
                 int steps = CfklParams.StepsFor(episodes.Steps);
                 int simulated = parse.GetValue(cfEpisodes);
-                rows.Add(("cfkl_params", wholeGame
+                var streams = parse.GetValue(cfStreams);
+                var shiftedRule = trueLearner.Shifted().Create();
+                // cfkl_floor simulates the truth twice more (itself on independent streams): the noise cfkl_params is read against.
+                var (cfkl, floor) = wholeGame
                     ? ProgressDisplay.Status(console,
                         string.Create(CultureInfo.InvariantCulture, $"simulating {simulated} x {steps} steps of {trueLearner.Shifted()} under both mechanisms"),
-                        () => CfklParams.Compute(trueMechanism, estimate, trueLearner.Shifted().Create(), shape, steps, metricSeed, simulated, threadCount))
+                        () => (CfklParams.Compute(trueMechanism, estimate, shiftedRule, shape, steps, metricSeed, simulated, threadCount, streams),
+                               CfklFloor.Compute(trueMechanism, shiftedRule, shape, steps, metricSeed, simulated, threadCount)))
                     : ProgressDisplay.Status(console,
                         string.Create(CultureInfo.InvariantCulture, $"simulating at least {simulated} sessions of the data's design with {trueLearner.Shifted()} under both mechanisms"),
-                        () => CfklParams.ComputeOnDesign(trueMechanism, estimate, trueLearner.Shifted().Create(), episodes, metricSeed, simulated, threadCount))));
+                        () => (CfklParams.ComputeOnDesign(trueMechanism, estimate, shiftedRule, episodes, metricSeed, simulated, threadCount, streams),
+                               CfklFloor.ComputeOnDesign(trueMechanism, shiftedRule, episodes, metricSeed, simulated, threadCount)));
+                rows.Add(("cfkl_params", cfkl));
+                rows.Add(("cfkl_floor", floor));
             }
 
             TruthInformation? atTruth = null;

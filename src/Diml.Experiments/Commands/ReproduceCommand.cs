@@ -20,16 +20,19 @@ internal static class ReproduceCommand
         var seeds = CliOptions.Int("--seeds", "seeds per experiment (0..N-1); tables give mean ± sd", 1);
         var only = new Option<string?>("--only") { Description = "comma-separated experiments to run: E1, E2, E3, E7 (all sizes) or E7_n40, E7_n80, E7_n120, E7_n200, E7_n300", HelpName = "E1,E2,..." };
         var threads = CliOptions.Threads();
+        var streams = CliOptions.CfStreams();
         var output = new Option<string>("--out") { Description = "results folder", DefaultValueFactory = _ => "results", HelpName = "DIR" };
 
         var command = new Command("reproduce", "Run the paper's reference experiments and compare with the published figures.");
-        foreach (var option in new Option[] { quick, seeds, only, threads, output, tiny, noPlots }) command.Options.Add(option);
+        foreach (var option in new Option[] { quick, seeds, only, threads, streams, output, tiny, noPlots }) command.Options.Add(option);
 
         command.SetAction(parse =>
         {
             bool isTiny = parse.GetValue(tiny), isQuick = parse.GetValue(quick);
             string scale = isTiny ? "tiny" : isQuick ? "quick" : "full";
             var experiments = isTiny ? ReferenceSuite.Tiny() : isQuick ? ReferenceSuite.Quick() : ReferenceSuite.Full();
+            var simulationStreams = parse.GetValue(streams);
+            experiments = [.. experiments.Select(d => d with { Streams = simulationStreams })];
             IReadOnlySet<string>? selected = null;
             if (parse.GetValue(only) is { } list)
             {

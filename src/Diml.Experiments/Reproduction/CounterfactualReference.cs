@@ -7,7 +7,7 @@ namespace Diml.Experiments.Reproduction;
 /// <summary>
 /// The truth's side of the counterfactual metrics, computed once per experiment and evaluation setting and reused at
 /// every evaluation: the shifted learner simulated under the true mechanism (<c>E × min(CfMaxSteps, T)</c>, the metric
-/// seed), its histograms and the learner's policies along it, the truth's side of <c>diff_mse</c>, and the simulation of <c>cfkl_params_in_support</c> when the settings give it its own size.
+/// seed), its histograms, its <c>cfkl_floor</c> and the learner's policies along it, the truth's side of <c>diff_mse</c>, and the simulation of <c>cfkl_params_in_support</c> when the settings give it its own size.
 /// </summary>
 public sealed class CounterfactualReference
 {
@@ -35,9 +35,11 @@ public sealed class CounterfactualReference
         CountHistogram = JointActionHistogram.OfCountVectors(UnderTruth);
         _instance = instance;
         _truthPolicies = new Lazy<PolicyPath>(() => PolicyPath.Of(instance.TruePayoffs, instance.ShiftedLearner, UnderTruth, instance.Threads));
+        _floor = new Lazy<double>(() => CfklFloor.Compute(instance.TruePayoffs, instance.ShiftedLearner, UnderTruth, Histogram, instance.MetricSeed, instance.Threads));
     }
 
     private readonly Lazy<PolicyPath> _truthPolicies;
+    private readonly Lazy<double> _floor;
     private readonly ExperimentInstance _instance;
     private readonly Dictionary<int, SampledPayoffDifferences.TruthDifferences> _truthDifferences = [];
 
@@ -60,6 +62,9 @@ public sealed class CounterfactualReference
     /// computed on first use and then shared by every evaluation.
     /// </summary>
     public PolicyPath TruthPolicies => _truthPolicies.Value;
+
+    /// <summary><c>cfkl_floor</c> of <see cref="UnderTruth"/>, computed on first use and then shared by every evaluation.</summary>
+    public double Floor => _floor.Value;
 
     /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> simulate the same counterfactual play (one reference serves both).</summary>
     public static bool SameSimulations(EvaluationSettings a, EvaluationSettings b) =>

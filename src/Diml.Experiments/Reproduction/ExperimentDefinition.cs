@@ -1,4 +1,5 @@
 using Diml.Data;
+using Diml.Evaluation;
 using Diml.Fitting;
 
 namespace Diml.Experiments.Reproduction;
@@ -27,6 +28,7 @@ namespace Diml.Experiments.Reproduction;
 /// <param name="Models">The models compared, by runner name (<see cref="ModelRunnerRegistry"/>), in the reference's order.</param>
 /// <param name="PerEpoch">Evaluation settings of the curves.</param>
 /// <param name="Final">Evaluation settings of the final rows.</param>
+/// <param name="Streams">Whether the counterfactual simulations under the estimates share the truth's random streams.</param>
 public sealed record ExperimentDefinition(
     string Id,
     string Group,
@@ -47,7 +49,8 @@ public sealed record ExperimentDefinition(
     int RegularizerSampleCap,
     IReadOnlyList<string> Models,
     EvaluationSettings PerEpoch,
-    EvaluationSettings Final)
+    EvaluationSettings Final,
+    SimulationStreams Streams = SimulationStreams.Common)
 {
     /// <summary>
     /// The reference estimator's options for a run with fit seed <paramref name="seed"/>: exactly <see cref="Epochs"/>
@@ -82,6 +85,8 @@ public sealed record ExperimentDefinition(
             Episodes, Steps, Alpha.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
             Beta.ToString("R", System.Globalization.CultureInfo.InvariantCulture), Epsilon.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
             Epochs, BatchSize, Window, RegularizerSampleCap, PerEpoch, Final, FingerprintVersion);
+        // Appended only when not the default, so that results stored before the choice existed keep their fingerprint.
+        if (Streams != SimulationStreams.Common) text += "|streams " + Streams;
         ulong hash = 14695981039346656037UL;
         foreach (char c in text)
         {

@@ -12,7 +12,7 @@ public static class MetricColumns
     public const string Tag = "tag", Experiment = "experiment", Model = "model", Seed = "seed", Epoch = "epoch", Epochs = "epochs";
     public const string TrainLoss = "train_loss", EpochSeconds = "epoch_seconds", TrainSeconds = "train_s";
     public const string MseOn = "mse_on", MseOff = "mse_off", DiffMse = "diff_mse", DiffRel = "diff_rel", DiffCorr = "diff_corr", NllTest = "nll_test", NllTestInSupport = "nll_test_in_support";
-    public const string CfklParams = "cfkl_params", CfklParamsInSupport = "cfkl_params_in_support", CfPolicyKl = "cf_policy_kl", JointBcAccuracy = "jointbc_acc";
+    public const string CfklParams = "cfkl_params", CfklParamsInSupport = "cfkl_params_in_support", CfPolicyKl = "cf_policy_kl", CfklFloor = "cfkl_floor", JointBcAccuracy = "jointbc_acc";
     public const string EvalSeconds = "eval_s", DataSeconds = "data_s", WallSeconds = "wall_s";
     public const string ValidationNll = "validation_nll", SelectedEpoch = "selected_epoch";
 

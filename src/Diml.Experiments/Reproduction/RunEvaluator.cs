@@ -31,6 +31,7 @@ public static class RunEvaluator
             Test = instance.Test,
             Support = instance.Support,
             Seed = instance.MetricSeed,
+            Streams = instance.Definition.Streams,
             Threads = instance.Threads,
             DiffContexts = settings.DiffContexts,
             MseOffProbes = settings.MseOffProbes,
@@ -42,6 +43,7 @@ public static class RunEvaluator
             TruthCountHistogram = counterfactual.CountHistogram,
             SupportUnderTruth = counterfactual.SupportUnderTruth,
             SharedTruthPolicies = () => counterfactual.TruthPolicies,
+            SharedFloor = () => counterfactual.Floor,
             SharedTruthDifferences = () => counterfactual.TruthDifferences(settings.DiffContexts),
         };
         foreach (var (name, value) in MetricRegistry.ComputeAll(context)) row.Set(name, value);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Diml.Evaluation;
 using Diml.IO;
 
 namespace Diml.Experiments.Reproduction;
@@ -24,7 +25,7 @@ public static class SummaryWriter
     /// <summary>The other metrics, in the order readers know, then any newly registered one in registry order.</summary>
     private static readonly (string Column, string Header)[] OursOnly = WithRegistered(
         [(MetricColumns.DiffRel, "diff_rel"), (MetricColumns.DiffCorr, "diff_corr"), (MetricColumns.NllTestInSupport, "nll_test_in_support"), (MetricColumns.CfklParamsInSupport, "cfkl_params_in_support"),
-         (MetricColumns.CfPolicyKl, "cf_policy_kl"), (MetricColumns.MseOn, "mse_on"), (MetricColumns.MseOff, "mse_off"), (MetricColumns.JointBcAccuracy, "jointbc_acc")]);
+         (MetricColumns.CfklFloor, "cfkl_floor"), (MetricColumns.CfPolicyKl, "cf_policy_kl"), (MetricColumns.MseOn, "mse_on"), (MetricColumns.MseOff, "mse_off"), (MetricColumns.JointBcAccuracy, "jointbc_acc")]);
 
     private static (string Column, string Header)[] WithRegistered((string Column, string Header)[] known) =>
         [.. known, .. MetricColumns.Metrics
@@ -63,7 +64,10 @@ public static class SummaryWriter
             md.Append(inv, $"{definition.PerEpoch.CfEpisodes} counterfactual episodes, {definition.PerEpoch.MseOffProbes} mse_off probes (when A^n > 20,000). ");
             md.Append(inv, $"Final rows: {definition.Final.DiffContexts} contexts, {definition.Final.CfEpisodes} counterfactual episodes x min({definition.Final.CfMaxSteps}, T)");
             if (definition.Final.SupportSimulationEpisodes != definition.Final.CfEpisodes) md.Append(inv, $" ({definition.Final.SupportSimulationEpisodes} for cfkl_params_in_support)");
-            md.Append(inv, $", {definition.Final.MseOffProbes} probes.\n\n");
+            md.Append(inv, $", {definition.Final.MseOffProbes} probes. ");
+            md.Append(definition.Streams == SimulationStreams.Common
+                ? "Counterfactual simulations on common streams (`--cf-streams common`: the estimates' share the truth's random numbers).\n\n"
+                : "Counterfactual simulations on independent streams (`--cf-streams independent`: the estimates' draw their own random numbers, as the reference's do).\n\n");
             if (experimentRuns.Count == 0)
             {
                 md.Append("No completed runs.\n\n");

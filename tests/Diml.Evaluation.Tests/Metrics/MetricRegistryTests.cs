@@ -43,7 +43,7 @@ public sealed class MetricRegistryTests
     {
         var names = MetricRegistry.All.Select(m => m.Name).ToArray();
         Assert.Equal(names.Length, names.Distinct(StringComparer.Ordinal).Count());
-        Assert.Equal(["mse_on", "diff_mse", "nll_test", "nll_test_in_support", "cfkl_params", "cfkl_params_in_support", "mse_off", "cf_policy_kl", "cfkl_counts", "diff_rel", "diff_corr"], names);
+        Assert.Equal(["mse_on", "diff_mse", "nll_test", "nll_test_in_support", "cfkl_params", "cfkl_params_in_support", "mse_off", "cf_policy_kl", "cfkl_counts", "cfkl_floor", "diff_rel", "diff_corr"], names);
         Assert.All(MetricRegistry.All, m => Assert.False(string.IsNullOrWhiteSpace(m.Description)));
         Assert.Same(DiffMse.Metric, MetricRegistry.Find("diff_mse"));
         Assert.Null(MetricRegistry.Find("accuracy"));
@@ -66,7 +66,7 @@ public sealed class MetricRegistryTests
     public void AModelWithoutPayoffs_GetsOnlyItsLikelihood()
     {
         var values = MetricRegistry.ComputeAll(Context(null, () => new LearnerStepScorer(Truth(), Learner))).ToDictionary(p => p.Name, p => p.Value);
-        foreach (string name in new[] { "mse_on", "diff_mse", "mse_off", "cfkl_params", "cfkl_params_in_support", "cf_policy_kl", "cfkl_counts", "diff_rel", "diff_corr" })
+        foreach (string name in new[] { "mse_on", "diff_mse", "mse_off", "cfkl_params", "cfkl_params_in_support", "cf_policy_kl", "cfkl_counts", "cfkl_floor", "diff_rel", "diff_corr" })
             Assert.True(double.IsNaN(values[name]), name);
         Assert.True(values["nll_test"] > 0 && double.IsFinite(values["nll_test"]));
     }
@@ -153,5 +153,53 @@ public sealed class MetricRegistryTests
         Assert.Equal(before["cfkl_params"], values["cfkl_params"]);
         Assert.Equal(before["cfkl_counts"], values["cfkl_counts"]);
         Assert.True(values["cfkl_params"] > 0 && values["cfkl_counts"] > 0);
+    }
+
+    [Fact]
+    public void OnIndependentStreams_TheTruthAgainstItselfScoresExactlyTheFloor_AndOnCommonStreamsZero()
+    {
+        var common = Context(Truth, null);
+        var independent = new MetricContext
+        {
+            Truth = common.Truth, Estimate = common.Estimate, Test = common.Test, Support = common.Support, Seed = common.Seed, DiffContexts = 300,
+            ShiftedLearner = Shifted, UnderTruth = common.UnderTruth, Streams = SimulationStreams.Independent,
+        };
+        var onCommon = MetricRegistry.ComputeAll(common).ToDictionary(p => p.Name, p => p.Value);
+        var onIndependent = MetricRegistry.ComputeAll(independent).ToDictionary(p => p.Name, p => p.Value);
+        Assert.Equal(0, onCommon["cfkl_params"]);
+        // The floor is the truth's simulation against the truth's on the independent stream: the same two histograms.
+        Assert.True(onIndependent["cfkl_floor"] > 0);
+        Assert.Equal(onIndependent["cfkl_floor"], onIndependent["cfkl_params"]);
+        Assert.Equal(onCommon["cfkl_floor"], onIndependent["cfkl_floor"]);
+        // The metrics that do not simulate the estimate do not move.
+        foreach (string name in new[] { "mse_on", "diff_mse", "mse_off", "cf_policy_kl", "diff_rel" })
+            Assert.Equal(onCommon[name], onIndependent[name]);
+    }
+
+    [Fact]
+    public void TheFloor_IsTheTruthsOwnCfklParamsOnIndependentStreams_AndSharedFloorsAreUsed()
+    {
+        var truth = Diml.Mechanisms.Congestion.RandomTruth(4, new Random(1));
+        double floor = CfklFloor.Compute(truth, Shifted, Shape, 12, seed: 5, episodes: 10);
+        Assert.Equal(CfklParams.Compute(truth, truth, Shifted, Shape, 12, 5, 10, 1, SimulationStreams.Independent), floor);
+        Assert.Equal(0, CfklParams.Compute(truth, truth, Shifted, Shape, 12, 5, 10));
+        // The context's floor of the same simulation (10 episodes x 12 steps, seed 5) is the same number.
+        var context = Context(Truth, null);
+        Assert.Equal(floor, context.Floor, 12);
+        var shared = new MetricContext
+        {
+            Truth = context.Truth, Estimate = context.Estimate, Test = context.Test, Support = context.Support, Seed = context.Seed,
+            ShiftedLearner = Shifted, UnderTruth = context.UnderTruth, SharedFloor = () => 0.125,
+        };
+        Assert.Equal(0.125, MetricRegistry.ComputeAll(shared).Single(p => p.Name == "cfkl_floor").Value);
+    }
+
+    [Fact]
+    public void IndependentSeeds_DifferFromTheirSeed_AndCommonStreamsKeepIt()
+    {
+        Assert.Equal(7UL, CounterfactualSeeds.Estimate(7, SimulationStreams.Common));
+        Assert.NotEqual(7UL, CounterfactualSeeds.Estimate(7, SimulationStreams.Independent));
+        Assert.NotEqual(CounterfactualSeeds.Independent(7), CounterfactualSeeds.Independent(8));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CounterfactualSeeds.Estimate(7, (SimulationStreams)5));
     }
 }

@@ -118,6 +118,37 @@ public sealed class ReproduceCommandTests
     }
 
     [Fact]
+    public void IndependentStreams_RerunTheRuns_KeepTheFloor_AndTheDefaultKeepsStoredFingerprints()
+    {
+        // The fingerprints of the full run in docs/results (stored before --cf-streams existed) are those of the default.
+        var full = ReferenceSuite.Full();
+        Assert.Equal("4b8ef1d6f37d878c", full.Single(d => d.Id == "E1").Fingerprint());
+        Assert.Equal("758419ea8bb7476f", full.Single(d => d.Id == "E7_n300").Fingerprint());
+        Assert.NotEqual(full[0].Fingerprint(), (full[0] with { Streams = Diml.Evaluation.SimulationStreams.Independent }).Fingerprint());
+
+        using var cli = new CliHarness();
+        string folder = cli.PathOf("results");
+        Assert.Equal(0, cli.Run("reproduce", "--tiny", "--only", "E2", "--threads", "1", "--out", folder, "--no-plots").ExitCode);
+        var common = ReadCsv(Path.Combine(folder, "evaluation_results.csv"), out _);
+        var run = cli.Run("reproduce", "--tiny", "--only", "E2", "--cf-streams", "independent", "--threads", "1", "--out", folder, "--no-plots");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("0 already complete", run.Output, StringComparison.Ordinal);
+        var independent = ReadCsv(Path.Combine(folder, "evaluation_results.csv"), out _);
+        foreach (var row in common.Where(r => r["cfkl_params"].Length > 0))
+        {
+            var other = Assert.Single(independent, r => r["tag"] == row["tag"]);
+            Assert.Equal(row["cfkl_floor"], other["cfkl_floor"]);
+            Assert.Equal(row["diff_mse"], other["diff_mse"]);
+            Assert.NotEqual(row["cfkl_params"], other["cfkl_params"]);
+            Assert.True(Number(row, "cfkl_floor") > 0);
+        }
+
+        var bad = cli.Run("reproduce", "--tiny", "--only", "E2", "--cf-streams", "shared", "--out", folder);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--cf-streams: expected common or independent, found 'shared'.", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnotherScale_DoesNotReuseRunsOfTheFirst()
     {
         using var cli = new CliHarness();
