@@ -53,35 +53,60 @@ public sealed class CfklParams : IMetric
     /// <param name="threads">Threads; the result does not depend on it.</param>
     /// <param name="streams">Whether the estimate's simulation shares the truth's random streams (the default) or draws its own.</param>
     public static double Compute(IMechanism truth, IMechanism estimate, ILearningRule shiftedRule, GameShape shape, int steps,
-        ulong seed = 0, int episodes = DefaultEpisodes, int threads = 1, SimulationStreams streams = SimulationStreams.Common)
-    {
-        ArgumentNullException.ThrowIfNull(truth);
-        ArgumentNullException.ThrowIfNull(estimate);
-        var pTrue = JointActionHistogram.ForComparison(Simulate(truth, shiftedRule, shape, episodes, steps, seed, threads));
-        var pEstimate = JointActionHistogram.ForComparison(Simulate(estimate, shiftedRule, shape, episodes, steps, CounterfactualSeeds.Estimate(seed, streams), threads));
-        return KlDivergence.Between(pTrue, pEstimate);
-    }
+        ulong seed = 0, int episodes = DefaultEpisodes, int threads = 1, SimulationStreams streams = SimulationStreams.Common) =>
+        Simulated(truth, estimate, (mechanism, streamSeed) => JointActionHistogram.ForComparison(Simulate(mechanism, shiftedRule, shape, episodes, steps, streamSeed, threads)),
+            seed, streams, withFloor: false).CfklParams;
+
+    /// <summary>
+    /// <see cref="Compute"/> and <c>cfkl_floor</c> (<see cref="CfklFloor"/>) together, from one simulation under the truth
+    /// that both compare against: three simulations instead of four.
+    /// </summary>
+    public static (double CfklParams, double CfklFloor) ComputeWithFloor(IMechanism truth, IMechanism estimate, ILearningRule shiftedRule, GameShape shape, int steps,
+        ulong seed = 0, int episodes = DefaultEpisodes, int threads = 1, SimulationStreams streams = SimulationStreams.Common) =>
+        Simulated(truth, estimate, (mechanism, streamSeed) => JointActionHistogram.ForComparison(Simulate(mechanism, shiftedRule, shape, episodes, steps, streamSeed, threads)),
+            seed, streams, withFloor: true);
 
     /// <summary>
     /// The metric on a data set with groups or absent agents: the shifted learners are simulated under both mechanisms on
     /// the data's own design (<see cref="SimulationDesign.FromData"/>: its sessions, steps, groups and re-matching and
     /// absences), replicated until at least <paramref name="episodes"/> sessions are simulated, each replication on its
-    /// own random stream, shared by both mechanisms unless <paramref name="streams"/> says otherwise; the result is <c>KL(p_true ‖ p_est)</c> of the groups' play
-    /// (<see cref="JointActionHistogram.OfGroups(IEnumerable{Trajectories})"/>).
+    /// own random stream, shared by both mechanisms unless <paramref name="streams"/> says otherwise; the result is
+    /// <c>KL(p_true ‖ p_est)</c> of the groups' play (<see cref="JointActionHistogram.OfGroups(IEnumerable{Trajectories})"/>).
     /// </summary>
     public static double ComputeOnDesign(IMechanism truth, IMechanism estimate, ILearningRule shiftedRule, Trajectories data,
-        ulong seed = 0, int episodes = DefaultEpisodes, int threads = 1, SimulationStreams streams = SimulationStreams.Common)
+        ulong seed = 0, int episodes = DefaultEpisodes, int threads = 1, SimulationStreams streams = SimulationStreams.Common) =>
+        OnDesign(truth, estimate, shiftedRule, data, seed, episodes, threads, streams, withFloor: false).CfklParams;
+
+    /// <summary><see cref="ComputeOnDesign"/> and <c>cfkl_floor</c> on the same design, from one simulation under the truth.</summary>
+    public static (double CfklParams, double CfklFloor) ComputeOnDesignWithFloor(IMechanism truth, IMechanism estimate, ILearningRule shiftedRule, Trajectories data,
+        ulong seed = 0, int episodes = DefaultEpisodes, int threads = 1, SimulationStreams streams = SimulationStreams.Common) =>
+        OnDesign(truth, estimate, shiftedRule, data, seed, episodes, threads, streams, withFloor: true);
+
+    private static (double CfklParams, double CfklFloor) OnDesign(IMechanism truth, IMechanism estimate, ILearningRule shiftedRule, Trajectories data,
+        ulong seed, int episodes, int threads, SimulationStreams streams, bool withFloor)
     {
-        ArgumentNullException.ThrowIfNull(truth);
-        ArgumentNullException.ThrowIfNull(estimate);
         ArgumentNullException.ThrowIfNull(shiftedRule);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
         var design = SimulationDesign.FromData(data);
         int runs = checked(((episodes + design.Sessions - 1) / design.Sessions) * design.Sessions);
-        var pTrue = JointActionHistogram.OfGroups(SimulateDesign(truth, shiftedRule, design, runs, seed, threads));
-        var pEstimate = JointActionHistogram.OfGroups(SimulateDesign(estimate, shiftedRule, design, runs, CounterfactualSeeds.Estimate(seed, streams), threads));
-        return KlDivergence.Between(pTrue, pEstimate);
+        return Simulated(truth, estimate, (mechanism, streamSeed) => JointActionHistogram.OfGroups(SimulateDesign(mechanism, shiftedRule, design, runs, streamSeed, threads)),
+            seed, streams, withFloor);
+    }
+
+    /// <summary>
+    /// The KL of the estimate's histogram from the truth's, and with <paramref name="withFloor"/> that of the truth's
+    /// own simulation on independent streams (else NaN); <paramref name="histogram"/> simulates a mechanism from a seed.
+    /// </summary>
+    private static (double CfklParams, double CfklFloor) Simulated(IMechanism truth, IMechanism estimate, Func<IMechanism, ulong, JointActionHistogram> histogram,
+        ulong seed, SimulationStreams streams, bool withFloor)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(estimate);
+        var pTrue = histogram(truth, seed);
+        double kl = KlDivergence.Between(pTrue, histogram(estimate, CounterfactualSeeds.Estimate(seed, streams)));
+        double floor = withFloor ? KlDivergence.Between(pTrue, histogram(truth, CounterfactualSeeds.Independent(seed))) : double.NaN;
+        return (kl, floor);
     }
 
     /// <summary><paramref name="runs"/> sessions of the design (run r: session r mod S, stream r).</summary>

@@ -104,16 +104,14 @@ internal static class EvaluateCommand
                 int simulated = parse.GetValue(cfEpisodes);
                 var streams = parse.GetValue(cfStreams);
                 var shiftedRule = trueLearner.Shifted().Create();
-                // cfkl_floor simulates the truth twice more (itself on independent streams): the noise cfkl_params is read against.
+                // cfkl_floor simulates the truth once more (on independent streams): the noise cfkl_params is read against.
                 var (cfkl, floor) = wholeGame
                     ? ProgressDisplay.Status(console,
                         string.Create(CultureInfo.InvariantCulture, $"simulating {simulated} x {steps} steps of {trueLearner.Shifted()} under both mechanisms"),
-                        () => (CfklParams.Compute(trueMechanism, estimate, shiftedRule, shape, steps, metricSeed, simulated, threadCount, streams),
-                               CfklFloor.Compute(trueMechanism, shiftedRule, shape, steps, metricSeed, simulated, threadCount)))
+                        () => CfklParams.ComputeWithFloor(trueMechanism, estimate, shiftedRule, shape, steps, metricSeed, simulated, threadCount, streams))
                     : ProgressDisplay.Status(console,
                         string.Create(CultureInfo.InvariantCulture, $"simulating at least {simulated} sessions of the data's design with {trueLearner.Shifted()} under both mechanisms"),
-                        () => (CfklParams.ComputeOnDesign(trueMechanism, estimate, shiftedRule, episodes, metricSeed, simulated, threadCount, streams),
-                               CfklFloor.ComputeOnDesign(trueMechanism, shiftedRule, episodes, metricSeed, simulated, threadCount)));
+                        () => CfklParams.ComputeOnDesignWithFloor(trueMechanism, estimate, shiftedRule, episodes, metricSeed, simulated, threadCount, streams));
                 rows.Add(("cfkl_params", cfkl));
                 rows.Add(("cfkl_floor", floor));
             }

@@ -185,5 +185,11 @@ public sealed class GroupedEvaluationTests
         double other = CfklParams.ComputeOnDesign(truth, estimate, shifted, grouped, seed: 2, episodes: 20, threads: 1);
         Assert.True(other > 0.01, $"KL {other}");
         Assert.Equal(other, CfklParams.ComputeOnDesign(truth, estimate, shifted, grouped, seed: 2, episodes: 20, threads: 2));
+
+        // The floor on the design: the truth against itself on independent streams, also from the one-pass form.
+        double floor = CfklFloor.ComputeOnDesign(truth, shifted, grouped, seed: 2, episodes: 20);
+        Assert.True(floor > 0);
+        Assert.Equal((other, floor), CfklParams.ComputeOnDesignWithFloor(truth, estimate, shifted, grouped, seed: 2, episodes: 20, threads: 2));
+        Assert.NotEqual(other, CfklParams.ComputeOnDesign(truth, estimate, shifted, grouped, seed: 2, episodes: 20, streams: SimulationStreams.Independent));
     }
 }

@@ -183,6 +183,8 @@ public sealed class MetricRegistryTests
         double floor = CfklFloor.Compute(truth, Shifted, Shape, 12, seed: 5, episodes: 10);
         Assert.Equal(CfklParams.Compute(truth, truth, Shifted, Shape, 12, 5, 10, 1, SimulationStreams.Independent), floor);
         Assert.Equal(0, CfklParams.Compute(truth, truth, Shifted, Shape, 12, 5, 10));
+        var estimate = Diml.Mechanisms.Congestion.RandomTruth(4, new Random(9));
+        Assert.Equal((CfklParams.Compute(truth, estimate, Shifted, Shape, 12, 5, 10), floor), CfklParams.ComputeWithFloor(truth, estimate, Shifted, Shape, 12, 5, 10, threads: 2));
         // The context's floor of the same simulation (10 episodes x 12 steps, seed 5) is the same number.
         var context = Context(Truth, null);
         Assert.Equal(floor, context.Floor, 12);
