@@ -151,6 +151,38 @@ public class LeanAdjointTests
     }
 
     [Fact]
+    public void AnOwnedOutputWrittenOnce_ZeroesNoAdjoint_AndOneWrittenTwiceStillDoes()
+    {
+        var once = UpdateAdjoint(Rule("for (int k = 0; k < q.Length; k++) next[k] = (1f - Alpha) * q[k] + Alpha * u[k];"));
+        Assert.Contains("float seed2 = nextBarWork[k];", once);
+        Assert.DoesNotContain("nextBarWork[k] = 0f", once);
+        // The second write's reverse must clear the adjoint before the first write's reverse reads it.
+        var twice = UpdateAdjoint(Rule("""
+            for (int k = 0; k < q.Length; k++) next[k] = q[k];
+            for (int k = 0; k < q.Length; k++) next[k] = (1f - Alpha) * q[k] + Alpha * u[k];
+            """));
+        Assert.Contains("nextBarWork[k2] = 0f;", twice);
+    }
+
+    [Fact]
+    public void AHelpersOutput_WrittenOnce_ZeroesNoAdjoint_ItsAdjointIsTheHelpersOwnCopy()
+    {
+        var generated = string.Concat(GeneratorHarness.RunClean(GeneratorHarness.Usings + """
+            public static partial class K
+            {
+                [Differentiable]
+                public static void Twice(ReadOnlySpan<float> x, Span<float> y)
+                {
+                    for (int k = 0; k < x.Length; k++) y[k] = 2f * x[k];
+                }
+            }
+            """).Values);
+        Assert.Contains("yBar.CopyTo(yBarWork);", generated);
+        Assert.Contains("float seed2 = yBarWork[k];", generated);
+        Assert.DoesNotContain("yBarWork[k] = 0f;", generated);
+    }
+
+    [Fact]
     public void AnOutputLayerWhoseAdjointReadsOnlyItsLength_IsNotRunForwardInTheAdjoint()
     {
         var adjoint = Adjoint(GeneratorHarness.Usings + """

@@ -25,13 +25,18 @@ namespace Diml.Generators.Differentiation;
 /// </remarks>
 internal static class BarZeroing
 {
-    /// <summary>The assignments of <paramref name="method"/> whose reverse need not zero the overwritten element's adjoint.</summary>
+    /// <summary>
+    /// The assignments of <paramref name="method"/> whose reverse need not zero the overwritten element's adjoint. The
+    /// outputs' elements are candidates like a stackalloc's: every adjoint works on its own copy of an output's adjoint
+    /// (<c>nextBarWork</c>; the caller's is read-only), so no caller reads what the reverse sweep leaves in it.
+    /// </summary>
     public static HashSet<Assign> Unneeded(KernelMethod method)
     {
         var unneeded = new HashSet<Assign>(ReferenceComparer<Assign>.Instance);
         var body = method.Body;
         var all = Statements.All(body).ToList();
         var buffers = new HashSet<string>(all.OfType<StackAlloc>().Select(a => a.Name));
+        buffers.UnionWith(method.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput).Select(x => x.Name));
         buffers.ExceptWith(all.OfType<SpanAlias>().Select(a => Activity.Root(a.Value)).Where(r => r is not null).Select(r => r!));
         var stable = StableScalars.Of(method);
 

@@ -45,7 +45,6 @@ namespace Golden
                 k = loop1Start + iteration1;
                 // next[k] = (1f - this.Alpha) * q[k] + this.Alpha * payoffs[k]
                 float seed2 = nextBarWork[k];
-                nextBarWork[k] = 0f;
                 qBar[k] += seed2 * (1f - this.Alpha);
                 payoffsBar[k] += seed2 * this.Alpha;
             }
@@ -86,7 +85,6 @@ namespace Golden
                 k = loop1Start + iteration1;
                 // next[k] = (1.0 - this.Alpha) * q[k] + this.Alpha * payoffs[k]
                 double seed2 = nextBarWork[k];
-                nextBarWork[k] = 0.0;
                 qBar[k] += seed2 * (1.0 - this.Alpha);
                 payoffsBar[k] += seed2 * this.Alpha;
             }
@@ -137,7 +135,6 @@ namespace Golden
                 k2 = loop2Start + iteration1;
                 // logPolicy[k2] = global::System.MathF.Log((1f - this.Epsilon) * global::System.MathF.Exp(scaled[k2] - logSum) + this.Epsilon / (float)actions)
                 float seed2 = logPolicyBarWork[k2];
-                logPolicyBarWork[k2] = 0f;
                 // d log(x) = dx / x
                 // d exp(x) = exp(x) dx
                 scaledBar[k2] += ((seed2 / ((1f - this.Epsilon) * global::System.MathF.Exp(scaled[k2] - logSum) + this.Epsilon / (float)actions)) * (1f - this.Epsilon)) * global::System.MathF.Exp(scaled[k2] - logSum);
@@ -219,7 +216,6 @@ namespace Golden
                 k2 = loop2Start + iteration1;
                 // logPolicy[k2] = global::System.Math.Log((1.0 - this.Epsilon) * global::System.Math.Exp(scaled[k2] - logSum) + this.Epsilon / (double)actions)
                 double seed2 = logPolicyBarWork[k2];
-                logPolicyBarWork[k2] = 0.0;
                 // d log(x) = dx / x
                 // d exp(x) = exp(x) dx
                 scaledBar[k2] += ((seed2 / ((1.0 - this.Epsilon) * global::System.Math.Exp(scaled[k2] - logSum) + this.Epsilon / (double)actions)) * (1.0 - this.Epsilon)) * global::System.Math.Exp(scaled[k2] - logSum);
@@ -438,7 +434,6 @@ namespace Golden
                 k = loop1Start + iteration1;
                 // next[k] = (1f - theta[alphaOffset]) * q[k] + theta[alphaOffset] * payoffs[k]
                 float seed2 = nextBarWork[k];
-                nextBarWork[k] = 0f;
                 thetaBar[alphaOffset] += -(seed2 * q[k]);
                 qBar[k] += seed2 * (1f - theta[alphaOffset]);
                 thetaBar[alphaOffset] += seed2 * payoffs[k];
@@ -483,7 +478,6 @@ namespace Golden
                 k = loop1Start + iteration1;
                 // next[k] = (1.0 - theta[alphaOffset]) * q[k] + theta[alphaOffset] * payoffs[k]
                 double seed2 = nextBarWork[k];
-                nextBarWork[k] = 0.0;
                 thetaBar[alphaOffset] += -(seed2 * q[k]);
                 qBar[k] += seed2 * (1.0 - theta[alphaOffset]);
                 thetaBar[alphaOffset] += seed2 * payoffs[k];
@@ -559,7 +553,6 @@ namespace Golden
                 k2 = loop2Start + iteration1;
                 // logPolicy[k2] = global::System.MathF.Log((1f - theta[epsilonOffset]) * global::System.MathF.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (float)actions)
                 float seed2 = logPolicyBarWork[k2];
-                logPolicyBarWork[k2] = 0f;
                 // d log(x) = dx / x
                 thetaBar[epsilonOffset] += -((seed2 / ((1f - theta[epsilonOffset]) * global::System.MathF.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (float)actions)) * global::System.MathF.Exp(scaled[k2] - logSum));
                 // d exp(x) = exp(x) dx
@@ -651,7 +644,6 @@ namespace Golden
                 k2 = loop2Start + iteration1;
                 // logPolicy[k2] = global::System.Math.Log((1.0 - theta[epsilonOffset]) * global::System.Math.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (double)actions)
                 double seed2 = logPolicyBarWork[k2];
-                logPolicyBarWork[k2] = 0.0;
                 // d log(x) = dx / x
                 thetaBar[epsilonOffset] += -((seed2 / ((1.0 - theta[epsilonOffset]) * global::System.Math.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (double)actions)) * global::System.Math.Exp(scaled[k2] - logSum));
                 // d exp(x) = exp(x) dx
