@@ -27,7 +27,10 @@ public enum SimulationStreams
 /// <summary>The seeds of the counterfactual simulations.</summary>
 public static class CounterfactualSeeds
 {
-    /// <summary>Stream of <see cref="Independent"/>: any fixed number other than the simulators' own episode streams' seed.</summary>
+    /// <summary>
+    /// The stream whose first draw is <see cref="Independent"/>'s seed: a number far above any episode index, so it is none
+    /// of the streams the truth's own simulation draws from (episode <c>e</c> draws from stream <c>e</c>).
+    /// </summary>
     private const ulong IndependentStream = 0xC0FFEE;
 
     /// <summary>The seed of the estimate's simulation when the truth's has <paramref name="seed"/>.</summary>
