@@ -298,8 +298,7 @@ internal static class CompareCommand
                 w.WriteNumber("log_likelihood_per_decision", m.LogLikelihoodPerDecision);
                 w.WriteNumber("aic", m.Aic);
                 w.WriteNumber("bic", m.Bic);
-                if (double.IsFinite(m.CrossValidatedNllPerDecision)) w.WriteNumber("cv_nll_per_decision", m.CrossValidatedNllPerDecision);
-                else w.WriteNull("cv_nll_per_decision");
+                w.WriteNumberOrNull("cv_nll_per_decision", m.CrossValidatedNllPerDecision);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

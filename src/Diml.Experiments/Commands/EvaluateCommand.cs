@@ -193,11 +193,7 @@ internal static class EvaluateCommand
             if (truthPath is not null) w.WriteString("truth", truthPath);
             w.WriteNumber("episodes", episodes.Episodes);
             w.WriteNumber("steps", episodes.Steps);
-            foreach (var (column, value) in rows)
-            {
-                if (double.IsFinite(value)) w.WriteNumber(column, value);
-                else w.WriteNull(column);
-            }
+            foreach (var (column, value) in rows) w.WriteNumberOrNull(column, value);
             BaselineReport.WriteJson(w, baselines, baselineSource);
             InferenceTables.WriteJson(w, inference);
             if (atTruth is not null)
@@ -213,9 +209,9 @@ internal static class EvaluateCommand
                     w.WriteStartObject();
                     w.WriteString("name", p.Name);
                     w.WriteNumber("truth", p.Truth);
-                    WriteNumberOrNull(w, "standard_error", p.StandardError);
-                    WriteNumberOrNull(w, "relative_standard_error", p.Relative);
-                    WriteNumberOrNull(w, "episodes_for_relative_0.15", p.SessionsFor(0.15, atTruth.Sessions));
+                    w.WriteNumberOrNull("standard_error", p.StandardError);
+                    w.WriteNumberOrNull("relative_standard_error", p.Relative);
+                    w.WriteNumberOrNull("episodes_for_relative_0.15", p.SessionsFor(0.15, atTruth.Sessions));
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -224,12 +220,6 @@ internal static class EvaluateCommand
             w.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
-
-    private static void WriteNumberOrNull(Utf8JsonWriter w, string name, double value)
-    {
-        if (double.IsFinite(value)) w.WriteNumber(name, value);
-        else w.WriteNull(name);
     }
 
     /// <summary>The standard errors at the truth: each parameter's truth, standard error, relative error and the episodes a 15% one would need.</summary>

@@ -509,13 +509,13 @@ internal static class FitCommand
             w.WriteNumber("patience_epochs", result.PatienceEpochs);
             w.WriteNumber("selected_epoch", result.BestEpoch);
             w.WriteString("selected_by", result.ValidationEpisodes > 0 ? "validation_nll" : "last_epoch");
-            Number(w, "best_validation_nll", result.BestValidationNll);
+            w.WriteNumberOrNull("best_validation_nll", result.BestValidationNll);
             w.WriteNumber("best_epoch", result.BestEpoch);
-            Number(w, "final_train_loss_per_window", finalLoss);
+            w.WriteNumberOrNull("final_train_loss_per_window", finalLoss);
             w.WriteNumber("scored_agent_steps_per_window", scoredPerWindow);
-            Number(w, "final_train_loss_per_agent_step", finalLoss / scoredPerWindow);
-            Number(w, "seconds_per_epoch", secondsPerEpoch);
-            Number(w, "nll_test", nll);
+            w.WriteNumberOrNull("final_train_loss_per_agent_step", finalLoss / scoredPerWindow);
+            w.WriteNumberOrNull("seconds_per_epoch", secondsPerEpoch);
+            w.WriteNumberOrNull("nll_test", nll);
             if (polish is null) w.WriteNull("polish");
             else
             {
@@ -533,12 +533,6 @@ internal static class FitCommand
             w.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is double v && double.IsFinite(v)) w.WriteNumber(name, v);
-        else w.WriteNull(name);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Diml.Fitting;
+using Diml.IO;
 using Spectre.Console;
 
 namespace Diml.Experiments.Commands;
@@ -81,11 +82,9 @@ internal static class InferenceTables
             w.WriteStartObject();
             w.WriteString("name", value.Name);
             w.WriteNumber("estimate", value.Estimate);
-            foreach (var (name, number) in new[] { ("standard_error", value.StandardError), ("ci_low", value.Low), ("ci_high", value.High) })
-            {
-                if (double.IsFinite(number)) w.WriteNumber(name, number);
-                else w.WriteNull(name);
-            }
+            w.WriteNumberOrNull("standard_error", value.StandardError);
+            w.WriteNumberOrNull("ci_low", value.Low);
+            w.WriteNumberOrNull("ci_high", value.High);
             w.WriteEndObject();
         }
         w.WriteEndArray();

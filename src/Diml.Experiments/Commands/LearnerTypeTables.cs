@@ -108,11 +108,6 @@ internal static class LearnerTypeTables
     public static void WriteJson(Utf8JsonWriter w, LearnerTypesResult? mixture, IReadOnlyList<string> parameters, string? typesPath)
     {
         if (mixture is null) { w.WriteNull("learner_types"); return; }
-        static void Number(Utf8JsonWriter w, string name, double value)
-        {
-            if (double.IsFinite(value)) w.WriteNumber(name, value);
-            else w.WriteNull(name);
-        }
         w.WriteStartObject("learner_types");
         w.WriteNumber("count", mixture.Types.Count);
         w.WriteNumber("subjects", mixture.Subjects);
@@ -134,7 +129,7 @@ internal static class LearnerTypeTables
         {
             w.WriteStartObject();
             w.WriteNumber("weight", type.Weight);
-            Number(w, "weight_standard_error", type.WeightStandardError);
+            w.WriteNumberOrNull("weight_standard_error", type.WeightStandardError);
             w.WriteNumber("expected_subjects", type.ExpectedSubjects);
             w.WriteNumber("modal_subjects", type.ModalSubjects);
             w.WriteStartObject("learner");
@@ -143,9 +138,9 @@ internal static class LearnerTypeTables
                 var value = type.Values[j];
                 w.WriteStartObject(parameters[j]);
                 w.WriteNumber("estimate", value.Estimate);
-                Number(w, "standard_error", value.StandardError);
-                Number(w, "ci_low", value.Low);
-                Number(w, "ci_high", value.High);
+                w.WriteNumberOrNull("standard_error", value.StandardError);
+                w.WriteNumberOrNull("ci_low", value.Low);
+                w.WriteNumberOrNull("ci_high", value.High);
                 w.WriteEndObject();
             }
             w.WriteEndObject();

@@ -157,19 +157,6 @@ public static class ModelFile
         w.WriteEndObject();
     }
 
-    /// <summary>A number, or null where it is not finite (a standard error that is not identified).</summary>
-    private static void WriteFiniteOrNull(Utf8JsonWriter w, double value)
-    {
-        if (double.IsFinite(value)) w.WriteNumberValue(value);
-        else w.WriteNullValue();
-    }
-
-    private static void WriteFiniteOrNull(Utf8JsonWriter w, string name, double value)
-    {
-        w.WritePropertyName(name);
-        WriteFiniteOrNull(w, value);
-    }
-
     /// <summary><c>q0[3]</c> → (<c>q0</c>, 3); a scalar's name → (name, −1).</summary>
     private static (string Name, int Index) ElementName(string name)
     {
@@ -195,16 +182,16 @@ public static class ModelFile
         {
             w.WriteStartObject();
             w.WriteNumber("weight", type.Weight);
-            WriteFiniteOrNull(w, "weightStandardError", type.WeightStandardError);
+            w.WriteNumberOrNull("weightStandardError", type.WeightStandardError);
             w.WriteStartArray("learner");
             foreach (var value in type.Values)
             {
                 w.WriteStartObject();
                 w.WriteString("name", value.Name);
                 w.WriteNumber("estimate", value.Estimate);
-                WriteFiniteOrNull(w, "standardError", value.StandardError);
-                WriteFiniteOrNull(w, "ciLow", value.Low);
-                WriteFiniteOrNull(w, "ciHigh", value.High);
+                w.WriteNumberOrNull("standardError", value.StandardError);
+                w.WriteNumberOrNull("ciLow", value.Low);
+                w.WriteNumberOrNull("ciHigh", value.High);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -289,7 +276,7 @@ public static class ModelFile
             w.WriteString("name", inference.Names[j]);
             w.WriteNumber("estimate", inference.Estimates[j]);
             w.WritePropertyName("standardError");
-            WriteFiniteOrNull(w, inference.StandardErrors[j]);
+            w.WriteNumberOrNullValue(inference.StandardErrors[j]);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -320,7 +307,7 @@ public static class ModelFile
             w.WriteString("name", contrast.Name);
             w.WriteNumber("estimate", contrast.Estimate);
             w.WritePropertyName("standardError");
-            WriteFiniteOrNull(w, contrast.StandardError);
+            w.WriteNumberOrNullValue(contrast.StandardError);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -333,11 +320,11 @@ public static class ModelFile
                 w.WriteString("name", value.Name);
                 w.WriteNumber("estimate", value.Estimate);
                 w.WritePropertyName("standardError");
-                WriteFiniteOrNull(w, value.StandardError);
+                w.WriteNumberOrNullValue(value.StandardError);
                 w.WritePropertyName("ciLow");
-                WriteFiniteOrNull(w, value.Low);
+                w.WriteNumberOrNullValue(value.Low);
                 w.WritePropertyName("ciHigh");
-                WriteFiniteOrNull(w, value.High);
+                w.WriteNumberOrNullValue(value.High);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
