@@ -164,6 +164,39 @@ public class LeanAdjointTests
         Assert.Contains("nextBarWork[k2] = 0f;", twice);
     }
 
+    private static string PayoffsOfLayers(string layers) => GeneratorHarness.Usings + $$"""
+        [Mechanism]
+        public partial class M
+        {
+            [Param] public float[,] W1 = new float[2, 3];
+            [Param] public float[] B1 = new float[2];
+            [Param] public float[,] W2 = new float[2, 2];
+            [Param] public float[] B2 = new float[2];
+            [Payoff]
+            public void Payoffs(ReadOnlySpan<int> joint, Span<float> payoffs)
+            {
+                Span<float> input = stackalloc float[3];
+                Span<float> h = stackalloc float[2];
+                for (int k = 0; k < 3; k++) input[k] = joint[0] == k ? 1f : 0f;
+                {{layers}}
+            }
+        }
+        """;
+
+    [Fact]
+    public void AnOutputALayerWritesWhole_IsNotClearedAfterItsAdjoint_UnlessAnEarlierWriteReadsItsAdjoint()
+    {
+        string Adjoint(string layers) => GeneratorHarness.GeneratedSection(PayoffsOfLayers(layers),
+            "public void PayoffsAdjoint(global::System.ReadOnlySpan<float>", "/// <summary>Double-precision twin");
+        var once = Adjoint("Nn.Dense(W1, B1, input, payoffs);");
+        Assert.Contains("Nn.DenseAdjoint(", once);
+        Assert.DoesNotContain("payoffsBarWork.Clear()", once);
+        // The first layer's output is read again and then overwritten: the adjoints reversed after the second layer's
+        // must not see the adjoint of the payoffs it wrote.
+        var twice = Adjoint("Nn.Dense(W1, B1, input, payoffs);\nNn.Tanh(payoffs, h);\nNn.Dense(W2, B2, h, payoffs);");
+        Assert.Contains("payoffsBarWork.Clear()", twice);
+    }
+
     [Fact]
     public void AHelpersOutput_WrittenOnce_ZeroesNoAdjoint_ItsAdjointIsTheHelpersOwnCopy()
     {

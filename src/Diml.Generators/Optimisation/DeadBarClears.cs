@@ -14,8 +14,10 @@ namespace Diml.Generators.Optimisation;
 /// or per batch.
 /// </summary>
 /// <remarks>
-/// Only top-level statements of the reverse sweep are dropped, and only for buffers the kernel allocates itself (no
-/// caller reads their adjoints) and no span alias names (an alias's adjoint would mention another name).
+/// Only top-level statements of the reverse sweep are dropped, and only for buffers no caller reads the adjoints of —
+/// the kernel's own stackallocs, and its outputs, whose adjoint every adjoint works on a copy of (<c>payoffsBarWork</c>;
+/// the caller's is read-only) — and that no span alias names (an alias's adjoint would mention another name).
+/// <see cref="Differentiation.BarZeroing"/> decides the same for single elements, before the sweep is built.
 /// </remarks>
 internal static class DeadBarClears
 {
@@ -23,6 +25,7 @@ internal static class DeadBarClears
     {
         var all = Statements.All(method.Body).ToList();
         var local = new HashSet<string>(all.OfType<StackAlloc>().Select(a => a.Name));
+        local.UnionWith(method.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput).Select(x => x.Name));
         local.ExceptWith(all.OfType<SpanAlias>().Select(a => Activity.Root(a.Value)).Where(r => r is not null).Select(r => r!));
 
         var statements = reverseSweep.Statements;

@@ -162,7 +162,6 @@ namespace Diml.Mechanisms
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs, payoffsBarWork, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
-            payoffsBarWork.Clear();
             // global::Diml.Nn.Tanh(z2, h2)
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
@@ -266,7 +265,6 @@ namespace Diml.Mechanisms
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs)
             global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs, payoffsBarWork, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
-            payoffsBarWork.Clear();
             // global::Diml.Nn.Tanh(z2, h2)
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
@@ -392,7 +390,6 @@ namespace Diml.Mechanisms
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // Nn.Dense for every query at once
             global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w3Offset, this.W3.Length), h2, h2Stride, 0, h2Stride, payoffsBarWork, payoffsStride, 0, payoffsStride, count, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
-            payoffsBarWork.Clear();
             // Nn.Tanh over whole buffers
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
             // Nn.Dense for every query at once
