@@ -27,8 +27,8 @@ internal static class BarZeroing
 {
     /// <summary>
     /// The assignments of <paramref name="method"/> whose reverse need not zero the overwritten element's adjoint. The
-    /// outputs' elements are candidates like a stackalloc's: every adjoint works on its own copy of an output's adjoint
-    /// (<c>nextBarWork</c>; the caller's is read-only), so no caller reads what the reverse sweep leaves in it.
+    /// outputs' elements are candidates like a stackalloc's: the caller passes an output's adjoint read-only (an adjoint
+    /// that writes it works on its own copy, <c>nextBarWork</c>), so no caller reads what the reverse sweep leaves in it.
     /// </summary>
     public static HashSet<Assign> Unneeded(KernelMethod method)
     {

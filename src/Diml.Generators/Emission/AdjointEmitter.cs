@@ -25,12 +25,11 @@ internal sealed class AdjointEmitter
     private readonly ExpressionPrinter _p;
     private readonly Activity _activity;
     private readonly ReversePlan _plan;
-    private readonly Expr _resultBar;
     private readonly ReverseMode _reverse;
 
     private readonly LaneEmitter? _lanes;
-    private readonly bool _ownsOutputs;
-    private HashSet<string> _unreadBuffers = new();
+    private readonly HashSet<string> _unreadBuffers;
+    private readonly Block _forwardSweep, _reverseSweep;
 
     /// <summary>
     /// A per-query adjoint, or with <paramref name="lanes"/> a batched one: every varying statement runs for all
@@ -41,14 +40,16 @@ internal sealed class AdjointEmitter
     /// </summary>
     public AdjointEmitter(KernelMethod method, ExpressionPrinter printer, Expr resultBar, bool ownsOutputs, LaneEmitter? lanes = null)
     {
-        _ownsOutputs = ownsOutputs;
         _method = method;
         _p = printer;
-        _resultBar = resultBar;
         _lanes = lanes;
         _plan = new ReversePlan(method);
         _activity = _plan.Activity;
         _reverse = new ReverseMode(_plan, lanes?.Plan);
+        _reverseSweep = DeadBarClears.Remove(_reverse.ReverseSweep(method.Body, resultBar), method);
+        var owned = Statements.All(method.Body).OfType<StackAlloc>().Select(a => a.Name);
+        if (ownsOutputs) owned = owned.Concat(method.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput).Select(x => x.Name));
+        _forwardSweep = DeadForwardWrites.Remove(_reverse.ForwardSweep(method.Body), _reverseSweep, owned, out _unreadBuffers);
     }
 
     /// <summary>The derivative rules the emitted code applies, for the documentation.</summary>
@@ -57,18 +58,56 @@ internal sealed class AdjointEmitter
     public Activity Activity => _activity;
 
     /// <summary>
-    /// After <see cref="EmitBody"/>: the buffers whose values the sweeps never read, so the forward sweep skips every
-    /// write to them (<see cref="DeadForwardWrites"/>); an output among them need not be allocated.
+    /// The buffers whose values the sweeps never read, so the forward sweep skips every write to them
+    /// (<see cref="DeadForwardWrites"/>); an output among them need not be allocated.
     /// </summary>
     public IReadOnlyCollection<string> UnreadBuffers => _unreadBuffers;
+
+    /// <summary>
+    /// Whether the reverse sweep writes the adjoint of the output <paramref name="output"/> — zeroes it where the output
+    /// is overwritten, or adds into it where the output is read again — and so needs its own copy of the caller's
+    /// read-only adjoint; when it only reads it, the caller's serves. Conservative: a span alias of the output, or a call
+    /// taking it other than as its output, counts as a write.
+    /// </summary>
+    public bool WritesAdjointOf(string output)
+    {
+        if (Statements.All(_method.Body).OfType<SpanAlias>().Any(a => Activity.Root(a.Value) == output)) return true;
+        foreach (var statement in Statements.All(_reverseSweep))
+        {
+            switch (statement)
+            {
+                case Assign { Target: BarRef bar } when Activity.Root(bar.Place) == output:
+                case ClearBar clear when Activity.Root(clear.Span) == output:
+                    return true;
+                case AdjointCall { Call: var call }:
+                    if (TakesOtherThanAsOutput(call, output)) return true;
+                    break;
+                case DenseAdjointCall { Call: var call }:
+                    if (TakesOtherThanAsOutput(call, output)) return true;
+                    break;
+                case ElementwiseAdjointCall { Call: var call }:
+                    if (TakesOtherThanAsOutput(call, output)) return true;
+                    break;
+            }
+        }
+        return false;
+    }
+
+    private static bool TakesOtherThanAsOutput(CallExpr call, string output)
+    {
+        for (int i = 0; i < call.Args.Count; i++)
+        {
+            var names = new HashSet<string>();
+            Names.Collect(call.Args[i], names);
+            if (names.Contains(output) && Activity.RoleAt(call.Target, i) != ArgumentRole.Output) return true;
+        }
+        return false;
+    }
 
     /// <summary>Writes hoisted locals, the forward sweep and the reverse sweep.</summary>
     public void EmitBody(SourceWriter output)
     {
-        var reverseSweep = DeadBarClears.Remove(_reverse.ReverseSweep(_method.Body, _resultBar), _method);
-        var owned = Statements.All(_method.Body).OfType<StackAlloc>().Select(a => a.Name);
-        if (_ownsOutputs) owned = owned.Concat(_method.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput).Select(x => x.Name));
-        var forwardSweep = DeadForwardWrites.Remove(_reverse.ForwardSweep(_method.Body), reverseSweep, owned, out _unreadBuffers);
+        var (forwardSweep, reverseSweep) = (_forwardSweep, _reverseSweep);
         var hoisted = _reverse.Hoisted(_method.Body);
         var printer = ForwardEmitter.ForAdjoint(_p, _lanes);
         var forward = new SourceWriter();

@@ -80,8 +80,8 @@ internal static class KernelEmitter
         foreach (var x in outputs)
         {
             signature.Add(p.ReadOnlySpan + " " + EmittedNames.Bar(x.Name));
-            // The reverse sweep zeroes an output's adjoint where the output is overwritten: work on a copy.
-            if (activity.IsActiveName(x.Name)) printer.SetBarName(x.Name, EmittedNames.BarWork(x.Name));
+            // The caller's adjoint is read-only: where the reverse sweep writes it, work on a copy.
+            if (activity.IsActiveName(x.Name) && emitter.WritesAdjointOf(x.Name)) printer.SetBarName(x.Name, EmittedNames.BarWork(x.Name));
         }
         if (style == AdjointStyle.Mechanism) signature.Add(p.Span + " thetaBar");
         foreach (var x in m.Parameters)
@@ -120,7 +120,7 @@ internal static class KernelEmitter
         {
             if (style != AdjointStyle.Helper && !emitter.UnreadBuffers.Contains(x.Name))
                 buffers.WriteLine(p.Span + " " + x.Name + " = stackalloc " + p.Real + "[" + x.Name + "Bar.Length];");
-            if (activity.IsActiveName(x.Name))
+            if (activity.IsActiveName(x.Name) && emitter.WritesAdjointOf(x.Name))
             {
                 string work = EmittedNames.BarWork(x.Name);
                 buffers.WriteLine(p.Span + " " + work + " = stackalloc " + p.Real + "[" + x.Name + "Bar.Length];");
@@ -192,14 +192,15 @@ internal static class KernelEmitter
         signature.Add(p.Span + " thetaBar");
 
         var body = new SourceWriter();
-        foreach (var x in m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput && emitter.Activity.IsActiveName(x.Name)))
-            printer.SetBarName(x.Name, EmittedNames.BarWork(x.Name));
+        // The caller's adjoints are read-only: where the reverse sweep writes one, work on a copy.
+        var copied = m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput && emitter.Activity.IsActiveName(x.Name) && emitter.WritesAdjointOf(x.Name)).ToList();
+        foreach (var x in copied) printer.SetBarName(x.Name, EmittedNames.BarWork(x.Name));
         emitter.EmitBody(body);
 
         w.WriteLine("/// <summary>" + summary + "</summary>");
         w.OpenBlock("public void " + name + "(" + string.Join(", ", signature) + ")");
         WriteBatchPreamble(w, m, parameters, outputsFromBars: true, emitter.UnreadBuffers);
-        foreach (var x in m.Parameters.Where(x => x.Kind == ParameterKind.RealSpanOutput && emitter.Activity.IsActiveName(x.Name)))
+        foreach (var x in copied)
         {
             w.WriteLine(p.Span + " " + x.Name + "BarWork = arena.Floats(" + x.Name + "Bar.Length);");
             w.WriteLine(x.Name + "Bar.CopyTo(" + x.Name + "BarWork);");

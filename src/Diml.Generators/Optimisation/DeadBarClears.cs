@@ -15,8 +15,8 @@ namespace Diml.Generators.Optimisation;
 /// </summary>
 /// <remarks>
 /// Only top-level statements of the reverse sweep are dropped, and only for buffers no caller reads the adjoints of —
-/// the kernel's own stackallocs, and its outputs, whose adjoint every adjoint works on a copy of (<c>payoffsBarWork</c>;
-/// the caller's is read-only) — and that no span alias names (an alias's adjoint would mention another name).
+/// the kernel's own stackallocs, and its outputs, whose adjoint the caller passes read-only (an adjoint that writes it
+/// works on its own copy, <c>payoffsBarWork</c>) — and that no span alias names (an alias's adjoint would mention another name).
 /// <see cref="Differentiation.BarZeroing"/> decides the same for single elements, before the sweep is built.
 /// </remarks>
 internal static class DeadBarClears

@@ -29,8 +29,6 @@ namespace Golden
         /// </remarks>
         public void UpdateAdjoint(global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> payoffs, int played, global::System.ReadOnlySpan<float> nextBar, global::System.Span<float> qBar, global::System.Span<float> payoffsBar)
         {
-            global::System.Span<float> nextBarWork = stackalloc float[nextBar.Length];
-            nextBar.CopyTo(nextBarWork);
             int k = 0;
             int loop1Start = 0, loop1Count = 0;
 
@@ -44,7 +42,7 @@ namespace Golden
             {
                 k = loop1Start + iteration1;
                 // next[k] = (1f - this.Alpha) * q[k] + this.Alpha * payoffs[k]
-                float seed2 = nextBarWork[k];
+                float seed2 = nextBar[k];
                 qBar[k] += seed2 * (1f - this.Alpha);
                 payoffsBar[k] += seed2 * this.Alpha;
             }
@@ -69,8 +67,6 @@ namespace Golden
         /// </remarks>
         public void UpdateAdjoint(global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> payoffs, int played, global::System.ReadOnlySpan<double> nextBar, global::System.Span<double> qBar, global::System.Span<double> payoffsBar)
         {
-            global::System.Span<double> nextBarWork = stackalloc double[nextBar.Length];
-            nextBar.CopyTo(nextBarWork);
             int k = 0;
             int loop1Start = 0, loop1Count = 0;
 
@@ -84,7 +80,7 @@ namespace Golden
             {
                 k = loop1Start + iteration1;
                 // next[k] = (1.0 - this.Alpha) * q[k] + this.Alpha * payoffs[k]
-                double seed2 = nextBarWork[k];
+                double seed2 = nextBar[k];
                 qBar[k] += seed2 * (1.0 - this.Alpha);
                 payoffsBar[k] += seed2 * this.Alpha;
             }
@@ -103,8 +99,6 @@ namespace Golden
         /// </remarks>
         public void ResponseAdjoint(global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> logPolicyBar, global::System.Span<float> qBar)
         {
-            global::System.Span<float> logPolicyBarWork = stackalloc float[logPolicyBar.Length];
-            logPolicyBar.CopyTo(logPolicyBarWork);
             int actions = 0;
             int k = 0;
             float logSum = 0f, logSumBar = 0f;
@@ -134,7 +128,7 @@ namespace Golden
             {
                 k2 = loop2Start + iteration1;
                 // logPolicy[k2] = global::System.MathF.Log((1f - this.Epsilon) * global::System.MathF.Exp(scaled[k2] - logSum) + this.Epsilon / (float)actions)
-                float seed2 = logPolicyBarWork[k2];
+                float seed2 = logPolicyBar[k2];
                 // d log(x) = dx / x
                 // d exp(x) = exp(x) dx
                 scaledBar[k2] += ((seed2 / ((1f - this.Epsilon) * global::System.MathF.Exp(scaled[k2] - logSum) + this.Epsilon / (float)actions)) * (1f - this.Epsilon)) * global::System.MathF.Exp(scaled[k2] - logSum);
@@ -184,8 +178,6 @@ namespace Golden
         /// </remarks>
         public void ResponseAdjoint(global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> logPolicyBar, global::System.Span<double> qBar)
         {
-            global::System.Span<double> logPolicyBarWork = stackalloc double[logPolicyBar.Length];
-            logPolicyBar.CopyTo(logPolicyBarWork);
             int actions = 0;
             int k = 0;
             double logSum = 0.0, logSumBar = 0.0;
@@ -215,7 +207,7 @@ namespace Golden
             {
                 k2 = loop2Start + iteration1;
                 // logPolicy[k2] = global::System.Math.Log((1.0 - this.Epsilon) * global::System.Math.Exp(scaled[k2] - logSum) + this.Epsilon / (double)actions)
-                double seed2 = logPolicyBarWork[k2];
+                double seed2 = logPolicyBar[k2];
                 // d log(x) = dx / x
                 // d exp(x) = exp(x) dx
                 scaledBar[k2] += ((seed2 / ((1.0 - this.Epsilon) * global::System.Math.Exp(scaled[k2] - logSum) + this.Epsilon / (double)actions)) * (1.0 - this.Epsilon)) * global::System.Math.Exp(scaled[k2] - logSum);
@@ -418,8 +410,6 @@ namespace Golden
         public void UpdateAdjoint(global::System.ReadOnlySpan<float> theta, global::System.ReadOnlySpan<float> q, global::System.ReadOnlySpan<float> payoffs, int played, global::System.ReadOnlySpan<float> nextBar, global::System.Span<float> qBar, global::System.Span<float> payoffsBar, global::System.Span<float> thetaBar)
         {
             int alphaOffset = 0;
-            global::System.Span<float> nextBarWork = stackalloc float[nextBar.Length];
-            nextBar.CopyTo(nextBarWork);
             int k = 0;
             int loop1Start = 0, loop1Count = 0;
 
@@ -433,7 +423,7 @@ namespace Golden
             {
                 k = loop1Start + iteration1;
                 // next[k] = (1f - theta[alphaOffset]) * q[k] + theta[alphaOffset] * payoffs[k]
-                float seed2 = nextBarWork[k];
+                float seed2 = nextBar[k];
                 thetaBar[alphaOffset] += -(seed2 * q[k]);
                 qBar[k] += seed2 * (1f - theta[alphaOffset]);
                 thetaBar[alphaOffset] += seed2 * payoffs[k];
@@ -462,8 +452,6 @@ namespace Golden
         public void UpdateAdjoint(global::System.ReadOnlySpan<double> theta, global::System.ReadOnlySpan<double> q, global::System.ReadOnlySpan<double> payoffs, int played, global::System.ReadOnlySpan<double> nextBar, global::System.Span<double> qBar, global::System.Span<double> payoffsBar, global::System.Span<double> thetaBar)
         {
             int alphaOffset = 0;
-            global::System.Span<double> nextBarWork = stackalloc double[nextBar.Length];
-            nextBar.CopyTo(nextBarWork);
             int k = 0;
             int loop1Start = 0, loop1Count = 0;
 
@@ -477,7 +465,7 @@ namespace Golden
             {
                 k = loop1Start + iteration1;
                 // next[k] = (1.0 - theta[alphaOffset]) * q[k] + theta[alphaOffset] * payoffs[k]
-                double seed2 = nextBarWork[k];
+                double seed2 = nextBar[k];
                 thetaBar[alphaOffset] += -(seed2 * q[k]);
                 qBar[k] += seed2 * (1.0 - theta[alphaOffset]);
                 thetaBar[alphaOffset] += seed2 * payoffs[k];
@@ -521,8 +509,6 @@ namespace Golden
             int alphaOffset = 0;
             int betaOffset = alphaOffset + 1;
             int epsilonOffset = betaOffset + 1;
-            global::System.Span<float> logPolicyBarWork = stackalloc float[logPolicyBar.Length];
-            logPolicyBar.CopyTo(logPolicyBarWork);
             int actions = 0;
             int k = 0;
             float logSum = 0f, logSumBar = 0f;
@@ -552,7 +538,7 @@ namespace Golden
             {
                 k2 = loop2Start + iteration1;
                 // logPolicy[k2] = global::System.MathF.Log((1f - theta[epsilonOffset]) * global::System.MathF.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (float)actions)
-                float seed2 = logPolicyBarWork[k2];
+                float seed2 = logPolicyBar[k2];
                 // d log(x) = dx / x
                 thetaBar[epsilonOffset] += -((seed2 / ((1f - theta[epsilonOffset]) * global::System.MathF.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (float)actions)) * global::System.MathF.Exp(scaled[k2] - logSum));
                 // d exp(x) = exp(x) dx
@@ -612,8 +598,6 @@ namespace Golden
             int alphaOffset = 0;
             int betaOffset = alphaOffset + 1;
             int epsilonOffset = betaOffset + 1;
-            global::System.Span<double> logPolicyBarWork = stackalloc double[logPolicyBar.Length];
-            logPolicyBar.CopyTo(logPolicyBarWork);
             int actions = 0;
             int k = 0;
             double logSum = 0.0, logSumBar = 0.0;
@@ -643,7 +627,7 @@ namespace Golden
             {
                 k2 = loop2Start + iteration1;
                 // logPolicy[k2] = global::System.Math.Log((1.0 - theta[epsilonOffset]) * global::System.Math.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (double)actions)
-                double seed2 = logPolicyBarWork[k2];
+                double seed2 = logPolicyBar[k2];
                 // d log(x) = dx / x
                 thetaBar[epsilonOffset] += -((seed2 / ((1.0 - theta[epsilonOffset]) * global::System.Math.Exp(scaled[k2] - logSum) + theta[epsilonOffset] / (double)actions)) * global::System.Math.Exp(scaled[k2] - logSum));
                 // d exp(x) = exp(x) dx

@@ -124,8 +124,6 @@ namespace Diml.Mechanisms
             int w3Offset = b2Offset + this.B2.Length;
             int b3Offset = w3Offset + this.W3.Length;
             global::System.Span<float> payoffs = stackalloc float[payoffsBar.Length];
-            global::System.Span<float> payoffsBarWork = stackalloc float[payoffsBar.Length];
-            payoffsBar.CopyTo(payoffsBarWork);
             int size = 0;
             int i = 0;
             int loop1Start = 0, loop1Count = 0;
@@ -161,7 +159,7 @@ namespace Diml.Mechanisms
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs)
-            global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs, payoffsBarWork, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
+            global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs, payoffsBar, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
             // global::Diml.Nn.Tanh(z2, h2)
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
@@ -227,8 +225,6 @@ namespace Diml.Mechanisms
             int w3Offset = b2Offset + this.B2.Length;
             int b3Offset = w3Offset + this.W3.Length;
             global::System.Span<double> payoffs = stackalloc double[payoffsBar.Length];
-            global::System.Span<double> payoffsBarWork = stackalloc double[payoffsBar.Length];
-            payoffsBar.CopyTo(payoffsBarWork);
             int size = 0;
             int i = 0;
             int loop1Start = 0, loop1Count = 0;
@@ -264,7 +260,7 @@ namespace Diml.Mechanisms
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // global::Diml.Nn.Dense(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs)
-            global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs, payoffsBarWork, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
+            global::Diml.Nn.DenseAdjoint(theta.Slice(w3Offset, this.W3.Length), theta.Slice(b3Offset, this.B3.Length), h2, payoffs, payoffsBar, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
             // global::Diml.Nn.Tanh(z2, h2)
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
             // global::Diml.Nn.Dense(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, z2)
@@ -345,8 +341,6 @@ namespace Diml.Mechanisms
             int jointStride = joint.Length / count;
             int payoffsStride = payoffsBar.Length / count;
             global::System.Span<float> payoffs = arena.Floats(payoffsBar.Length);
-            global::System.Span<float> payoffsBarWork = arena.Floats(payoffsBar.Length);
-            payoffsBar.CopyTo(payoffsBarWork);
             int size = 0;
             int i = 0;
             int loop1Start = 0, loop1Count = 0;
@@ -389,7 +383,7 @@ namespace Diml.Mechanisms
 
             // Reverse sweep: statements in reverse order, each propagating its result's adjoint to its operands.
             // Nn.Dense for every query at once
-            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w3Offset, this.W3.Length), h2, h2Stride, 0, h2Stride, payoffsBarWork, payoffsStride, 0, payoffsStride, count, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
+            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w3Offset, this.W3.Length), h2, h2Stride, 0, h2Stride, payoffsBar, payoffsStride, 0, payoffsStride, count, thetaBar.Slice(w3Offset, this.W3.Length), thetaBar.Slice(b3Offset, this.B3.Length), h2Bar);
             // Nn.Tanh over whole buffers
             global::Diml.Nn.TanhAdjoint(z2, h2, h2Bar, z2Bar);
             // Nn.Dense for every query at once
