@@ -32,10 +32,7 @@ public sealed partial class LogitQ
         Alpha = alpha;
         Beta = beta;
         Epsilon = epsilon;
-        for (int k = 0; k < initialAttractions.Length; k++)
-            if (!float.IsFinite(initialAttractions[k]))
-                throw new ArgumentOutOfRangeException(nameof(initialAttractions), initialAttractions[k], $"The initial attraction Q0[{k}] must be finite.");
-        Q0 = initialAttractions.ToArray();
+        Q0 = InitialAttractions.Checked(initialAttractions, nameof(initialAttractions));
     }
 
     /// <summary>Step size α ∈ (0, 1] of the Q update; learnable (a fit keeps it in range as sigmoid of a raw value).</summary>
@@ -53,8 +50,7 @@ public sealed partial class LogitQ
     /// <summary>One Q-value per action; throws when Q0 is given for another number of actions.</summary>
     public int StateSize(int actions)
     {
-        if (Q0.Length != 0 && Q0.Length != actions)
-            throw new ArgumentException($"LogitQ has {Q0.Length} initial attractions Q0 but the game has {actions} actions; expected one per action, or none (all 0).", nameof(actions));
+        InitialAttractions.CheckFor(nameof(LogitQ), Q0.Length, actions);
         return actions;
     }
 

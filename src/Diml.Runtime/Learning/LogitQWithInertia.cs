@@ -31,10 +31,7 @@ public sealed partial class LogitQWithInertia
         Beta = beta;
         Epsilon = epsilon;
         Inertia = inertia;
-        for (int k = 0; k < initialAttractions.Length; k++)
-            if (!float.IsFinite(initialAttractions[k]))
-                throw new ArgumentOutOfRangeException(nameof(initialAttractions), initialAttractions[k], $"The initial attraction Q0[{k}] must be finite.");
-        Q0 = initialAttractions.ToArray();
+        Q0 = InitialAttractions.Checked(initialAttractions, nameof(initialAttractions));
     }
 
     /// <summary>Step size α ∈ (0, 1] of the Q update.</summary>
@@ -55,8 +52,7 @@ public sealed partial class LogitQWithInertia
     /// <summary>Q per action, then the previous action as a one-hot; throws when Q0 is given for another number of actions.</summary>
     public int StateSize(int actions)
     {
-        if (Q0.Length != 0 && Q0.Length != actions)
-            throw new ArgumentException($"LogitQWithInertia has {Q0.Length} initial attractions Q0 but the game has {actions} actions; expected one per action, or none (all 0).", nameof(actions));
+        InitialAttractions.CheckFor(nameof(LogitQWithInertia), Q0.Length, actions);
         return 2 * actions;
     }
 

@@ -75,10 +75,11 @@ public sealed class DesignSimulator
                 int session = (int)r % design.Sessions;
                 var runPlayed = played.AsSpan((int)r * steps * n, steps * n);
                 local.Simulator.Run(parameters, rule, session, seed, (ulong)r, runPlayed, local.Received);
+                // One group of everybody: label 0 everywhere, as the labels already are.
+                if (design.IsFullPlay) return local;
                 var runLabels = labels.AsSpan((int)r * steps * n, steps * n);
                 for (int t = 0; t < steps; t++)
                 {
-                    if (design.IsFullPlay) break; // one group of everybody: label 0 (the span is zero)
                     var groups = design.Groups(session, t);
                     for (int i = 0; i < n; i++)
                         runLabels[(t * n) + i] = design.IsPresent(session, t, i) ? groups.GroupOf(i) : Trajectories.Absent;
