@@ -1,7 +1,10 @@
 namespace Diml.Learning;
 
-/// <summary>The checks Logit-Q and its variants make of their initial attractions Q0 (one per action, or none: all 0).</summary>
-internal static class InitialAttractions
+/// <summary>
+/// The checks a learning rule with initial attractions Q0 (one per action, or none: all 0) makes of them, as Logit-Q and
+/// Logit-Q with inertia do: for a user's own variant, too.
+/// </summary>
+public static class InitialAttractions
 {
     /// <summary>A copy of <paramref name="values"/>, each of which must be finite.</summary>
     public static float[] Checked(ReadOnlySpan<float> values, string parameterName)
