@@ -30,7 +30,8 @@ public class GoldenTests
 
     [Fact]
     public void LogitQLearningRule() => GoldenFile.Verify("LogitQ",
-        Generate(GeneratorHarness.Usings + RepositoryFile("src/Diml.Runtime/Learning/LogitQ.cs").Replace("namespace Diml.Learning;", "namespace Golden;")));
+        Generate(GeneratorHarness.Usings + "using Diml.Learning;\n"
+            + RepositoryFile("src/Diml.Runtime/Learning/LogitQ.cs").Replace("namespace Diml.Learning;", "namespace Golden;")));
 
     [Fact]
     public void HelperWithLoopsAndBranches() => GoldenFile.Verify("SmoothMaxHelper", Generate(GeneratorHarness.Usings + """
