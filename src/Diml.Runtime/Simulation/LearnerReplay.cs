@@ -30,14 +30,27 @@ public sealed class LearnerReplay
     /// rule at different parameters); every rule must have the same state size.
     /// </summary>
     public LearnerReplay(IPayoffModel payoffs, IReadOnlyList<ILearningRule> agentRules)
+        : this((payoffs ?? throw new ArgumentNullException(nameof(payoffs))).Shape, payoffs, agentRules)
     {
-        ArgumentNullException.ThrowIfNull(payoffs);
+    }
+
+    /// <summary>
+    /// A replay of learners following <paramref name="rule"/> in a game of <paramref name="shape"/> whose payoffs the caller
+    /// supplies (<see cref="Observe(ReadOnlySpan{int}, ReadOnlySpan{float})"/>): for groups, where each group has its own game.
+    /// </summary>
+    internal LearnerReplay(GameShape shape, ILearningRule rule)
+        : this(shape, null, Enumerable.Repeat(rule ?? throw new ArgumentNullException(nameof(rule)), shape.Agents).ToArray())
+    {
+    }
+
+    private LearnerReplay(GameShape shape, IPayoffModel? payoffs, IReadOnlyList<ILearningRule> agentRules)
+    {
         ArgumentNullException.ThrowIfNull(agentRules);
         _payoffs = payoffs;
-        Shape = payoffs.Shape;
+        Shape = shape;
         _floatPayoffs = payoffs as IFloatCounterfactuals;
-        _agents = payoffs.Shape.Agents;
-        _actions = payoffs.Shape.Actions;
+        _agents = shape.Agents;
+        _actions = shape.Actions;
         if (agentRules.Count != _agents)
             throw new ArgumentException($"{nameof(agentRules)}: expected one rule per agent ({_agents}), found {agentRules.Count}.", nameof(agentRules));
         _rules = [.. agentRules];
@@ -50,30 +63,9 @@ public sealed class LearnerReplay
         _state = new float[_agents * _stateSize];
         _next = new float[_agents * _stateSize];
         _logPolicies = new float[_agents * _actions];
-        _u = new float[_agents * _actions];
-        _counterfactual = _floatPayoffs is null ? new double[_agents * _actions] : [];
-        Reset();
-    }
-
-    /// <summary>
-    /// A replay of learners following <paramref name="rule"/> in a game of <paramref name="shape"/> whose payoffs the caller
-    /// supplies (<see cref="Observe(ReadOnlySpan{int}, ReadOnlySpan{float})"/>): for groups, where each group has its own game.
-    /// </summary>
-    internal LearnerReplay(GameShape shape, ILearningRule rule)
-    {
-        ArgumentNullException.ThrowIfNull(rule);
-        Shape = shape;
-        _agents = shape.Agents;
-        _actions = shape.Actions;
-        _rules = Enumerable.Repeat(rule, _agents).ToArray();
-        _stateSize = rule.StateSize(_actions);
-        _initial = new float[_agents * _stateSize];
-        for (int i = 0; i < _agents; i++) rule.InitialState(_initial.AsSpan(i * _stateSize, _stateSize));
-        _state = new float[_agents * _stateSize];
-        _next = new float[_agents * _stateSize];
-        _logPolicies = new float[_agents * _actions];
-        _u = [];
-        _counterfactual = [];
+        // Payoffs the replay computes itself need room; supplied ones (groups) do not.
+        _u = payoffs is null ? [] : new float[_agents * _actions];
+        _counterfactual = payoffs is null || _floatPayoffs is not null ? [] : new double[_agents * _actions];
         Reset();
     }
 
