@@ -46,8 +46,7 @@ internal static class BootstrapCommand
         // The command on one process (group null) or on one rank of an MPI job: rank 0 prints and writes everything.
         int Bootstrap(ParseResult parse, Distributed.MpiProcessGroup? group, System.Runtime.CompilerServices.StrongBox<bool> ready)
         {
-            bool root = group is null || group.Rank == 0;
-            var console = root ? context.Console : CliConsole.ForWriters(TextWriter.Null, TextWriter.Null);
+            var (root, console) = MpiRanks.ConsoleFor(context, group);
             string modelPath = parse.GetValue(model)!, dataPath = parse.GetValue(data)!, folder = parse.GetValue(output)!;
             string? testPath = parse.GetValue(test);
             if (string.IsNullOrWhiteSpace(folder)) throw CliException.Usage("--out: expected a folder path, found an empty value.");
@@ -112,8 +111,7 @@ internal static class BootstrapCommand
                     ? ProgressDisplay.Count(console, string.Create(CultureInfo.InvariantCulture, $"bootstrap: {b} refits from resampled episodes"), b, progress => Run(progress, default))
                     : Run(null, default));
                 // The rest (payoff differences, metrics, outputs) is rank 0's alone.
-                group.Dispose();
-                if (!root) return ExitCodes.Success;
+                if (!MpiRanks.Leave(group)) return ExitCodes.Success;
             }
             else
             {

@@ -51,8 +51,7 @@ internal static class CompareCommand
         // prints and writes everything.
         int Compare(ParseResult parse, Distributed.MpiProcessGroup? group, System.Runtime.CompilerServices.StrongBox<bool> ready)
         {
-            bool root = group is null || group.Rank == 0;
-            var console = root ? context.Console : CliConsole.ForWriters(TextWriter.Null, TextWriter.Null);
+            var (root, console) = MpiRanks.ConsoleFor(context, group);
             string dataPath = parse.GetValue(data)!;
             var modelPaths = parse.GetValue(models)!;
             int k = parse.GetValue(folds);
@@ -90,8 +89,7 @@ internal static class CompareCommand
             if (group is not null)
             {
                 // The rest (baselines, tests, outputs) is rank 0's alone.
-                group.Dispose();
-                if (!root) return ExitCodes.Success;
+                if (!MpiRanks.Leave(group)) return ExitCodes.Success;
             }
             List<ComparedModel> CompareModels()
             {

@@ -103,8 +103,7 @@ internal static class FitCommand
         // The command on one process (group null) or on one rank of an MPI job: rank 0 prints and writes everything.
         int Fit(ParseResult parse, MpiProcessGroup? group, StrongBox<bool> ready)
         {
-            bool root = group is null || group.Rank == 0;
-            var console = root ? context.Console : CliConsole.ForWriters(TextWriter.Null, TextWriter.Null);
+            var (root, console) = MpiRanks.ConsoleFor(context, group);
             var (entry, settings) = mechanism.Resolve(parse);
             var learner = rule.Resolve(parse);
             string? estimateOption = parse.GetValue(estimate);
@@ -191,8 +190,7 @@ internal static class FitCommand
                     console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"diml fit: rank 0 exchanged {group.ReceivedBytes / 1e6:F1} MB in {group.Exchanges} all-gathers, {group.ExchangeSeconds:F2} s waiting in them, over {result.Curve.Sum(r => r.Seconds):F2} s of epochs."));
                 // The rest (polish, held-out NLL, outputs) is rank 0's alone: end MPI together now rather than keep the others waiting.
-                group.Dispose();
-                if (!root) return ExitCodes.Success;
+                if (!MpiRanks.Leave(group)) return ExitCodes.Success;
             }
             else
             {

@@ -59,6 +59,27 @@ internal static class MpiRanks
     }
 
     /// <summary>
+    /// Whether this process reports and writes (no job, or rank 0 of one), and the console it speaks on: the command's own,
+    /// or a silent one on the other ranks.
+    /// </summary>
+    public static (bool Root, CliConsole Console) ConsoleFor(CliContext context, MpiProcessGroup? group)
+    {
+        bool root = group is null || group.Rank == 0;
+        return (root, root ? context.Console : CliConsole.ForWriters(TextWriter.Null, TextWriter.Null));
+    }
+
+    /// <summary>
+    /// Collective, after the work the ranks share: ends MPI on every rank together (rather than keep the others waiting
+    /// while rank 0 finishes) and returns whether this rank goes on to the rest of the command, which is rank 0's alone.
+    /// </summary>
+    public static bool Leave(MpiProcessGroup group)
+    {
+        bool root = group.Rank == 0;
+        group.Dispose();
+        return root;
+    }
+
+    /// <summary>
     /// Collective, once this rank has read its input: marks it ready and returns whether every rank is (a rank that failed
     /// to read its input would otherwise leave the others waiting).
     /// </summary>

@@ -72,8 +72,7 @@ internal static class SimulateCommand
         // rank 0 writes the outputs.
         int Simulate(ParseResult parse, Distributed.MpiProcessGroup? group, System.Runtime.CompilerServices.StrongBox<bool> ready)
         {
-            bool root = group is null || group.Rank == 0;
-            var console = root ? context.Console : CliConsole.ForWriters(TextWriter.Null, TextWriter.Null);
+            var (root, console) = MpiRanks.ConsoleFor(context, group);
             var (entry, settings) = mechanism.Resolve(parse);
             var shape = new GameShape(parse.GetValue(agents), parse.GetValue(actions));
             var learner = rule.Resolve(parse).CheckActions(shape.Actions, string.Create(CultureInfo.InvariantCulture, $"--actions is {shape.Actions}"));
@@ -121,8 +120,7 @@ internal static class SimulateCommand
                     console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"diml simulate: sharing the {e} episodes between {group.Size} MPI ranks; rank 0 writes the outputs."));
                 simulated = MpiRanks.OnRanks(group, context.Console, "simulate", () => SimulateOnRanks(group, e, steps * shape.Agents, Piece, labels));
-                group.Dispose();
-                if (!root) return ExitCodes.Success;
+                if (!MpiRanks.Leave(group)) return ExitCodes.Success;
             }
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
