@@ -224,7 +224,7 @@ public class LeanAdjointTests
     [Fact]
     public void AnOutputLayerWhoseAdjointReadsOnlyItsLength_IsNotRunForwardInTheAdjoint()
     {
-        var adjoint = Adjoint(GeneratorHarness.Usings + """
+        var source = GeneratorHarness.Usings + """
             [Mechanism]
             public partial class M
             {
@@ -246,13 +246,18 @@ public class LeanAdjointTests
                     return output[0];
                 }
             }
-            """);
+            """;
+        var adjoint = Adjoint(source);
         var forward = adjoint[..adjoint.IndexOf("// Reverse sweep", StringComparison.Ordinal)];
         // The hidden layer runs forward (tanh's adjoint reads its output), the output layer does not: Dense's adjoint reads
         // only its output's length, and the reverse sweep starts from the result's adjoint.
         Assert.Contains("global::Diml.Nn.Tanh(z, h);", forward);
         Assert.DoesNotContain("h, output);", forward);
         Assert.Contains("global::System.Span<float> output = stackalloc float[1];", forward);
+        // The batched adjoint's dense-layer adjoint takes the output's adjoint and row length only: no rows of values.
+        var batched = GeneratorHarness.GeneratedSection(source, "public void PayoffBatchAdjoint(", "arena.Release(arenaMark);");
+        Assert.Contains("outputBar = arena.Floats(count * outputStride);", batched);
+        Assert.DoesNotContain("output = arena.", batched);
     }
 
     // ---- adjoint liveness of overwritten elements

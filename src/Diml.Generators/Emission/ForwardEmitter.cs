@@ -249,7 +249,7 @@ internal sealed class ForwardEmitter
                 _queries!.ForEachQuery(w, perQuery.Backwards, () => Emit(perQuery.Body, w));
                 break;
             case QueryBuffers buffers:
-                _queries!.SpanBuffer(w, buffers.Alloc, buffers.WithBar);
+                _queries!.SpanBuffer(w, buffers.Alloc, buffers.WithBar, withValues: buffers.WithValues);
                 break;
             case WholeBatchCall batched:
                 EmitBatchedCall(batched.Call.Call, _queries!, w);

@@ -45,16 +45,17 @@ internal sealed class LaneEmitter
 
     /// <summary>
     /// A varying span: one row of the stackalloc's size per query, from the arena; cleared (as a stackalloc is) unless
-    /// <paramref name="overwritten"/> says the kernel's first use of it writes all of it.
+    /// <paramref name="overwritten"/> says the kernel's first use of it writes all of it; without <paramref name="withValues"/>,
+    /// only its adjoint's rows.
     /// </summary>
-    public void SpanBuffer(SourceWriter w, StackAlloc alloc, bool withBar, bool overwritten = false)
+    public void SpanBuffer(SourceWriter w, StackAlloc alloc, bool withBar, bool overwritten = false, bool withValues = true)
     {
         string stride = ExpressionPrinter.StrideName(alloc.Name);
         string element = alloc.Kind == ValueKind.RealSpan ? _p.Precision.Real : "int";
         string take = alloc.Kind == ValueKind.RealSpan ? "Floats" : "Ints";
         string first = overwritten && alloc.Kind == ValueKind.RealSpan ? "FloatsToOverwrite" : take;
         w.WriteLine("int " + stride + " = " + _p.Print(alloc.Size) + ";");
-        w.WriteLine("global::System.Span<" + element + "> " + alloc.Name + " = arena." + first + "(count * " + stride + ");");
+        if (withValues) w.WriteLine("global::System.Span<" + element + "> " + alloc.Name + " = arena." + first + "(count * " + stride + ");");
         if (withBar) w.WriteLine("global::System.Span<" + element + "> " + _p.BarName(alloc.Name) + " = arena." + take + "(count * " + stride + ");");
     }
 

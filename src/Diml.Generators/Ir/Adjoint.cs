@@ -75,8 +75,11 @@ internal sealed record CountIteration(LocalRef Counter) : Stmt;
 /// <summary>Runs the body for every query of a batch (<c>for (q ...)</c>); backwards in the reverse sweep, so pops mirror pushes.</summary>
 internal sealed record PerQuery(Block Body, bool Backwards) : Stmt;
 
-/// <summary>A varying span of a batched kernel: one row per query from the arena, and its adjoint's rows when <paramref name="WithBar"/>.</summary>
-internal sealed record QueryBuffers(StackAlloc Alloc, bool WithBar) : Stmt;
+/// <summary>
+/// A varying span of a batched kernel: one row per query from the arena, and its adjoint's rows when <paramref name="WithBar"/>;
+/// without <paramref name="WithValues"/> only the adjoint's (an adjoint that never names the values).
+/// </summary>
+internal sealed record QueryBuffers(StackAlloc Alloc, bool WithBar, bool WithValues = true) : Stmt;
 
 /// <summary>A primitive call run once for the whole batch (a dense layer as one matrix product, or an elementwise map).</summary>
 internal sealed record WholeBatchCall(CallStmt Call) : Stmt;

@@ -27,7 +27,8 @@ internal static class DeadForwardWrites
     /// <summary>
     /// <paramref name="forwardSweep"/> without the writes to the <paramref name="ownedBuffers"/> nothing reads;
     /// <paramref name="unused"/> receives those of them the sweeps no longer name at all, which need not be allocated (a
-    /// buffer whose values are unread may still be named, for its length, by a callee's adjoint).
+    /// buffer whose values are unread may still be named, for its length, by a callee's adjoint): the sweep allocates no
+    /// values for such a stackalloc, only its adjoint, and the caller leaves out such an output.
     /// </summary>
     public static Block Remove(Block forwardSweep, Block reverseSweep, IEnumerable<string> ownedBuffers, out HashSet<string> unused)
     {
@@ -45,11 +46,28 @@ internal static class DeadForwardWrites
         unused = new HashSet<string>(dead);
         var named = new HashSet<string>();
         foreach (var statement in Statements.All(lean).Concat(Statements.All(reverseSweep)))
-            foreach (var expr in statement is ClearBar clear ? new Expr[] { new BarSpanRef(clear.Span) } : Statements.OwnExpressions(statement))
+            foreach (var expr in Names(statement))
                 Reads(expr, named, lengths: true);
         unused.ExceptWith(named);
-        return lean;
+        return unused.Count == 0 ? lean : WithoutValues(lean, unused);
     }
+
+    /// <summary><paramref name="sweep"/> allocating no values for the <paramref name="unused"/> stackallocs (their adjoints stay).</summary>
+    private static Block WithoutValues(Block sweep, HashSet<string> unused) => new(new ImmutableEquatableArray<Stmt>(sweep.Statements
+        .Where(s => s is not StackAlloc alloc || !unused.Contains(alloc.Name))
+        .Select(s => s is QueryBuffers buffers && unused.Contains(buffers.Alloc.Name) ? buffers with { WithValues = false } : s)
+        .ToList()));
+
+    /// <summary>
+    /// The expressions a statement names as printed: a zeroed adjoint's span names the adjoint only, and a whole batch's
+    /// dense-layer adjoint (<c>BatchedDense.Adjoint</c>) takes its output's adjoint and row length, never the output.
+    /// </summary>
+    private static IEnumerable<Expr> Names(Stmt statement) => statement switch
+    {
+        ClearBar clear => new Expr[] { new BarSpanRef(clear.Span) },
+        DenseAdjointCall dense => Statements.OwnExpressions(dense).Select(e => ReferenceEquals(e, dense.Call) ? BoundsOfOutputs(dense.Call) : e),
+        _ => Statements.OwnExpressions(statement),
+    };
 
     /// <summary>
     /// The expressions whose values a statement reads; a zeroed adjoint's span names the adjoint, not the values, and the

@@ -424,7 +424,6 @@ namespace Diml.Mechanisms
             global::System.Span<float> h2 = arena.Floats(count * h2Stride);
             global::System.Span<float> h2Bar = arena.Floats(count * h2Stride);
             int outputStride = 1;
-            global::System.Span<float> output = arena.Floats(count * outputStride);
             global::System.Span<float> outputBar = arena.Floats(count * outputStride);
             for (int q = 0; q < count; q++)
             {

@@ -340,7 +340,6 @@ namespace Diml.Mechanisms
             var arenaMark = arena.Mark();
             int jointStride = joint.Length / count;
             int payoffsStride = payoffsBar.Length / count;
-            global::System.Span<float> payoffs = arena.Floats(payoffsBar.Length);
             int size = 0;
             int i = 0;
             int loop1Start = 0, loop1Count = 0;
