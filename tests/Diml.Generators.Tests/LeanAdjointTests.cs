@@ -53,7 +53,8 @@ public class LeanAdjointTests
     public void BatchedDenseLayer_ComputesTheInputAdjointOverTheSameWindow()
     {
         var generated = GeneratorHarness.RunClean(Mechanism("")).Values.Single();
-        Assert.Contains("thetaBar.Slice(b1Offset, this.B1.Length), inputBar, actions, size);", generated);
+        // The shares come first: their weight gradient is hoisted to once per run (ContextHoistingTests).
+        Assert.Contains("thetaBar.Slice(b1Offset, this.B1.Length), inputBar, actions, size, runStarts.Slice(0, runs + 1), 0, actions);", generated);
     }
 
     [Fact]

@@ -59,11 +59,15 @@ public class BatchedKernelTests
     }
 
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(9, 2)]
-    [InlineData(40, 3)]
-    public void AnonymousCount_BatchMatchesPerQuery(int count, int seed)
+    [InlineData(1, 1, false)]
+    [InlineData(9, 2, false)]
+    [InlineData(40, 3, false)]
+    [InlineData(21, 4, true)]
+    [InlineData(40, 5, true)]
+    public void AnonymousCount_BatchMatchesPerQuery(int count, int seed, bool inRuns)
     {
+        // inRuns: the runtime's order, every own action of one context in turn, so the shares' block of the first layer
+        // is computed once per context (ContextHoisting); otherwise every query has its own counts.
         const int actions = 7, others = 11;
         var mechanism = new AnonymousCount(actions, hidden: 24);
         var theta = Parameters(mechanism, seed);
@@ -73,8 +77,9 @@ public class BatchedKernelTests
         var seeds = new float[count];
         for (int q = 0; q < count; q++)
         {
-            own[q] = random.Next(actions);
-            for (int i = 0; i < others; i++) counts[q * actions + random.Next(actions)]++;
+            own[q] = inRuns ? q % actions : random.Next(actions);
+            if (inRuns && q % actions != 0) counts.AsSpan((q - 1) * actions, actions).CopyTo(counts.AsSpan(q * actions));
+            else for (int i = 0; i < others; i++) counts[q * actions + random.Next(actions)]++;
             seeds[q] = (float)(random.NextDouble() * 2 - 1);
         }
 

@@ -297,7 +297,8 @@ internal sealed class ForwardEmitter
         switch (lanes.Classify(call))
         {
             case BatchedCall.Dense:
-                w.WriteLine("// " + call.Target.DisplayName + " for every query at once: a matrix-matrix product");
+                w.WriteLine("// " + call.Target.DisplayName + " for every query at once: a matrix-matrix product"
+                    + (lanes.Plan.Shared.Layers.ContainsKey(call) ? "; the input columns that do not depend on the own action once per run" : ""));
                 w.WriteLine(lanes.DenseForward(call));
                 break;
             case BatchedCall.Elementwise:

@@ -168,6 +168,7 @@ internal static class KernelEmitter
         w.WriteLine("/// <summary>" + summary + "</summary>");
         w.OpenBlock("public void " + name + "(" + string.Join(", ", signature) + ")");
         WriteBatchPreamble(w, m, parameters, outputsFromBars: false);
+        lanes.RunsPreamble(w);
         foreach (var (local, kind) in VaryingLocals(m.Body, plan)) w.WriteLine(lanes.ScalarBuffer(local, kind));
         new ForwardEmitter(printer, lanes).Emit(m.Body, w);
         w.WriteLine("arena.Release(arenaMark);");
@@ -200,6 +201,7 @@ internal static class KernelEmitter
         w.WriteLine("/// <summary>" + summary + "</summary>");
         w.OpenBlock("public void " + name + "(" + string.Join(", ", signature) + ")");
         WriteBatchPreamble(w, m, parameters, outputsFromBars: true, emitter.UnreadBuffers);
+        lanes.RunsPreamble(w);
         foreach (var x in copied)
         {
             w.WriteLine(p.Span + " " + x.Name + "BarWork = arena.Floats(" + x.Name + "Bar.Length);");

@@ -78,8 +78,26 @@ internal sealed class LaneEmitter
         bool hasBias = call.Args.Count == 4;
         var (x, xStride, xOffset, cols) = Row(call.Args[hasBias ? 2 : 1]);
         var (y, yStride, yOffset, rows) = Row(call.Args[hasBias ? 3 : 2]);
+        string runs = Plan.Shared.Layers.TryGetValue(call, out var shared)
+            ? ", " + RunStarts + ", " + _p.Print(shared.Start) + ", " + _p.Print(shared.Length)
+            : "";
         return "global::Diml.Kernels.BatchedDense.Forward(" + _p.Print(call.Args[0]) + ", " + (hasBias ? _p.Print(call.Args[1]) : "default")
-            + ", " + x + ", " + xStride + ", " + xOffset + ", " + cols + ", " + y + ", " + yStride + ", " + yOffset + ", " + rows + ", count);";
+            + ", " + x + ", " + xStride + ", " + xOffset + ", " + cols + ", " + y + ", " + yStride + ", " + yOffset + ", " + rows + ", count" + runs + ");";
+    }
+
+    /// <summary>The first query of each run and then <c>count</c>, as the preamble finds them (<see cref="RunsPreamble"/>).</summary>
+    private const string RunStarts = "runStarts.Slice(0, runs + 1)";
+
+    /// <summary>
+    /// The runs of the batch, for a kernel with hoisted dense layers (<see cref="ContextHoisting"/>): consecutive queries
+    /// whose rows of the run input are equal.
+    /// </summary>
+    public void RunsPreamble(SourceWriter w)
+    {
+        if (Plan.Shared.RunInput is not { } input) return;
+        w.WriteLine("// Queries in a row with equal " + input + " form a run: what does not depend on the own action is computed once per run.");
+        w.WriteLine("global::System.Span<int> runStarts = arena.Ints(count + 1);");
+        w.WriteLine("int runs = global::Diml.Kernels.BatchRuns.Find(" + input + ", " + ExpressionPrinter.StrideName(input) + ", count, runStarts);");
     }
 
     /// <summary><c>BatchedDense.Adjoint(...)</c>: weight and bias gradients summed over the batch, input adjoints per query.</summary>
@@ -93,9 +111,14 @@ internal sealed class LaneEmitter
         string weightsBar = isActive(call.Args[0]) ? _p.BarSpan(call.Args[0]) ?? "default" : "default";
         string biasBar = hasBias && isActive(call.Args[1]) ? _p.BarSpan(call.Args[1]) ?? "default" : "default";
         string inputBar = isActive(input) ? _p.BarName(x) : "default";
+        bool windowed = inputBarStart is not null && inputBarLength is not null && isActive(input);
+        string window = windowed ? ", " + _p.Print(inputBarStart!) + ", " + _p.Print(inputBarLength!) : "";
+        // A hoisted layer's weight gradient over its shared columns is accumulated once per run, as its forward was computed.
+        if (Plan.Shared.Layers.TryGetValue(call, out var shared) && weightsBar != "default")
+            window = (windowed ? window : ", 0, " + cols) + ", " + RunStarts + ", " + _p.Print(shared.Start) + ", " + _p.Print(shared.Length);
         return "global::Diml.Kernels.BatchedDense.Adjoint(" + _p.Print(call.Args[0]) + ", " + x + ", " + xStride + ", " + xOffset + ", " + cols
             + ", " + _p.BarName(y) + ", " + yStride + ", " + yOffset + ", " + rows + ", count, " + weightsBar + ", " + biasBar + ", " + inputBar
-            + (inputBarStart is not null && inputBarLength is not null && isActive(input) ? ", " + _p.Print(inputBarStart) + ", " + _p.Print(inputBarLength) : "") + ");";
+            + window + ");";
     }
 
     /// <summary>The whole-buffer names of an elementwise call's span arguments (all rows of the batch at once).</summary>

@@ -49,7 +49,7 @@ internal static class TypeEmitter
         };
         string kernel = spec.Form == PayoffForm.Joint ? "Payoffs" : "Payoff";
         var fields = spec.Params;
-        var plan = BatchPlan.Analyze(m);
+        var plan = BatchPlan.Analyze(m, ownActionHoisting: spec.Form == PayoffForm.Anonymous);
         bool batched = plan.Obstacle is null;
         if (batched) @interface = "IBatched" + @interface.Substring(1);
         return EmitFile(spec.Type, "mechanism", Runtime + @interface, w =>

@@ -54,7 +54,11 @@ internal sealed class BatchPlan
     /// <summary>The buffer a varying span name stands for (itself, or what its alias names).</summary>
     public string Buffer(string name) => _aliases.TryGetValue(name, out var alias) ? alias.Base : name;
 
-    public static BatchPlan Analyze(KernelMethod method)
+    /// <summary>
+    /// The plan of <paramref name="method"/>; with <paramref name="ownActionHoisting"/> (an anonymous payoff, asked for every
+    /// own action of a context in a row) also its <see cref="Shared"/> layers.
+    /// </summary>
+    public static BatchPlan Analyze(KernelMethod method, bool ownActionHoisting = false)
     {
         var plan = new BatchPlan();
         foreach (var p in method.Parameters)
@@ -65,15 +69,39 @@ internal sealed class BatchPlan
             else
                 plan.Obstacle = "the kernel has an input '" + p.Name + "' that is not a query input";
 
+        plan.Propagate(method);
+        if (plan.Obstacle is null) plan.CheckControl(method.Body);
+        if (plan.Obstacle is null && ownActionHoisting) plan.Shared = ContextHoisting.Analyze(method, plan);
+        return plan;
+    }
+
+    /// <summary>
+    /// What depends on the parameter <paramref name="seed"/> alone, by the rules that find what varies: the plan of a
+    /// kernel whose only query input is <paramref name="seed"/> (its <see cref="Obstacle"/> is not looked at).
+    /// </summary>
+    public static BatchPlan DependentsOf(KernelMethod method, string seed)
+    {
+        var plan = new BatchPlan();
+        plan._varying.Add(seed);
+        plan.Propagate(method);
+        return plan;
+    }
+
+    /// <summary>
+    /// The dense layers whose input holds a block of columns that does not depend on the counterfactual own action
+    /// (<see cref="ContextHoisting"/>): that block's product runs once per run of queries with equal other inputs.
+    /// </summary>
+    public ContextHoisting.Result Shared { get; private set; } = ContextHoisting.Result.None;
+
+    private void Propagate(KernelMethod method)
+    {
         var statements = Statements.All(method.Body).ToList();
         bool changed = true;
         while (changed)
         {
             changed = false;
-            foreach (var statement in statements) plan.Visit(statement, ref changed);
+            foreach (var statement in statements) Visit(statement, ref changed);
         }
-        if (plan.Obstacle is null) plan.CheckControl(method.Body);
-        return plan;
     }
 
     /// <summary>Marks what one statement makes varying (loop and branch bodies are visited on their own).</summary>

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 using Diml.Data;
+using Diml.Kernels;
 
 namespace Diml.Fitting;
 
@@ -62,6 +63,9 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     private readonly BatchedQueries[]? _batches;
     private int _stamp;
     private T[] _theta = [];
+    // Taken anew at every write of _theta: the batched blocks pin _theta under it, so that their dense layers find the
+    // transposed weights of this step by position instead of comparing every weight on every call (TransposeCache).
+    private long _thetaVersion;
 
     /// <summary>
     /// Buffers for minibatches of up to <paramref name="maxEpisodes"/> episodes, each needing payoffs at up
@@ -380,6 +384,7 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         if (theta.Length != _parameters) ThrowHelper.Argument(nameof(theta), $"{_parameters} parameters", theta.Length);
         if (_theta.Length != _parameters) _theta = new T[_parameters];
         theta.CopyTo(_theta);
+        _thetaVersion = TransposeCache.NewVersion();
         int blocks = Math.Min(ReductionBlocks, _table.Count);
         var (first, end) = OwnBlocks(_processes.Rank, blocks);
         _firstBlock = first;
@@ -476,6 +481,8 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         var (start, end) = BlockRange(block, Math.Min(ReductionBlocks, _table.Count));
         if (_batches is not null)
         {
+            // Batches exist only for float fits, so _theta is a float[].
+            using var pinned = TransposeCache.Freeze(Unsafe.As<float[]>(_theta), _thetaVersion);
             _batches[block].Evaluate(_table, start, end, MemoryMarshal.Cast<T, float>(_theta.AsSpan()), MemoryMarshal.Cast<T, float>(_values.AsSpan()));
             return;
         }
@@ -502,6 +509,7 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         gradient.Clear();
         if (_batches is not null)
         {
+            using var pinned = TransposeCache.Freeze(Unsafe.As<float[]>(_theta), _thetaVersion);
             _batches[block].Backpropagate(_table, start, end, MemoryMarshal.Cast<T, float>(_theta.AsSpan()),
                 MemoryMarshal.Cast<T, float>(_seeds.AsSpan()), MemoryMarshal.Cast<T, float>(gradient));
             return;

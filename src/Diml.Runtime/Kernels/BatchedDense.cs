@@ -61,7 +61,111 @@ public static class BatchedDense
     }
 
     /// <summary>
-    /// Adjoint of <see cref="Forward"/>: <c>weightsBar += Σ_q outputBar_q·input_qᵀ</c>, <c>biasBar += Σ_q outputBar_q</c>,
+    /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, Span{float}, int, int, int, int)"/>
+    /// where the input columns <c>[sharedStart, sharedStart + sharedCols)</c> are the same for every query of a run
+    /// (<paramref name="runStarts"/>: the first query of each run, then <paramref name="count"/>; see <see cref="BatchRuns"/>):
+    /// their part of the product is computed once per run, from the run's first query, and added to every query of the run.
+    /// The generator calls this for a layer whose input holds a block that does not depend on the counterfactual own action.
+    /// </summary>
+    /// <remarks>
+    /// Each output is <c>(bias + Σ over the other columns) + Σ over the shared columns</c>, each sum in order of the
+    /// columns, so a query's result depends on the query alone — not on the batch or the run it is in — and is
+    /// bit-identical on every vector width. It differs from the unsplit product only in rounding.
+    /// </remarks>
+    public static void Forward(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> input, int inputStride, int inputOffset, int cols,
+        Span<float> output, int outputStride, int outputOffset, int rows, int count,
+        ReadOnlySpan<int> runStarts, int sharedStart, int sharedCols)
+    {
+        if (sharedStart < 0 || sharedCols < 0 || sharedStart + sharedCols > cols)
+            throw new ArgumentOutOfRangeException(nameof(sharedStart), sharedStart,
+                $"sharedStart, sharedCols: expected a window within the {cols} input columns; found {sharedStart} + {sharedCols}.");
+        CheckRuns(runStarts, count);
+        if (rows < NarrowRows || sharedCols == 0)
+        {
+            // A narrow layer takes the dot-product form (a property of the layer, so again the same for every batch).
+            Forward(weights, bias, input, inputStride, inputOffset, cols, output, outputStride, outputOffset, rows, count);
+            return;
+        }
+        Check(weights, rows, cols, input, inputStride, inputOffset, output.Length, outputStride, outputOffset, count);
+        if (!bias.IsEmpty && bias.Length != rows) ThrowBarLength(nameof(bias), bias.Length, rows);
+        for (int q = 0; q < count; q++)
+        {
+            var row = output.Slice(q * outputStride + outputOffset, rows);
+            if (bias.IsEmpty) row.Clear();
+            else bias.CopyTo(row);
+        }
+        // Column c of W is row c of Wᵀ, so a window of columns is a contiguous block of the transposed weights.
+        var transposed = TransposeCache.Current.Transposed(weights, rows, cols);
+        ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), inputOffset);
+        ref float wt = ref MemoryMarshal.GetReference(transposed);
+        ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), outputOffset);
+        int sharedEnd = sharedStart + sharedCols;
+        if (sharedStart > 0)
+            MultiplyAccumulate.Run(ref x, inputStride, 1, ref wt, rows, ref y, outputStride, count, sharedStart, rows);
+        if (sharedEnd < cols)
+            MultiplyAccumulate.Run(ref Unsafe.Add(ref x, sharedEnd), inputStride, 1, ref Unsafe.Add(ref wt, sharedEnd * rows), rows,
+                ref y, outputStride, count, cols - sharedEnd, rows);
+
+        // The shared columns of each run's first query, side by side, times their block of Wᵀ: one product over the runs.
+        int runs = runStarts.Length - 1;
+        var arena = BatchArena.Current;
+        var mark = arena.Mark();
+        var shared = arena.FloatsToOverwrite(runs * sharedCols);
+        var sums = arena.Floats(runs * rows);
+        for (int r = 0; r < runs; r++)
+            input.Slice(runStarts[r] * inputStride + inputOffset + sharedStart, sharedCols).CopyTo(shared.Slice(r * sharedCols, sharedCols));
+        MultiplyAccumulate.Run(ref MemoryMarshal.GetReference(shared), sharedCols, 1, ref Unsafe.Add(ref wt, sharedStart * rows), rows,
+            ref MemoryMarshal.GetReference(sums), rows, runs, sharedCols, rows);
+        for (int r = 0; r < runs; r++)
+        {
+            var sum = sums.Slice(r * rows, rows);
+            for (int q = runStarts[r]; q < runStarts[r + 1]; q++)
+            {
+                var row = output.Slice(q * outputStride + outputOffset, rows);
+                System.Numerics.Tensors.TensorPrimitives.Add(row, sum, row);
+            }
+        }
+        arena.Release(mark);
+    }
+
+    /// <summary>
+    /// <c>weightsBar[:, shared] += Σ_r (Σ_{q in r} g_q)·x_r[shared]ᵀ</c>: each run's output adjoints summed (in order of the
+    /// queries), then one product over the runs with their first queries' shared columns.
+    /// </summary>
+    private static void SharedWeightsBar(ReadOnlySpan<float> input, int inputStride, int inputOffset,
+        ReadOnlySpan<float> outputBar, int outputStride, int outputOffset, int rows,
+        ReadOnlySpan<int> runStarts, int sharedStart, int sharedCols, ref float weightsBar, int weightsRow)
+    {
+        int runs = runStarts.Length - 1;
+        var arena = BatchArena.Current;
+        var mark = arena.Mark();
+        var shared = arena.FloatsToOverwrite(runs * sharedCols);
+        var sums = arena.Floats(runs * rows);
+        for (int r = 0; r < runs; r++)
+        {
+            input.Slice(runStarts[r] * inputStride + inputOffset + sharedStart, sharedCols).CopyTo(shared.Slice(r * sharedCols, sharedCols));
+            var sum = sums.Slice(r * rows, rows);
+            for (int q = runStarts[r]; q < runStarts[r + 1]; q++)
+                System.Numerics.Tensors.TensorPrimitives.Add(sum, outputBar.Slice(q * outputStride + outputOffset, rows), sum);
+        }
+        MultiplyAccumulate.Run(ref MemoryMarshal.GetReference(sums), 1, rows, ref MemoryMarshal.GetReference(shared), sharedCols,
+            ref weightsBar, weightsRow, rows, runs, sharedCols);
+        arena.Release(mark);
+    }
+
+    /// <summary>Runs must start at query 0, end at <paramref name="count"/> and be non-empty, in order.</summary>
+    private static void CheckRuns(ReadOnlySpan<int> runStarts, int count)
+    {
+        if (runStarts.Length == 0 || runStarts[0] != 0 || runStarts[^1] != count)
+            throw new ArgumentException($"runStarts: expected the first query of each run from 0, then the count {count}; found {runStarts.Length} entries.", nameof(runStarts));
+        for (int r = 1; r < runStarts.Length; r++)
+            if (runStarts[r] <= runStarts[r - 1])
+                throw new ArgumentException($"runStarts: expected increasing starts; found {runStarts[r - 1]} then {runStarts[r]} at entry {r}.", nameof(runStarts));
+    }
+
+    /// <summary>
+    /// Adjoint of <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, Span{float}, int, int, int, int)"/>: <c>weightsBar += Σ_q outputBar_q·input_qᵀ</c>, <c>biasBar += Σ_q outputBar_q</c>,
     /// <c>inputBar_q += Wᵀ·outputBar_q</c> (<paramref name="inputBar"/> laid out like <paramref name="input"/>).
     /// An empty bar is one the caller does not need and is skipped.
     /// </summary>
@@ -83,7 +187,25 @@ public static class BatchedDense
         ReadOnlySpan<float> input, int inputStride, int inputOffset, int cols,
         ReadOnlySpan<float> outputBar, int outputStride, int outputOffset, int rows, int count,
         Span<float> weightsBar, Span<float> biasBar, Span<float> inputBar, int inputBarStart, int inputBarCols)
+        => Adjoint(weights, input, inputStride, inputOffset, cols, outputBar, outputStride, outputOffset, rows, count,
+            weightsBar, biasBar, inputBar, inputBarStart, inputBarCols, default, 0, 0);
+
+    /// <summary>
+    /// The adjoint of the forward with runs (<see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, Span{float}, int, int, int, int, ReadOnlySpan{int}, int, int)"/>):
+    /// the windowed adjoint above, with the weight gradient of the shared columns <c>[sharedStart, sharedStart + sharedCols)</c>
+    /// accumulated once per run — <c>Σ_r (Σ_{q in r} outputBar_q)·x_rᵀ</c>, the run's summed output adjoint times its
+    /// shared columns — instead of once per query. With <paramref name="sharedCols"/> 0 (and no runs) it is the windowed adjoint.
+    /// </summary>
+    public static void Adjoint(ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> input, int inputStride, int inputOffset, int cols,
+        ReadOnlySpan<float> outputBar, int outputStride, int outputOffset, int rows, int count,
+        Span<float> weightsBar, Span<float> biasBar, Span<float> inputBar, int inputBarStart, int inputBarCols,
+        ReadOnlySpan<int> runStarts, int sharedStart, int sharedCols)
     {
+        if (sharedStart < 0 || sharedCols < 0 || sharedStart + sharedCols > cols)
+            throw new ArgumentOutOfRangeException(nameof(sharedStart), sharedStart,
+                $"sharedStart, sharedCols: expected a window within the {cols} input columns; found {sharedStart} + {sharedCols}.");
+        if (sharedCols > 0) CheckRuns(runStarts, count);
         if (inputBarStart < 0 || inputBarCols < 0 || inputBarStart + inputBarCols > cols)
             throw new ArgumentOutOfRangeException(nameof(inputBarStart), inputBarStart,
                 $"inputBarStart, inputBarCols: expected a window within the {cols} input columns; found {inputBarStart} + {inputBarCols}.");
@@ -99,9 +221,23 @@ public static class BatchedDense
                 System.Numerics.Tensors.TensorPrimitives.Add(biasBar, outputBar.Slice(q * outputStride + outputOffset, rows), biasBar);
         // weightsBar[r, :] += Σ_q g[q, r]·x_q  (A = gᵀ), inputBar_q += Σ_r g[q, r]·W[r, :]  (A = g).
         if (!weightsBar.IsEmpty)
-            MultiplyAccumulate.Run(ref g, 1, outputStride,
-                ref Unsafe.Add(ref MemoryMarshal.GetReference(input), inputOffset), inputStride,
-                ref MemoryMarshal.GetReference(weightsBar), cols, rows, count, cols);
+        {
+            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), inputOffset);
+            ref float wBar = ref MemoryMarshal.GetReference(weightsBar);
+            if (sharedCols == 0)
+                MultiplyAccumulate.Run(ref g, 1, outputStride, ref x, inputStride, ref wBar, cols, rows, count, cols);
+            else
+            {
+                int sharedEnd = sharedStart + sharedCols;
+                if (sharedStart > 0)
+                    MultiplyAccumulate.Run(ref g, 1, outputStride, ref x, inputStride, ref wBar, cols, rows, count, sharedStart);
+                if (sharedEnd < cols)
+                    MultiplyAccumulate.Run(ref g, 1, outputStride, ref Unsafe.Add(ref x, sharedEnd), inputStride,
+                        ref Unsafe.Add(ref wBar, sharedEnd), cols, rows, count, cols - sharedEnd);
+                SharedWeightsBar(input, inputStride, inputOffset, outputBar, outputStride, outputOffset, rows, runStarts, sharedStart, sharedCols,
+                    ref Unsafe.Add(ref wBar, sharedStart), cols);
+            }
+        }
         if (!inputBar.IsEmpty && inputBarCols > 0)
             MultiplyAccumulate.Run(ref g, outputStride, 1,
                 ref Unsafe.Add(ref MemoryMarshal.GetReference(weights), inputBarStart), cols,

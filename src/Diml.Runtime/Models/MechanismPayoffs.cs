@@ -15,7 +15,7 @@ namespace Diml;
 /// <see cref="MemoProfiles"/> joint profiles) keeps each profile's payoffs once computed: a simulation or a metric asks
 /// for the same few profiles at every step, each a whole network evaluation otherwise. The memo holds the kernel's own
 /// values, so results are the same bit for bit. The parameters are never written after construction, so the kernels'
-/// batched layers reuse their transposed weights without comparing them (<see cref="TransposeCache.Freeze"/>).
+/// batched layers reuse their transposed weights without comparing them (<see cref="TransposeCache.Freeze(float[])"/>).
 /// </remarks>
 public sealed class MechanismPayoffs : IPayoffModel, IFloatCounterfactuals
 {

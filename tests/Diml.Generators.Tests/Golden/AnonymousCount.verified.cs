@@ -325,6 +325,9 @@ namespace Diml.Mechanisms
             var arena = global::Diml.Kernels.BatchArena.Current;
             var arenaMark = arena.Mark();
             int opponentCountsStride = opponentCounts.Length / count;
+            // Queries in a row with equal opponentCounts form a run: what does not depend on the own action is computed once per run.
+            global::System.Span<int> runStarts = arena.Ints(count + 1);
+            int runs = global::Diml.Kernels.BatchRuns.Find(opponentCounts, opponentCountsStride, count, runStarts);
             global::System.Span<int> others = arena.Ints(count);
             global::System.Span<float> share = arena.Floats(count);
             int size = this.EmbeddingSize;
@@ -367,8 +370,8 @@ namespace Diml.Mechanisms
                     input[q * inputStride + (size + k2)] = (float)opponentCounts[q * opponentCountsStride + k2] * share[q];
                 }
             }
-            // Nn.Dense for every query at once: a matrix-matrix product
-            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count);
+            // Nn.Dense for every query at once: a matrix-matrix product; the input columns that do not depend on the own action once per run
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count, runStarts.Slice(0, runs + 1), size, actions);
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z1, h1);
             // Nn.Dense for every query at once: a matrix-matrix product
@@ -398,6 +401,9 @@ namespace Diml.Mechanisms
             var arena = global::Diml.Kernels.BatchArena.Current;
             var arenaMark = arena.Mark();
             int opponentCountsStride = opponentCounts.Length / count;
+            // Queries in a row with equal opponentCounts form a run: what does not depend on the own action is computed once per run.
+            global::System.Span<int> runStarts = arena.Ints(count + 1);
+            int runs = global::Diml.Kernels.BatchRuns.Find(opponentCounts, opponentCountsStride, count, runStarts);
             int size = 0;
             int actions = 0;
             global::System.Span<int> others = arena.Ints(count);
@@ -451,8 +457,8 @@ namespace Diml.Mechanisms
                     input[q * inputStride + (size + k2)] = (float)opponentCounts[q * opponentCountsStride + k2] * share[q];
                 }
             }
-            // Nn.Dense for every query at once: a matrix-matrix product
-            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count);
+            // Nn.Dense for every query at once: a matrix-matrix product; the input columns that do not depend on the own action once per run
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count, runStarts.Slice(0, runs + 1), size, actions);
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z1, h1);
             // Nn.Dense for every query at once: a matrix-matrix product
@@ -475,7 +481,7 @@ namespace Diml.Mechanisms
             // Nn.Relu over whole buffers
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
             // Nn.Dense for every query at once
-            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), input, inputStride, 0, inputStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar, 0, size);
+            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), input, inputStride, 0, inputStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar, 0, size, runStarts.Slice(0, runs + 1), size, actions);
             for (int q = count - 1; q >= 0; q--)
             {
                 // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction[q], input.Slice(q * inputStride, size))

@@ -78,4 +78,27 @@ public sealed class TransposeCacheTests
         copy[0] = 42f;
         Assert.Equal(first, cache.Transposed(copy, 2, 3).ToArray());
     }
+
+    [Fact]
+    public void Versioned_ANewVersionSeesTheWrite_TheSameVersionTrustsThePosition()
+    {
+        // A fit's parameters: written once per optimiser step, each write followed by a new version.
+        var theta = Ramp(7, 1f);
+        var cache = TransposeCache.Current;
+        long version = TransposeCache.NewVersion();
+        using (TransposeCache.Freeze(theta, version))
+            AssertTransposeOf(theta.AsSpan(1, 6), 2, 3, cache.Transposed(theta.AsSpan(1, 6), 2, 3));
+        theta[3] = -5f;
+        long next = TransposeCache.NewVersion();
+        Assert.NotEqual(version, next);
+        using (TransposeCache.Freeze(theta, next))
+        {
+            var fresh = cache.Transposed(theta.AsSpan(1, 6), 2, 3).ToArray();
+            AssertTransposeOf(theta.AsSpan(1, 6), 2, 3, fresh);
+            // Within one version the entry is found by position, not compared: a write without a new version (which
+            // breaks the contract; done here only to show it) is not seen.
+            theta[4] = 99f;
+            Assert.Equal(fresh, cache.Transposed(theta.AsSpan(1, 6), 2, 3).ToArray());
+        }
+    }
 }
