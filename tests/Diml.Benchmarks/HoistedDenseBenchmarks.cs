@@ -1,0 +1,56 @@
+using BenchmarkDotNet.Attributes;
+using Diml.Kernels;
+
+namespace Diml.Benchmarks;
+
+/// <summary>
+/// The E7 anonymous-count MLP's first layer (72 inputs: 32 embedding columns, then 40 opponent shares → 256) over a batch of
+/// 128 queries in the runtime's order — every own action of one context in a row, so runs of 40 — plain and with the
+/// shares' block once per run (<c>Optimisation/ContextHoisting</c>): forward, and adjoint (weights, bias, the embedding's
+/// input window). One thread.
+/// </summary>
+[MemoryDiagnoser]
+public class HoistedDenseBenchmarks
+{
+    private const int Count = 128, Rows = 256, Embedding = 32, Shares = 40, Cols = Embedding + Shares;
+
+    private readonly int[] _runStarts = [0, 40, 80, 120, Count];
+    private float[] _weights = null!, _bias = null!, _input = null!, _output = null!, _outputBar = null!, _weightsBar = null!, _biasBar = null!, _inputBar = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(5);
+        float[] Random(int length)
+        {
+            var values = new float[length];
+            for (int i = 0; i < length; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
+            return values;
+        }
+        _weights = Random(Rows * Cols);
+        _bias = Random(Rows);
+        _input = Random(Count * Cols);
+        // The shares are the context's: equal within each run.
+        for (int r = 0; r + 1 < _runStarts.Length; r++)
+            for (int q = _runStarts[r] + 1; q < _runStarts[r + 1]; q++)
+                _input.AsSpan(_runStarts[r] * Cols + Embedding, Shares).CopyTo(_input.AsSpan(q * Cols + Embedding));
+        _outputBar = Random(Count * Rows);
+        _output = new float[Count * Rows];
+        _weightsBar = new float[_weights.Length];
+        _biasBar = new float[Rows];
+        _inputBar = new float[_input.Length];
+    }
+
+    [Benchmark(Baseline = true)]
+    public void Forward() => BatchedDense.Forward(_weights, _bias, _input, Cols, 0, Cols, _output, Rows, 0, Rows, Count);
+
+    [Benchmark]
+    public void ForwardInRuns() => BatchedDense.Forward(_weights, _bias, _input, Cols, 0, Cols, _output, Rows, 0, Rows, Count, _runStarts, Embedding, Shares);
+
+    [Benchmark]
+    public void Adjoint() => BatchedDense.Adjoint(_weights, _input, Cols, 0, Cols, _outputBar, Rows, 0, Rows, Count, _weightsBar, _biasBar, _inputBar, 0, Embedding);
+
+    [Benchmark]
+    public void AdjointInRuns() => BatchedDense.Adjoint(_weights, _input, Cols, 0, Cols, _outputBar, Rows, 0, Rows, Count, _weightsBar, _biasBar, _inputBar, 0, Embedding,
+        _runStarts, Embedding, Shares);
+}
