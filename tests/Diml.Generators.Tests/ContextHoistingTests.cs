@@ -40,16 +40,32 @@ public class ContextHoistingTests
 
     private static string Adjoint(string source) => GeneratorHarness.GeneratedSection(source, "public void PayoffBatchAdjoint(", "arena.Release(arenaMark);");
 
+    private const string ByRun = "new global::Diml.Kernels.SharedColumns(size, actions, runOf, runLeaders.Slice(0, runs))";
+    private const string ByOwnAction = "new global::Diml.Kernels.SharedColumns(0, size, groupOf, groupLeaders.Slice(0, groups))";
+
     [Fact]
     public void SharesAfterTheEmbedding_AreHoistedInTheForwardAndTheWeightGradient()
     {
         var source = Mechanism(EmbeddingThenShares);
         var forward = Forward(source);
-        Assert.Contains("int runs = global::Diml.Kernels.BatchRuns.Find(opponentCounts, opponentCountsStride, count, runStarts);", forward);
-        Assert.Contains("z, zStride, 0, zStride, count, runStarts.Slice(0, runs + 1), size, actions);", forward);
+        Assert.Contains("int runs = global::Diml.Kernels.BatchGroups.Runs(opponentCounts, opponentCountsStride, count, runOf, runLeaders);", forward);
+        Assert.Contains("int groups = global::Diml.Kernels.BatchGroups.ByKey(ownAction, count, groupOf, groupLeaders);", forward);
+        Assert.Contains("z, zStride, 0, zStride, count, " + ByRun + ", " + ByOwnAction + ");", forward);
         var adjoint = Adjoint(source);
-        Assert.Contains("z, zStride, 0, zStride, count, runStarts.Slice(0, runs + 1), size, actions);", adjoint);
-        Assert.Contains("inputBar, 0, size, runStarts.Slice(0, runs + 1), size, actions);", adjoint);
+        Assert.Contains("z, zStride, 0, zStride, count, " + ByRun + ", " + ByOwnAction + ");", adjoint);
+        Assert.Contains("inputBar, 0, size, " + ByRun + ", " + ByOwnAction + ");", adjoint);
+    }
+
+    [Fact]
+    public void AnOwnBlockThatAlsoReadsTheCounts_IsPerQuery_AndTheSharesStillPerRun()
+    {
+        // The first block mixes the own action with the counts: not the same for one own action across contexts.
+        var forward = Forward(Mechanism("""
+            Nn.Embedding(Embedding, (ownAction + opponentCounts[0]) % 4, input.Slice(0, size));
+            for (int k = 0; k < actions; k++) input[size + k] = opponentCounts[k] * 0.25f;
+            """));
+        Assert.DoesNotContain("BatchGroups.ByKey", forward);
+        Assert.Contains("z, zStride, 0, zStride, count, " + ByRun + ", default);", forward);
     }
 
     [Fact]
@@ -60,7 +76,7 @@ public class ContextHoistingTests
             Nn.Embedding(Embedding, ownAction, input.Slice(0, size));
             for (int k = 0; k < actions; k++) input[size + k] = opponentCounts[k] * 0.25f + ownAction;
             """));
-        Assert.DoesNotContain("runStarts", forward);
+        Assert.DoesNotContain("runOf", forward);
         Assert.Contains("z, zStride, 0, zStride, count);", forward);
     }
 
@@ -68,14 +84,14 @@ public class ContextHoistingTests
     public void AnOwnDependentWriteIntoTheSharesWindow_IsNotHoisted()
     {
         var forward = Forward(Mechanism(EmbeddingThenShares + "\ninput[size] = ownAction;"));
-        Assert.DoesNotContain("runStarts", forward);
+        Assert.DoesNotContain("runOf", forward);
     }
 
     [Fact]
     public void AWriteUnderABranch_IsNotFollowed_AndTheLayerStaysWhole()
     {
         var forward = Forward(Mechanism(EmbeddingThenShares + "\nif (actions > 2) input[size] = 1f;"));
-        Assert.DoesNotContain("runStarts", forward);
+        Assert.DoesNotContain("runOf", forward);
     }
 
     [Fact]
@@ -86,7 +102,7 @@ public class ContextHoistingTests
             Nn.Embedding(Embedding, ownAction, input.Slice(0, size));
             for (int k = 0; k < actions - 1; k++) input[size + k] = opponentCounts[k] * 0.25f;
             """));
-        Assert.DoesNotContain("runStarts", forward);
+        Assert.DoesNotContain("runOf", forward);
     }
 
     [Fact]
@@ -98,6 +114,6 @@ public class ContextHoistingTests
             for (int k = 0; k < actions; k++) input[size + k] = joint[k] * 0.25f;
             """, "ReadOnlySpan<int> joint, int agent"));
         Assert.Contains("count);", forward);
-        Assert.DoesNotContain("runStarts", forward);
+        Assert.DoesNotContain("runOf", forward);
     }
 }

@@ -53,8 +53,10 @@ public class LeanAdjointTests
     public void BatchedDenseLayer_ComputesTheInputAdjointOverTheSameWindow()
     {
         var generated = GeneratorHarness.RunClean(Mechanism("")).Values.Single();
-        // The shares come first: their weight gradient is hoisted to once per run (ContextHoistingTests).
-        Assert.Contains("thetaBar.Slice(b1Offset, this.B1.Length), inputBar, actions, size, runStarts.Slice(0, runs + 1), 0, actions);", generated);
+        // The shares come first: their weight gradient is hoisted to once per run, the embedding's to once per own action (ContextHoistingTests).
+        Assert.Contains("thetaBar.Slice(b1Offset, this.B1.Length), inputBar, actions, size, "
+            + "new global::Diml.Kernels.SharedColumns(0, actions, runOf, runLeaders.Slice(0, runs)), "
+            + "new global::Diml.Kernels.SharedColumns(actions, size, groupOf, groupLeaders.Slice(0, groups)));", generated);
     }
 
     [Fact]

@@ -168,7 +168,7 @@ internal static class KernelEmitter
         w.WriteLine("/// <summary>" + summary + "</summary>");
         w.OpenBlock("public void " + name + "(" + string.Join(", ", signature) + ")");
         WriteBatchPreamble(w, m, parameters, outputsFromBars: false);
-        lanes.RunsPreamble(w);
+        lanes.GroupsPreamble(w);
         foreach (var (local, kind) in VaryingLocals(m.Body, plan)) w.WriteLine(lanes.ScalarBuffer(local, kind));
         new ForwardEmitter(printer, lanes).Emit(m.Body, w);
         w.WriteLine("arena.Release(arenaMark);");
@@ -201,7 +201,7 @@ internal static class KernelEmitter
         w.WriteLine("/// <summary>" + summary + "</summary>");
         w.OpenBlock("public void " + name + "(" + string.Join(", ", signature) + ")");
         WriteBatchPreamble(w, m, parameters, outputsFromBars: true, emitter.UnreadBuffers);
-        lanes.RunsPreamble(w);
+        lanes.GroupsPreamble(w);
         foreach (var x in copied)
         {
             w.WriteLine(p.Span + " " + x.Name + "BarWork = arena.Floats(" + x.Name + "Bar.Length);");

@@ -78,26 +78,40 @@ internal sealed class LaneEmitter
         bool hasBias = call.Args.Count == 4;
         var (x, xStride, xOffset, cols) = Row(call.Args[hasBias ? 2 : 1]);
         var (y, yStride, yOffset, rows) = Row(call.Args[hasBias ? 3 : 2]);
-        string runs = Plan.Shared.Layers.TryGetValue(call, out var shared)
-            ? ", " + RunStarts + ", " + _p.Print(shared.Start) + ", " + _p.Print(shared.Length)
-            : "";
         return "global::Diml.Kernels.BatchedDense.Forward(" + _p.Print(call.Args[0]) + ", " + (hasBias ? _p.Print(call.Args[1]) : "default")
-            + ", " + x + ", " + xStride + ", " + xOffset + ", " + cols + ", " + y + ", " + yStride + ", " + yOffset + ", " + rows + ", count" + runs + ");";
+            + ", " + x + ", " + xStride + ", " + xOffset + ", " + cols + ", " + y + ", " + yStride + ", " + yOffset + ", " + rows + ", count" + SharedBlocks(call) + ");";
     }
 
-    /// <summary>The first query of each run and then <c>count</c>, as the preamble finds them (<see cref="RunsPreamble"/>).</summary>
-    private const string RunStarts = "runStarts.Slice(0, runs + 1)";
+    /// <summary>
+    /// The shared blocks of a hoisted layer (<see cref="ContextHoisting"/>) as arguments: its context block grouped by runs,
+    /// and its own block grouped by own action or <c>default</c>; nothing for a layer that is not hoisted.
+    /// </summary>
+    private string SharedBlocks(CallExpr call)
+    {
+        if (!Plan.Shared.Layers.TryGetValue(call, out var layer)) return "";
+        string context = "new global::Diml.Kernels.SharedColumns(" + _p.Print(layer.Context.Start) + ", " + _p.Print(layer.Context.Length) + ", runOf, runLeaders.Slice(0, runs))";
+        string own = layer.OwnAction is { } block
+            ? "new global::Diml.Kernels.SharedColumns(" + _p.Print(block.Start) + ", " + _p.Print(block.Length) + ", groupOf, groupLeaders.Slice(0, groups))"
+            : "default";
+        return ", " + context + ", " + own;
+    }
 
     /// <summary>
-    /// The runs of the batch, for a kernel with hoisted dense layers (<see cref="ContextHoisting"/>): consecutive queries
-    /// whose rows of the run input are equal.
+    /// The groups of the batch, for a kernel with hoisted dense layers (<see cref="ContextHoisting"/>): runs of consecutive
+    /// queries with equal rows of the run input, and groups of queries with equal own action when a layer needs them.
     /// </summary>
-    public void RunsPreamble(SourceWriter w)
+    public void GroupsPreamble(SourceWriter w)
     {
         if (Plan.Shared.RunInput is not { } input) return;
-        w.WriteLine("// Queries in a row with equal " + input + " form a run: what does not depend on the own action is computed once per run.");
-        w.WriteLine("global::System.Span<int> runStarts = arena.Ints(count + 1);");
-        w.WriteLine("int runs = global::Diml.Kernels.BatchRuns.Find(" + input + ", " + ExpressionPrinter.StrideName(input) + ", count, runStarts);");
+        w.WriteLine("// Queries in a row with equal " + input + " form a run" + (Plan.Shared.OwnAction is { } own ? ", queries with equal " + own + " a group" : "")
+            + ": a block of a layer's input that depends on only one of them is multiplied once per run or group.");
+        w.WriteLine("global::System.Span<int> runOf = arena.Ints(count);");
+        w.WriteLine("global::System.Span<int> runLeaders = arena.Ints(count);");
+        w.WriteLine("int runs = global::Diml.Kernels.BatchGroups.Runs(" + input + ", " + ExpressionPrinter.StrideName(input) + ", count, runOf, runLeaders);");
+        if (Plan.Shared.OwnAction is not { } ownAction) return;
+        w.WriteLine("global::System.Span<int> groupOf = arena.Ints(count);");
+        w.WriteLine("global::System.Span<int> groupLeaders = arena.Ints(count);");
+        w.WriteLine("int groups = global::Diml.Kernels.BatchGroups.ByKey(" + ownAction + ", count, groupOf, groupLeaders);");
     }
 
     /// <summary><c>BatchedDense.Adjoint(...)</c>: weight and bias gradients summed over the batch, input adjoints per query.</summary>
@@ -113,9 +127,9 @@ internal sealed class LaneEmitter
         string inputBar = isActive(input) ? _p.BarName(x) : "default";
         bool windowed = inputBarStart is not null && inputBarLength is not null && isActive(input);
         string window = windowed ? ", " + _p.Print(inputBarStart!) + ", " + _p.Print(inputBarLength!) : "";
-        // A hoisted layer's weight gradient over its shared columns is accumulated once per run, as its forward was computed.
-        if (Plan.Shared.Layers.TryGetValue(call, out var shared) && weightsBar != "default")
-            window = (windowed ? window : ", 0, " + cols) + ", " + RunStarts + ", " + _p.Print(shared.Start) + ", " + _p.Print(shared.Length);
+        // A hoisted layer's weight gradient over its shared blocks is accumulated once per run or group, as its forward was computed.
+        if (Plan.Shared.Layers.ContainsKey(call) && weightsBar != "default")
+            window = (windowed ? window : ", 0, " + cols) + SharedBlocks(call);
         return "global::Diml.Kernels.BatchedDense.Adjoint(" + _p.Print(call.Args[0]) + ", " + x + ", " + xStride + ", " + xOffset + ", " + cols
             + ", " + _p.BarName(y) + ", " + yStride + ", " + yOffset + ", " + rows + ", count, " + weightsBar + ", " + biasBar + ", " + inputBar
             + window + ");";

@@ -11,7 +11,7 @@ namespace Diml.Generators.Ir;
 internal static class EmittedNames
 {
     /// <summary>Parameters and locals of the generated signatures and bodies.</summary>
-    public static readonly string[] Reserved = { "theta", "thetaBar", "tape", "resultBar", "q", "count", "arena", "arenaMark", "results", "resultsBar", "runStarts", "runs" };
+    public static readonly string[] Reserved = { "theta", "thetaBar", "tape", "resultBar", "q", "count", "arena", "arenaMark", "results", "resultsBar", "runOf", "runLeaders", "runs", "groupOf", "groupLeaders", "groups" };
 
     /// <summary>Stems of numbered temporaries of the reverse sweep: <c>seed1</c>, <c>argumentBar2</c>, ...</summary>
     public const string Seed = "seed", ArgumentBar = "argumentBar", Tanh = "tanh", Iteration = "iteration", Branch = "branch";

@@ -28,31 +28,41 @@ namespace Diml.Generators.Optimisation;
 /// </remarks>
 internal static class ContextHoisting
 {
-    /// <summary>The input columns <c>[Start, Start + Length)</c> of a dense layer that are equal for every query of a run.</summary>
-    internal sealed record SharedColumns(Expr Start, Expr Length);
+    /// <summary>Input columns <c>[Start, Start + Length)</c> of a dense layer.</summary>
+    internal sealed record Columns(Expr Start, Expr Length);
+
+    /// <summary>
+    /// A hoisted layer: its context block (equal for every query of a run) and, when the other block depends on the own
+    /// action alone (an embedding), that block (equal for every query of one own action); null when it also reads the counts.
+    /// </summary>
+    internal sealed record HoistedLayer(Columns Context, Columns? OwnAction);
 
     /// <summary>The hoisted layers of a kernel and the query input whose equal rows make a run.</summary>
     internal sealed class Result
     {
-        public static readonly Result None = new(null, new Dictionary<CallExpr, SharedColumns>(ReferenceComparer<CallExpr>.Instance));
+        public static readonly Result None = new(null, null, new Dictionary<CallExpr, HoistedLayer>(ReferenceComparer<CallExpr>.Instance));
 
-        public Result(string? runInput, Dictionary<CallExpr, SharedColumns> layers)
+        public Result(string? runInput, string? ownAction, Dictionary<CallExpr, HoistedLayer> layers)
         {
             RunInput = runInput;
+            OwnAction = ownAction;
             Layers = layers;
         }
 
         /// <summary>The query input whose equal rows make a run (null: nothing is hoisted).</summary>
         public string? RunInput { get; }
 
-        /// <summary>The shared input columns of each hoisted dense layer, by call.</summary>
-        public IReadOnlyDictionary<CallExpr, SharedColumns> Layers { get; }
+        /// <summary>The own-action parameter, when some layer's own block depends on it alone (null otherwise).</summary>
+        public string? OwnAction { get; }
+
+        /// <summary>The hoisted dense layers, by call.</summary>
+        public IReadOnlyDictionary<CallExpr, HoistedLayer> Layers { get; }
 
         public bool Any => Layers.Count > 0;
     }
 
-    /// <summary>A window of a buffer's row that one statement writes, and whether the values depend on the own action.</summary>
-    private sealed record Write(Expr Start, Expr Length, bool Own);
+    /// <summary>A window of a buffer's row that one statement writes, and whether the values depend on the own action and on the counts.</summary>
+    private sealed record Write(Expr Start, Expr Length, bool Own, bool Counts);
 
     public static Result Analyze(KernelMethod method, BatchPlan plan)
     {
@@ -62,6 +72,7 @@ internal static class ContextHoisting
             return Result.None;
 
         var dependsOnOwn = BatchPlan.DependentsOf(method, own[0].Name);
+        var dependsOnCounts = BatchPlan.DependentsOf(method, runInputs[0].Name);
         var body = method.Body.Statements;
         var sizes = body.OfType<StackAlloc>().Where(a => a.Kind == ValueKind.RealSpan && plan.IsVarying(a.Name)).GroupBy(a => a.Name)
             .Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.First().Size);
@@ -69,7 +80,7 @@ internal static class ContextHoisting
         var stable = StableScalars.Of(method);
         var writes = new Dictionary<string, List<Write>>();
         var unknown = new HashSet<string>(aliased);
-        var layers = new Dictionary<CallExpr, SharedColumns>(ReferenceComparer<CallExpr>.Instance);
+        var layers = new Dictionary<CallExpr, HoistedLayer>(ReferenceComparer<CallExpr>.Instance);
 
         foreach (var statement in body)
         {
@@ -77,16 +88,18 @@ internal static class ContextHoisting
                 && call.Args[call.Args.Count - 2] is LocalRef { Name: var input } && sizes.TryGetValue(input, out var size) && !unknown.Contains(input)
                 && writes.TryGetValue(input, out var written) && Split(written, size) is { } shared)
                 layers[call] = shared;
-            Record(statement, null, dependsOnOwn, stable, writes, unknown);
+            Record(statement, null, dependsOnOwn, dependsOnCounts, stable, writes, unknown);
         }
-        return layers.Count == 0 ? Result.None : new Result(runInputs[0].Name, layers);
+        if (layers.Count == 0) return Result.None;
+        return new Result(runInputs[0].Name, layers.Values.Any(l => l.OwnAction is not null) ? own[0].Name : null, layers);
     }
 
     /// <summary>
-    /// The context block when the writes split the row <c>[0, size)</c> into two adjacent windows, one written from
-    /// own-action-independent values only and the other holding every own-dependent write; null otherwise.
+    /// The blocks when the writes split the row <c>[0, size)</c> into two adjacent windows, one written from
+    /// own-action-independent values only (the context block) and the other holding every own-dependent write (the own
+    /// block, kept when none of its writes reads the counts); null otherwise.
     /// </summary>
-    private static SharedColumns? Split(List<Write> written, Expr size)
+    private static HoistedLayer? Split(List<Write> written, Expr size)
     {
         var owns = written.Where(w => w.Own).Select(w => (w.Start, w.Length)).Distinct().ToList();
         var contexts = written.Where(w => !w.Own).Select(w => (w.Start, w.Length)).Distinct().ToList();
@@ -95,25 +108,29 @@ internal static class ContextHoisting
         if (first.Start is not Literal { Value: 0 } || !second.Start.Equals(first.Length)
             || !size.Equals(new BinaryExpr(BinaryOperator.Add, first.Length, second.Length, ValueKind.Int)))
             return null;
-        return new SharedColumns(contexts[0].Start, contexts[0].Length);
+        var context = new Columns(contexts[0].Start, contexts[0].Length);
+        // Every write lands in one of the two windows (one distinct window each), so the own block holds only own writes.
+        bool ownOnly = written.Where(w => w.Own).All(w => !w.Counts);
+        return new HoistedLayer(context, ownOnly ? new Columns(owns[0].Start, owns[0].Length) : null);
     }
 
     /// <summary>Records the windows <paramref name="statement"/> writes into buffers (<paramref name="loop"/>: the counted loop directly around it).</summary>
-    private static void Record(Stmt statement, ForLoop? loop, BatchPlan dependsOnOwn, HashSet<string> stable,
+    private static void Record(Stmt statement, ForLoop? loop, BatchPlan dependsOnOwn, BatchPlan dependsOnCounts, HashSet<string> stable,
         Dictionary<string, List<Write>> writes, HashSet<string> unknown)
     {
         switch (statement)
         {
             case Block block:
-                foreach (var s in block.Statements) Record(s, loop, dependsOnOwn, stable, writes, unknown);
+                foreach (var s in block.Statements) Record(s, loop, dependsOnOwn, dependsOnCounts, stable, writes, unknown);
                 break;
             case ForLoop inner:
-                Record(inner.Body, IsCounted(inner, stable) ? inner : null, dependsOnOwn, stable, writes, unknown);
+                Record(inner.Body, IsCounted(inner, stable) ? inner : null, dependsOnOwn, dependsOnCounts, stable, writes, unknown);
                 break;
             case Assign { Target: ElementRef { Target: LocalRef { Name: var buffer }, Index: var index, Column: null } } assign:
             {
                 bool own = dependsOnOwn.IsVarying(assign.Value) || dependsOnOwn.IsVarying(index);
-                if (ElementWindow(index, loop, stable) is { } window) Add(writes, buffer, new Write(window.Start, window.Length, own));
+                bool counts = dependsOnCounts.IsVarying(assign.Value) || dependsOnCounts.IsVarying(index) || assign.Op != AssignOperator.Set;
+                if (ElementWindow(index, loop, stable) is { } window) Add(writes, buffer, new Write(window.Start, window.Length, own, counts));
                 else unknown.Add(buffer);
                 break;
             }
@@ -124,11 +141,13 @@ internal static class ContextHoisting
             {
                 bool own = Enumerable.Range(0, call.Args.Count)
                     .Any(i => Activity.RoleAt(call.Target, i) != ArgumentRole.Output && dependsOnOwn.IsVarying(call.Args[i]));
+                bool counts = Enumerable.Range(0, call.Args.Count)
+                    .Any(i => Activity.RoleAt(call.Target, i) != ArgumentRole.Output && dependsOnCounts.IsVarying(call.Args[i]));
                 for (int i = 0; i < call.Args.Count; i++)
                 {
                     if (Activity.RoleAt(call.Target, i) != ArgumentRole.Output || Activity.Root(call.Args[i]) is not { } buffer) continue;
                     if (call.Args[i] is SliceExpr { Target: LocalRef, Length: { } length } slice && StableScalars.IsStable(slice.Start, stable) && StableScalars.IsStable(length, stable))
-                        Add(writes, buffer, new Write(slice.Start, length, own));
+                        Add(writes, buffer, new Write(slice.Start, length, own, counts));
                     else
                         unknown.Add(buffer);
                 }
@@ -144,17 +163,17 @@ internal static class ContextHoisting
     }
 
     /// <summary>The window an element write covers: <c>x[c]</c> with a stable <c>c</c>, or <c>x[v]</c> / <c>x[b + v]</c> over a counted loop's variable.</summary>
-    private static SharedColumns? ElementWindow(Expr index, ForLoop? loop, HashSet<string> stable)
+    private static Columns? ElementWindow(Expr index, ForLoop? loop, HashSet<string> stable)
     {
         if (loop is not null)
         {
             if (index is LocalRef { Name: var v } && v == loop.Variable)
-                return new SharedColumns(new Literal(0, ValueKind.Int), loop.Bound);
+                return new Columns(new Literal(0, ValueKind.Int), loop.Bound);
             if (index is BinaryExpr { Op: BinaryOperator.Add, Left: var start, Right: LocalRef { Name: var w } } && w == loop.Variable && StableScalars.IsStable(start, stable))
-                return new SharedColumns(start, loop.Bound);
+                return new Columns(start, loop.Bound);
             return null;
         }
-        return StableScalars.IsStable(index, stable) ? new SharedColumns(index, new Literal(1, ValueKind.Int)) : null;
+        return StableScalars.IsStable(index, stable) ? new Columns(index, new Literal(1, ValueKind.Int)) : null;
     }
 
     /// <summary><c>for (v = 0; v &lt; n; v++)</c> with a bound that never changes.</summary>

@@ -62,26 +62,23 @@ public static class BatchedDense
 
     /// <summary>
     /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, Span{float}, int, int, int, int)"/>
-    /// where the input columns <c>[sharedStart, sharedStart + sharedCols)</c> are the same for every query of a run
-    /// (<paramref name="runStarts"/>: the first query of each run, then <paramref name="count"/>; see <see cref="BatchRuns"/>):
-    /// their part of the product is computed once per run, from the run's first query, and added to every query of the run.
-    /// The generator calls this for a layer whose input holds a block that does not depend on the counterfactual own action.
+    /// where up to two disjoint blocks of input columns are each equal for every query of a group (<see cref="SharedColumns"/>;
+    /// <c>default</c> for none): a block's part of the product is computed once per group, from the group's first query, and
+    /// added to every query of the group. The generator calls this for a layer whose input holds a block that does not
+    /// depend on the counterfactual own action (grouped by runs of equal counts) or depends on it alone (grouped by own action).
     /// </summary>
     /// <remarks>
-    /// Each output is <c>(bias + Σ over the other columns) + Σ over the shared columns</c>, each sum in order of the
-    /// columns, so a query's result depends on the query alone — not on the batch or the run it is in — and is
-    /// bit-identical on every vector width. It differs from the unsplit product only in rounding.
+    /// Each output is <c>((bias + Σ over the other columns) + Σ over the first block) + Σ over the second block</c>, each sum
+    /// in order of the columns, so a query's result depends on the query alone — not on the batch or the group it is in —
+    /// and is bit-identical on every vector width. It differs from the unsplit product only in rounding.
     /// </remarks>
     public static void Forward(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> input, int inputStride, int inputOffset, int cols,
         Span<float> output, int outputStride, int outputOffset, int rows, int count,
-        ReadOnlySpan<int> runStarts, int sharedStart, int sharedCols)
+        SharedColumns first, SharedColumns second)
     {
-        if (sharedStart < 0 || sharedCols < 0 || sharedStart + sharedCols > cols)
-            throw new ArgumentOutOfRangeException(nameof(sharedStart), sharedStart,
-                $"sharedStart, sharedCols: expected a window within the {cols} input columns; found {sharedStart} + {sharedCols}.");
-        CheckRuns(runStarts, count);
-        if (rows < NarrowRows || sharedCols == 0)
+        CheckBlocks(first, second, cols, count);
+        if (rows < NarrowRows || first.Columns + second.Columns == 0)
         {
             // A narrow layer takes the dot-product form (a property of the layer, so again the same for every batch).
             Forward(weights, bias, input, inputStride, inputOffset, cols, output, outputStride, outputOffset, rows, count);
@@ -89,6 +86,7 @@ public static class BatchedDense
         }
         Check(weights, rows, cols, input, inputStride, inputOffset, output.Length, outputStride, outputOffset, count);
         if (!bias.IsEmpty && bias.Length != rows) ThrowBarLength(nameof(bias), bias.Length, rows);
+        if (count == 0) return;
         for (int q = 0; q < count; q++)
         {
             var row = output.Slice(q * outputStride + outputOffset, rows);
@@ -100,68 +98,49 @@ public static class BatchedDense
         ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), inputOffset);
         ref float wt = ref MemoryMarshal.GetReference(transposed);
         ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), outputOffset);
-        int sharedEnd = sharedStart + sharedCols;
-        if (sharedStart > 0)
-            MultiplyAccumulate.Run(ref x, inputStride, 1, ref wt, rows, ref y, outputStride, count, sharedStart, rows);
-        if (sharedEnd < cols)
-            MultiplyAccumulate.Run(ref Unsafe.Add(ref x, sharedEnd), inputStride, 1, ref Unsafe.Add(ref wt, sharedEnd * rows), rows,
-                ref y, outputStride, count, cols - sharedEnd, rows);
-
-        // The shared columns of each run's first query, side by side, times their block of Wᵀ: one product over the runs.
-        int runs = runStarts.Length - 1;
-        var arena = BatchArena.Current;
-        var mark = arena.Mark();
-        var shared = arena.FloatsToOverwrite(runs * sharedCols);
-        var sums = arena.Floats(runs * rows);
-        for (int r = 0; r < runs; r++)
-            input.Slice(runStarts[r] * inputStride + inputOffset + sharedStart, sharedCols).CopyTo(shared.Slice(r * sharedCols, sharedCols));
-        MultiplyAccumulate.Run(ref MemoryMarshal.GetReference(shared), sharedCols, 1, ref Unsafe.Add(ref wt, sharedStart * rows), rows,
-            ref MemoryMarshal.GetReference(sums), rows, runs, sharedCols, rows);
-        for (int r = 0; r < runs; r++)
-        {
-            var sum = sums.Slice(r * rows, rows);
-            for (int q = runStarts[r]; q < runStarts[r + 1]; q++)
-            {
-                var row = output.Slice(q * outputStride + outputOffset, rows);
-                System.Numerics.Tensors.TensorPrimitives.Add(row, sum, row);
-            }
-        }
-        arena.Release(mark);
+        // The columns in neither block, per query.
+        Span<int> other = stackalloc int[6];
+        OtherColumns(cols, first, second, other);
+        for (int w = 0; w < 6; w += 2)
+            if (other[w + 1] > other[w])
+                MultiplyAccumulate.Run(ref Unsafe.Add(ref x, other[w]), inputStride, 1, ref Unsafe.Add(ref wt, other[w] * rows), rows,
+                    ref y, outputStride, count, other[w + 1] - other[w], rows);
+        AddBlock(input, inputStride, inputOffset, transposed, output, outputStride, outputOffset, rows, count, first);
+        AddBlock(input, inputStride, inputOffset, transposed, output, outputStride, outputOffset, rows, count, second);
     }
 
-    /// <summary>
-    /// <c>weightsBar[:, shared] += Σ_r (Σ_{q in r} g_q)·x_r[shared]ᵀ</c>: each run's output adjoints summed (in order of the
-    /// queries), then one product over the runs with their first queries' shared columns.
-    /// </summary>
-    private static void SharedWeightsBar(ReadOnlySpan<float> input, int inputStride, int inputOffset,
-        ReadOnlySpan<float> outputBar, int outputStride, int outputOffset, int rows,
-        ReadOnlySpan<int> runStarts, int sharedStart, int sharedCols, ref float weightsBar, int weightsRow)
+    /// <summary>The three windows of columns around two disjoint blocks, <c>[start, end)</c> pairs in order (some empty).</summary>
+    private static void OtherColumns(int cols, SharedColumns first, SharedColumns second, Span<int> windows)
     {
-        int runs = runStarts.Length - 1;
-        var arena = BatchArena.Current;
-        var mark = arena.Mark();
-        var shared = arena.FloatsToOverwrite(runs * sharedCols);
-        var sums = arena.Floats(runs * rows);
-        for (int r = 0; r < runs; r++)
-        {
-            input.Slice(runStarts[r] * inputStride + inputOffset + sharedStart, sharedCols).CopyTo(shared.Slice(r * sharedCols, sharedCols));
-            var sum = sums.Slice(r * rows, rows);
-            for (int q = runStarts[r]; q < runStarts[r + 1]; q++)
-                System.Numerics.Tensors.TensorPrimitives.Add(sum, outputBar.Slice(q * outputStride + outputOffset, rows), sum);
-        }
-        MultiplyAccumulate.Run(ref MemoryMarshal.GetReference(sums), 1, rows, ref MemoryMarshal.GetReference(shared), sharedCols,
-            ref weightsBar, weightsRow, rows, runs, sharedCols);
-        arena.Release(mark);
+        int aStart = first.Columns == 0 ? cols : first.Start, aEnd = first.Columns == 0 ? cols : first.End;
+        int bStart = second.Columns == 0 ? cols : second.Start, bEnd = second.Columns == 0 ? cols : second.End;
+        if (bStart < aStart) (aStart, aEnd, bStart, bEnd) = (bStart, bEnd, aStart, aEnd);
+        windows[0] = 0; windows[1] = aStart;
+        windows[2] = aEnd; windows[3] = bStart;
+        windows[4] = bEnd; windows[5] = cols;
     }
 
-    /// <summary>Runs must start at query 0, end at <paramref name="count"/> and be non-empty, in order.</summary>
-    private static void CheckRuns(ReadOnlySpan<int> runStarts, int count)
+    /// <summary>A block's columns of each group's first query, side by side, times their rows of Wᵀ: one product over the groups, added to every member.</summary>
+    private static void AddBlock(ReadOnlySpan<float> input, int inputStride, int inputOffset, ReadOnlySpan<float> transposed,
+        Span<float> output, int outputStride, int outputOffset, int rows, int count, SharedColumns block)
     {
-        if (runStarts.Length == 0 || runStarts[0] != 0 || runStarts[^1] != count)
-            throw new ArgumentException($"runStarts: expected the first query of each run from 0, then the count {count}; found {runStarts.Length} entries.", nameof(runStarts));
-        for (int r = 1; r < runStarts.Length; r++)
-            if (runStarts[r] <= runStarts[r - 1])
-                throw new ArgumentException($"runStarts: expected increasing starts; found {runStarts[r - 1]} then {runStarts[r]} at entry {r}.", nameof(runStarts));
+        if (block.Columns == 0) return;
+        int groups = block.Leaders.Length;
+        var arena = BatchArena.Current;
+        var mark = arena.Mark();
+        var shared = arena.FloatsToOverwrite(groups * block.Columns);
+        var sums = arena.Floats(groups * rows);
+        for (int g = 0; g < groups; g++)
+            input.Slice(block.Leaders[g] * inputStride + inputOffset + block.Start, block.Columns).CopyTo(shared.Slice(g * block.Columns, block.Columns));
+        MultiplyAccumulate.Run(ref MemoryMarshal.GetReference(shared), block.Columns, 1,
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(transposed), block.Start * rows), rows,
+            ref MemoryMarshal.GetReference(sums), rows, groups, block.Columns, rows);
+        for (int q = 0; q < count; q++)
+        {
+            var row = output.Slice(q * outputStride + outputOffset, rows);
+            System.Numerics.Tensors.TensorPrimitives.Add(row, sums.Slice(block.GroupOf[q] * rows, rows), row);
+        }
+        arena.Release(mark);
     }
 
     /// <summary>
@@ -188,24 +167,21 @@ public static class BatchedDense
         ReadOnlySpan<float> outputBar, int outputStride, int outputOffset, int rows, int count,
         Span<float> weightsBar, Span<float> biasBar, Span<float> inputBar, int inputBarStart, int inputBarCols)
         => Adjoint(weights, input, inputStride, inputOffset, cols, outputBar, outputStride, outputOffset, rows, count,
-            weightsBar, biasBar, inputBar, inputBarStart, inputBarCols, default, 0, 0);
+            weightsBar, biasBar, inputBar, inputBarStart, inputBarCols, default, default);
 
     /// <summary>
-    /// The adjoint of the forward with runs (<see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, Span{float}, int, int, int, int, ReadOnlySpan{int}, int, int)"/>):
-    /// the windowed adjoint above, with the weight gradient of the shared columns <c>[sharedStart, sharedStart + sharedCols)</c>
-    /// accumulated once per run — <c>Σ_r (Σ_{q in r} outputBar_q)·x_rᵀ</c>, the run's summed output adjoint times its
-    /// shared columns — instead of once per query. With <paramref name="sharedCols"/> 0 (and no runs) it is the windowed adjoint.
+    /// The adjoint of the forward with shared blocks (<see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, Span{float}, int, int, int, int, SharedColumns, SharedColumns)"/>):
+    /// the windowed adjoint above, with the weight gradient of each block accumulated once per group —
+    /// <c>Σ_g (Σ_{q in g} outputBar_q)·x_gᵀ</c>, the group's summed output adjoint times its block of columns — instead of
+    /// once per query. The input adjoint stays per query. With two <c>default</c> blocks it is the windowed adjoint.
     /// </summary>
     public static void Adjoint(ReadOnlySpan<float> weights,
         ReadOnlySpan<float> input, int inputStride, int inputOffset, int cols,
         ReadOnlySpan<float> outputBar, int outputStride, int outputOffset, int rows, int count,
         Span<float> weightsBar, Span<float> biasBar, Span<float> inputBar, int inputBarStart, int inputBarCols,
-        ReadOnlySpan<int> runStarts, int sharedStart, int sharedCols)
+        SharedColumns first, SharedColumns second)
     {
-        if (sharedStart < 0 || sharedCols < 0 || sharedStart + sharedCols > cols)
-            throw new ArgumentOutOfRangeException(nameof(sharedStart), sharedStart,
-                $"sharedStart, sharedCols: expected a window within the {cols} input columns; found {sharedStart} + {sharedCols}.");
-        if (sharedCols > 0) CheckRuns(runStarts, count);
+        CheckBlocks(first, second, cols, count);
         if (inputBarStart < 0 || inputBarCols < 0 || inputBarStart + inputBarCols > cols)
             throw new ArgumentOutOfRangeException(nameof(inputBarStart), inputBarStart,
                 $"inputBarStart, inputBarCols: expected a window within the {cols} input columns; found {inputBarStart} + {inputBarCols}.");
@@ -224,24 +200,73 @@ public static class BatchedDense
         {
             ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), inputOffset);
             ref float wBar = ref MemoryMarshal.GetReference(weightsBar);
-            if (sharedCols == 0)
-                MultiplyAccumulate.Run(ref g, 1, outputStride, ref x, inputStride, ref wBar, cols, rows, count, cols);
-            else
-            {
-                int sharedEnd = sharedStart + sharedCols;
-                if (sharedStart > 0)
-                    MultiplyAccumulate.Run(ref g, 1, outputStride, ref x, inputStride, ref wBar, cols, rows, count, sharedStart);
-                if (sharedEnd < cols)
-                    MultiplyAccumulate.Run(ref g, 1, outputStride, ref Unsafe.Add(ref x, sharedEnd), inputStride,
-                        ref Unsafe.Add(ref wBar, sharedEnd), cols, rows, count, cols - sharedEnd);
-                SharedWeightsBar(input, inputStride, inputOffset, outputBar, outputStride, outputOffset, rows, runStarts, sharedStart, sharedCols,
-                    ref Unsafe.Add(ref wBar, sharedStart), cols);
-            }
+            // The columns in neither block, per query; each block once per group.
+            Span<int> other = stackalloc int[6];
+            OtherColumns(cols, first, second, other);
+            for (int w = 0; w < 6; w += 2)
+                if (other[w + 1] > other[w])
+                    MultiplyAccumulate.Run(ref g, 1, outputStride, ref Unsafe.Add(ref x, other[w]), inputStride,
+                        ref Unsafe.Add(ref wBar, other[w]), cols, rows, count, other[w + 1] - other[w]);
+            if (first.Columns > 0) BlockWeightsBar(input, inputStride, inputOffset, outputBar, outputStride, outputOffset, rows, count, first, ref wBar, cols);
+            if (second.Columns > 0) BlockWeightsBar(input, inputStride, inputOffset, outputBar, outputStride, outputOffset, rows, count, second, ref wBar, cols);
         }
         if (!inputBar.IsEmpty && inputBarCols > 0)
             MultiplyAccumulate.Run(ref g, outputStride, 1,
                 ref Unsafe.Add(ref MemoryMarshal.GetReference(weights), inputBarStart), cols,
                 ref Unsafe.Add(ref MemoryMarshal.GetReference(inputBar), inputOffset + inputBarStart), inputStride, count, rows, inputBarCols);
+    }
+
+    /// <summary>
+    /// <c>weightsBar[:, block] += Σ_g (Σ_{q in g} g_q)·x_g[block]ᵀ</c>: each group's output adjoints summed (in order of the
+    /// queries), then one product over the groups with their first queries' block of columns.
+    /// </summary>
+    private static void BlockWeightsBar(ReadOnlySpan<float> input, int inputStride, int inputOffset,
+        ReadOnlySpan<float> outputBar, int outputStride, int outputOffset, int rows, int count, SharedColumns block, ref float weightsBar, int weightsRow)
+    {
+        int groups = block.Leaders.Length;
+        var arena = BatchArena.Current;
+        var mark = arena.Mark();
+        var shared = arena.FloatsToOverwrite(groups * block.Columns);
+        var sums = arena.Floats(groups * rows);
+        for (int g = 0; g < groups; g++)
+            input.Slice(block.Leaders[g] * inputStride + inputOffset + block.Start, block.Columns).CopyTo(shared.Slice(g * block.Columns, block.Columns));
+        for (int q = 0; q < count; q++)
+        {
+            var sum = sums.Slice(block.GroupOf[q] * rows, rows);
+            System.Numerics.Tensors.TensorPrimitives.Add(sum, outputBar.Slice(q * outputStride + outputOffset, rows), sum);
+        }
+        MultiplyAccumulate.Run(ref MemoryMarshal.GetReference(sums), 1, rows, ref MemoryMarshal.GetReference(shared), block.Columns,
+            ref Unsafe.Add(ref weightsBar, block.Start), weightsRow, rows, groups, block.Columns);
+        arena.Release(mark);
+    }
+
+    /// <summary>Each block within the columns, the two disjoint, every query in a group, every group led by one of its queries.</summary>
+    private static void CheckBlocks(SharedColumns first, SharedColumns second, int cols, int count)
+    {
+        CheckWithin(first, cols, nameof(first));
+        CheckWithin(second, cols, nameof(second));
+        if (first.Columns > 0 && second.Columns > 0 && first.Start < second.End && second.Start < first.End)
+            throw new ArgumentException($"first, second: expected disjoint blocks; found [{first.Start}, {first.End}) and [{second.Start}, {second.End}).", nameof(second));
+        CheckGroups(first, count, "first");
+        CheckGroups(second, count, "second");
+    }
+
+    private static void CheckWithin(SharedColumns block, int cols, string name)
+    {
+        if (block.Start < 0 || block.Columns < 0 || block.Start + block.Columns > cols)
+            throw new ArgumentOutOfRangeException(name, block.Start,
+                $"{name}: expected a block of columns within the {cols} input columns; found {block.Start} + {block.Columns}.");
+    }
+
+    private static void CheckGroups(SharedColumns block, int count, string name)
+    {
+        if (block.Columns == 0) return;
+        if (block.GroupOf.Length < count)
+            throw new ArgumentException($"{name}: expected the group of each of the {count} queries; found {block.GroupOf.Length}.", name);
+        int groups = block.Leaders.Length;
+        for (int q = 0; q < count; q++)
+            if ((uint)block.GroupOf[q] >= (uint)groups || block.GroupOf[block.Leaders[block.GroupOf[q]]] != block.GroupOf[q])
+                throw new ArgumentException($"{name}: query {q} is in group {block.GroupOf[q]}, which is not one of the {groups} groups led by one of their queries.", name);
     }
 
     /// <summary>The shapes every entry point checks before touching memory through unchecked references.</summary>

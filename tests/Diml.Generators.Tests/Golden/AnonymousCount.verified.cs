@@ -325,9 +325,13 @@ namespace Diml.Mechanisms
             var arena = global::Diml.Kernels.BatchArena.Current;
             var arenaMark = arena.Mark();
             int opponentCountsStride = opponentCounts.Length / count;
-            // Queries in a row with equal opponentCounts form a run: what does not depend on the own action is computed once per run.
-            global::System.Span<int> runStarts = arena.Ints(count + 1);
-            int runs = global::Diml.Kernels.BatchRuns.Find(opponentCounts, opponentCountsStride, count, runStarts);
+            // Queries in a row with equal opponentCounts form a run, queries with equal ownAction a group: a block of a layer's input that depends on only one of them is multiplied once per run or group.
+            global::System.Span<int> runOf = arena.Ints(count);
+            global::System.Span<int> runLeaders = arena.Ints(count);
+            int runs = global::Diml.Kernels.BatchGroups.Runs(opponentCounts, opponentCountsStride, count, runOf, runLeaders);
+            global::System.Span<int> groupOf = arena.Ints(count);
+            global::System.Span<int> groupLeaders = arena.Ints(count);
+            int groups = global::Diml.Kernels.BatchGroups.ByKey(ownAction, count, groupOf, groupLeaders);
             global::System.Span<int> others = arena.Ints(count);
             global::System.Span<float> share = arena.Floats(count);
             int size = this.EmbeddingSize;
@@ -371,7 +375,7 @@ namespace Diml.Mechanisms
                 }
             }
             // Nn.Dense for every query at once: a matrix-matrix product; the input columns that do not depend on the own action once per run
-            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count, runStarts.Slice(0, runs + 1), size, actions);
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count, new global::Diml.Kernels.SharedColumns(size, actions, runOf, runLeaders.Slice(0, runs)), new global::Diml.Kernels.SharedColumns(0, size, groupOf, groupLeaders.Slice(0, groups)));
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z1, h1);
             // Nn.Dense for every query at once: a matrix-matrix product
@@ -401,9 +405,13 @@ namespace Diml.Mechanisms
             var arena = global::Diml.Kernels.BatchArena.Current;
             var arenaMark = arena.Mark();
             int opponentCountsStride = opponentCounts.Length / count;
-            // Queries in a row with equal opponentCounts form a run: what does not depend on the own action is computed once per run.
-            global::System.Span<int> runStarts = arena.Ints(count + 1);
-            int runs = global::Diml.Kernels.BatchRuns.Find(opponentCounts, opponentCountsStride, count, runStarts);
+            // Queries in a row with equal opponentCounts form a run, queries with equal ownAction a group: a block of a layer's input that depends on only one of them is multiplied once per run or group.
+            global::System.Span<int> runOf = arena.Ints(count);
+            global::System.Span<int> runLeaders = arena.Ints(count);
+            int runs = global::Diml.Kernels.BatchGroups.Runs(opponentCounts, opponentCountsStride, count, runOf, runLeaders);
+            global::System.Span<int> groupOf = arena.Ints(count);
+            global::System.Span<int> groupLeaders = arena.Ints(count);
+            int groups = global::Diml.Kernels.BatchGroups.ByKey(ownAction, count, groupOf, groupLeaders);
             int size = 0;
             int actions = 0;
             global::System.Span<int> others = arena.Ints(count);
@@ -458,7 +466,7 @@ namespace Diml.Mechanisms
                 }
             }
             // Nn.Dense for every query at once: a matrix-matrix product; the input columns that do not depend on the own action once per run
-            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count, runStarts.Slice(0, runs + 1), size, actions);
+            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count, new global::Diml.Kernels.SharedColumns(size, actions, runOf, runLeaders.Slice(0, runs)), new global::Diml.Kernels.SharedColumns(0, size, groupOf, groupLeaders.Slice(0, groups)));
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z1, h1);
             // Nn.Dense for every query at once: a matrix-matrix product
@@ -481,7 +489,7 @@ namespace Diml.Mechanisms
             // Nn.Relu over whole buffers
             global::Diml.Nn.ReluAdjoint(z1, h1, h1Bar, z1Bar);
             // Nn.Dense for every query at once
-            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), input, inputStride, 0, inputStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar, 0, size, runStarts.Slice(0, runs + 1), size, actions);
+            global::Diml.Kernels.BatchedDense.Adjoint(theta.Slice(w1Offset, this.W1.Length), input, inputStride, 0, inputStride, z1Bar, z1Stride, 0, z1Stride, count, thetaBar.Slice(w1Offset, this.W1.Length), thetaBar.Slice(b1Offset, this.B1.Length), inputBar, 0, size, new global::Diml.Kernels.SharedColumns(size, actions, runOf, runLeaders.Slice(0, runs)), new global::Diml.Kernels.SharedColumns(0, size, groupOf, groupLeaders.Slice(0, groups)));
             for (int q = count - 1; q >= 0; q--)
             {
                 // global::Diml.Nn.Embedding(theta.Slice(embeddingOffset, this.Embedding.Length), ownAction[q], input.Slice(q * inputStride, size))
