@@ -298,7 +298,9 @@ internal sealed class ForwardEmitter
         {
             case BatchedCall.Dense:
                 w.WriteLine("// " + call.Target.DisplayName + " for every query at once: a matrix-matrix product"
-                    + (lanes.Plan.Shared.Layers.ContainsKey(call) ? "; the input columns that do not depend on the own action once per run" : ""));
+                    + (lanes.Plan.Shared.Layers.TryGetValue(call, out var layer)
+                        ? "; the input block that does not depend on the own action once per run" + (layer.OwnAction is null ? "" : ", the one that depends on it alone once per group")
+                        : ""));
                 w.WriteLine(lanes.DenseForward(call));
                 break;
             case BatchedCall.Elementwise:

@@ -374,7 +374,7 @@ namespace Diml.Mechanisms
                     input[q * inputStride + (size + k2)] = (float)opponentCounts[q * opponentCountsStride + k2] * share[q];
                 }
             }
-            // Nn.Dense for every query at once: a matrix-matrix product; the input columns that do not depend on the own action once per run
+            // Nn.Dense for every query at once: a matrix-matrix product; the input block that does not depend on the own action once per run, the one that depends on it alone once per group
             global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count, new global::Diml.Kernels.SharedColumns(size, actions, runOf, runLeaders.Slice(0, runs)), new global::Diml.Kernels.SharedColumns(0, size, groupOf, groupLeaders.Slice(0, groups)));
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z1, h1);
@@ -465,7 +465,7 @@ namespace Diml.Mechanisms
                     input[q * inputStride + (size + k2)] = (float)opponentCounts[q * opponentCountsStride + k2] * share[q];
                 }
             }
-            // Nn.Dense for every query at once: a matrix-matrix product; the input columns that do not depend on the own action once per run
+            // Nn.Dense for every query at once: a matrix-matrix product; the input block that does not depend on the own action once per run, the one that depends on it alone once per group
             global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count, new global::Diml.Kernels.SharedColumns(size, actions, runOf, runLeaders.Slice(0, runs)), new global::Diml.Kernels.SharedColumns(0, size, groupOf, groupLeaders.Slice(0, groups)));
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z1, h1);
