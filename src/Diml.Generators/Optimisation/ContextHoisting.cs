@@ -12,9 +12,10 @@ namespace Diml.Generators.Optimisation;
 /// every own action of one opponent-count vector in a row, and whatever a dense layer's input holds that does not depend
 /// on the own action is the same for all of them. When a batched dense layer's input row splits into two adjacent
 /// blocks — one written only from values that do not depend on the own-action parameter (the context block: the
-/// opponent shares), the other holding everything else (the own action's embedding) — the context block's part of the
-/// product is computed once per run of queries with equal other inputs instead of once per query
-/// (<c>BatchedDense.Forward</c> with runs, <c>BatchRuns</c>).
+/// opponent shares), the other holding everything else (the own block: the own action's embedding) — the context block's
+/// part of the product is computed once per run of queries with equal counts instead of once per query, and the own
+/// block's, when it reads nothing but the own action, once per own action of the batch (<c>BatchedDense.Forward</c> and
+/// <c>Adjoint</c> with <c>SharedColumns</c>, grouped by <c>BatchGroups</c>).
 /// </summary>
 /// <remarks>
 /// <para>Applied to anonymous payoffs, <c>float Payoff(int ownAction, ReadOnlySpan&lt;int&gt; opponentCounts)</c>: runs are
@@ -24,7 +25,8 @@ namespace Diml.Generators.Optimisation;
 /// <para>Conservative by construction: the layer is a top-level statement whose input is a whole top-level buffer that no
 /// span alias names, and every write into that buffer before the layer is a slice output of a call or an element written in
 /// a counted loop (<c>for (v = 0; v &lt; n; v++) x[b + v] = …</c>) with bounds that never change; any other write leaves the
-/// layer as it was. The own-action dependence is <see cref="BatchPlan.DependentsOf"/>, the rules that find what varies.</para>
+/// layer as it was. Dependence on the own action and on the counts is <see cref="BatchPlan.DependentsOf"/>, the rules that
+/// find what varies, seeded with one parameter.</para>
 /// </remarks>
 internal static class ContextHoisting
 {
@@ -57,8 +59,6 @@ internal static class ContextHoisting
 
         /// <summary>The hoisted dense layers, by call.</summary>
         public IReadOnlyDictionary<CallExpr, HoistedLayer> Layers { get; }
-
-        public bool Any => Layers.Count > 0;
     }
 
     /// <summary>A window of a buffer's row that one statement writes, and whether the values depend on the own action and on the counts.</summary>
