@@ -66,6 +66,41 @@ public class BatchedFittingTests
         for (int i = 0; i < g1.Length; i++) Assert.True(Math.Abs(g1[i] - g2[i]) <= 1e-4 * scale, $"coordinate {i}: {g1[i]} vs {g2[i]}");
     }
 
+    [Fact]
+    public void KeptActivations_GiveTheGradientOfRecomputedOnes_BitForBit()
+    {
+        // The anonymous MLP (hoisted first layer) and the joint one: the adjoint reads the forward pass's dense-layer
+        // outputs back (ActivationStore) instead of multiplying again, which must change no bit of the loss or the gradient.
+        var (model, data, initial) = Game();
+        AssertKeptEqualsRecomputed(model, new LogitQ(0.2f, 6f, 0.02f), data, initial);
+
+        var joint = new NeuralJoint(3, 4, hidden: 24);
+        joint.InitializeParameters(new Random(4));
+        var truth = new float[joint.Layout.TotalLength];
+        joint.ReadParameters(truth);
+        var jointData = Simulator.Simulate(joint, truth, new LogitQ(0.25f, 3f, 0.06f), new GameShape(3, 4), 6, 10, seed: 5, threads: 1);
+        joint.InitializeParameters(new Random(6));
+        var start = new float[truth.Length];
+        joint.ReadParameters(start);
+        AssertKeptEqualsRecomputed(joint, new LogitQ(0.25f, 3f, 0.06f), jointData, start);
+    }
+
+    private static void AssertKeptEqualsRecomputed(IMechanism model, ILearningRule rule, Trajectories data, float[] initial)
+    {
+        var options = FitOptions.Reference with { BatchSize = 8, Window = 8, Threads = 2 };
+        using var kept = new FitSession(model, rule, data, options, initial);
+        using var recomputed = new FitSession(model, rule, data, options with { KeepActivations = false }, initial);
+        var episodes = Enumerable.Range(0, data.Episodes).ToArray();
+        var (g1, g2) = (new float[initial.Length], new float[initial.Length]);
+        var l1 = kept.Objective.Evaluate(data, episodes, 0, initial, g1, sampleSeed: 1);
+        var l2 = recomputed.Objective.Evaluate(data, episodes, 0, initial, g2, sampleSeed: 1);
+        Assert.True(kept.Objective.KeptActivationBytes > 0, "the forward pass kept nothing");
+        Assert.Equal(0, recomputed.Objective.KeptActivationBytes);
+        Assert.Equal(l2.Loss, l1.Loss);
+        Assert.Equal(g2, g1);
+        Assert.Contains(g1, v => v != 0);
+    }
+
     /// <summary>Hides the batched interface, so the runtime takes the one-query-at-a-time path.</summary>
     private sealed class PerQueryOnly(AnonymousCount inner) : IAnonymousMechanism
     {

@@ -52,6 +52,9 @@ internal sealed class AdjointEmitter
         _forwardSweep = DeadForwardWrites.Remove(_reverse.ForwardSweep(method.Body), _reverseSweep, owned, out _unreadBuffers);
     }
 
+    /// <summary>The batched calls the adjoint's forward sweep runs again (a dense layer among them can read its output back instead).</summary>
+    public IEnumerable<CallExpr> RecomputedBatchCalls => Statements.All(_forwardSweep).OfType<WholeBatchCall>().Select(c => c.Call.Call);
+
     /// <summary>The derivative rules the emitted code applies, for the documentation.</summary>
     public SortedSet<string> Rules => _reverse.Rules;
 

@@ -175,6 +175,17 @@ internal static class KernelEmitter
         w.CloseBlock();
     }
 
+    /// <summary>
+    /// Tells <paramref name="plan"/> which dense layers the batched forward keeps for the adjoint: those the batched
+    /// adjoint's forward sweep would compute again (a last layer whose output only the result reads is not among them).
+    /// </summary>
+    public static void PlanKeptLayers(KernelMethod m, IReadOnlyList<ParamField> parameters, BatchPlan plan)
+    {
+        var printer = new ExpressionPrinter(Precision.Float, parameters) { Batch = plan };
+        var emitter = new AdjointEmitter(m, printer, ResultsBarOfQuery, ownsOutputs: true, new LaneEmitter(printer, plan));
+        plan.KeepOnly(emitter.RecomputedBatchCalls);
+    }
+
     /// <summary>The adjoint of query q's result in a batched adjoint: <c>resultsBar[q]</c>.</summary>
     private static readonly Expr ResultsBarOfQuery = new ElementRef(new LocalRef("resultsBar", ValueKind.RealSpan), new LocalRef("q", ValueKind.Int), null, ValueKind.Real);
 

@@ -79,6 +79,7 @@ internal static class TypeEmitter
             w.WriteLine();
             if (batched)
             {
+                KernelEmitter.PlanKeptLayers(m, fields, plan);
                 KernelEmitter.WriteBatchedForward(w, m, kernel + "Batch", fields, plan,
                     display + " for many queries at once: each statement one loop over the queries, each dense layer one matrix-matrix product.");
                 w.WriteLine();

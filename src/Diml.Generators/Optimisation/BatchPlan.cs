@@ -72,7 +72,34 @@ internal sealed class BatchPlan
         plan.Propagate(method);
         if (plan.Obstacle is null) plan.CheckControl(method.Body);
         if (plan.Obstacle is null && ownActionHoisting) plan.Shared = ContextHoisting.Analyze(method, plan);
+        if (plan.Obstacle is null) plan.FindKeptLayers(method);
         return plan;
+    }
+
+    private readonly Dictionary<CallExpr, int> _kept = new(Parsing.ReferenceComparer<CallExpr>.Instance);
+
+    /// <summary>
+    /// The number of a dense layer whose output the batched forward keeps for the adjoint (<c>ActivationStore</c>), or −1:
+    /// every top-level batched dense layer that writes a whole per-query buffer, numbered in program order. The adjoint's
+    /// forward sweep reads a kept output back instead of multiplying again, when the caller kept it.
+    /// </summary>
+    public int KeptLayer(CallExpr call) => _kept.TryGetValue(call, out int index) ? index : -1;
+
+    private void FindKeptLayers(KernelMethod method)
+    {
+        foreach (var statement in method.Body.Statements)
+            if (statement is CallStmt { Call: var call } && Classify(call) == BatchedCall.Dense
+                && call.Args[call.Args.Count - 1] is LocalRef { Name: var output } && Buffer(output) == output)
+                _kept[call] = _kept.Count;
+    }
+
+    /// <summary>Keeps only the layers among <paramref name="recomputed"/> (those the adjoint would compute again), renumbered in program order.</summary>
+    public void KeepOnly(IEnumerable<CallExpr> recomputed)
+    {
+        var wanted = new HashSet<CallExpr>(recomputed, Parsing.ReferenceComparer<CallExpr>.Instance);
+        var layers = _kept.OrderBy(p => p.Value).Select(p => p.Key).Where(wanted.Contains).ToList();
+        _kept.Clear();
+        foreach (var layer in layers) _kept[layer] = _kept.Count;
     }
 
     /// <summary>

@@ -66,6 +66,7 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
     // Taken anew at every write of _theta: the batched blocks pin _theta under it, so that their dense layers find the
     // transposed weights of this step by position instead of comparing every weight on every call (TransposeCache).
     private long _thetaVersion;
+    private bool _keepForAdjoint;
 
     /// <summary>
     /// Buffers for minibatches of up to <paramref name="maxEpisodes"/> episodes, each needing payoffs at up
@@ -378,9 +379,17 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         return c;
     }
 
-    /// <summary>Evaluates the mechanism once per distinct query of the plan at <paramref name="theta"/>.</summary>
-    public void Evaluate(ReadOnlySpan<T> theta)
+    /// <summary>The bytes of forward activations the batched blocks hold for the adjoint.</summary>
+    internal long KeptActivationBytes => _batches?.Sum(b => b.KeptActivationBytes) ?? 0;
+
+    /// <summary>
+    /// Evaluates the mechanism once per distinct query of the plan at <paramref name="theta"/>; with
+    /// <paramref name="keepForAdjoint"/> (a <see cref="Backpropagate"/> follows) the batched kernels keep their dense layers'
+    /// outputs for it (<see cref="BatchedQueries"/>).
+    /// </summary>
+    public void Evaluate(ReadOnlySpan<T> theta, bool keepForAdjoint = false)
     {
+        _keepForAdjoint = keepForAdjoint;
         if (theta.Length != _parameters) ThrowHelper.Argument(nameof(theta), $"{_parameters} parameters", theta.Length);
         if (_theta.Length != _parameters) _theta = new T[_parameters];
         theta.CopyTo(_theta);
@@ -483,7 +492,8 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         {
             // Batches exist only for float fits, so _theta is a float[].
             using var pinned = TransposeCache.Freeze(Unsafe.As<float[]>(_theta), _thetaVersion);
-            _batches[block].Evaluate(_table, start, end, MemoryMarshal.Cast<T, float>(_theta.AsSpan()), MemoryMarshal.Cast<T, float>(_values.AsSpan()));
+            _batches[block].Evaluate(_table, start, end, MemoryMarshal.Cast<T, float>(_theta.AsSpan()), MemoryMarshal.Cast<T, float>(_values.AsSpan()),
+                _keepForAdjoint ? _thetaVersion : 0);
             return;
         }
         if (_sizeKernels is not null)
@@ -511,7 +521,7 @@ public sealed class CounterfactualPayoffs<T> where T : unmanaged, IFloatingPoint
         {
             using var pinned = TransposeCache.Freeze(Unsafe.As<float[]>(_theta), _thetaVersion);
             _batches[block].Backpropagate(_table, start, end, MemoryMarshal.Cast<T, float>(_theta.AsSpan()),
-                MemoryMarshal.Cast<T, float>(_seeds.AsSpan()), MemoryMarshal.Cast<T, float>(gradient));
+                MemoryMarshal.Cast<T, float>(_seeds.AsSpan()), MemoryMarshal.Cast<T, float>(gradient), _thetaVersion);
             return;
         }
         if (_sizeKernels is not null)

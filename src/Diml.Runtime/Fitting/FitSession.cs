@@ -85,7 +85,10 @@ public sealed class FitSession : IDisposable
         PlannedEpochs = options.PlannedEpochs(training.Episodes);
         PatienceEpochs = validation > 0 ? options.PatienceEpochs(training.Episodes) : 0;
         _objective = new MinibatchObjective<float>(mechanism, rule, training.Shape, batch, training.Steps, options.Window,
-            options.WindowMode, options.Lambda, options.RegularizerSampleCap, Math.Min(options.Threads, Math.Max(1, batch)), groupSizes, learner, processes);
+            options.WindowMode, options.Lambda, options.RegularizerSampleCap, Math.Min(options.Threads, Math.Max(1, batch)), groupSizes, learner, processes)
+        {
+            KeepActivations = options.KeepActivations,
+        };
         // The validation episodes are the last ones; evaluated on the training objective's workers, with buffers of their own.
         _validationEpisodes = new int[validation];
         for (int v = 0; v < validation; v++) _validationEpisodes[v] = fitted + v;

@@ -170,6 +170,15 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
     internal T[]? PrefixParametersOverride { get; set; }
 
     /// <summary>
+    /// Whether an evaluation with a gradient keeps the mechanism's dense-layer outputs for it (<see cref="FitOptions.KeepActivations"/>);
+    /// the numbers are the same either way.
+    /// </summary>
+    public bool KeepActivations { get; set; } = true;
+
+    /// <summary>The bytes of forward activations the minibatch payoffs hold for the gradient now.</summary>
+    public long KeptActivationBytes => _payoffs.KeptActivationBytes;
+
+    /// <summary>
     /// The loss of the window starting at <paramref name="t0"/> of <paramref name="episodes"/> at
     /// <paramref name="theta"/>; when <paramref name="gradient"/> is not empty it is <b>overwritten</b> with the
     /// gradient. <paramref name="sampleSeed"/> picks the regularizer subsample when one is configured.
@@ -222,7 +231,7 @@ public sealed class MinibatchObjective<T> : IDisposable where T : unmanaged, IFl
 
         // 1. Plan and evaluate the distinct mechanism queries of the whole minibatch.
         _payoffs.Plan(data, episodes, t0, length - 1, t0, length);
-        _payoffs.Evaluate(mechanismTheta);
+        _payoffs.Evaluate(mechanismTheta, keepForAdjoint: _wantGradient && KeepActivations);
         if (_prefix > 0)
         {
             _prefixPayoffs!.Plan(data, episodes, 0, _prefix, 0, 0);

@@ -376,10 +376,14 @@ namespace Diml.Mechanisms
             }
             // Nn.Dense for every query at once: a matrix-matrix product; the input block that does not depend on the own action once per run, the one that depends on it alone once per group
             global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count, new global::Diml.Kernels.SharedColumns(size, actions, runOf, runLeaders.Slice(0, runs)), new global::Diml.Kernels.SharedColumns(0, size, groupOf, groupLeaders.Slice(0, groups)));
+            // Kept for the adjoint when the caller keeps activations (a fit): its adjoint then reads z1 back.
+            global::Diml.Kernels.ActivationStore.Keep(0, z1, z1Stride, count);
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z1, h1);
             // Nn.Dense for every query at once: a matrix-matrix product
             global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, h1Stride, 0, h1Stride, z2, z2Stride, 0, z2Stride, count);
+            // Kept for the adjoint when the caller keeps activations (a fit): its adjoint then reads z2 back.
+            global::Diml.Kernels.ActivationStore.Keep(1, z2, z2Stride, count);
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z2, h2);
             // Nn.Dense for every query at once: a matrix-matrix product
@@ -465,12 +469,18 @@ namespace Diml.Mechanisms
                     input[q * inputStride + (size + k2)] = (float)opponentCounts[q * opponentCountsStride + k2] * share[q];
                 }
             }
-            // Nn.Dense for every query at once: a matrix-matrix product; the input block that does not depend on the own action once per run, the one that depends on it alone once per group
-            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count, new global::Diml.Kernels.SharedColumns(size, actions, runOf, runLeaders.Slice(0, runs)), new global::Diml.Kernels.SharedColumns(0, size, groupOf, groupLeaders.Slice(0, groups)));
+            // Nn.Dense: the output the forward pass kept (ActivationStore), else a matrix-matrix product for every query at once
+            if (!global::Diml.Kernels.ActivationStore.TryLoad(0, z1, z1Stride, count))
+            {
+                global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count, new global::Diml.Kernels.SharedColumns(size, actions, runOf, runLeaders.Slice(0, runs)), new global::Diml.Kernels.SharedColumns(0, size, groupOf, groupLeaders.Slice(0, groups)));
+            }
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z1, h1);
-            // Nn.Dense for every query at once: a matrix-matrix product
-            global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, h1Stride, 0, h1Stride, z2, z2Stride, 0, z2Stride, count);
+            // Nn.Dense: the output the forward pass kept (ActivationStore), else a matrix-matrix product for every query at once
+            if (!global::Diml.Kernels.ActivationStore.TryLoad(1, z2, z2Stride, count))
+            {
+                global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, h1Stride, 0, h1Stride, z2, z2Stride, 0, z2Stride, count);
+            }
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z2, h2);
 
