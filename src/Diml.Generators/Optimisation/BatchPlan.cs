@@ -116,7 +116,8 @@ internal sealed class BatchPlan
 
     /// <summary>
     /// The dense layers whose input holds a block of columns that does not depend on the counterfactual own action
-    /// (<see cref="ContextHoisting"/>): that block's product runs once per run of queries with equal other inputs.
+    /// (<see cref="ContextHoisting"/>): that block's product runs once per run of queries with equal counts, and the other
+    /// block's, when it depends on the own action alone, once per own action of the batch.
     /// </summary>
     public ContextHoisting.Result Shared { get; private set; } = ContextHoisting.Result.None;
 
