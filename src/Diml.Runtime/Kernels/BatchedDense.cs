@@ -34,13 +34,7 @@ public static class BatchedDense
         Check(weights, rows, cols, input, inputStride, inputOffset, output.Length, outputStride, outputOffset, count);
         if (!bias.IsEmpty && bias.Length != rows) ThrowBarLength(nameof(bias), bias.Length, rows);
         if (count == 0) return;
-        // Start every output row at the bias, then accumulate the product.
-        for (int q = 0; q < count; q++)
-        {
-            var row = output.Slice(q * outputStride + outputOffset, rows);
-            if (bias.IsEmpty) row.Clear();
-            else bias.CopyTo(row);
-        }
+        StartAtBias(bias, output, outputStride, outputOffset, rows, count);
         if (rows < NarrowRows)
         {
             // Few outputs (the last layer of an MLP): y[q, r] += x_q · W_r, dot products along the inputs.
@@ -87,12 +81,7 @@ public static class BatchedDense
         Check(weights, rows, cols, input, inputStride, inputOffset, output.Length, outputStride, outputOffset, count);
         if (!bias.IsEmpty && bias.Length != rows) ThrowBarLength(nameof(bias), bias.Length, rows);
         if (count == 0) return;
-        for (int q = 0; q < count; q++)
-        {
-            var row = output.Slice(q * outputStride + outputOffset, rows);
-            if (bias.IsEmpty) row.Clear();
-            else bias.CopyTo(row);
-        }
+        StartAtBias(bias, output, outputStride, outputOffset, rows, count);
         // Column c of W is row c of Wᵀ, so a window of columns is a contiguous block of the transposed weights.
         var transposed = TransposeCache.Current.Transposed(weights, rows, cols);
         ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), inputOffset);
@@ -107,6 +96,24 @@ public static class BatchedDense
                     ref y, outputStride, count, other[w + 1] - other[w], rows);
         AddBlock(input, inputStride, inputOffset, transposed, output, outputStride, outputOffset, rows, count, first);
         AddBlock(input, inputStride, inputOffset, transposed, output, outputStride, outputOffset, rows, count, second);
+    }
+
+    /// <summary>Starts every query's output row at the bias (at zero without one); the products then accumulate into it.</summary>
+    private static void StartAtBias(ReadOnlySpan<float> bias, Span<float> output, int outputStride, int outputOffset, int rows, int count)
+    {
+        for (int q = 0; q < count; q++)
+        {
+            var row = output.Slice(q * outputStride + outputOffset, rows);
+            if (bias.IsEmpty) row.Clear();
+            else bias.CopyTo(row);
+        }
+    }
+
+    /// <summary>The block's columns of each group's first query, side by side (one row of <c>block.Columns</c> per group).</summary>
+    private static void GatherLeaders(ReadOnlySpan<float> input, int inputStride, int inputOffset, SharedColumns block, Span<float> shared)
+    {
+        for (int g = 0; g < block.Leaders.Length; g++)
+            input.Slice(block.Leaders[g] * inputStride + inputOffset + block.Start, block.Columns).CopyTo(shared.Slice(g * block.Columns, block.Columns));
     }
 
     /// <summary>The three windows of columns around two disjoint blocks, <c>[start, end)</c> pairs in order (some empty).</summary>
@@ -130,8 +137,7 @@ public static class BatchedDense
         var mark = arena.Mark();
         var shared = arena.FloatsToOverwrite(groups * block.Columns);
         var sums = arena.Floats(groups * rows);
-        for (int g = 0; g < groups; g++)
-            input.Slice(block.Leaders[g] * inputStride + inputOffset + block.Start, block.Columns).CopyTo(shared.Slice(g * block.Columns, block.Columns));
+        GatherLeaders(input, inputStride, inputOffset, block, shared);
         MultiplyAccumulate.Run(ref MemoryMarshal.GetReference(shared), block.Columns, 1,
             ref Unsafe.Add(ref MemoryMarshal.GetReference(transposed), block.Start * rows), rows,
             ref MemoryMarshal.GetReference(sums), rows, groups, block.Columns, rows);
@@ -228,8 +234,7 @@ public static class BatchedDense
         var mark = arena.Mark();
         var shared = arena.FloatsToOverwrite(groups * block.Columns);
         var sums = arena.Floats(groups * rows);
-        for (int g = 0; g < groups; g++)
-            input.Slice(block.Leaders[g] * inputStride + inputOffset + block.Start, block.Columns).CopyTo(shared.Slice(g * block.Columns, block.Columns));
+        GatherLeaders(input, inputStride, inputOffset, block, shared);
         for (int q = 0; q < count; q++)
         {
             var sum = sums.Slice(block.GroupOf[q] * rows, rows);
