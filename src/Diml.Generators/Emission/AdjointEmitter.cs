@@ -110,7 +110,9 @@ internal sealed class AdjointEmitter
     /// <summary>Writes hoisted locals, the forward sweep and the reverse sweep.</summary>
     public void EmitBody(SourceWriter output)
     {
-        var (forwardSweep, reverseSweep) = (_forwardSweep, _reverseSweep);
+        // The kept layers are known only once the plan has them (KernelEmitter.PlanKeptLayers asks this emitter first).
+        var forwardSweep = _lanes is null ? _forwardSweep : KeptActivations.InAdjoint(_forwardSweep, _lanes.Plan);
+        var reverseSweep = _reverseSweep;
         var hoisted = _reverse.Hoisted(_method.Body);
         var printer = ForwardEmitter.ForAdjoint(_p, _lanes);
         var forward = new SourceWriter();

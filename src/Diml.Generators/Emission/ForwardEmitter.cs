@@ -133,13 +133,14 @@ internal sealed class ForwardEmitter
                 break;
             case CallStmt call when Varies(call.Call):
                 EmitBatchedCall(call.Call, _lanes!, w);
-                if (_lanes!.Classify(call.Call) == BatchedCall.Dense && _lanes.Plan.KeptLayer(call.Call) is >= 0 and var kept)
-                {
-                    var (output, stride, _, _) = _lanes.Row(call.Call.Args[call.Call.Args.Count - 1]);
-                    w.WriteLine("// Kept for the adjoint when the caller keeps activations (a fit): its adjoint then reads " + output + " back.");
-                    w.WriteLine("global::Diml.Kernels.ActivationStore.Keep(" + kept.ToString(CultureInfo.InvariantCulture) + ", " + output + ", " + stride + ", count);");
-                }
                 break;
+            case KeepOutput keep:
+            {
+                var (output, stride, _, _) = _lanes!.Row(keep.Dense.Call.Args[keep.Dense.Call.Args.Count - 1]);
+                w.WriteLine("// Kept for the adjoint when the caller keeps activations (a fit): its adjoint then reads " + output + " back.");
+                w.WriteLine("global::Diml.Kernels.ActivationStore.Keep(" + keep.Layer.ToString(CultureInfo.InvariantCulture) + ", " + output + ", " + stride + ", count);");
+                break;
+            }
             case CallStmt call:
                 w.WriteLine(_p.Print(call.Call) + ";");
                 break;
@@ -257,13 +258,13 @@ internal sealed class ForwardEmitter
             case QueryBuffers buffers:
                 _queries!.SpanBuffer(w, buffers.Alloc, buffers.WithBar, withValues: buffers.WithValues);
                 break;
-            case WholeBatchCall batched when _queries!.Classify(batched.Call.Call) == BatchedCall.Dense && _queries.Plan.KeptLayer(batched.Call.Call) is >= 0 and var keptLayer:
+            case ReadBackOrCompute readBack:
             {
-                // The forward pass of a fit kept this layer's output: read it back rather than multiply again.
-                var (output, stride, _, _) = _queries.Row(batched.Call.Call.Args[batched.Call.Call.Args.Count - 1]);
-                w.WriteLine("// " + batched.Call.Call.Target.DisplayName + ": the output the forward pass kept (ActivationStore), else a matrix-matrix product for every query at once");
-                w.OpenBlock("if (!global::Diml.Kernels.ActivationStore.TryLoad(" + keptLayer.ToString(CultureInfo.InvariantCulture) + ", " + output + ", " + stride + ", count))");
-                w.WriteLine(_queries.DenseForward(batched.Call.Call));
+                var call = readBack.Dense.Call.Call;
+                var (output, stride, _, _) = _queries!.Row(call.Args[call.Args.Count - 1]);
+                w.WriteLine("// " + call.Target.DisplayName + ": the output the forward pass kept (ActivationStore), else a matrix-matrix product for every query at once");
+                w.OpenBlock("if (!global::Diml.Kernels.ActivationStore.TryLoad(" + readBack.Layer.ToString(CultureInfo.InvariantCulture) + ", " + output + ", " + stride + ", count))");
+                w.WriteLine(_queries.DenseForward(call));
                 w.CloseBlock();
                 break;
             }

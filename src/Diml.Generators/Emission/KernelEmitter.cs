@@ -170,7 +170,7 @@ internal static class KernelEmitter
         WriteBatchPreamble(w, m, parameters, outputsFromBars: false);
         lanes.GroupsPreamble(w);
         foreach (var (local, kind) in VaryingLocals(m.Body, plan)) w.WriteLine(lanes.ScalarBuffer(local, kind));
-        new ForwardEmitter(printer, lanes).Emit(m.Body, w);
+        new ForwardEmitter(printer, lanes).Emit(KeptActivations.InForward(m.Body, plan), w);
         w.WriteLine("arena.Release(arenaMark);");
         w.CloseBlock();
     }

@@ -85,6 +85,15 @@ internal sealed record QueryBuffers(StackAlloc Alloc, bool WithBar, bool WithVal
 internal sealed record WholeBatchCall(CallStmt Call) : Stmt;
 
 /// <summary>
+/// In a batched forward, after a dense layer: its output kept as layer <paramref name="Layer"/> for the adjoint, when the
+/// caller keeps activations (<see cref="Optimisation.KeptActivations"/>).
+/// </summary>
+internal sealed record KeepOutput(CallStmt Dense, int Layer) : Stmt;
+
+/// <summary>In a batched adjoint's forward sweep: a dense layer's output read back as kept layer <paramref name="Layer"/>, else computed.</summary>
+internal sealed record ReadBackOrCompute(WholeBatchCall Dense, int Layer) : Stmt;
+
+/// <summary>
 /// The adjoint of a dense layer for the whole batch; <paramref name="ActiveArgs"/> are the arguments whose adjoints are
 /// wanted; with <paramref name="InputBarStart"/> and <paramref name="InputBarLength"/>, the input's adjoint over that
 /// window of each query's input only.

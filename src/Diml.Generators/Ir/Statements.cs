@@ -33,6 +33,7 @@ internal static class Statements
         PerQuery perQuery => new Stmt[] { perQuery.Body },
         QueryBuffers buffers => new Stmt[] { buffers.Alloc },
         WholeBatchCall whole => new Stmt[] { whole.Call },
+        ReadBackOrCompute readBack => new Stmt[] { readBack.Dense },
         BarStackAlloc bar => new Stmt[] { bar.Alloc },
         BarAlias bar => new Stmt[] { bar.Alias },
         _ => System.Array.Empty<Stmt>(),
@@ -65,6 +66,7 @@ internal static class Statements
             .Concat(dense.InputBarStart is null ? System.Array.Empty<Expr>() : new[] { dense.InputBarStart })
             .Concat(dense.InputBarLength is null ? System.Array.Empty<Expr>() : new[] { dense.InputBarLength }),
         ElementwiseAdjointCall elementwise => new Expr[] { elementwise.Call },
+        KeepOutput keep => new Expr[] { keep.Dense.Call.Args[keep.Dense.Call.Args.Count - 1] },
         _ => System.Array.Empty<Expr>(),
     };
 

@@ -109,11 +109,13 @@ public static class BatchedDense
         }
     }
 
-    /// <summary>The block's columns of each group's first query, side by side (one row of <c>block.Columns</c> per group).</summary>
-    private static void GatherLeaders(ReadOnlySpan<float> input, int inputStride, int inputOffset, SharedColumns block, Span<float> shared)
+    /// <summary>The block's columns of each group's first query, side by side (one row of <c>block.Columns</c> per group), in <paramref name="arena"/>.</summary>
+    private static Span<float> GatherLeaders(BatchArena arena, ReadOnlySpan<float> input, int inputStride, int inputOffset, SharedColumns block)
     {
+        var shared = arena.FloatsToOverwrite(block.Leaders.Length * block.Columns);
         for (int g = 0; g < block.Leaders.Length; g++)
             input.Slice(block.Leaders[g] * inputStride + inputOffset + block.Start, block.Columns).CopyTo(shared.Slice(g * block.Columns, block.Columns));
+        return shared;
     }
 
     /// <summary>The three windows of columns around two disjoint blocks, <c>[start, end)</c> pairs in order (some empty).</summary>
@@ -135,9 +137,8 @@ public static class BatchedDense
         int groups = block.Leaders.Length;
         var arena = BatchArena.Current;
         var mark = arena.Mark();
-        var shared = arena.FloatsToOverwrite(groups * block.Columns);
+        var shared = GatherLeaders(arena, input, inputStride, inputOffset, block);
         var sums = arena.Floats(groups * rows);
-        GatherLeaders(input, inputStride, inputOffset, block, shared);
         MultiplyAccumulate.Run(ref MemoryMarshal.GetReference(shared), block.Columns, 1,
             ref Unsafe.Add(ref MemoryMarshal.GetReference(transposed), block.Start * rows), rows,
             ref MemoryMarshal.GetReference(sums), rows, groups, block.Columns, rows);
@@ -232,9 +233,8 @@ public static class BatchedDense
         int groups = block.Leaders.Length;
         var arena = BatchArena.Current;
         var mark = arena.Mark();
-        var shared = arena.FloatsToOverwrite(groups * block.Columns);
+        var shared = GatherLeaders(arena, input, inputStride, inputOffset, block);
         var sums = arena.Floats(groups * rows);
-        GatherLeaders(input, inputStride, inputOffset, block, shared);
         for (int q = 0; q < count; q++)
         {
             var sum = sums.Slice(block.GroupOf[q] * rows, rows);
