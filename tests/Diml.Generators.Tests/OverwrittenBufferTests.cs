@@ -37,9 +37,40 @@ public class OverwrittenBufferTests
     public void ADenseOutputAndAnElementwiseOutput_AreNotCleared_AnInputWrittenElementByElementIs()
     {
         var batched = Batched(Mechanism(""));
-        Assert.Contains("z = arena.FloatsToOverwrite(count * zStride);", batched);
+        // z, a kept layer's output, lives in the activation store's rows when the caller keeps activations.
+        Assert.Contains("z = global::Diml.Kernels.ActivationStore.RowsToKeep(0, zStride, count, arena.FloatsToOverwrite(count * zStride));", batched);
         Assert.Contains("h = arena.FloatsToOverwrite(count * hStride);", batched);
         Assert.Contains("input = arena.Floats(count * inputStride);", batched);
+    }
+
+    [Fact]
+    public void TheAdjointsBuffers_AreNotCleared_WhereTheirFirstUseWritesThemWhole_TheirAdjointsAre()
+    {
+        var adjoint = GeneratorHarness.GeneratedSection(Mechanism(""), "public void PayoffBatchAdjoint(", "arena.Release(arenaMark);");
+        Assert.Contains("z = arena.FloatsToOverwrite(count * zStride);", adjoint);      // read back or computed whole
+        Assert.Contains("h = arena.FloatsToOverwrite(count * hStride);", adjoint);      // the Relu's whole output
+        Assert.Contains("zBar = arena.Floats(count * zStride);", adjoint);               // accumulated into
+        Assert.Contains("hBar = arena.Floats(count * hStride);", adjoint);
+        Assert.Contains("input = arena.Floats(count * inputStride);", adjoint);
+    }
+
+    [Fact]
+    public void AKeptOutput_IsReadInPlace_OnlyWhereNothingWritesItAgain()
+    {
+        var plain = Mechanism("");
+        Assert.Contains("ActivationStore.TryRead(0, ref z, zStride, count)", GeneratorHarness.GeneratedSection(plain, "public void PayoffBatchAdjoint(", "arena.Release(arenaMark);"));
+        // Written again after the layer: by an assignment, or as the output of a later call. The store then
+        // gets a copy (Keep) and the adjoint copies it back (TryLoad), so that neither side's later writes reach it.
+        foreach (var after in new[] { "z[0] = 2f; Nn.Relu(z, h);", "Nn.Relu(z, h); Nn.Relu(h, z);" })
+        {
+            var source = Mechanism("", after);
+            var forward = Batched(source);
+            var adjoint = GeneratorHarness.GeneratedSection(source, "public void PayoffBatchAdjoint(", "arena.Release(arenaMark);");
+            Assert.DoesNotContain("RowsToKeep", forward);
+            Assert.Contains("ActivationStore.Keep(0, z, zStride, count);", forward);
+            Assert.Contains("ActivationStore.TryLoad(0, z, zStride, count)", adjoint);
+            Assert.DoesNotContain("TryRead", adjoint);
+        }
     }
 
     [Fact]

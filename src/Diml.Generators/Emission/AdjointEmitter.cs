@@ -111,7 +111,7 @@ internal sealed class AdjointEmitter
     public void EmitBody(SourceWriter output)
     {
         // The kept layers are known only once the plan has them (KernelEmitter.PlanKeptLayers asks this emitter first).
-        var forwardSweep = _lanes is null ? _forwardSweep : KeptActivations.InAdjoint(_forwardSweep, _lanes.Plan);
+        var forwardSweep = _lanes is null ? _forwardSweep : KeptActivations.InAdjoint(_forwardSweep, _reverseSweep, _lanes.Plan);
         var reverseSweep = _reverseSweep;
         var hoisted = _reverse.Hoisted(_method.Body);
         var printer = ForwardEmitter.ForAdjoint(_p, _lanes);

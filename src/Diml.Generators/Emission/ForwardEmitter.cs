@@ -109,6 +109,9 @@ internal sealed class ForwardEmitter
             case StackAlloc alloc when Varies(alloc.Name):
                 _lanes!.SpanBuffer(w, alloc, withBar: false, overwritten: _overwritten.Contains(alloc.Name));
                 break;
+            case KeptBuffer kept:
+                _lanes!.SpanBuffer(w, kept.Alloc, withBar: false, overwritten: true, keptLayer: kept.Layer);
+                break;
             case SpanAlias alias when Varies(alias.Name):
                 w.WriteLine("// " + alias.Name + ": a part of each query's row of " + _lanes!.Plan.Buffer(alias.Name));
                 break;
@@ -256,14 +259,23 @@ internal sealed class ForwardEmitter
                 _queries!.ForEachQuery(w, perQuery.Backwards, () => Emit(perQuery.Body, w));
                 break;
             case QueryBuffers buffers:
-                _queries!.SpanBuffer(w, buffers.Alloc, buffers.WithBar, withValues: buffers.WithValues);
+                _queries!.SpanBuffer(w, buffers.Alloc, buffers.WithBar, overwritten: buffers.Overwritten, withValues: buffers.WithValues);
                 break;
             case ReadBackOrCompute readBack:
             {
                 var call = readBack.Dense.Call.Call;
                 var (output, stride, _, _) = _queries!.Row(call.Args[call.Args.Count - 1]);
-                w.WriteLine("// " + call.Target.DisplayName + ": the output the forward pass kept (ActivationStore), else a matrix-matrix product for every query at once");
-                w.OpenBlock("if (!global::Diml.Kernels.ActivationStore.TryLoad(" + readBack.Layer.ToString(CultureInfo.InvariantCulture) + ", " + output + ", " + stride + ", count))");
+                string layer = readBack.Layer.ToString(CultureInfo.InvariantCulture);
+                if (readBack.InPlace)
+                {
+                    w.WriteLine("// " + call.Target.DisplayName + ": the output the forward pass kept (ActivationStore), read where it lies (nothing here writes " + output + "), else a matrix-matrix product for every query at once");
+                    w.OpenBlock("if (!global::Diml.Kernels.ActivationStore.TryRead(" + layer + ", ref " + output + ", " + stride + ", count))");
+                }
+                else
+                {
+                    w.WriteLine("// " + call.Target.DisplayName + ": the output the forward pass kept (ActivationStore), else a matrix-matrix product for every query at once");
+                    w.OpenBlock("if (!global::Diml.Kernels.ActivationStore.TryLoad(" + layer + ", " + output + ", " + stride + ", count))");
+                }
                 w.WriteLine(_queries.DenseForward(call));
                 w.CloseBlock();
                 break;

@@ -46,16 +46,23 @@ internal sealed class LaneEmitter
     /// <summary>
     /// A varying span: one row of the stackalloc's size per query, from the arena; cleared (as a stackalloc is) unless
     /// <paramref name="overwritten"/> says the kernel's first use of it writes all of it; without <paramref name="withValues"/>,
-    /// only its adjoint's rows.
+    /// only its adjoint's rows; with <paramref name="keptLayer"/>, the activation store's rows for that kept layer when the
+    /// caller keeps activations (<see cref="KeptBuffer"/>).
     /// </summary>
-    public void SpanBuffer(SourceWriter w, StackAlloc alloc, bool withBar, bool overwritten = false, bool withValues = true)
+    public void SpanBuffer(SourceWriter w, StackAlloc alloc, bool withBar, bool overwritten = false, bool withValues = true, int keptLayer = -1)
     {
         string stride = ExpressionPrinter.StrideName(alloc.Name);
         string element = alloc.Kind == ValueKind.RealSpan ? _p.Precision.Real : "int";
         string take = alloc.Kind == ValueKind.RealSpan ? "Floats" : "Ints";
         string first = overwritten && alloc.Kind == ValueKind.RealSpan ? "FloatsToOverwrite" : take;
+        string rows = "arena." + first + "(count * " + stride + ")";
         w.WriteLine("int " + stride + " = " + _p.Print(alloc.Size) + ";");
-        if (withValues) w.WriteLine("global::System.Span<" + element + "> " + alloc.Name + " = arena." + first + "(count * " + stride + ");");
+        if (keptLayer >= 0)
+        {
+            w.WriteLine("// " + alloc.Name + " is written straight into the activation store's rows when the caller keeps activations (a fit), so keeping it copies nothing.");
+            rows = "global::Diml.Kernels.ActivationStore.RowsToKeep(" + keptLayer.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", " + stride + ", count, " + rows + ")";
+        }
+        if (withValues) w.WriteLine("global::System.Span<" + element + "> " + alloc.Name + " = " + rows + ";");
         if (withBar) w.WriteLine("global::System.Span<" + element + "> " + _p.BarName(alloc.Name) + " = arena." + take + "(count * " + stride + ");");
     }
 

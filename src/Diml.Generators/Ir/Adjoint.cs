@@ -79,7 +79,8 @@ internal sealed record PerQuery(Block Body, bool Backwards) : Stmt;
 /// A varying span of a batched kernel: one row per query from the arena, and its adjoint's rows when <paramref name="WithBar"/>;
 /// without <paramref name="WithValues"/> only the adjoint's (an adjoint that never names the values).
 /// </summary>
-internal sealed record QueryBuffers(StackAlloc Alloc, bool WithBar, bool WithValues = true) : Stmt;
+/// <paramref name="Overwritten"/>: the first statement that mentions the values writes all of them, so they need no clearing.
+internal sealed record QueryBuffers(StackAlloc Alloc, bool WithBar, bool WithValues = true, bool Overwritten = false) : Stmt;
 
 /// <summary>A primitive call run once for the whole batch (a dense layer as one matrix product, or an elementwise map).</summary>
 internal sealed record WholeBatchCall(CallStmt Call) : Stmt;
@@ -90,8 +91,17 @@ internal sealed record WholeBatchCall(CallStmt Call) : Stmt;
 /// </summary>
 internal sealed record KeepOutput(CallStmt Dense, int Layer) : Stmt;
 
-/// <summary>In a batched adjoint's forward sweep: a dense layer's output read back as kept layer <paramref name="Layer"/>, else computed.</summary>
-internal sealed record ReadBackOrCompute(WholeBatchCall Dense, int Layer) : Stmt;
+/// <summary>
+/// In a batched forward: a varying buffer that only kept layer <paramref name="Layer"/> writes (whole), allocated in the
+/// activation store's rows when the caller keeps activations, so that keeping the layer's output copies nothing.
+/// </summary>
+internal sealed record KeptBuffer(StackAlloc Alloc, int Layer) : Stmt;
+
+/// <summary>
+/// In a batched adjoint's forward sweep: a dense layer's output read back as kept layer <paramref name="Layer"/>, else computed;
+/// <paramref name="InPlace"/>: nothing after it writes the output, so it may point at the kept rows instead of copying them.
+/// </summary>
+internal sealed record ReadBackOrCompute(WholeBatchCall Dense, int Layer, bool InPlace = false) : Stmt;
 
 /// <summary>
 /// The adjoint of a dense layer for the whole batch; <paramref name="ActiveArgs"/> are the arguments whose adjoints are

@@ -32,6 +32,7 @@ internal static class Statements
         SweepBranch sweep => new Stmt[] { sweep.Then },
         PerQuery perQuery => new Stmt[] { perQuery.Body },
         QueryBuffers buffers => new Stmt[] { buffers.Alloc },
+        KeptBuffer kept => new Stmt[] { kept.Alloc },
         WholeBatchCall whole => new Stmt[] { whole.Call },
         ReadBackOrCompute readBack => new Stmt[] { readBack.Dense },
         BarStackAlloc bar => new Stmt[] { bar.Alloc },

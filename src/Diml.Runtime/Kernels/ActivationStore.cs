@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Diml.Kernels;
 
 /// <summary>
@@ -72,12 +75,26 @@ public sealed class ActivationStore(long limitFloats)
 
     /// <summary>
     /// In a <see cref="Keeping"/> scope, keeps the <paramref name="count"/> rows of <paramref name="stride"/> floats of
-    /// <paramref name="values"/> as layer <paramref name="layer"/>'s output; elsewhere does nothing.
+    /// <paramref name="values"/> as layer <paramref name="layer"/>'s output; elsewhere does nothing. When
+    /// <paramref name="values"/> are the rows <see cref="RowsToKeep"/> handed out, nothing is copied.
     /// </summary>
     public static void Keep(int layer, ReadOnlySpan<float> values, int stride, int count)
     {
         if (_keeping is not { } store) return;
         store.KeepRows(layer, values, stride, count, _rows!, _version);
+    }
+
+    /// <summary>
+    /// In a <see cref="Keeping"/> scope where the <paramref name="count"/> queries' rows follow one another, the store's own
+    /// rows for layer <paramref name="layer"/>'s output, for the kernel to write the layer into directly (a later
+    /// <see cref="Keep"/> of them then copies nothing); otherwise <paramref name="otherwise"/>. The rows' contents are
+    /// undefined until written.
+    /// </summary>
+    /// <remarks>The generator asks for them only for a buffer that the layer overwrites whole and nothing writes again.</remarks>
+    public static Span<float> RowsToKeep(int layer, int stride, int count, Span<float> otherwise)
+    {
+        if (_keeping is not { } store || stride < 1 || !Consecutive(_rows!, count)) return otherwise;
+        return store.Reserve(layer, stride, count, _rows!, _version) ? store.Rows(layer, stride, count, _rows!) : otherwise;
     }
 
     /// <summary>
@@ -91,12 +108,38 @@ public sealed class ActivationStore(long limitFloats)
         return store.LoadRows(layer, values, stride, count, _rows!, _version);
     }
 
-    private void KeepRows(int layer, ReadOnlySpan<float> values, int stride, int count, int[] rows, long version)
+    /// <summary>
+    /// Like <see cref="TryLoad"/>, but where the queries' rows follow one another in the store, points
+    /// <paramref name="values"/> at them instead of copying: the caller must only read them.
+    /// </summary>
+    public static bool TryRead(int layer, ref Span<float> values, int stride, int count)
     {
-        if (layer < 0 || stride < 0 || count < 0 || count > rows.Length || (long)count * stride > values.Length)
-            throw new ArgumentException($"Keep: layer {layer}, {count} rows of {stride} floats do not fit {values.Length} values and {rows.Length} row numbers.");
+        if (_loading is not { } store) return false;
+        if (stride > 0 && Consecutive(_rows!, count) && store.Holds(layer, stride, count, _rows!, _version))
+        {
+            values = store.Rows(layer, stride, count, _rows!);
+            return true;
+        }
+        return store.LoadRows(layer, values, stride, count, _rows!, _version);
+    }
+
+    private static bool Consecutive(int[] rows, int count)
+    {
+        if (count < 1 || count > rows.Length) return false;
+        for (int q = 1; q < count; q++)
+            if (rows[q] != rows[0] + q) return false;
+        return true;
+    }
+
+    private Span<float> Rows(int layer, int stride, int count, int[] rows) => _buffers[layer].AsSpan(rows[0] * stride, count * stride);
+
+    /// <summary>Makes layer <paramref name="layer"/>'s buffer hold rows of <paramref name="stride"/> floats up to the call's last row; false when the limit refuses.</summary>
+    private bool Reserve(int layer, int stride, int count, int[] rows, long version)
+    {
+        if (layer < 0 || stride < 0 || count < 0 || count > rows.Length)
+            throw new ArgumentException($"Keep: layer {layer}, {count} rows of {stride} floats do not fit {rows.Length} row numbers.");
         if (layer >= _buffers.Length) GrowLayers(layer + 1);
-        if (_refusedVersion[layer] == version) return;
+        if (_refusedVersion[layer] == version) return false;
         if (_strides[layer] != stride)
         {
             // A new row length (another mechanism's layer): start the layer's buffer afresh.
@@ -111,26 +154,42 @@ public sealed class ActivationStore(long limitFloats)
         if (needed > _buffers[layer].Length && !TryGrow(layer, needed))
         {
             _refusedVersion[layer] = version;
-            return;
+            return false;
         }
+        return true;
+    }
+
+    private void KeepRows(int layer, ReadOnlySpan<float> values, int stride, int count, int[] rows, long version)
+    {
+        if ((long)count * stride > values.Length)
+            throw new ArgumentException($"Keep: layer {layer}, {count} rows of {stride} floats do not fit {values.Length} values.");
+        if (!Reserve(layer, stride, count, rows, version)) return;
         var buffer = _buffers[layer];
-        for (int q = 0; q < count; q++)
-            values.Slice(q * stride, stride).CopyTo(buffer.AsSpan(rows[q] * stride, stride));
+        bool inPlace = count > 0 && stride > 0 && Consecutive(rows, count)
+            && Unsafe.AreSame(ref MemoryMarshal.GetReference(values), ref buffer[rows[0] * stride]);
+        if (!inPlace)
+            for (int q = 0; q < count; q++)
+                values.Slice(q * stride, stride).CopyTo(buffer.AsSpan(rows[q] * stride, stride));
         _keptVersion[layer] = version;
+    }
+
+    private bool Holds(int layer, int stride, int count, int[] rows, long version)
+    {
+        if (layer >= _buffers.Length || _keptVersion[layer] != version || _refusedVersion[layer] == version || _strides[layer] != stride)
+            return false;
+        for (int q = 0; q < count; q++)
+            if ((long)(rows[q] + 1) * stride > _buffers[layer].Length) return false;
+        return true;
     }
 
     private bool LoadRows(int layer, Span<float> values, int stride, int count, int[] rows, long version)
     {
-        if (layer >= _buffers.Length || _keptVersion[layer] != version || _refusedVersion[layer] == version || _strides[layer] != stride)
-            return false;
+        if (!Holds(layer, stride, Math.Min(count, rows.Length), rows, version)) return false;
         if (count < 0 || count > rows.Length || (long)count * stride > values.Length)
             throw new ArgumentException($"TryLoad: layer {layer}, {count} rows of {stride} floats do not fit {values.Length} values and {rows.Length} row numbers.");
         var buffer = _buffers[layer];
         for (int q = 0; q < count; q++)
-        {
-            if ((long)(rows[q] + 1) * stride > buffer.Length) return false;
             buffer.AsSpan(rows[q] * stride, stride).CopyTo(values.Slice(q * stride, stride));
-        }
         return true;
     }
 

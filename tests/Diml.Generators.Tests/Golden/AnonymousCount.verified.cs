@@ -339,11 +339,13 @@ namespace Diml.Mechanisms
             int inputStride = size + actions;
             global::System.Span<float> input = arena.Floats(count * inputStride);
             int z1Stride = this.Hidden;
-            global::System.Span<float> z1 = arena.FloatsToOverwrite(count * z1Stride);
+            // z1 is written straight into the activation store's rows when the caller keeps activations (a fit), so keeping it copies nothing.
+            global::System.Span<float> z1 = global::Diml.Kernels.ActivationStore.RowsToKeep(0, z1Stride, count, arena.FloatsToOverwrite(count * z1Stride));
             int h1Stride = this.Hidden;
             global::System.Span<float> h1 = arena.FloatsToOverwrite(count * h1Stride);
             int z2Stride = this.Hidden;
-            global::System.Span<float> z2 = arena.FloatsToOverwrite(count * z2Stride);
+            // z2 is written straight into the activation store's rows when the caller keeps activations (a fit), so keeping it copies nothing.
+            global::System.Span<float> z2 = global::Diml.Kernels.ActivationStore.RowsToKeep(1, z2Stride, count, arena.FloatsToOverwrite(count * z2Stride));
             int h2Stride = this.Hidden;
             global::System.Span<float> h2 = arena.FloatsToOverwrite(count * h2Stride);
             int outputStride = 1;
@@ -430,16 +432,16 @@ namespace Diml.Mechanisms
             global::System.Span<float> input = arena.Floats(count * inputStride);
             global::System.Span<float> inputBar = arena.Floats(count * inputStride);
             int z1Stride = this.Hidden;
-            global::System.Span<float> z1 = arena.Floats(count * z1Stride);
+            global::System.Span<float> z1 = arena.FloatsToOverwrite(count * z1Stride);
             global::System.Span<float> z1Bar = arena.Floats(count * z1Stride);
             int h1Stride = this.Hidden;
-            global::System.Span<float> h1 = arena.Floats(count * h1Stride);
+            global::System.Span<float> h1 = arena.FloatsToOverwrite(count * h1Stride);
             global::System.Span<float> h1Bar = arena.Floats(count * h1Stride);
             int z2Stride = this.Hidden;
-            global::System.Span<float> z2 = arena.Floats(count * z2Stride);
+            global::System.Span<float> z2 = arena.FloatsToOverwrite(count * z2Stride);
             global::System.Span<float> z2Bar = arena.Floats(count * z2Stride);
             int h2Stride = this.Hidden;
-            global::System.Span<float> h2 = arena.Floats(count * h2Stride);
+            global::System.Span<float> h2 = arena.FloatsToOverwrite(count * h2Stride);
             global::System.Span<float> h2Bar = arena.Floats(count * h2Stride);
             int outputStride = 1;
             global::System.Span<float> outputBar = arena.Floats(count * outputStride);
@@ -469,15 +471,15 @@ namespace Diml.Mechanisms
                     input[q * inputStride + (size + k2)] = (float)opponentCounts[q * opponentCountsStride + k2] * share[q];
                 }
             }
-            // Nn.Dense: the output the forward pass kept (ActivationStore), else a matrix-matrix product for every query at once
-            if (!global::Diml.Kernels.ActivationStore.TryLoad(0, z1, z1Stride, count))
+            // Nn.Dense: the output the forward pass kept (ActivationStore), read where it lies (nothing here writes z1), else a matrix-matrix product for every query at once
+            if (!global::Diml.Kernels.ActivationStore.TryRead(0, ref z1, z1Stride, count))
             {
                 global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), input, inputStride, 0, inputStride, z1, z1Stride, 0, z1Stride, count, new global::Diml.Kernels.SharedColumns(size, actions, runOf, runLeaders.Slice(0, runs)), new global::Diml.Kernels.SharedColumns(0, size, groupOf, groupLeaders.Slice(0, groups)));
             }
             // Nn.Relu maps element by element: one call covers every query's row
             global::Diml.Nn.Relu(z1, h1);
-            // Nn.Dense: the output the forward pass kept (ActivationStore), else a matrix-matrix product for every query at once
-            if (!global::Diml.Kernels.ActivationStore.TryLoad(1, z2, z2Stride, count))
+            // Nn.Dense: the output the forward pass kept (ActivationStore), read where it lies (nothing here writes z2), else a matrix-matrix product for every query at once
+            if (!global::Diml.Kernels.ActivationStore.TryRead(1, ref z2, z2Stride, count))
             {
                 global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, h1Stride, 0, h1Stride, z2, z2Stride, 0, z2Stride, count);
             }

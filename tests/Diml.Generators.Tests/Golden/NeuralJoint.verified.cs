@@ -298,11 +298,13 @@ namespace Diml.Mechanisms
             int featuresStride = jointStride * size;
             global::System.Span<float> features = arena.Floats(count * featuresStride);
             int z1Stride = this.Hidden;
-            global::System.Span<float> z1 = arena.FloatsToOverwrite(count * z1Stride);
+            // z1 is written straight into the activation store's rows when the caller keeps activations (a fit), so keeping it copies nothing.
+            global::System.Span<float> z1 = global::Diml.Kernels.ActivationStore.RowsToKeep(0, z1Stride, count, arena.FloatsToOverwrite(count * z1Stride));
             int h1Stride = this.Hidden;
             global::System.Span<float> h1 = arena.FloatsToOverwrite(count * h1Stride);
             int z2Stride = this.Hidden;
-            global::System.Span<float> z2 = arena.FloatsToOverwrite(count * z2Stride);
+            // z2 is written straight into the activation store's rows when the caller keeps activations (a fit), so keeping it copies nothing.
+            global::System.Span<float> z2 = global::Diml.Kernels.ActivationStore.RowsToKeep(1, z2Stride, count, arena.FloatsToOverwrite(count * z2Stride));
             int h2Stride = this.Hidden;
             global::System.Span<float> h2 = arena.FloatsToOverwrite(count * h2Stride);
             for (int i = 0; i < jointStride; i++)
@@ -354,16 +356,16 @@ namespace Diml.Mechanisms
             global::System.Span<float> features = arena.Floats(count * featuresStride);
             global::System.Span<float> featuresBar = arena.Floats(count * featuresStride);
             int z1Stride = this.Hidden;
-            global::System.Span<float> z1 = arena.Floats(count * z1Stride);
+            global::System.Span<float> z1 = arena.FloatsToOverwrite(count * z1Stride);
             global::System.Span<float> z1Bar = arena.Floats(count * z1Stride);
             int h1Stride = this.Hidden;
-            global::System.Span<float> h1 = arena.Floats(count * h1Stride);
+            global::System.Span<float> h1 = arena.FloatsToOverwrite(count * h1Stride);
             global::System.Span<float> h1Bar = arena.Floats(count * h1Stride);
             int z2Stride = this.Hidden;
-            global::System.Span<float> z2 = arena.Floats(count * z2Stride);
+            global::System.Span<float> z2 = arena.FloatsToOverwrite(count * z2Stride);
             global::System.Span<float> z2Bar = arena.Floats(count * z2Stride);
             int h2Stride = this.Hidden;
-            global::System.Span<float> h2 = arena.Floats(count * h2Stride);
+            global::System.Span<float> h2 = arena.FloatsToOverwrite(count * h2Stride);
             global::System.Span<float> h2Bar = arena.Floats(count * h2Stride);
             loop1Start = 0;
             loop1Count = 0;
@@ -375,15 +377,15 @@ namespace Diml.Mechanisms
                 }
                 loop1Count++;
             }
-            // Nn.Dense: the output the forward pass kept (ActivationStore), else a matrix-matrix product for every query at once
-            if (!global::Diml.Kernels.ActivationStore.TryLoad(0, z1, z1Stride, count))
+            // Nn.Dense: the output the forward pass kept (ActivationStore), read where it lies (nothing here writes z1), else a matrix-matrix product for every query at once
+            if (!global::Diml.Kernels.ActivationStore.TryRead(0, ref z1, z1Stride, count))
             {
                 global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w1Offset, this.W1.Length), theta.Slice(b1Offset, this.B1.Length), features, featuresStride, 0, featuresStride, z1, z1Stride, 0, z1Stride, count);
             }
             // Nn.Tanh maps element by element: one call covers every query's row
             global::Diml.Nn.Tanh(z1, h1);
-            // Nn.Dense: the output the forward pass kept (ActivationStore), else a matrix-matrix product for every query at once
-            if (!global::Diml.Kernels.ActivationStore.TryLoad(1, z2, z2Stride, count))
+            // Nn.Dense: the output the forward pass kept (ActivationStore), read where it lies (nothing here writes z2), else a matrix-matrix product for every query at once
+            if (!global::Diml.Kernels.ActivationStore.TryRead(1, ref z2, z2Stride, count))
             {
                 global::Diml.Kernels.BatchedDense.Forward(theta.Slice(w2Offset, this.W2.Length), theta.Slice(b2Offset, this.B2.Length), h1, h1Stride, 0, h1Stride, z2, z2Stride, 0, z2Stride, count);
             }
