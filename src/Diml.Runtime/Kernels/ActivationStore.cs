@@ -10,7 +10,9 @@ namespace Diml.Kernels;
 /// each dense layer's output rows into the store (<see cref="Keep"/>); inside a <see cref="Loading"/> scope at the same
 /// parameter version, the batched adjoint reads them back (<see cref="TryLoad"/>) instead of multiplying again. Outside
 /// both, or when anything does not match, the kernels compute as before, so a store changes speed, never a result: a
-/// kept output is bit for bit the one the adjoint would have computed.
+/// kept output is bit for bit the one the adjoint would have computed. Where the call's rows are consecutive, neither side
+/// need copy: the forward may write a layer straight into the store's rows (<see cref="RowsToKeep"/>) and the adjoint read
+/// them where they lie (<see cref="TryRead"/>).
 /// </summary>
 /// <remarks>
 /// <para>Each query of a call has a row of the store (the caller's numbering, e.g. its slot in the minibatch's table);

@@ -15,8 +15,9 @@ namespace Diml.Kernels;
 /// <c>output[q·outputStride + outputOffset ..][..rows]</c>, so a slice of a per-query buffer is passed without
 /// copying. Every product is one call of <see cref="MultiplyAccumulate"/>, which runs at the widest vector width the
 /// hardware accelerates and gives bit-identical results on every width (layers with fewer than 16 outputs take its
-/// dot-product form in the forward pass); the bias is written (forward) or summed
-/// (adjoint) outside the products.
+/// dot-product form in the forward pass). In the forward the products start from the bias row itself (the first product
+/// writing a row reads its initial value from the bias, not from a copy of it in every row); the adjoint sums the bias's
+/// gradient outside the products.
 /// </remarks>
 public static class BatchedDense
 {
@@ -34,7 +35,7 @@ public static class BatchedDense
         Check(weights, rows, cols, input, inputStride, inputOffset, output.Length, outputStride, outputOffset, count);
         if (!bias.IsEmpty && bias.Length != rows) ThrowBarLength(nameof(bias), bias.Length, rows);
         if (count == 0) return;
-        StartAtBias(bias, output, outputStride, outputOffset, rows, count);
+        if (rows < NarrowRows || bias.IsEmpty) StartAtBias(bias, output, outputStride, outputOffset, rows, count);
         if (rows < NarrowRows)
         {
             // Few outputs (the last layer of an MLP): y[q, r] += x_q · W_r, dot products along the inputs.
@@ -45,12 +46,15 @@ public static class BatchedDense
                 count, rows, cols);
             return;
         }
-        // y_q += Σ_c x[q, c]·Wᵀ[c, :] with the transposed weights (transposed once per weight update, see TransposeCache).
+        // y_q = bias + Σ_c x[q, c]·Wᵀ[c, :] with the transposed weights (transposed once per weight update, see TransposeCache);
+        // the products start from the bias row itself rather than from a copy of it in every query's row.
         var transposed = TransposeCache.Current.Transposed(weights, rows, cols);
+        ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), outputOffset);
+        bool fromBias = !bias.IsEmpty;
         MultiplyAccumulate.Run(
             ref Unsafe.Add(ref MemoryMarshal.GetReference(input), inputOffset), inputStride, 1,
             ref MemoryMarshal.GetReference(transposed), rows,
-            ref Unsafe.Add(ref MemoryMarshal.GetReference(output), outputOffset), outputStride,
+            ref y, ref fromBias ? ref MemoryMarshal.GetReference(bias) : ref y, outputStride, fromBias ? 0 : outputStride,
             count, cols, rows);
     }
 
@@ -81,7 +85,9 @@ public static class BatchedDense
         Check(weights, rows, cols, input, inputStride, inputOffset, output.Length, outputStride, outputOffset, count);
         if (!bias.IsEmpty && bias.Length != rows) ThrowBarLength(nameof(bias), bias.Length, rows);
         if (count == 0) return;
-        StartAtBias(bias, output, outputStride, outputOffset, rows, count);
+        // Without a bias the rows start at zero; with one, the first product writing a row starts from the bias row itself.
+        bool started = bias.IsEmpty;
+        if (started) StartAtBias(bias, output, outputStride, outputOffset, rows, count);
         // Column c of W is row c of Wᵀ, so a window of columns is a contiguous block of the transposed weights.
         var transposed = TransposeCache.Current.Transposed(weights, rows, cols);
         ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), inputOffset);
@@ -92,10 +98,15 @@ public static class BatchedDense
         OtherColumns(cols, first, second, other);
         for (int w = 0; w < 6; w += 2)
             if (other[w + 1] > other[w])
+            {
                 MultiplyAccumulate.Run(ref Unsafe.Add(ref x, other[w]), inputStride, 1, ref Unsafe.Add(ref wt, other[w] * rows), rows,
-                    ref y, outputStride, count, other[w + 1] - other[w], rows);
-        AddBlock(input, inputStride, inputOffset, transposed, output, outputStride, outputOffset, rows, count, first);
-        AddBlock(input, inputStride, inputOffset, transposed, output, outputStride, outputOffset, rows, count, second);
+                    ref y, ref started ? ref y : ref MemoryMarshal.GetReference(bias), outputStride, started ? outputStride : 0,
+                    count, other[w + 1] - other[w], rows);
+                started = true;
+            }
+        AddBlock(input, inputStride, inputOffset, transposed, output, outputStride, outputOffset, rows, count, first, started ? default : bias);
+        started |= first.Columns > 0;
+        AddBlock(input, inputStride, inputOffset, transposed, output, outputStride, outputOffset, rows, count, second, started ? default : bias);
     }
 
     /// <summary>Starts every query's output row at the bias (at zero without one); the products then accumulate into it.</summary>
@@ -129,23 +140,29 @@ public static class BatchedDense
         windows[4] = bEnd; windows[5] = cols;
     }
 
-    /// <summary>A block's columns of each group's first query, side by side, times their rows of Wᵀ: one product over the groups, added to every member.</summary>
+    /// <summary>
+    /// A block's columns of each group's first query, side by side, times their rows of Wᵀ: one product over the groups,
+    /// added to every member — or, with <paramref name="bias"/>, written as <c>bias + product</c> into rows nothing has
+    /// written yet.
+    /// </summary>
     private static void AddBlock(ReadOnlySpan<float> input, int inputStride, int inputOffset, ReadOnlySpan<float> transposed,
-        Span<float> output, int outputStride, int outputOffset, int rows, int count, SharedColumns block)
+        Span<float> output, int outputStride, int outputOffset, int rows, int count, SharedColumns block, ReadOnlySpan<float> bias)
     {
         if (block.Columns == 0) return;
         int groups = block.Leaders.Length;
         var arena = BatchArena.Current;
         var mark = arena.Mark();
         var shared = GatherLeaders(arena, input, inputStride, inputOffset, block);
-        var sums = arena.Floats(groups * rows);
+        // Every group's sums start from one row of zeros instead of a cleared copy per group.
+        var zeros = arena.Floats(rows);
+        var sums = arena.FloatsToOverwrite(groups * rows);
         MultiplyAccumulate.Run(ref MemoryMarshal.GetReference(shared), block.Columns, 1,
             ref Unsafe.Add(ref MemoryMarshal.GetReference(transposed), block.Start * rows), rows,
-            ref MemoryMarshal.GetReference(sums), rows, groups, block.Columns, rows);
+            ref MemoryMarshal.GetReference(sums), ref MemoryMarshal.GetReference(zeros), rows, 0, groups, block.Columns, rows);
         for (int q = 0; q < count; q++)
         {
             var row = output.Slice(q * outputStride + outputOffset, rows);
-            System.Numerics.Tensors.TensorPrimitives.Add(row, sums.Slice(block.GroupOf[q] * rows, rows), row);
+            System.Numerics.Tensors.TensorPrimitives.Add(bias.IsEmpty ? row : bias, sums.Slice(block.GroupOf[q] * rows, rows), row);
         }
         arena.Release(mark);
     }

@@ -30,31 +30,45 @@ internal static class MultiplyAccumulate
     /// split changes no bit.
     /// </summary>
     public static void Run(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int rows, int depth, int n)
+        => Run(ref a, aRow, aColumn, ref b, bRow, ref c, ref c, cRow, cRow, rows, depth, n);
+
+    /// <summary>
+    /// <c>C[i, 0..n) = Init[i, 0..n) + Σ_k A(i, k)·B[k, 0..n)</c>, where row i of Init starts at <c>init[i·initRow]</c>: with
+    /// <paramref name="initRow"/> 0 every row starts from one row (a layer's bias), so the bias is never copied into C
+    /// first. The same multiply-adds in the same order as copying Init into C and accumulating, so the same bits.
+    /// </summary>
+    public static void Run(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, ref float init, int cRow, int initRow, int rows, int depth, int n)
     {
         int done = 0;
         if (Vector512.IsHardwareAccelerated)
-            done += Columns<Vector512Tier, Vector512<float>>(ref a, aRow, aColumn, ref b, bRow, ref c, cRow, rows, depth, n, done);
+            done += Columns<Vector512Tier, Vector512<float>>(ref a, aRow, aColumn, ref b, bRow, ref c, ref init, cRow, initRow, rows, depth, n, done);
         if (Vector256.IsHardwareAccelerated)
-            done += Columns<Vector256Tier, Vector256<float>>(ref a, aRow, aColumn, ref b, bRow, ref c, cRow, rows, depth, n, done);
+            done += Columns<Vector256Tier, Vector256<float>>(ref a, aRow, aColumn, ref b, bRow, ref c, ref init, cRow, initRow, rows, depth, n, done);
         if (Vector128.IsHardwareAccelerated)
-            done += Columns<Vector128Tier, Vector128<float>>(ref a, aRow, aColumn, ref b, bRow, ref c, cRow, rows, depth, n, done);
+            done += Columns<Vector128Tier, Vector128<float>>(ref a, aRow, aColumn, ref b, bRow, ref c, ref init, cRow, initRow, rows, depth, n, done);
         if (done < n)
-            Run<ScalarTier, float>(ref a, aRow, aColumn, ref Unsafe.Add(ref b, done), bRow, ref Unsafe.Add(ref c, done), cRow, rows, depth, n - done);
+            Run<ScalarTier, float>(ref a, aRow, aColumn, ref Unsafe.Add(ref b, done), bRow, ref Unsafe.Add(ref c, done), ref Unsafe.Add(ref init, done), cRow, initRow, rows, depth, n - done);
     }
 
     /// <summary>Columns <c>[done, done + k·Lanes)</c> at one tier, as many whole registers as fit; returns how many columns it did.</summary>
-    private static int Columns<TTier, TVector>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int rows, int depth, int n, int done)
+    private static int Columns<TTier, TVector>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, ref float init, int cRow, int initRow, int rows, int depth, int n, int done)
         where TTier : struct, IVectorTier<TVector>
         where TVector : struct
     {
         int width = (n - done) - (n - done) % TTier.Lanes;
         if (width > 0)
-            Run<TTier, TVector>(ref a, aRow, aColumn, ref Unsafe.Add(ref b, done), bRow, ref Unsafe.Add(ref c, done), cRow, rows, depth, width);
+            Run<TTier, TVector>(ref a, aRow, aColumn, ref Unsafe.Add(ref b, done), bRow, ref Unsafe.Add(ref c, done), ref Unsafe.Add(ref init, done), cRow, initRow, rows, depth, width);
         return width;
     }
 
     /// <summary>The driver at one tier (tests call every tier directly, whatever the hardware).</summary>
     internal static void Run<TTier, TVector>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int rows, int depth, int n)
+        where TTier : struct, IVectorTier<TVector>
+        where TVector : struct
+        => Run<TTier, TVector>(ref a, aRow, aColumn, ref b, bRow, ref c, ref c, cRow, cRow, rows, depth, n);
+
+    /// <summary>The driver at one tier, each row of C starting from its row of Init.</summary>
+    internal static void Run<TTier, TVector>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, ref float init, int cRow, int initRow, int rows, int depth, int n)
         where TTier : struct, IVectorTier<TVector>
         where TVector : struct
     {
@@ -63,29 +77,31 @@ internal static class MultiplyAccumulate
         for (; i + TileRows <= rows; i += TileRows)
         {
             ref float ci = ref Unsafe.Add(ref c, i * cRow);
+            ref float ii = ref Unsafe.Add(ref init, i * initRow);
             ref float ai = ref Unsafe.Add(ref a, i * aRow);
             int j = 0;
             if (TTier.WideTile)
                 for (; j + 4 * lanes <= n; j += 4 * lanes)
-                    Tile4x4<TTier, TVector>(ref ai, aRow, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), cRow, depth);
+                    Tile4x4<TTier, TVector>(ref ai, aRow, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), ref Unsafe.Add(ref ii, j), cRow, initRow, depth);
             for (; j + 2 * lanes <= n; j += 2 * lanes)
-                Tile4x2<TTier, TVector>(ref ai, aRow, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), cRow, depth);
+                Tile4x2<TTier, TVector>(ref ai, aRow, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), ref Unsafe.Add(ref ii, j), cRow, initRow, depth);
             for (; j + lanes <= n; j += lanes)
-                Tile4x1<TTier, TVector>(ref ai, aRow, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), cRow, depth);
+                Tile4x1<TTier, TVector>(ref ai, aRow, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), ref Unsafe.Add(ref ii, j), cRow, initRow, depth);
             for (; j < n; j++)
-                Column4(ref ai, aRow, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), cRow, depth);
+                Column4(ref ai, aRow, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), ref Unsafe.Add(ref ii, j), cRow, initRow, depth);
         }
         for (; i < rows; i++)
         {
             ref float ci = ref Unsafe.Add(ref c, i * cRow);
+            ref float ii = ref Unsafe.Add(ref init, i * initRow);
             ref float ai = ref Unsafe.Add(ref a, i * aRow);
             int j = 0;
             for (; j + 4 * lanes <= n; j += 4 * lanes)
-                Tile1x4<TTier, TVector>(ref ai, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), depth);
+                Tile1x4<TTier, TVector>(ref ai, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), ref Unsafe.Add(ref ii, j), depth);
             for (; j + lanes <= n; j += lanes)
-                Row<TTier, TVector>(ref ai, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), depth);
+                Row<TTier, TVector>(ref ai, aColumn, ref Unsafe.Add(ref b, j), bRow, ref Unsafe.Add(ref ci, j), ref Unsafe.Add(ref ii, j), depth);
             for (; j < n; j++)
-                Unsafe.Add(ref ci, j) = Element(ref ai, aColumn, ref Unsafe.Add(ref b, j), bRow, Unsafe.Add(ref ci, j), depth);
+                Unsafe.Add(ref ci, j) = Element(ref ai, aColumn, ref Unsafe.Add(ref b, j), bRow, Unsafe.Add(ref ii, j), depth);
         }
     }
 
@@ -190,7 +206,7 @@ internal static class MultiplyAccumulate
 
     /// <summary>4 rows of C × 4 registers: 16 accumulators, 4 loads of B and 4 broadcasts of A per step of k.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile4x4<TTier, TVector>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int depth)
+    private static void Tile4x4<TTier, TVector>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, ref float init, int cRow, int initRow, int depth)
         where TTier : struct, IVectorTier<TVector>
         where TVector : struct
     {
@@ -198,10 +214,13 @@ internal static class MultiplyAccumulate
         ref float c1 = ref Unsafe.Add(ref c, cRow);
         ref float c2 = ref Unsafe.Add(ref c1, cRow);
         ref float c3 = ref Unsafe.Add(ref c2, cRow);
-        TVector s00 = TTier.Load(ref c, 0), s01 = TTier.Load(ref c, l1), s02 = TTier.Load(ref c, l2), s03 = TTier.Load(ref c, l3);
-        TVector s10 = TTier.Load(ref c1, 0), s11 = TTier.Load(ref c1, l1), s12 = TTier.Load(ref c1, l2), s13 = TTier.Load(ref c1, l3);
-        TVector s20 = TTier.Load(ref c2, 0), s21 = TTier.Load(ref c2, l1), s22 = TTier.Load(ref c2, l2), s23 = TTier.Load(ref c2, l3);
-        TVector s30 = TTier.Load(ref c3, 0), s31 = TTier.Load(ref c3, l1), s32 = TTier.Load(ref c3, l2), s33 = TTier.Load(ref c3, l3);
+        ref float i1 = ref Unsafe.Add(ref init, initRow);
+        ref float i2 = ref Unsafe.Add(ref i1, initRow);
+        ref float i3 = ref Unsafe.Add(ref i2, initRow);
+        TVector s00 = TTier.Load(ref init, 0), s01 = TTier.Load(ref init, l1), s02 = TTier.Load(ref init, l2), s03 = TTier.Load(ref init, l3);
+        TVector s10 = TTier.Load(ref i1, 0), s11 = TTier.Load(ref i1, l1), s12 = TTier.Load(ref i1, l2), s13 = TTier.Load(ref i1, l3);
+        TVector s20 = TTier.Load(ref i2, 0), s21 = TTier.Load(ref i2, l1), s22 = TTier.Load(ref i2, l2), s23 = TTier.Load(ref i2, l3);
+        TVector s30 = TTier.Load(ref i3, 0), s31 = TTier.Load(ref i3, l1), s32 = TTier.Load(ref i3, l2), s33 = TTier.Load(ref i3, l3);
         ref float a1 = ref Unsafe.Add(ref a, aRow);
         ref float a2 = ref Unsafe.Add(ref a1, aRow);
         ref float a3 = ref Unsafe.Add(ref a2, aRow);
@@ -227,7 +246,7 @@ internal static class MultiplyAccumulate
 
     /// <summary>4 rows of C × 2 registers: 8 accumulators, for ISAs with 16 vector registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile4x2<TTier, TVector>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int depth)
+    private static void Tile4x2<TTier, TVector>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, ref float init, int cRow, int initRow, int depth)
         where TTier : struct, IVectorTier<TVector>
         where TVector : struct
     {
@@ -235,10 +254,13 @@ internal static class MultiplyAccumulate
         ref float c1 = ref Unsafe.Add(ref c, cRow);
         ref float c2 = ref Unsafe.Add(ref c1, cRow);
         ref float c3 = ref Unsafe.Add(ref c2, cRow);
-        TVector s00 = TTier.Load(ref c, 0), s01 = TTier.Load(ref c, l1);
-        TVector s10 = TTier.Load(ref c1, 0), s11 = TTier.Load(ref c1, l1);
-        TVector s20 = TTier.Load(ref c2, 0), s21 = TTier.Load(ref c2, l1);
-        TVector s30 = TTier.Load(ref c3, 0), s31 = TTier.Load(ref c3, l1);
+        ref float i1 = ref Unsafe.Add(ref init, initRow);
+        ref float i2 = ref Unsafe.Add(ref i1, initRow);
+        ref float i3 = ref Unsafe.Add(ref i2, initRow);
+        TVector s00 = TTier.Load(ref init, 0), s01 = TTier.Load(ref init, l1);
+        TVector s10 = TTier.Load(ref i1, 0), s11 = TTier.Load(ref i1, l1);
+        TVector s20 = TTier.Load(ref i2, 0), s21 = TTier.Load(ref i2, l1);
+        TVector s30 = TTier.Load(ref i3, 0), s31 = TTier.Load(ref i3, l1);
         ref float a1 = ref Unsafe.Add(ref a, aRow);
         ref float a2 = ref Unsafe.Add(ref a1, aRow);
         ref float a3 = ref Unsafe.Add(ref a2, aRow);
@@ -267,14 +289,14 @@ internal static class MultiplyAccumulate
     /// multiply-add chain per row (four times the latency).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Tile4x1<TTier, TVector>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int depth)
+    private static void Tile4x1<TTier, TVector>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, ref float init, int cRow, int initRow, int depth)
         where TTier : struct, IVectorTier<TVector>
         where TVector : struct
     {
         ref float c1 = ref Unsafe.Add(ref c, cRow);
         ref float c2 = ref Unsafe.Add(ref c1, cRow);
         ref float c3 = ref Unsafe.Add(ref c2, cRow);
-        TVector s0 = TTier.Load(ref c, 0), s1 = TTier.Load(ref c1, 0), s2 = TTier.Load(ref c2, 0), s3 = TTier.Load(ref c3, 0);
+        TVector s0 = TTier.Load(ref init, 0), s1 = TTier.Load(ref init, (nuint)initRow), s2 = TTier.Load(ref init, 2 * (nuint)initRow), s3 = TTier.Load(ref init, 3 * (nuint)initRow);
         ref float a1 = ref Unsafe.Add(ref a, aRow);
         ref float a2 = ref Unsafe.Add(ref a1, aRow);
         ref float a3 = ref Unsafe.Add(ref a2, aRow);
@@ -295,12 +317,12 @@ internal static class MultiplyAccumulate
     /// four independent chains instead of one per register.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Tile1x4<TTier, TVector>(ref float a, int aColumn, ref float b, int bRow, ref float c, int depth)
+    private static void Tile1x4<TTier, TVector>(ref float a, int aColumn, ref float b, int bRow, ref float c, ref float init, int depth)
         where TTier : struct, IVectorTier<TVector>
         where TVector : struct
     {
         nuint l1 = (nuint)TTier.Lanes, l2 = 2 * l1, l3 = 3 * l1;
-        TVector s0 = TTier.Load(ref c, 0), s1 = TTier.Load(ref c, l1), s2 = TTier.Load(ref c, l2), s3 = TTier.Load(ref c, l3);
+        TVector s0 = TTier.Load(ref init, 0), s1 = TTier.Load(ref init, l1), s2 = TTier.Load(ref init, l2), s3 = TTier.Load(ref init, l3);
         for (int k = 0; k < depth; k++)
         {
             ref float bk = ref Unsafe.Add(ref b, k * bRow);
@@ -315,11 +337,11 @@ internal static class MultiplyAccumulate
 
     /// <summary>One register of one row of C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row<TTier, TVector>(ref float a, int aColumn, ref float b, int bRow, ref float c, int depth)
+    private static void Row<TTier, TVector>(ref float a, int aColumn, ref float b, int bRow, ref float c, ref float init, int depth)
         where TTier : struct, IVectorTier<TVector>
         where TVector : struct
     {
-        TVector s = TTier.Load(ref c, 0);
+        TVector s = TTier.Load(ref init, 0);
         for (int k = 0; k < depth; k++)
             s = TTier.MultiplyAdd(TTier.Broadcast(Unsafe.Add(ref a, k * aColumn)), TTier.Load(ref Unsafe.Add(ref b, k * bRow), 0), s);
         TTier.Store(s, ref c, 0);
@@ -330,12 +352,12 @@ internal static class MultiplyAccumulate
     /// last layer of an MLP: four independent chains, so the multiply-adds overlap instead of waiting on each other.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Column4(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int depth)
+    private static void Column4(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, ref float init, int cRow, int initRow, int depth)
     {
         ref float a1 = ref Unsafe.Add(ref a, aRow);
         ref float a2 = ref Unsafe.Add(ref a1, aRow);
         ref float a3 = ref Unsafe.Add(ref a2, aRow);
-        float s0 = c, s1 = Unsafe.Add(ref c, cRow), s2 = Unsafe.Add(ref c, 2 * cRow), s3 = Unsafe.Add(ref c, 3 * cRow);
+        float s0 = init, s1 = Unsafe.Add(ref init, initRow), s2 = Unsafe.Add(ref init, 2 * initRow), s3 = Unsafe.Add(ref init, 3 * initRow);
         for (int k = 0; k < depth; k++)
         {
             float bk = Unsafe.Add(ref b, k * bRow);

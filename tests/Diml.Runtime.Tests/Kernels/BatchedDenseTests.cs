@@ -157,6 +157,48 @@ public class BatchedDenseTests
             }
     }
 
+    /// <summary>
+    /// Starting every row of C from one row (a layer's bias, <c>initRow</c> 0) gives, on every tier, the bits of copying
+    /// that row into C and accumulating; and the batched forward with a bias is exactly that.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(5, 7, 33)]
+    [InlineData(9, 70, 65)]
+    [InlineData(128, 256, 256)]
+    [InlineData(6, 33, 79)]
+    public void StartingFromTheBiasRow_IsCopyingItAndAccumulating(int rows, int depth, int n)
+    {
+        var random = new Random(rows * 5 + depth * 11 + n);
+        var a = new float[rows * depth];
+        var b = new float[depth * n];
+        var bias = new float[n];
+        foreach (var array in new[] { a, b, bias })
+            for (int i = 0; i < array.Length; i++) array[i] = (float)(random.NextDouble() * 2 - 1);
+        var copied = new float[rows * n];
+        for (int i = 0; i < rows; i++) bias.CopyTo(copied, i * n);
+        MultiplyAccumulate.Run<ScalarTier, float>(ref a[0], depth, 1, ref b[0], n, ref copied[0], n, rows, depth, n);
+        float[] FromBias(Action<float[]> run)
+        {
+            var c = new float[rows * n];
+            Array.Fill(c, float.NaN);   // never read
+            run(c);
+            return c;
+        }
+        Assert.Equal(copied, FromBias(c => MultiplyAccumulate.Run<ScalarTier, float>(ref a[0], depth, 1, ref b[0], n, ref c[0], ref bias[0], n, 0, rows, depth, n)));
+        Assert.Equal(copied, FromBias(c => MultiplyAccumulate.Run<Vector128Tier, Vector128<float>>(ref a[0], depth, 1, ref b[0], n, ref c[0], ref bias[0], n, 0, rows, depth, n)));
+        Assert.Equal(copied, FromBias(c => MultiplyAccumulate.Run<Vector256Tier, Vector256<float>>(ref a[0], depth, 1, ref b[0], n, ref c[0], ref bias[0], n, 0, rows, depth, n)));
+        Assert.Equal(copied, FromBias(c => MultiplyAccumulate.Run<Vector512Tier, Vector512<float>>(ref a[0], depth, 1, ref b[0], n, ref c[0], ref bias[0], n, 0, rows, depth, n)));
+        Assert.Equal(copied, FromBias(c => MultiplyAccumulate.Run(ref a[0], depth, 1, ref b[0], n, ref c[0], ref bias[0], n, 0, rows, depth, n)));
+        if (n < 16) return;   // narrower layers take the dot-product form
+        // The layer: W is n × depth, so Wᵀ = b; y_q = bias + x_q·Wᵀ.
+        var weights = new float[n * depth];
+        for (int r = 0; r < n; r++)
+            for (int k = 0; k < depth; k++) weights[r * depth + k] = b[k * n + r];
+        var layer = FromBias(y => BatchedDense.Forward(weights, bias, a, depth, 0, depth, y, n, 0, n, rows));
+        Assert.Equal(copied, layer);
+    }
+
     /// <summary>The dot-product form (forward of layers with few outputs) is bit-identical on every width too.</summary>
     [Theory]
     [InlineData(1, 1, 1)]
